@@ -1,0 +1,63 @@
+// Sample-based metrics for 2D toys (specs/samplers.md §17.3): the unbiased multi-bandwidth RBF MMD² and
+// the same-noise RMSE ("GTE"). float64; the GPU twin is shaders/sampler/metrics.wgsl.
+
+/** bandwidth multipliers of §17.3a, times s_data */
+export const MMD_BANDWIDTH_FACTORS = [0.05, 0.1, 0.2, 0.5, 1, 2];
+
+export function mmdBandwidths(dataScale: number): number[] {
+  return MMD_BANDWIDTH_FACTORS.map((f) => f * dataScale);
+}
+
+/** k(a, b) = Σ_b exp(−‖a − b‖² / (2b²)) summed over the bandwidths */
+function kernelSum(d2: number, inv2b2: number[]): number {
+  let s = 0;
+  for (const c of inv2b2) s += Math.exp(-d2 * c);
+  return s;
+}
+
+/** The three kernel sums of MMD²_u: Σ_{i≠j} k(x_i,x_j), Σ_{i≠j} k(y_i,y_j), Σ_{i,j} k(x_i,y_j). */
+export function mmdKernelSums(x: Float64Array, y: Float64Array, d: number, bandwidths: number[]): { xx: number; yy: number; xy: number } {
+  const inv2b2 = bandwidths.map((b) => 1 / (2 * b * b));
+  const m = x.length / d;
+  const n = y.length / d;
+  const pairSum = (a: Float64Array, na: number, b: Float64Array, nb: number, skipDiagonal: boolean) => {
+    let total = 0;
+    for (let i = 0; i < na; i++) {
+      for (let j = 0; j < nb; j++) {
+        if (skipDiagonal && i === j) continue;
+        let d2 = 0;
+        for (let c = 0; c < d; c++) d2 += (a[i * d + c] - b[j * d + c]) ** 2;
+        total += kernelSum(d2, inv2b2);
+      }
+    }
+    return total;
+  };
+  return { xx: pairSum(x, m, x, m, true), yy: pairSum(y, n, y, n, true), xy: pairSum(x, m, y, n, false) };
+}
+
+/** MMD²_u = Σ_{i≠j}k(x,x')/(m(m−1)) + Σ_{i≠j}k(y,y')/(n(n−1)) − 2Σk(x,y)/(mn) (zero-mean under the null) */
+export function mmdFromSums(sums: { xx: number; yy: number; xy: number }, m: number, n: number): number {
+  return sums.xx / (m * (m - 1)) + sums.yy / (n * (n - 1)) - (2 * sums.xy) / (m * n);
+}
+
+export function mmdSquaredUnbiased(x: Float64Array, y: Float64Array, d: number, bandwidths: number[]): number {
+  return mmdFromSums(mmdKernelSums(x, y, d, bandwidths), x.length / d, y.length / d);
+}
+
+/** GTE = sqrt(mean_i ‖x_i − x*_i‖² / d) (§17.3c) */
+export function sameNoiseRmse(x: ArrayLike<number>, reference: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += (x[i] - reference[i]) ** 2;
+  return Math.sqrt(s / x.length);
+}
+
+/** relative RMS difference ‖a − b‖ / ‖b‖, the tolerance measure for GPU-vs-CPU agreement */
+export function relativeRms(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < a.length; i++) {
+    num += (a[i] - b[i]) ** 2;
+    den += b[i] * b[i];
+  }
+  return Math.sqrt(num / den);
+}

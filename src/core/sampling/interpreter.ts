@@ -1,0 +1,44 @@
+// The float64 interpreter of solver programs: the test oracle and the no-WebGPU fallback (DESIGN §2).
+
+import type { SamplerProgram } from './program.ts';
+
+/** A data-prediction model: D(x, t) for n particles of dimension d (row-major), written to out. */
+export interface DenoiserModel {
+  dim: number;
+  denoise(x: Float64Array, n: number, t: number, alpha: number, sigma: number, out: Float64Array): void;
+}
+
+export interface InterpreterResult {
+  x: Float64Array;
+  /** [N+1][n·d] when recorded: x at t_0 … t_N */
+  trajectory?: Float64Array[];
+}
+
+export function runProgramCpu(
+  program: SamplerProgram,
+  model: DenoiserModel,
+  xT: Float64Array,
+  options: { recordTrajectory?: boolean; shouldStop?: () => boolean } = {},
+): InterpreterResult {
+  const size = xT.length;
+  const n = size / model.dim;
+  const regs = Array.from({ length: program.registers }, () => new Float64Array(size));
+  regs[0].set(xT);
+  const trajectory = options.recordTrajectory ? [xT.slice()] : undefined;
+  for (const op of program.ops) {
+    if (options.shouldStop?.()) throw new Error('cancelled');
+    if (op.op === 'eval') {
+      model.denoise(regs[op.x], n, op.t, op.alpha, op.sigma, regs[op.out]);
+    } else {
+      const out = regs[op.out];
+      const terms = op.terms.map((term) => ({ src: regs[term.reg], coef: term.coef }));
+      for (let i = 0; i < size; i++) {
+        let v = 0;
+        for (const term of terms) v += term.coef * term.src[i];
+        out[i] = v;
+      }
+      if (trajectory && op.gridIndex !== undefined) trajectory.push(out.slice());
+    }
+  }
+  return { x: regs[0], trajectory };
+}
