@@ -14,6 +14,8 @@ export interface NoiseProcess {
   lambda(t: number): number;
   /** inverse of λ */
   tOfLambda(lambda: number): number;
+  /** d log α / dλ at time t (the linear coefficient of the PF-ODE in λ, specs §1) */
+  dLogAlphaDLambda(t: number): number;
 }
 
 /** log(1 + e^x) without overflow */
@@ -53,5 +55,9 @@ export class VpLinearProcess implements NoiseProcess {
     const db = this.beta1 - this.beta0;
     const q = 2 * db * softplus(-2 * lambda);
     return q / ((Math.sqrt(this.beta0 * this.beta0 + q) + this.beta0) * db);
+  }
+  dLogAlphaDLambda(t: number): number {
+    // log α = −½ log(1 + e^{−2λ}) for every VP process, so d log α/dλ = e^{−2λ}/(1 + e^{−2λ}) = σ².
+    return -Math.expm1(2 * this.logAlpha(t));
   }
 }

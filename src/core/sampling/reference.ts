@@ -1,52 +1,45 @@
-// High-accuracy float64 reference solution of the probability-flow ODE from the same x_T (specs §17.1,
-// §17.3c): classical RK4 in λ on the data form d(x/σ)/dλ = e^{λ}·D(x, t(λ)) (V3P eq. 3), uniform in λ.
-// Used for the same-noise RMSE and the convergence-order tests; its own error is checked by step halving.
+// High-accuracy reference solution of the probability-flow ODE from the same x_T (specs §17.1, §17.3c),
+// written as a solver program so that the float64 interpreter and the GPU run the very same thing:
+// classical RK4, uniform in λ, on dx/dλ = (d log α/dλ)·x − σ·ε̂ = (a − 1)·x + α·D   (specs §1, a = d log α/dλ).
+// Its own error is checked by step halving and against the closed-form Gaussian flow (solvers.test.ts).
 
-import type { DenoiserModel } from './interpreter.ts';
 import type { NoiseProcess } from './process.ts';
+import type { CombineTerm, ProgramOp, SamplerProgram } from './program.ts';
 
-export function referenceSolution(
-  process: NoiseProcess,
-  model: DenoiserModel,
-  xT: Float64Array,
-  tStart: number,
-  tEnd: number,
-  steps = 1000,
-): Float64Array {
-  const size = xT.length;
-  const n = size / model.dim;
+/** steps used for the same-noise reference unless told otherwise (RK4 error ≈ 1e-7 on the 2D presets, below float32 resolution) */
+export const REFERENCE_STEPS = 200;
+
+export function rk4ReferenceProgram(process: NoiseProcess, tStart: number, tEnd: number, steps = REFERENCE_STEPS): SamplerProgram {
+  // registers: 0 x, 1 D, 2 stage point, 3..6 slopes k1..k4
+  const X = 0, D = 1, STAGE = 2, K = [3, 4, 5, 6];
   const l0 = process.lambda(tStart);
-  const l1 = process.lambda(tEnd);
-  const h = (l1 - l0) / steps;
-  const D = new Float64Array(size);
-  const xs = new Float64Array(size);
-  const k = [0, 1, 2, 3].map(() => new Float64Array(size));
-  // y = x/σ
-  let y = new Float64Array(size);
-  for (let i = 0; i < size; i++) y[i] = xT[i] / process.sigma(tStart);
-  const slope = (lambda: number, yIn: Float64Array, out: Float64Array) => {
+  const h = (process.lambda(tEnd) - l0) / steps;
+  const ops: ProgramOp[] = [];
+  const slope = (from: number, lambda: number, k: number) => {
     const t = process.tOfLambda(lambda);
-    const sigma = process.sigma(t);
-    for (let i = 0; i < size; i++) xs[i] = sigma * yIn[i];
-    model.denoise(xs, n, t, process.alpha(t), sigma, D);
-    const e = Math.exp(lambda);
-    for (let i = 0; i < size; i++) out[i] = e * D[i];
+    const alpha = process.alpha(t);
+    ops.push({ op: 'eval', x: from, out: D, t, alpha, sigma: process.sigma(t) });
+    ops.push({ op: 'combine', out: k, terms: [{ reg: from, coef: process.dLogAlphaDLambda(t) - 1 }, { reg: D, coef: alpha }] });
   };
-  const tmp = new Float64Array(size);
+  const stage = (terms: CombineTerm[]) => ops.push({ op: 'combine', out: STAGE, terms });
+  const times = [tStart];
   for (let s = 0; s < steps; s++) {
     const lambda = l0 + s * h;
-    slope(lambda, y, k[0]);
-    for (let i = 0; i < size; i++) tmp[i] = y[i] + 0.5 * h * k[0][i];
-    slope(lambda + 0.5 * h, tmp, k[1]);
-    for (let i = 0; i < size; i++) tmp[i] = y[i] + 0.5 * h * k[1][i];
-    slope(lambda + 0.5 * h, tmp, k[2]);
-    for (let i = 0; i < size; i++) tmp[i] = y[i] + h * k[2][i];
-    slope(lambda + h, tmp, k[3]);
-    const next = new Float64Array(size);
-    for (let i = 0; i < size; i++) next[i] = y[i] + (h / 6) * (k[0][i] + 2 * k[1][i] + 2 * k[2][i] + k[3][i]);
-    y = next;
+    slope(X, lambda, K[0]);
+    stage([{ reg: X, coef: 1 }, { reg: K[0], coef: h / 2 }]);
+    slope(STAGE, lambda + h / 2, K[1]);
+    stage([{ reg: X, coef: 1 }, { reg: K[1], coef: h / 2 }]);
+    slope(STAGE, lambda + h / 2, K[2]);
+    stage([{ reg: X, coef: 1 }, { reg: K[2], coef: h }]);
+    slope(STAGE, lambda + h, K[3]);
+    const t = s === steps - 1 ? tEnd : process.tOfLambda(lambda + h);
+    times.push(t);
+    ops.push({
+      op: 'combine',
+      out: X,
+      terms: [{ reg: X, coef: 1 }, { reg: K[0], coef: h / 6 }, { reg: K[1], coef: h / 3 }, { reg: K[2], coef: h / 3 }, { reg: K[3], coef: h / 6 }],
+      gridIndex: s + 1,
+    });
   }
-  const sigmaEnd = process.sigma(tEnd);
-  for (let i = 0; i < size; i++) y[i] *= sigmaEnd;
-  return y;
+  return { solver: 'rk4-reference', registers: 7, times, nfe: 4 * steps, ops };
 }

@@ -6,7 +6,7 @@ import { prepareMixture } from './gmm.ts';
 import { runProgramCpu, type DenoiserModel } from './interpreter.ts';
 import { VpLinearProcess, type NoiseProcess } from './process.ts';
 import { targetPreset } from './presets.ts';
-import { referenceSolution } from './reference.ts';
+import { rk4ReferenceProgram } from './reference.ts';
 import { scheduleLogSnrUniform, scheduleTimeUniform } from './schedules.ts';
 import { ddimProgram, dpmSolverPlusPlus2M } from './solvers.ts';
 
@@ -15,6 +15,8 @@ const ring = prepareMixture(targetPreset('ring8'));
 const model = mixtureModel(ring);
 const n = 64;
 const xT = fillNormal(new Float64Array(n * 2), n, 2, 5, 0);
+const referenceSolution = (p: NoiseProcess, m: DenoiserModel, x: Float64Array, tStart: number, tEnd: number, steps: number) =>
+  runProgramCpu(rk4ReferenceProgram(p, tStart, tEnd, steps), m, x).x;
 
 /**
  * An independent transcription of the official DPM-Solver `sample(method='multistep', order, skip_type,
@@ -115,6 +117,10 @@ describe('global convergence orders in float64 (specs §18.7)', () => {
   it('the RK4 reference is converged (step halving changes it by < 1e-9)', () => {
     const coarse = referenceSolution(process, model, xT, 1, 1e-3, 2000);
     expect(sameNoiseRmse(coarse, reference)).toBeLessThan(1e-9);
+  });
+
+  it('the default reference (REFERENCE_STEPS) is within 1e-7 of the converged one', () => {
+    expect(sameNoiseRmse(runProgramCpu(rk4ReferenceProgram(process, 1, 1e-3), model, xT).x, reference)).toBeLessThan(1e-7);
   });
 
   it('the reference is exact on a single Gaussian (closed-form flow, §15.4)', () => {

@@ -11,7 +11,7 @@ export interface SymmetricEigen {
 export function symmetricEigen(matrix: number[][], tolerance = 1e-15, maxSweeps = 100): SymmetricEigen {
   const d = matrix.length;
   const a = matrix.map((row) => row.slice());
-  const v = Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (i === j ? 1 : 0)));
+  const v: number[][] = Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (i === j ? 1 : 0)));
   for (let sweep = 0; sweep < maxSweeps; sweep++) {
     let off = 0;
     let diag = 0;

@@ -1,0 +1,9 @@
+#!/usr/bin/env node
+// `stepscope` CLI: the same engine as the app, on Node (WebGPU through the `webgpu` package, or the
+// float64 CPU interpreter). TypeScript sources run through tsx; WGSL `?raw` imports through raw-loader.mjs.
+import { register } from 'node:module';
+import { tsImport } from 'tsx/esm/api';
+
+register('./raw-loader.mjs', import.meta.url);
+const { main } = await tsImport('../src/cli/main.ts', import.meta.url);
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,15 @@
+// All WGSL sources, bundled as text (Vite `?raw`; in Node the CLI's loader hook does the same).
+import rngWgsl from './common/rng.wgsl?raw';
+import combineWgsl from './sampler/combine.wgsl?raw';
+import gmmWgsl from './sampler/gmm.wgsl?raw';
+import metricsWgsl from './sampler/metrics.wgsl?raw';
+import noiseWgsl from './sampler/noise.wgsl?raw';
+
+export const shaders = {
+  rng: rngWgsl,
+  gmm: gmmWgsl,
+  combine: combineWgsl,
+  /** the noise kernel calls the RNG: prepend it */
+  noise: `${rngWgsl}\n${noiseWgsl}`,
+  metrics: metricsWgsl,
+};

@@ -1,0 +1,123 @@
+// Sample metrics on the GPU (specs/samplers.md §17.3), twin of src/core/metrics/distance.ts.
+// Each thread reduces one row of the pairwise kernel matrix in f32 (in chunks of 64 terms, to keep the
+// rounding error of long sums small); the CPU adds the rows in float64. Only these row sums are read back.
+
+const MAX_BANDWIDTHS: u32 = 8u;
+const CHUNK: u32 = 64u;
+
+struct MetricParams {
+  x_offset: u32,   // generated samples: register offset in `regs`
+  m: u32,          // generated count
+  n_ref: u32,      // reference count
+  dim: u32,
+  bandwidths: u32, // number of RBF bandwidths used
+  _pad0: u32,
+  _pad1: u32,
+  _pad2: u32,
+  inv_two_b2: array<vec4f, 2>, // 1 / (2 b²) per bandwidth
+}
+
+@group(0) @binding(0) var<uniform> params: MetricParams;
+@group(0) @binding(1) var<storage, read> regs: array<f32>;
+@group(0) @binding(2) var<storage, read> reference: array<f32>;
+@group(0) @binding(3) var<storage, read_write> rows: array<f32>;
+
+fn rbf_sum(d2: f32) -> f32 {
+  var s = 0.0;
+  for (var b = 0u; b < params.bandwidths; b++) {
+    s += exp(-d2 * params.inv_two_b2[b / 4u][b % 4u]);
+  }
+  return s;
+}
+
+fn gen_point(i: u32, c: u32) -> f32 {
+  return regs[params.x_offset + i * params.dim + c];
+}
+
+fn ref_point(i: u32, c: u32) -> f32 {
+  return reference[i * params.dim + c];
+}
+
+// rows[2i] = Σ_{j≠i} k(x_i, x_j), rows[2i+1] = Σ_j k(x_i, y_j), for generated points i < m
+@compute @workgroup_size(64)
+fn mmd_generated_rows(@builtin(global_invocation_id) gid: vec3u) {
+  let i = gid.x;
+  if (i >= params.m) {
+    return;
+  }
+  var xx = 0.0;
+  var chunk = 0.0;
+  for (var j = 0u; j < params.m; j++) {
+    if (j != i) {
+      var d2 = 0.0;
+      for (var c = 0u; c < params.dim; c++) {
+        let diff = gen_point(i, c) - gen_point(j, c);
+        d2 += diff * diff;
+      }
+      chunk += rbf_sum(d2);
+    }
+    if (j % CHUNK == CHUNK - 1u) {
+      xx += chunk;
+      chunk = 0.0;
+    }
+  }
+  xx += chunk;
+  var xy = 0.0;
+  chunk = 0.0;
+  for (var j = 0u; j < params.n_ref; j++) {
+    var d2 = 0.0;
+    for (var c = 0u; c < params.dim; c++) {
+      let diff = gen_point(i, c) - ref_point(j, c);
+      d2 += diff * diff;
+    }
+    chunk += rbf_sum(d2);
+    if (j % CHUNK == CHUNK - 1u) {
+      xy += chunk;
+      chunk = 0.0;
+    }
+  }
+  xy += chunk;
+  rows[2u * i] = xx;
+  rows[2u * i + 1u] = xy;
+}
+
+// rows[i] = Σ_{j≠i} k(y_i, y_j) for reference points i < n_ref (computed once per reference set)
+@compute @workgroup_size(64)
+fn mmd_reference_rows(@builtin(global_invocation_id) gid: vec3u) {
+  let i = gid.x;
+  if (i >= params.n_ref) {
+    return;
+  }
+  var yy = 0.0;
+  var chunk = 0.0;
+  for (var j = 0u; j < params.n_ref; j++) {
+    if (j != i) {
+      var d2 = 0.0;
+      for (var c = 0u; c < params.dim; c++) {
+        let diff = ref_point(i, c) - ref_point(j, c);
+        d2 += diff * diff;
+      }
+      chunk += rbf_sum(d2);
+    }
+    if (j % CHUNK == CHUNK - 1u) {
+      yy += chunk;
+      chunk = 0.0;
+    }
+  }
+  rows[i] = yy + chunk;
+}
+
+// rows[i] = ‖x_i − x*_i‖², x* the same-noise reference solution (stored in `reference`)
+@compute @workgroup_size(64)
+fn squared_error_rows(@builtin(global_invocation_id) gid: vec3u) {
+  let i = gid.x;
+  if (i >= params.m) {
+    return;
+  }
+  var s = 0.0;
+  for (var c = 0u; c < params.dim; c++) {
+    let diff = gen_point(i, c) - ref_point(i, c);
+    s += diff * diff;
+  }
+  rows[i] = s;
+}

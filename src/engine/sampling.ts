@@ -1,0 +1,282 @@
+// Sample and sweep runs for one spec, on the GPU (float32) or on the CPU (the float64 interpreter).
+// Both backends draw the same x_T (counter-based RNG), compare against the same exact reference samples of
+// p_{t_end} and the same RK4 reference solution, so their numbers agree to float32 rounding.
+
+import { mmdBandwidths, mmdSquaredUnbiased, sameNoiseRmse } from '../core/metrics/distance.ts';
+import { buildSpecProgram, mixtureModel, resolveExperiment, type ResolvedExperiment } from '../core/sampling/experiment.ts';
+import { mixtureScale, sampleMixture } from '../core/sampling/gmm.ts';
+import { runProgramCpu } from '../core/sampling/interpreter.ts';
+import { rk4ReferenceProgram } from '../core/sampling/reference.ts';
+import type { SolverName } from '../core/sampling/solvers.ts';
+import type { SampleSpec } from '../core/spec/spec.ts';
+import { RngStream, fillNormal } from '../core/util/rng.ts';
+import { GpuMetrics } from './gpuMetrics.ts';
+import { GpuSampler, type GpuRun } from './gpuSampler.ts';
+
+export type Backend = 'gpu' | 'cpu';
+
+/** metrics use at most this many generated and reference samples (specs §17.3a: 4096 and 4096) */
+export const METRIC_SAMPLES = 4096;
+
+export interface RunMetrics {
+  /** unbiased multi-bandwidth RBF MMD² against fresh exact samples of p_{t_end} */
+  mmd2: number;
+  /** same-noise RMSE against the RK4 reference solution from the same x_T */
+  rmse: number;
+  /** particles used for the metrics */
+  metricSamples: number;
+}
+
+export interface SampleOutcome {
+  backend: Backend;
+  samples: Float32Array | Float64Array;
+  /** (steps + 1)·n·d, grid-index major, when requested */
+  trajectory?: Float32Array | Float64Array;
+  times: number[];
+  nfe: number;
+  metrics?: RunMetrics;
+  /** wall time of the sampling itself (no metrics), ms */
+  wallMs: number;
+  /** GPU handle to the particles (GPU backend only): for drawing without readback */
+  gpuRun?: GpuRun;
+}
+
+export interface SampleOptions {
+  /** x_T (n·d), replacing the drawn noise */
+  noise?: Float32Array | Float64Array;
+  recordTrajectory?: boolean;
+  metrics?: boolean;
+  /** read samples back to the CPU (default true) */
+  readSamples?: boolean;
+}
+
+export interface SweepPoint {
+  nfe: number;
+  mmd2: number;
+  rmse: number;
+  wallMs: number;
+}
+
+export interface SweepCurve {
+  solver: SolverName;
+  points: SweepPoint[];
+}
+
+export interface SweepResult {
+  nfes: number[];
+  curves: SweepCurve[];
+  metricSamples: number;
+  /** MMD² between two independent exact sample sets of the same size: the metric's null level */
+  backend: Backend;
+}
+
+export interface SweepOptions {
+  nfes: number[];
+  solvers: SolverName[];
+  onProgress?: (done: number, total: number, point?: SweepPoint & { solver: SolverName }) => void;
+  signal?: AbortSignal;
+}
+
+export class CancelledError extends Error {
+  constructor() {
+    super('cancelled');
+    this.name = 'CancelledError';
+  }
+}
+
+const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+/** Everything the metrics of a spec depend on besides the solver: the key for caching references. */
+function referenceKey(spec: SampleSpec): string {
+  return JSON.stringify([spec.process, spec.target, spec.tStart, spec.tEnd, spec.n, spec.seed]);
+}
+
+/** Fresh exact samples of p_{t_end} (independent of x_T: their own RNG streams), float64. */
+export function exactEndSamples(experiment: ResolvedExperiment, spec: SampleSpec, count: number): Float64Array {
+  const { process, mixture } = experiment;
+  return sampleMixture(mixture, count, process.alpha(spec.tEnd), process.sigma(spec.tEnd), spec.seed);
+}
+
+function drawNoise(spec: SampleSpec, dim: number): Float64Array {
+  return fillNormal(new Float64Array(spec.n * dim), spec.n, dim, spec.seed, RngStream.initialNoise);
+}
+
+// ---------------------------------------------------------------------------------------------------- CPU
+
+export class CpuSamplerBackend {
+  readonly kind = 'cpu' as const;
+  private cache: { key: string; reference: Float64Array; solution: Float64Array; bandwidths: number[] } | null = null;
+
+  private references(spec: SampleSpec, experiment: ResolvedExperiment, xT: Float64Array) {
+    const key = referenceKey(spec) + (xT === undefined ? '' : `:${xT.length}:${xT[0]}:${xT[xT.length - 1]}`);
+    if (this.cache?.key === key) return this.cache;
+    const m = Math.min(spec.n, METRIC_SAMPLES);
+    const d = experiment.dim;
+    const reference = exactEndSamples(experiment, spec, m);
+    const solution = runProgramCpu(rk4ReferenceProgram(experiment.process, spec.tStart, spec.tEnd), mixtureModel(experiment.mixture), xT.subarray(0, m * d)).x;
+    this.cache = { key, reference, solution, bandwidths: mmdBandwidths(mixtureScale(experiment.mixture)) };
+    return this.cache;
+  }
+
+  private metrics(spec: SampleSpec, experiment: ResolvedExperiment, xT: Float64Array, samples: Float64Array): RunMetrics {
+    const refs = this.references(spec, experiment, xT);
+    const d = experiment.dim;
+    const m = refs.solution.length / d;
+    const generated = samples.subarray(0, m * d);
+    return { mmd2: mmdSquaredUnbiased(generated, refs.reference, d, refs.bandwidths), rmse: sameNoiseRmse(generated, refs.solution), metricSamples: m };
+  }
+
+  async sample(spec: SampleSpec, options: SampleOptions = {}): Promise<SampleOutcome> {
+    const experiment = resolveExperiment(spec);
+    const xT = options.noise ? Float64Array.from(options.noise) : drawNoise(spec, experiment.dim);
+    const start = now();
+    const result = runProgramCpu(experiment.program, mixtureModel(experiment.mixture), xT, { recordTrajectory: options.recordTrajectory });
+    const wallMs = now() - start;
+    let trajectory: Float64Array | undefined;
+    if (result.trajectory) {
+      trajectory = new Float64Array(result.trajectory.length * xT.length);
+      result.trajectory.forEach((frame, i) => trajectory!.set(frame, i * xT.length));
+    }
+    return {
+      backend: 'cpu',
+      samples: result.x,
+      trajectory,
+      times: experiment.program.times,
+      nfe: experiment.program.nfe,
+      metrics: options.metrics ? this.metrics(spec, experiment, xT, result.x) : undefined,
+      wallMs,
+    };
+  }
+
+  async sweep(spec: SampleSpec, options: SweepOptions): Promise<SweepResult> {
+    const experiment = resolveExperiment(spec);
+    const xT = drawNoise(spec, experiment.dim);
+    const model = mixtureModel(experiment.mixture);
+    const total = options.nfes.length * options.solvers.length;
+    let done = 0;
+    const curves: SweepCurve[] = [];
+    for (const solver of options.solvers) {
+      const points: SweepPoint[] = [];
+      for (const nfe of options.nfes) {
+        if (options.signal?.aborted) throw new CancelledError();
+        const pointSpec: SampleSpec = { ...spec, solver: { name: solver }, nfe, steps: undefined };
+        const program = buildSpecProgram(pointSpec, experiment.process);
+        const start = now();
+        const x = runProgramCpu(program, model, xT).x;
+        const wallMs = now() - start;
+        const metrics = this.metrics(spec, experiment, xT, x);
+        const point = { nfe: program.nfe, mmd2: metrics.mmd2, rmse: metrics.rmse, wallMs };
+        points.push(point);
+        options.onProgress?.(++done, total, { ...point, solver });
+        await Promise.resolve();
+      }
+      curves.push({ solver, points });
+    }
+    return { nfes: options.nfes, curves, metricSamples: Math.min(spec.n, METRIC_SAMPLES), backend: 'cpu' };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------- GPU
+
+export class GpuSamplerBackend {
+  readonly kind = 'gpu' as const;
+  readonly sampler: GpuSampler;
+  private readonly referenceSampler: GpuSampler;
+  readonly metrics: GpuMetrics;
+  private targetKey = '';
+  private referenceSetKey = '';
+  private solutionKey = '';
+
+  constructor(readonly device: GPUDevice) {
+    this.sampler = new GpuSampler(device, 'sampler');
+    this.referenceSampler = new GpuSampler(device, 'reference');
+    this.metrics = new GpuMetrics(device);
+  }
+
+  private prepare(spec: SampleSpec): ResolvedExperiment {
+    const experiment = resolveExperiment(spec);
+    const key = JSON.stringify(spec.target);
+    if (key !== this.targetKey) {
+      this.sampler.setTarget(experiment.mixture);
+      this.referenceSampler.setTarget(experiment.mixture);
+      this.targetKey = key;
+    }
+    return experiment;
+  }
+
+  private async prepareMetrics(spec: SampleSpec, experiment: ResolvedExperiment, noise?: Float32Array<ArrayBuffer>): Promise<number> {
+    const m = Math.min(spec.n, METRIC_SAMPLES);
+    const setKey = JSON.stringify([spec.process, spec.target, spec.tEnd, spec.seed, m]);
+    if (setKey !== this.referenceSetKey) {
+      const reference = Float32Array.from(exactEndSamples(experiment, spec, m));
+      await this.metrics.setReference(reference, experiment.dim, mmdBandwidths(mixtureScale(experiment.mixture)));
+      this.referenceSetKey = setKey;
+    }
+    const solutionKey = referenceKey(spec) + (noise ? `:noise:${noise.length}:${noise[0]}:${noise[noise.length - 1]}` : '');
+    if (solutionKey !== this.solutionKey) {
+      const run = await this.referenceSampler.run(rk4ReferenceProgram(experiment.process, spec.tStart, spec.tEnd), { n: spec.n, seed: spec.seed, noise });
+      this.metrics.storeSolution(run.regs, run.resultRegister, spec.n);
+      this.solutionKey = solutionKey;
+    }
+    return m;
+  }
+
+  private async measure(run: GpuRun, m: number): Promise<RunMetrics> {
+    const mmd2 = await this.metrics.mmd(run.regs, run.resultRegister, run.n, m);
+    const rmse = await this.metrics.rmse(run.regs, run.resultRegister, run.n, m);
+    return { mmd2, rmse, metricSamples: m };
+  }
+
+  async sample(spec: SampleSpec, options: SampleOptions = {}): Promise<SampleOutcome> {
+    const experiment = this.prepare(spec);
+    const noise = options.noise ? Float32Array.from(options.noise) : undefined;
+    const m = options.metrics ? await this.prepareMetrics(spec, experiment, noise) : 0;
+    const start = now();
+    const run = await this.sampler.run(experiment.program, { n: spec.n, seed: spec.seed, noise, recordTrajectory: options.recordTrajectory });
+    const wallMs = now() - start;
+    const metrics = options.metrics ? await this.measure(run, m) : undefined;
+    const read = options.readSamples ?? true;
+    return {
+      backend: 'gpu',
+      samples: read ? await this.sampler.readSamples(run) : new Float32Array(0),
+      trajectory: read && options.recordTrajectory ? await this.sampler.readTrajectory(run) : undefined,
+      times: run.times,
+      nfe: run.nfe,
+      metrics,
+      wallMs,
+      gpuRun: run,
+    };
+  }
+
+  async sweep(spec: SampleSpec, options: SweepOptions): Promise<SweepResult> {
+    const experiment = this.prepare(spec);
+    const m = await this.prepareMetrics(spec, experiment);
+    const total = options.nfes.length * options.solvers.length;
+    let done = 0;
+    const curves: SweepCurve[] = [];
+    for (const solver of options.solvers) {
+      const points: SweepPoint[] = [];
+      for (const nfe of options.nfes) {
+        if (options.signal?.aborted) throw new CancelledError();
+        const pointSpec: SampleSpec = { ...spec, solver: { name: solver }, nfe, steps: undefined };
+        const start = now();
+        const run = await this.sampler.run(buildSpecProgram(pointSpec, experiment.process), { n: spec.n, seed: spec.seed });
+        const wallMs = now() - start;
+        const metrics = await this.measure(run, m);
+        const point = { nfe: run.nfe, mmd2: metrics.mmd2, rmse: metrics.rmse, wallMs };
+        points.push(point);
+        options.onProgress?.(++done, total, { ...point, solver });
+      }
+      curves.push({ solver, points });
+    }
+    return { nfes: options.nfes, curves, metricSamples: m, backend: 'gpu' };
+  }
+
+  destroy(): void {
+    this.sampler.destroy();
+    this.referenceSampler.destroy();
+    this.metrics.destroy();
+  }
+}
+
+export type SamplerBackend = CpuSamplerBackend | GpuSamplerBackend;

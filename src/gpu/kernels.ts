@@ -1,0 +1,65 @@
+// Kernel runner (DESIGN §4): a kernel is defined once (label, WGSL, entry point, explicit bind group
+// layout); its pipeline is built once per device and cached by label.
+
+export type BindingKind = 'uniform' | 'uniform-dynamic' | 'storage' | 'read-only-storage';
+
+export interface KernelDefinition {
+  label: string;
+  code: string;
+  entryPoint: string;
+  /** bindings of group 0, in binding order */
+  bindings: BindingKind[];
+}
+
+export interface Kernel {
+  definition: KernelDefinition;
+  pipeline: GPUComputePipeline;
+  layout: GPUBindGroupLayout;
+}
+
+const caches = new WeakMap<GPUDevice, Map<string, Kernel>>();
+
+function layoutEntry(kind: BindingKind, binding: number): GPUBindGroupLayoutEntry {
+  const visibility = GPUShaderStage.COMPUTE;
+  switch (kind) {
+    case 'uniform':
+      return { binding, visibility, buffer: { type: 'uniform' } };
+    case 'uniform-dynamic':
+      return { binding, visibility, buffer: { type: 'uniform', hasDynamicOffset: true } };
+    case 'storage':
+      return { binding, visibility, buffer: { type: 'storage' } };
+    case 'read-only-storage':
+      return { binding, visibility, buffer: { type: 'read-only-storage' } };
+  }
+}
+
+export function getKernel(device: GPUDevice, definition: KernelDefinition): Kernel {
+  let cache = caches.get(device);
+  if (!cache) caches.set(device, (cache = new Map()));
+  const key = `${definition.label}:${definition.entryPoint}`;
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const module = device.createShaderModule({ label: definition.label, code: definition.code });
+  const layout = device.createBindGroupLayout({ label: `${definition.label} layout`, entries: definition.bindings.map(layoutEntry) });
+  const pipeline = device.createComputePipeline({
+    label: definition.label,
+    layout: device.createPipelineLayout({ label: `${definition.label} pipeline layout`, bindGroupLayouts: [layout] }),
+    compute: { module, entryPoint: definition.entryPoint },
+  });
+  const kernel = { definition, pipeline, layout };
+  cache.set(key, kernel);
+  return kernel;
+}
+
+export function bindGroup(device: GPUDevice, kernel: Kernel, resources: GPUBufferBinding[]): GPUBindGroup {
+  return device.createBindGroup({
+    label: `${kernel.definition.label} bind group`,
+    layout: kernel.layout,
+    entries: resources.map((resource, binding) => ({ binding, resource })),
+  });
+}
+
+/** workgroups needed to cover `count` invocations */
+export function workgroups(count: number, workgroupSize: number): number {
+  return Math.ceil(count / workgroupSize);
+}
