@@ -1,0 +1,57 @@
+// Bad input at the CLI: exit code 2, a message naming the field and what is allowed, and no output file.
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { serializeNpy } from '../core/io/npy.ts';
+import { DEFAULT_SPEC } from '../core/spec/spec.ts';
+import { runCli, scratchDir, writeJson } from './testing.ts';
+
+const good = { ...DEFAULT_SPEC, n: 64, nfe: 4 };
+
+function expectRejected(args: (dir: string) => string[], pattern: RegExp) {
+  const dir = scratchDir();
+  const result = runCli(args(dir));
+  expect(result.status).toBe(2);
+  expect(result.stderr).toMatch(pattern);
+  // nothing written: only the inputs the test itself created are in the directory
+  expect(readdirSync(dir).filter((f) => f.startsWith('out'))).toEqual([]);
+}
+
+describe('stepscope CLI rejects bad input with exit code 2 and writes nothing', () => {
+  it('unknown solver', () => {
+    expectRejected((dir) => ['sample', '--spec', writeJson(dir, 'spec.json', { ...good, solver: { name: 'euler-magic' } }), '--out', join(dir, 'out.npy'), '--backend', 'cpu'], /solver\.name: got "euler-magic"; allowed: "ddim", "dpmpp-2m"/);
+  });
+  it('negative n', () => {
+    expectRejected((dir) => ['sample', '--spec', writeJson(dir, 'spec.json', { ...good, n: -5 }), '--out', join(dir, 'out.npy'), '--backend', 'cpu'], /n: got -5; .*>=\s*2/);
+  });
+  it('tEnd ≥ tStart', () => {
+    expectRejected((dir) => ['sample', '--spec', writeJson(dir, 'spec.json', { ...good, tStart: 0.5, tEnd: 0.5 }), '--out', join(dir, 'out.npy'), '--backend', 'cpu'], /tEnd: got 0\.5; must be less than tStart \(0\.5\)/);
+  });
+  it('malformed JSON', () => {
+    expectRejected((dir) => ['sample', '--spec', writeJson(dir, 'spec.json', '{"version": 1,'), '--out', join(dir, 'out.npy'), '--backend', 'cpu'], /--spec: .* is not valid JSON/);
+  });
+  it('malformed .npy noise', () => {
+    expectRejected((dir) => {
+      writeFileSync(join(dir, 'noise.npy'), 'definitely not numpy');
+      return ['sample', '--spec', writeJson(dir, 'spec.json', good), '--noise', join(dir, 'noise.npy'), '--out', join(dir, 'out.npy'), '--backend', 'cpu'];
+    }, /--noise: .*not a \.npy file/);
+  });
+  it('.npy noise of the wrong shape', () => {
+    expectRejected((dir) => {
+      writeFileSync(join(dir, 'noise.npy'), serializeNpy(new Float32Array(63 * 2), [63, 2]));
+      return ['sample', '--spec', writeJson(dir, 'spec.json', good), '--noise', join(dir, 'noise.npy'), '--out', join(dir, 'out.npy'), '--backend', 'cpu'];
+    }, /--noise: .* has shape \(63, 2\); the spec needs \(n, d\) = \(64, 2\)/);
+  });
+  it('bad --nfe list, unknown --solvers and unknown flags', () => {
+    expectRejected((dir) => ['sweep', '--spec', writeJson(dir, 'spec.json', good), '--nfe', '2,x,5', '--out', join(dir, 'out.json'), '--backend', 'cpu'], /--nfe: got 'x'/);
+    expectRejected((dir) => ['sweep', '--spec', writeJson(dir, 'spec.json', good), '--nfe', '2,5', '--solvers', 'ddim,plms', '--out', join(dir, 'out.json'), '--backend', 'cpu'], /--solvers: got 'plms'; allowed: ddim, dpmpp-2m/);
+    expectRejected((dir) => ['sample', '--spec', writeJson(dir, 'spec.json', good), '--out', join(dir, 'out.npy'), '--colour', 'blue'], /unknown option --colour/);
+  });
+  it('a good spec on the CPU backend writes the sample file', () => {
+    const dir = scratchDir();
+    const result = runCli(['sample', '--spec', writeJson(dir, 'spec.json', good), '--out', join(dir, 'out.npy'), '--backend', 'cpu']);
+    expect(result.status).toBe(0);
+    expect(existsSync(join(dir, 'out.npy'))).toBe(true);
+    expect(readdirSync(dir).some((f) => f.includes('.tmp-'))).toBe(false);
+  });
+});

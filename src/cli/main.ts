@@ -1,0 +1,216 @@
+// `stepscope` command line: the same engine as the app, on Node (DESIGN §1, foundation issue §8).
+//   stepscope sample --spec run.json --out x.npy [--noise xT.npy] [--traj traj.npy] [--metrics m.json] [--backend gpu|cpu]
+//   stepscope sweep  --spec run.json --nfe 2,3,4 --out curves.json [--solvers ddim,dpmpp-2m] [--csv curves.csv] [--backend gpu|cpu]
+// Exit codes: 0 success, 1 runtime failure (no GPU, device error), 2 bad input. Inputs are all validated before
+// any work; outputs are written only when everything succeeded, each to a temporary file renamed into place.
+
+import { existsSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { NpyError, parseNpy, serializeNpy } from '../core/io/npy.ts';
+import { resolveExperiment } from '../core/sampling/experiment.ts';
+import { SOLVERS, SOLVER_NAMES, type SolverName } from '../core/sampling/solvers.ts';
+import { MAX_STEPS, SpecError, parseSpec, type SampleSpec } from '../core/spec/spec.ts';
+import type { AdapterSummary } from '../gpu/device.ts';
+import { CpuSamplerBackend, GpuSamplerBackend, type SamplerBackend } from '../engine/sampling.ts';
+
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_BAD_INPUT = 2;
+
+class InputError extends Error {}
+
+const USAGE = `usage:
+  stepscope sample --spec run.json --out x.npy [--noise xT.npy] [--traj traj.npy] [--metrics m.json] [--backend gpu|cpu]
+  stepscope sweep  --spec run.json --nfe 2,3,4,5,6,8,10,15,20,30,50 --out curves.json [--solvers ddim,dpmpp-2m] [--csv curves.csv] [--backend gpu|cpu]
+exit codes: 0 success, 1 runtime failure, 2 bad input`;
+
+const FLAGS: Record<string, string[]> = {
+  sample: ['spec', 'out', 'noise', 'traj', 'metrics', 'backend'],
+  sweep: ['spec', 'out', 'nfe', 'solvers', 'csv', 'backend'],
+};
+
+function parseArgs(argv: string[]): { command: string; flags: Record<string, string> } {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h') throw new InputError(USAGE);
+  if (!(command in FLAGS)) throw new InputError(`unknown command '${command}' (allowed: sample, sweep)\n${USAGE}`);
+  const flags: Record<string, string> = {};
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    if (!arg.startsWith('--')) throw new InputError(`unexpected argument '${arg}'\n${USAGE}`);
+    const name = arg.slice(2);
+    if (!FLAGS[command].includes(name)) throw new InputError(`unknown option --${name} for '${command}' (allowed: ${FLAGS[command].map((f) => `--${f}`).join(', ')})`);
+    const value = rest[++i];
+    if (value === undefined || value.startsWith('--')) throw new InputError(`--${name} needs a value`);
+    flags[name] = value;
+  }
+  for (const required of ['spec', 'out', ...(command === 'sweep' ? ['nfe'] : [])]) {
+    if (!(required in flags)) throw new InputError(`--${required} is required for '${command}'\n${USAGE}`);
+  }
+  if (flags.backend !== undefined && flags.backend !== 'gpu' && flags.backend !== 'cpu') throw new InputError(`--backend: got '${flags.backend}'; allowed: gpu, cpu`);
+  return { command, flags };
+}
+
+function readSpec(path: string): SampleSpec {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new InputError(`--spec: cannot read '${path}': ${(error as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`--spec: '${path}' is not valid JSON: ${(error as Error).message}`);
+  }
+  try {
+    return parseSpec(json);
+  } catch (error) {
+    if (error instanceof SpecError) throw new InputError(`--spec: '${path}' is not a valid spec:\n  ${error.problems.join('\n  ')}`);
+    throw error;
+  }
+}
+
+function readNoise(path: string, n: number, dim: number): Float64Array {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(readFileSync(path));
+  } catch (error) {
+    throw new InputError(`--noise: cannot read '${path}': ${(error as Error).message}`);
+  }
+  try {
+    const array = parseNpy(bytes);
+    if (array.shape.length !== 2 || array.shape[0] !== n || array.shape[1] !== dim)
+      throw new InputError(`--noise: '${path}' has shape (${array.shape.join(', ')}); the spec needs (n, d) = (${n}, ${dim})`);
+    const noise = Float64Array.from(array.data);
+    if (!noise.every(Number.isFinite)) throw new InputError(`--noise: '${path}' contains NaN or infinite values`);
+    return noise;
+  } catch (error) {
+    if (error instanceof NpyError) throw new InputError(`--noise: '${path}': ${error.message}`);
+    throw error;
+  }
+}
+
+function checkOutputPath(flag: string, path: string): string {
+  const full = resolve(path);
+  const dir = dirname(full);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(`--${flag}: directory '${dir}' does not exist`);
+  if (existsSync(full) && statSync(full).isDirectory()) throw new InputError(`--${flag}: '${path}' is a directory`);
+  return full;
+}
+
+function parseNfeList(text: string): number[] {
+  const values = text.split(',').map((s) => s.trim());
+  const nfes = values.map((s) => Number(s));
+  const bad = values.find((s, i) => !/^\d+$/.test(s) || nfes[i] < 1 || nfes[i] > MAX_STEPS);
+  if (bad !== undefined) throw new InputError(`--nfe: got '${bad}' in '${text}'; allowed: a comma-separated list of integers 1…${MAX_STEPS}`);
+  return nfes;
+}
+
+function parseSolverList(text: string): SolverName[] {
+  const names = text.split(',').map((s) => s.trim());
+  const bad = names.find((s) => !(SOLVER_NAMES as readonly string[]).includes(s));
+  if (bad !== undefined) throw new InputError(`--solvers: got '${bad}'; allowed: ${SOLVER_NAMES.join(', ')}`);
+  return names as SolverName[];
+}
+
+/** Write all files only after everything succeeded; each lands atomically (temporary file, then rename). */
+function writeOutputs(files: [string, string | Uint8Array][]): void {
+  const temporaries: [string, string][] = [];
+  try {
+    for (const [path, content] of files) {
+      const temporary = `${path}.tmp-${process.pid}`;
+      writeFileSync(temporary, content);
+      temporaries.push([temporary, path]);
+    }
+    for (const [temporary, path] of temporaries) renameSync(temporary, path);
+  } catch (error) {
+    for (const [temporary] of temporaries) if (existsSync(temporary)) unlinkSync(temporary);
+    throw error;
+  }
+}
+
+async function openBackend(kind: string | undefined): Promise<{ backend: SamplerBackend; adapter: AdapterSummary | null }> {
+  if (kind === 'cpu') return { backend: new CpuSamplerBackend(), adapter: null };
+  const { acquireNodeGpu } = await import('../gpu/node.ts');
+  const gpu = await acquireNodeGpu('stepscope-cli');
+  if (!gpu.device) throw new Error(`no WebGPU device: ${gpu.reason} (or run with --backend cpu)`);
+  gpu.on((event) => {
+    if (event.type === 'device-lost') console.error(`stepscope: GPU device lost (${event.reason}): ${event.message}`);
+    else console.error(`stepscope: GPU ${event.errorType} error: ${event.message}`);
+  });
+  return { backend: new GpuSamplerBackend(gpu.device), adapter: gpu.adapterInfo };
+}
+
+async function sampleCommand(flags: Record<string, string>): Promise<void> {
+  const spec = readSpec(flags.spec);
+  const { dim } = resolveExperiment(spec);
+  const noise = flags.noise !== undefined ? readNoise(flags.noise, spec.n, dim) : undefined;
+  const out = checkOutputPath('out', flags.out);
+  const traj = flags.traj !== undefined ? checkOutputPath('traj', flags.traj) : undefined;
+  const metricsPath = flags.metrics !== undefined ? checkOutputPath('metrics', flags.metrics) : undefined;
+  const { backend, adapter } = await openBackend(flags.backend);
+  const result = await backend.sample(spec, { noise, recordTrajectory: traj !== undefined, metrics: metricsPath !== undefined });
+  if (!result.samples.every(Number.isFinite)) throw new Error('sampling produced NaN or infinite values; nothing written');
+  const files: [string, string | Uint8Array][] = [[out, serializeNpy(result.samples, [spec.n, dim])]];
+  if (traj && result.trajectory) files.push([traj, serializeNpy(result.trajectory, [result.times.length, spec.n, dim])]);
+  if (metricsPath) {
+    const report = {
+      spec,
+      backend: backend.kind,
+      adapter,
+      times: result.times,
+      steps: result.times.length - 1,
+      nfe: result.nfe,
+      metrics: result.metrics,
+      wallMs: result.wallMs,
+    };
+    files.push([metricsPath, `${JSON.stringify(report, null, 2)}\n`]);
+  }
+  writeOutputs(files);
+}
+
+async function sweepCommand(flags: Record<string, string>): Promise<void> {
+  const spec = readSpec(flags.spec);
+  const nfes = parseNfeList(flags.nfe);
+  const solvers = flags.solvers !== undefined ? parseSolverList(flags.solvers) : [...SOLVER_NAMES];
+  const out = checkOutputPath('out', flags.out);
+  const csv = flags.csv !== undefined ? checkOutputPath('csv', flags.csv) : undefined;
+  const { backend, adapter } = await openBackend(flags.backend);
+  const result = await backend.sweep(spec, {
+    nfes,
+    solvers,
+    onProgress: (done, total, point) => process.stderr.write(`\r${done}/${total} ${point ? `${point.solver} NFE ${point.nfe}` : ''}   `),
+  });
+  process.stderr.write('\n');
+  const report = {
+    spec,
+    backend: backend.kind,
+    adapter,
+    metricSamples: result.metricSamples,
+    nfes: result.nfes,
+    curves: result.curves.map((c) => ({ solver: c.solver, label: SOLVERS[c.solver].label, points: c.points })),
+  };
+  const files: [string, string | Uint8Array][] = [[out, `${JSON.stringify(report, null, 2)}\n`]];
+  if (csv) {
+    const rows = ['solver,nfe,mmd2,rmse,wall_ms', ...result.curves.flatMap((c) => c.points.map((p) => [c.solver, p.nfe, p.mmd2, p.rmse, p.wallMs.toFixed(3)].join(',')))];
+    files.push([csv, `${rows.join('\n')}\n`]);
+  }
+  writeOutputs(files);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const { command, flags } = parseArgs(argv);
+    if (command === 'sample') await sampleCommand(flags);
+    else await sweepCommand(flags);
+    return EXIT_OK;
+  } catch (error) {
+    if (error instanceof InputError) {
+      console.error(`stepscope: ${error.message}`);
+      return EXIT_BAD_INPUT;
+    }
+    console.error(`stepscope: ${(error as Error).message}`);
+    return EXIT_FAILURE;
+  }
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { specSteps } from '../sampling/experiment.ts';
+import { DEFAULT_SPEC, SpecError, parseSpec } from './spec.ts';
+
+const problems = (input: unknown): string[] => {
+  try {
+    parseSpec(input);
+  } catch (error) {
+    if (error instanceof SpecError) return error.problems;
+    throw error;
+  }
+  throw new Error('spec was accepted');
+};
+
+describe('experiment spec', () => {
+  it('accepts the default spec and fills defaults', () => {
+    expect(parseSpec(DEFAULT_SPEC)).toEqual(DEFAULT_SPEC);
+    const minimal = parseSpec({ version: 1, kind: 'sample', process: { type: 'vp-linear' }, target: { type: 'preset', name: 'grid25' }, solver: { name: 'ddim' }, schedule: { type: 'logsnr' }, steps: 7 });
+    expect(minimal).toMatchObject({ tStart: 1, tEnd: 1e-3, n: 4096, seed: 0, process: { beta0: 0.1, beta1: 20 } });
+    expect(specSteps(minimal)).toBe(7);
+  });
+
+  it('names the field, the value and what is allowed', () => {
+    expect(problems({ ...DEFAULT_SPEC, solver: { name: 'heun' } })).toEqual(['solver.name: got "heun"; allowed: "ddim", "dpmpp-2m"']);
+    expect(problems({ ...DEFAULT_SPEC, n: -1 })[0]).toMatch(/^n: got -1; .*>=\s*2/);
+    expect(problems({ ...DEFAULT_SPEC, tEnd: 1 })).toEqual(['tEnd: got 1; must be less than tStart (1)']);
+    expect(problems({ ...DEFAULT_SPEC, version: 2 })[0]).toMatch(/^version: got 2;/);
+    expect(problems({ ...DEFAULT_SPEC, colour: 'red' })).toEqual(['(spec): unknown field(s) "colour"']);
+    expect(problems({ ...DEFAULT_SPEC, nfe: undefined })).toEqual(['steps: got nothing; give either steps or nfe']);
+  });
+
+  it('validates custom time grids', () => {
+    const custom = { ...DEFAULT_SPEC, nfe: undefined, schedule: { type: 'custom', times: [1, 0.5, 0.1, 0.001] } };
+    expect(specSteps(parseSpec(custom))).toBe(3);
+    expect(problems({ ...custom, schedule: { type: 'custom', times: [1, 0.1, 0.5, 0.001] } })[0]).toMatch(/schedule\.times: .*strictly decreasing/);
+    expect(problems({ ...custom, schedule: { type: 'custom', times: [0.9, 0.1, 0.001] } })[0]).toMatch(/schedule\.times: .*must run from tStart/);
+  });
+
+  it('validates mixture targets', () => {
+    const gmm = (over: object) => ({ ...DEFAULT_SPEC, target: { type: 'gmm', weights: [1, 1], means: [[0, 0], [1, 1]], covs: [[[1, 0], [0, 1]], [[0.5, 0.1], [0.1, 0.5]]], ...over } });
+    expect(parseSpec(gmm({})).target.type).toBe('gmm');
+    expect(problems(gmm({ covs: [[[1, 0.5], [0, 1]], [[1, 0], [0, 1]]] }))[0]).toMatch(/target\.covs\.0: .*symmetric/);
+    expect(problems(gmm({ covs: [[[1, 2], [2, 1]], [[1, 0], [0, 1]]] }))[0]).toMatch(/target\.covs\.0: .*positive semi-definite/);
+    expect(problems(gmm({ means: [[0, 0], [1, 1, 1]] }))[0]).toMatch(/target\.means\.1: .*dimension 3, expected 2/);
+    expect(problems(gmm({ weights: [1, -1] }))[0]).toMatch(/target\.weights\.1: got -1/);
+    expect(problems(gmm({ weights: [1] }))[0]).toMatch(/target\.means: .*needs 1 means/);
+  });
+});
