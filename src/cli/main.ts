@@ -172,6 +172,7 @@ async function sampleCommand(flags: Record<string, string>): Promise<void> {
 
 async function sweepCommand(flags: Record<string, string>): Promise<void> {
   const spec = readSpec(flags.spec);
+  if (spec.schedule.type === 'custom') throw new InputError(`--spec: schedule.type 'custom' fixes the steps; a sweep over NFE needs time-uniform, logsnr or time-quadratic`);
   const nfes = parseNfeList(flags.nfe);
   const solvers = flags.solvers !== undefined ? parseSolverList(flags.solvers) : [...SOLVER_NAMES];
   const out = checkOutputPath('out', flags.out);
