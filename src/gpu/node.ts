@@ -2,7 +2,9 @@
 // SwiftShader when VK_ICD_FILENAMES points at its ICD (Debian's chromium package ships it, DESIGN §5).
 // Only the CLI and the gpu tests import this file; the browser bundle never does.
 
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { acquireGpu, type GpuContext } from './device.ts';
 
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -19,6 +21,8 @@ export async function acquireNodeGpu(label = 'stepscope-node'): Promise<GpuConte
     // must be set before Dawn loads the Vulkan loader
     process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
   }
+  // the Vulkan loader complains on stderr at every start when this is unset (headless machines, CI)
+  process.env.XDG_RUNTIME_DIR ??= mkdtempSync(join(tmpdir(), 'stepscope-xdg-'));
   let webgpu: typeof import('webgpu');
   try {
     webgpu = await import('webgpu');
