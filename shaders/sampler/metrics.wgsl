@@ -38,6 +38,35 @@ fn ref_point(i: u32, c: u32) -> f32 {
   return reference[i * params.dim + c];
 }
 
+// point i of the generated set (from_reference = false) or of the reference set
+fn point(from_reference: bool, i: u32, c: u32) -> f32 {
+  if (from_reference) {
+    return ref_point(i, c);
+  }
+  return gen_point(i, c);
+}
+
+// Σ_j k(a_i, b_j) over the `count` points of set b, leaving out j = i when `skip_diagonal` (a = b)
+fn kernel_row_sum(a_is_reference: bool, i: u32, b_is_reference: bool, count: u32, skip_diagonal: bool) -> f32 {
+  var total = 0.0;
+  var chunk = 0.0;
+  for (var j = 0u; j < count; j++) {
+    if (!(skip_diagonal && j == i)) {
+      var d2 = 0.0;
+      for (var c = 0u; c < params.dim; c++) {
+        let diff = point(a_is_reference, i, c) - point(b_is_reference, j, c);
+        d2 += diff * diff;
+      }
+      chunk += rbf_sum(d2);
+    }
+    if (j % CHUNK == CHUNK - 1u) {
+      total += chunk;
+      chunk = 0.0;
+    }
+  }
+  return total + chunk;
+}
+
 // rows[2i] = Σ_{j≠i} k(x_i, x_j), rows[2i+1] = Σ_j k(x_i, y_j), for generated points i < m
 @compute @workgroup_size(64)
 fn mmd_generated_rows(@builtin(global_invocation_id) gid: vec3u) {
@@ -45,40 +74,8 @@ fn mmd_generated_rows(@builtin(global_invocation_id) gid: vec3u) {
   if (i >= params.m) {
     return;
   }
-  var xx = 0.0;
-  var chunk = 0.0;
-  for (var j = 0u; j < params.m; j++) {
-    if (j != i) {
-      var d2 = 0.0;
-      for (var c = 0u; c < params.dim; c++) {
-        let diff = gen_point(i, c) - gen_point(j, c);
-        d2 += diff * diff;
-      }
-      chunk += rbf_sum(d2);
-    }
-    if (j % CHUNK == CHUNK - 1u) {
-      xx += chunk;
-      chunk = 0.0;
-    }
-  }
-  xx += chunk;
-  var xy = 0.0;
-  chunk = 0.0;
-  for (var j = 0u; j < params.n_ref; j++) {
-    var d2 = 0.0;
-    for (var c = 0u; c < params.dim; c++) {
-      let diff = gen_point(i, c) - ref_point(j, c);
-      d2 += diff * diff;
-    }
-    chunk += rbf_sum(d2);
-    if (j % CHUNK == CHUNK - 1u) {
-      xy += chunk;
-      chunk = 0.0;
-    }
-  }
-  xy += chunk;
-  rows[2u * i] = xx;
-  rows[2u * i + 1u] = xy;
+  rows[2u * i] = kernel_row_sum(false, i, false, params.m, true);
+  rows[2u * i + 1u] = kernel_row_sum(false, i, true, params.n_ref, false);
 }
 
 // rows[i] = Σ_{j≠i} k(y_i, y_j) for reference points i < n_ref (computed once per reference set)
@@ -88,23 +85,7 @@ fn mmd_reference_rows(@builtin(global_invocation_id) gid: vec3u) {
   if (i >= params.n_ref) {
     return;
   }
-  var yy = 0.0;
-  var chunk = 0.0;
-  for (var j = 0u; j < params.n_ref; j++) {
-    if (j != i) {
-      var d2 = 0.0;
-      for (var c = 0u; c < params.dim; c++) {
-        let diff = ref_point(i, c) - ref_point(j, c);
-        d2 += diff * diff;
-      }
-      chunk += rbf_sum(d2);
-    }
-    if (j % CHUNK == CHUNK - 1u) {
-      yy += chunk;
-      chunk = 0.0;
-    }
-  }
-  rows[i] = yy + chunk;
+  rows[i] = kernel_row_sum(true, i, true, params.n_ref, true);
 }
 
 // rows[i] = ‖x_i − x*_i‖², x* the same-noise reference solution (stored in `reference`)

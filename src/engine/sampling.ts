@@ -7,6 +7,7 @@ import { buildSpecProgram, mixtureModel, resolveExperiment, type ResolvedExperim
 import { mixtureScale, sampleMixture } from '../core/sampling/gmm.ts';
 import { runProgramCpu } from '../core/sampling/interpreter.ts';
 import { rk4ReferenceProgram } from '../core/sampling/reference.ts';
+import type { SamplerProgram } from '../core/sampling/program.ts';
 import type { SolverName } from '../core/sampling/solvers.ts';
 import type { SampleSpec } from '../core/spec/spec.ts';
 import { RngStream, fillNormal } from '../core/util/rng.ts';
@@ -86,6 +87,34 @@ export class CancelledError extends Error {
 
 const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
+/**
+ * The sweep loop shared by both backends: every (solver, NFE) pair from the same x_T (common random
+ * numbers, specs §17.4), with progress after each point and cancellation between points.
+ */
+async function sweepPoints(
+  spec: SampleSpec,
+  experiment: ResolvedExperiment,
+  options: SweepOptions,
+  measurePoint: (program: SamplerProgram) => Promise<{ metrics: RunMetrics; wallMs: number }>,
+): Promise<SweepCurve[]> {
+  const total = options.nfes.length * options.solvers.length;
+  let done = 0;
+  const curves: SweepCurve[] = [];
+  for (const solver of options.solvers) {
+    const points: SweepPoint[] = [];
+    for (const nfe of options.nfes) {
+      if (options.signal?.aborted) throw new CancelledError();
+      const program = buildSpecProgram({ ...spec, solver: { name: solver }, nfe, steps: undefined }, experiment.process);
+      const { metrics, wallMs } = await measurePoint(program);
+      const point = { nfe: program.nfe, mmd2: metrics.mmd2, rmse: metrics.rmse, wallMs };
+      points.push(point);
+      options.onProgress?.(++done, total, { ...point, solver });
+    }
+    curves.push({ solver, points });
+  }
+  return curves;
+}
+
 /** Everything the metrics of a spec depend on besides the solver: the key for caching references. */
 function referenceKey(spec: SampleSpec): string {
   return JSON.stringify([spec.process, spec.target, spec.tStart, spec.tEnd, spec.n, spec.seed]);
@@ -152,26 +181,14 @@ export class CpuSamplerBackend {
     const experiment = resolveExperiment(spec);
     const xT = drawNoise(spec, experiment.dim);
     const model = mixtureModel(experiment.mixture);
-    const total = options.nfes.length * options.solvers.length;
-    let done = 0;
-    const curves: SweepCurve[] = [];
-    for (const solver of options.solvers) {
-      const points: SweepPoint[] = [];
-      for (const nfe of options.nfes) {
-        if (options.signal?.aborted) throw new CancelledError();
-        const pointSpec: SampleSpec = { ...spec, solver: { name: solver }, nfe, steps: undefined };
-        const program = buildSpecProgram(pointSpec, experiment.process);
-        const start = now();
-        const x = runProgramCpu(program, model, xT).x;
-        const wallMs = now() - start;
-        const metrics = this.metrics(spec, experiment, xT, x);
-        const point = { nfe: program.nfe, mmd2: metrics.mmd2, rmse: metrics.rmse, wallMs };
-        points.push(point);
-        options.onProgress?.(++done, total, { ...point, solver });
-        await Promise.resolve();
-      }
-      curves.push({ solver, points });
-    }
+    const curves = await sweepPoints(spec, experiment, options, async (program) => {
+      const start = now();
+      const x = runProgramCpu(program, model, xT).x;
+      const wallMs = now() - start;
+      // yield to the event loop between points so that progress shows and a cancel can arrive
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      return { metrics: this.metrics(spec, experiment, xT, x), wallMs };
+    });
     return { nfes: options.nfes, curves, metricSamples: Math.min(spec.n, METRIC_SAMPLES), backend: 'cpu' };
   }
 }
@@ -251,24 +268,12 @@ export class GpuSamplerBackend {
   async sweep(spec: SampleSpec, options: SweepOptions): Promise<SweepResult> {
     const experiment = this.prepare(spec);
     const m = await this.prepareMetrics(spec, experiment);
-    const total = options.nfes.length * options.solvers.length;
-    let done = 0;
-    const curves: SweepCurve[] = [];
-    for (const solver of options.solvers) {
-      const points: SweepPoint[] = [];
-      for (const nfe of options.nfes) {
-        if (options.signal?.aborted) throw new CancelledError();
-        const pointSpec: SampleSpec = { ...spec, solver: { name: solver }, nfe, steps: undefined };
-        const start = now();
-        const run = await this.sampler.run(buildSpecProgram(pointSpec, experiment.process), { n: spec.n, seed: spec.seed });
-        const wallMs = now() - start;
-        const metrics = await this.measure(run, m);
-        const point = { nfe: run.nfe, mmd2: metrics.mmd2, rmse: metrics.rmse, wallMs };
-        points.push(point);
-        options.onProgress?.(++done, total, { ...point, solver });
-      }
-      curves.push({ solver, points });
-    }
+    const curves = await sweepPoints(spec, experiment, options, async (program) => {
+      const start = now();
+      const run = await this.sampler.run(program, { n: spec.n, seed: spec.seed });
+      const wallMs = now() - start;
+      return { metrics: await this.measure(run, m), wallMs };
+    });
     return { nfes: options.nfes, curves, metricSamples: m, backend: 'gpu' };
   }
 
