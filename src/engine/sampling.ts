@@ -67,7 +67,6 @@ export interface SweepResult {
   nfes: number[];
   curves: SweepCurve[];
   metricSamples: number;
-  /** MMD² between two independent exact sample sets of the same size: the metric's null level */
   backend: Backend;
 }
 
