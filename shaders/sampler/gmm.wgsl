@@ -13,7 +13,7 @@ struct EvalParams {
   alpha: f32,
   sigma: f32,
   components: u32,
-  _pad: u32,
+  prediction: u32, // 0: data prediction D, 1: noise prediction ε̂
 }
 
 @group(0) @binding(0) var<uniform> eval_params: EvalParams;
@@ -22,7 +22,8 @@ struct EvalParams {
 
 // Exact GMM denoiser D(x, t) (specs/samplers.md §15.1) in the eigen form prepared by src/core/sampling/gmm.ts.
 // Mixture layout per component k (stride 1 + 2d + d²): [log π_k, μ_k (d), U_k row-major (d²), e_k (d)].
-// Responsibilities by streaming log-sum-exp over components.
+// Responsibilities by streaming log-sum-exp over components. With prediction = 1 it returns the noise prediction
+// in its stable form ε̂ = σ Σ_k w_k U_k diag(1/c) y (specs §15.1), not (x − αD)/σ.
 @compute @workgroup_size(64)
 fn gmm_denoise(@builtin(global_invocation_id) gid: vec3u) {
   let p = gid.x;
@@ -57,7 +58,7 @@ fn gmm_denoise(@builtin(global_invocation_id) gid: vec3u) {
       let c = a * a * mixture[e + j] + s2;
       quad += y * y / c;
       log_det += log(c);
-      scaled[j] = y * mixture[e + j] / c;
+      scaled[j] = select(y * mixture[e + j] / c, y / c, eval_params.prediction == 1u);
     }
     let log_w = mixture[base] - 0.5 * quad - 0.5 * log_det;
     if (log_w > max_log) {
@@ -75,7 +76,7 @@ fn gmm_denoise(@builtin(global_invocation_id) gid: vec3u) {
       for (var j = 0u; j < d; j++) {
         v += mixture[u + i * d + j] * scaled[j];
       }
-      acc[i] += w * (mixture[mu + i] + a * v);
+      acc[i] += w * select(mixture[mu + i] + a * v, eval_params.sigma * v, eval_params.prediction == 1u);
     }
   }
   for (var i = 0u; i < d; i++) {

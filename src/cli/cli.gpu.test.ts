@@ -69,7 +69,7 @@ describe('stepscope sweep', () => {
     const dir = scratchDir();
     const specPath = writeJson(dir, 'run.json', spec);
     for (const backend of ['gpu', 'cpu']) {
-      const r = runCli(['sweep', '--spec', specPath, '--nfe', '3,5,10', '--out', join(dir, `c-${backend}.json`), '--csv', join(dir, `c-${backend}.csv`), '--backend', backend]);
+      const r = runCli(['sweep', '--spec', specPath, '--nfe', '3,5,10', '--solvers', 'ddim,dpmpp-2m', '--out', join(dir, `c-${backend}.json`), '--csv', join(dir, `c-${backend}.csv`), '--backend', backend]);
       expect(r.status, r.stderr).toBe(0);
     }
     const g = JSON.parse(readFileSync(join(dir, 'c-gpu.json'), 'utf8'));

@@ -154,6 +154,7 @@ export class GpuSampler {
         v.setFloat32(16, op.alpha, true);
         v.setFloat32(20, op.sigma, true);
         v.setUint32(24, this.mixture.components, true);
+        v.setUint32(28, op.prediction === 'noise' ? 1 : 0, true);
         dispatches.push({ kind: 'denoise', groups: workgroups(n, EVAL_WORKGROUP) });
       } else {
         combineSlot(op.out, op.terms);

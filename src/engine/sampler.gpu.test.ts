@@ -8,7 +8,7 @@ import { VpLinearProcess } from '../core/sampling/process.ts';
 import { TARGET_PRESETS, targetPreset } from '../core/sampling/presets.ts';
 import { rk4ReferenceProgram } from '../core/sampling/reference.ts';
 import { scheduleLogSnrUniform } from '../core/sampling/schedules.ts';
-import { buildProgram, type SolverName } from '../core/sampling/solvers.ts';
+import { programOnGrid, type SolverName } from '../core/sampling/solvers.ts';
 import { DEFAULT_SPEC, parseSpec } from '../core/spec/spec.ts';
 import { RngStream, fillNormal, normalPair, randomBits } from '../core/util/rng.ts';
 import { bindGroup, getKernel } from '../gpu/kernels.ts';
@@ -80,16 +80,19 @@ describe('GMM denoiser kernel', () => {
       for (const t of [1, 0.5, 0.1, 1e-3]) {
         const alpha = process.alpha(t);
         const sigma = process.sigma(t);
-        const expected = new Float64Array(n * d);
-        mixtureDenoise(mixture, x, n, alpha, sigma, expected);
-        // a one-op program: reg1 ← D(reg0, t)
-        const run = await withGpuErrors(gpu, () =>
-          sampler.run({ solver: 'eval', registers: 2, times: [t], nfe: 1, ops: [{ op: 'eval', x: 0, out: 1, t, alpha, sigma }] }, { n, seed: 0, noise: x32 }),
-        );
-        const got = new Float32Array(await readBuffer(gpu, run.regs, n * d * 4, n * d * 4));
-        // relative to the data's length scale, not to ‖D‖: at t = 1, D ≈ Σ w_k μ_k ≈ the (near-zero) data mean,
-        // a cancellation that costs f32 digits relative to ‖D‖ but not relative to the data
-        expect(sameNoiseRmse(got, expected) / mixtureScale(mixture), `dim ${d}, t = ${t}`).toBeLessThan(2e-6);
+        for (const prediction of ['data', 'noise'] as const) {
+          const expected = new Float64Array(n * d);
+          mixtureDenoise(mixture, x, n, alpha, sigma, expected, prediction);
+          // a one-op program: reg1 ← D(reg0, t) or ε̂(reg0, t)
+          const run = await withGpuErrors(gpu, () =>
+            sampler.run({ solver: 'eval', registers: 2, times: [t], nfe: 1, ops: [{ op: 'eval', x: 0, out: 1, t, alpha, sigma, prediction }] }, { n, seed: 0, noise: x32 }),
+          );
+          const got = new Float32Array(await readBuffer(gpu, run.regs, n * d * 4, n * d * 4));
+          // D: relative to the data's length scale, not to ‖D‖: at t = 1, D ≈ Σ w_k μ_k ≈ the (near-zero) data mean,
+          // a cancellation that costs f32 digits relative to ‖D‖ but not relative to the data. ε̂ is O(1).
+          const scale = prediction === 'data' ? mixtureScale(mixture) : 1;
+          expect(sameNoiseRmse(got, expected) / scale, `${prediction}, dim ${d}, t = ${t}`).toBeLessThan(2e-6);
+        }
       }
       sampler.destroy();
     }
@@ -103,6 +106,11 @@ describe('GPU programs against the float64 interpreter', () => {
     ['grid25', 'dpmpp-2m', 5],
     ['two-moons-gmm', 'dpmpp-2m', 50],
     ['swiss-roll-gmm', 'ddim', 20],
+    // noise prediction (ε̂ from the kernel's stable form), singlestep intermediate points, UniC corrector
+    ['ring8', 'dpm-solver-3m', 10],
+    ['grid25', 'dpm-solver-3s', 6],
+    ['two-moons-gmm', 'dpmpp-2s', 8],
+    ['swiss-roll-gmm', 'unipc', 10],
   ];
   for (const [preset, solver, nfe] of cases) {
     it(`${solver} on ${preset} at ${nfe} NFE: GPU samples equal the interpreter's to 1e-5 relative RMS on the same noise`, async () => {
@@ -110,7 +118,7 @@ describe('GPU programs against the float64 interpreter', () => {
       const mixture = prepareMixture(targetPreset(preset as (typeof TARGET_PRESETS)[number]));
       const n = 1024;
       const xT = fillNormal(new Float64Array(n * 2), n, 2, 3, RngStream.initialNoise);
-      const program = buildProgram(solver, process, scheduleLogSnrUniform(process, 1, 1e-3, nfe));
+      const program = programOnGrid({ name: solver }, process, scheduleLogSnrUniform(process, 1, 1e-3, nfe));
       const cpu = runProgramCpu(program, mixtureModel(mixture), xT, { recordTrajectory: true });
       const sampler = new GpuSampler(gpu);
       sampler.setTarget(mixture);

@@ -8,7 +8,7 @@ import { type NoiseProcess, VpLinearProcess } from './process.ts';
 import { targetPreset } from './presets.ts';
 import type { SamplerProgram } from './program.ts';
 import { buildTimeGrid } from './schedules.ts';
-import { type SolverName, buildProgram, stepsForNfe } from './solvers.ts';
+import { type GridMaker, type StepBudget, buildSolverProgram } from './solvers.ts';
 
 export interface ResolvedExperiment {
   process: NoiseProcess;
@@ -26,19 +26,27 @@ export function targetMixture(target: SampleSpec['target']): GaussianMixture {
 }
 
 export function mixtureModel(mixture: PreparedMixture): DenoiserModel {
-  return { dim: mixture.dim, denoise: (x, n, _t, alpha, sigma, out) => mixtureDenoise(mixture, x, n, alpha, sigma, out) };
+  return { dim: mixture.dim, predict: (x, n, _t, alpha, sigma, prediction, out) => mixtureDenoise(mixture, x, n, alpha, sigma, out, prediction) };
 }
 
-/** number of solver steps the spec asks for (steps, or the steps that spend its nfe) */
-export function specSteps(spec: SampleSpec): number {
-  if (spec.schedule.type === 'custom') return spec.schedule.times.length - 1;
-  if (spec.steps !== undefined) return spec.steps;
-  return stepsForNfe(spec.solver.name as SolverName, spec.nfe ?? 10);
+/** the work the spec asks for: `steps` intervals (a custom grid fixes them), or an NFE budget */
+export function specBudget(spec: SampleSpec): StepBudget {
+  if (spec.schedule.type === 'custom') return { steps: spec.schedule.times.length - 1 };
+  if (spec.steps !== undefined) return { steps: spec.steps };
+  return { nfe: spec.nfe ?? 10 };
+}
+
+/** the spec's schedule as grids between any two times (specs §3, §4.4) */
+export function specGrids(spec: SampleSpec, process: NoiseProcess): GridMaker {
+  return {
+    grid: (steps) => buildTimeGrid(spec.schedule, process, spec.tStart, spec.tEnd, steps),
+    inner: (s, t, n) => buildTimeGrid(spec.schedule.type === 'custom' ? { type: 'logsnr' } : spec.schedule, process, s, t, n),
+    logSnrUniform: spec.schedule.type === 'logsnr',
+  };
 }
 
 export function buildSpecProgram(spec: SampleSpec, process: NoiseProcess = makeProcess(spec.process)): SamplerProgram {
-  const times = buildTimeGrid(spec.schedule, process, spec.tStart, spec.tEnd, specSteps(spec));
-  return buildProgram(spec.solver.name, process, times);
+  return buildSolverProgram(spec.solver, process, specGrids(spec, process), specBudget(spec));
 }
 
 export function resolveExperiment(spec: SampleSpec): ResolvedExperiment {

@@ -2,7 +2,8 @@
 // Every covariance kind (isotropic, diagonal, full) is reduced here, in float64, to one eigen form
 // Σ_k = U_k diag(e_k) U_kᵀ, which is what both the CPU denoiser and the WGSL kernel evaluate:
 //   C_k = α²Σ_k + σ²I,  log w̃_k = log π_k − ½ yᵀ diag(1/c) y − ½ Σ log c,  y = U_kᵀ(x − αμ_k), c = α²e_k + σ²,
-//   D(x) = Σ_k w_k [μ_k + α U_k diag(e_k/c) y]   with w = softmax(log w̃) (max-subtracted).
+//   D(x) = Σ_k w_k [μ_k + α U_k diag(e_k/c) y]   with w = softmax(log w̃) (max-subtracted),
+//   ε̂(x) = σ Σ_k w_k U_k diag(1/c) y            (the stable form of (x − αD)/σ, finite as σ → 0).
 
 import { symmetricEigen } from '../util/linalg.ts';
 import { RngStream, normalPair, randomBits, uniformOpen } from '../util/rng.ts';
@@ -49,7 +50,13 @@ export function prepareMixture(mixture: GaussianMixture): PreparedMixture {
   return { dim, components, logWeights, means, eigenvectors, eigenvalues };
 }
 
-/** Exact posterior mean D(x, t) = E[x0 | x_t = x] for n particles in x (row-major n×d), written to out. */
+/** What a model evaluation returns: the data prediction D = E[x0 | x_t] or the noise prediction ε̂ = E[ε | x_t]. */
+export type Prediction = 'data' | 'noise';
+
+/**
+ * Exact posterior mean D(x, t) = E[x0 | x_t = x] (or ε̂ with prediction 'noise') for n particles in x
+ * (row-major n×d), written to out.
+ */
 export function mixtureDenoise(
   m: PreparedMixture,
   x: Float64Array,
@@ -57,7 +64,9 @@ export function mixtureDenoise(
   alpha: number,
   sigma: number,
   out: Float64Array,
+  prediction: Prediction = 'data',
 ): void {
+  const noise = prediction === 'noise';
   const d = m.dim;
   const y = new Float64Array(d);
   const c = new Float64Array(d);
@@ -82,9 +91,10 @@ export function mixtureDenoise(
       }
       const logW = m.logWeights[k] - 0.5 * quad - 0.5 * logDet;
       for (let i = 0; i < d; i++) {
-        let v = m.means[k * d + i];
-        for (let j = 0; j < d; j++) v += alpha * m.eigenvectors[U + i * d + j] * ((m.eigenvalues[k * d + j] / c[j]) * y[j]);
-        dk[i] = v;
+        let v = 0;
+        if (noise) for (let j = 0; j < d; j++) v += m.eigenvectors[U + i * d + j] * (y[j] / c[j]);
+        else for (let j = 0; j < d; j++) v += m.eigenvectors[U + i * d + j] * ((m.eigenvalues[k * d + j] / c[j]) * y[j]);
+        dk[i] = noise ? sigma * v : m.means[k * d + i] + alpha * v;
       }
       // online (streaming) log-sum-exp: rescale the running sums when the max grows
       if (logW > maxLog) {

@@ -1,11 +1,12 @@
 // The float64 interpreter of solver programs: the test oracle and the no-WebGPU fallback (DESIGN §2).
 
+import type { Prediction } from './gmm.ts';
 import type { SamplerProgram } from './program.ts';
 
-/** A data-prediction model: D(x, t) for n particles of dimension d (row-major), written to out. */
+/** A model: D(x, t) or ε̂(x, t) for n particles of dimension d (row-major), written to out. */
 export interface DenoiserModel {
   dim: number;
-  denoise(x: Float64Array, n: number, t: number, alpha: number, sigma: number, out: Float64Array): void;
+  predict(x: Float64Array, n: number, t: number, alpha: number, sigma: number, prediction: Prediction, out: Float64Array): void;
 }
 
 export interface InterpreterResult {
@@ -28,7 +29,7 @@ export function runProgramCpu(
   for (const op of program.ops) {
     if (options.shouldStop?.()) throw new Error('cancelled');
     if (op.op === 'eval') {
-      model.denoise(regs[op.x], n, op.t, op.alpha, op.sigma, regs[op.out]);
+      model.predict(regs[op.x], n, op.t, op.alpha, op.sigma, op.prediction ?? 'data', regs[op.out]);
     } else {
       const out = regs[op.out];
       const terms = op.terms.map((term) => ({ src: regs[term.reg], coef: term.coef }));

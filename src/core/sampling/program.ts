@@ -1,7 +1,9 @@
 // A sampler is a program of coefficients (DESIGN §2): operations over a register file of particle buffers.
-//   eval(x, out, t):  out ← D(reg[x], t)   one model evaluation (data prediction)
+//   eval(x, out, t):  out ← D(reg[x], t)   one model evaluation (data prediction D, or noise prediction ε̂)
 //   combine(out, Σ_j coef_j · reg_j):      elementwise linear combination
 // Register 0 holds x: x_T on entry, the sample on exit. Coefficients are float64 here; the GPU runs them in f32.
+
+import type { Prediction } from './gmm.ts';
 
 export interface EvalOp {
   op: 'eval';
@@ -13,6 +15,8 @@ export interface EvalOp {
   /** α_t and σ_t, so that no consumer of the program needs the noise process */
   alpha: number;
   sigma: number;
+  /** what the evaluation returns (default 'data') */
+  prediction?: Prediction;
 }
 
 export interface CombineTerm {

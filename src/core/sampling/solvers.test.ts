@@ -8,7 +8,10 @@ import { VpLinearProcess, type NoiseProcess } from './process.ts';
 import { targetPreset } from './presets.ts';
 import { rk4ReferenceProgram } from './reference.ts';
 import { scheduleLogSnrUniform, scheduleTimeUniform } from './schedules.ts';
-import { ddimProgram, dpmSolverPlusPlus2M } from './solvers.ts';
+import { programOnGrid } from './solvers.ts';
+
+const ddimProgram = (p: NoiseProcess, ts: number[]) => programOnGrid({ name: 'ddim' }, p, ts);
+const dpmSolverPlusPlus2M = (p: NoiseProcess, ts: number[]) => programOnGrid({ name: 'dpmpp-2m' }, p, ts);
 
 const process = new VpLinearProcess(0.1, 20);
 const ring = prepareMixture(targetPreset('ring8'));
@@ -30,7 +33,7 @@ function officialMultistepLoop(p: NoiseProcess, m: DenoiserModel, x0: Float64Arr
   const dataPrediction = (x: Float64Array, t: number) => {
     nfe++;
     const out = new Float64Array(size);
-    m.denoise(x, size / m.dim, t, p.alpha(t), p.sigma(t), out);
+    m.predict(x, size / m.dim, t, p.alpha(t), p.sigma(t), 'data', out);
     return out;
   };
   const steps = ts.length - 1;

@@ -1,0 +1,266 @@
+// Independent transcriptions of the official samplers' loops, for the agreement tests only: written in the
+// official code's own form (separate data/noise formulas with φ1 = expm1(∓h), caches as lists, per-step
+// branches), deliberately NOT sharing the unified form or the program machinery of solvers.ts.
+// Sources: DPM-Solver `dpm_solver_pytorch.py` (multistep_dpm_solver_{second,third}_update,
+// singlestep_dpm_solver_{second,third}_update, dpm_solver_first_update, sample) and UniPC `uni_pc.py`
+// (multistep_uni_pc_bh_update, sample), as restated in specs/samplers.md §4 and §5.
+
+import type { DenoiserModel } from './interpreter.ts';
+import type { NoiseProcess } from './process.ts';
+
+type Vec = Float64Array;
+const lin = (...terms: [number, Vec][]): Vec => {
+  const out = new Float64Array(terms[0][1].length);
+  for (const [c, v] of terms) for (let i = 0; i < out.length; i++) out[i] += c * v[i];
+  return out;
+};
+
+export class OfficialSampler {
+  nfe = 0;
+  constructor(
+    readonly ns: NoiseProcess,
+    readonly model: DenoiserModel,
+    readonly predictX0: boolean,
+  ) {}
+
+  modelFn(x: Vec, t: number): Vec {
+    this.nfe++;
+    const out = new Float64Array(x.length);
+    this.model.predict(x, x.length / this.model.dim, t, this.ns.alpha(t), this.ns.sigma(t), this.predictX0 ? 'data' : 'noise', out);
+    return out;
+  }
+
+  firstUpdate(x: Vec, s: number, t: number, modelS: Vec): Vec {
+    const ns = this.ns;
+    const h = ns.lambda(t) - ns.lambda(s);
+    if (this.predictX0) return lin([ns.sigma(t) / ns.sigma(s), x], [-ns.alpha(t) * Math.expm1(-h), modelS]);
+    return lin([Math.exp(ns.logAlpha(t) - ns.logAlpha(s)), x], [-ns.sigma(t) * Math.expm1(h), modelS]);
+  }
+
+  multistepSecond(x: Vec, models: Vec[], ts: number[], t: number, solverType: string): Vec {
+    const ns = this.ns;
+    const [m1, m0] = models.slice(-2);
+    const [t1, t0] = ts.slice(-2);
+    const h = ns.lambda(t) - ns.lambda(t0);
+    const h0 = ns.lambda(t0) - ns.lambda(t1);
+    const r0 = h0 / h;
+    const D1_0 = lin([1 / r0, m0], [-1 / r0, m1]);
+    if (this.predictX0) {
+      const phi1 = Math.expm1(-h);
+      const base = lin([ns.sigma(t) / ns.sigma(t0), x], [-ns.alpha(t) * phi1, m0]);
+      return solverType === 'dpmsolver' ? lin([1, base], [-0.5 * ns.alpha(t) * phi1, D1_0]) : lin([1, base], [ns.alpha(t) * (phi1 / h + 1), D1_0]);
+    }
+    const phi1 = Math.expm1(h);
+    const base = lin([Math.exp(ns.logAlpha(t) - ns.logAlpha(t0)), x], [-ns.sigma(t) * phi1, m0]);
+    return solverType === 'dpmsolver' ? lin([1, base], [-0.5 * ns.sigma(t) * phi1, D1_0]) : lin([1, base], [-ns.sigma(t) * (phi1 / h - 1), D1_0]);
+  }
+
+  multistepThird(x: Vec, models: Vec[], ts: number[], t: number): Vec {
+    const ns = this.ns;
+    const [m2, m1, m0] = models.slice(-3);
+    const [t2, t1, t0] = ts.slice(-3);
+    const h = ns.lambda(t) - ns.lambda(t0);
+    const h0 = ns.lambda(t0) - ns.lambda(t1);
+    const h1 = ns.lambda(t1) - ns.lambda(t2);
+    const r0 = h0 / h;
+    const r1 = h1 / h;
+    const D1_0 = lin([1 / r0, m0], [-1 / r0, m1]);
+    const D1_1 = lin([1 / r1, m1], [-1 / r1, m2]);
+    const D1 = lin([1, D1_0], [r0 / (r0 + r1), D1_0], [-r0 / (r0 + r1), D1_1]);
+    const D2 = lin([1 / (r0 + r1), D1_0], [-1 / (r0 + r1), D1_1]);
+    if (this.predictX0) {
+      const phi1 = Math.expm1(-h);
+      const phi2 = phi1 / h + 1;
+      const phi3 = phi2 / h - 0.5;
+      return lin([ns.sigma(t) / ns.sigma(t0), x], [-ns.alpha(t) * phi1, m0], [ns.alpha(t) * phi2, D1], [-ns.alpha(t) * phi3, D2]);
+    }
+    const phi1 = Math.expm1(h);
+    const phi2 = phi1 / h - 1;
+    const phi3 = phi2 / h - 0.5;
+    return lin([Math.exp(ns.logAlpha(t) - ns.logAlpha(t0)), x], [-ns.sigma(t) * phi1, m0], [-ns.sigma(t) * phi2, D1], [-ns.sigma(t) * phi3, D2]);
+  }
+
+  /** sample(method='multistep') */
+  multistep(x0: Vec, times: number[], order: number, solverType = 'dpmsolver', lowerOrderFinal = true): Vec {
+    const steps = times.length - 1;
+    let x = x0.slice();
+    const tPrev = [times[0]];
+    const models = [this.modelFn(x, times[0])];
+    const update = (stepOrder: number, t: number) =>
+      stepOrder === 1 ? this.firstUpdate(x, tPrev[tPrev.length - 1], t, models[models.length - 1]) : stepOrder === 2 ? this.multistepSecond(x, models, tPrev, t, solverType) : this.multistepThird(x, models, tPrev, t);
+    for (let step = 1; step < order; step++) {
+      x = update(step, times[step]);
+      tPrev.push(times[step]);
+      models.push(this.modelFn(x, times[step]));
+    }
+    for (let step = order; step <= steps; step++) {
+      const stepOrder = lowerOrderFinal && steps < 10 ? Math.min(order, steps + 1 - step) : order;
+      x = update(stepOrder, times[step]);
+      tPrev.push(times[step]);
+      tPrev.shift();
+      if (step < steps) {
+        models.push(this.modelFn(x, times[step]));
+        models.shift();
+      }
+    }
+    return x;
+  }
+
+  singlestepSecond(x: Vec, s: number, t: number, r1: number, solverType: string): Vec {
+    const ns = this.ns;
+    const lambdaS = ns.lambda(s);
+    const h = ns.lambda(t) - lambdaS;
+    const s1 = ns.tOfLambda(lambdaS + r1 * h);
+    const ms = this.modelFn(x, s);
+    if (this.predictX0) {
+      const phi11 = Math.expm1(-r1 * h);
+      const phi1 = Math.expm1(-h);
+      const u = lin([ns.sigma(s1) / ns.sigma(s), x], [-ns.alpha(s1) * phi11, ms]);
+      const m1 = this.modelFn(u, s1);
+      const diff = lin([1, m1], [-1, ms]);
+      const base = lin([ns.sigma(t) / ns.sigma(s), x], [-ns.alpha(t) * phi1, ms]);
+      return solverType === 'dpmsolver' ? lin([1, base], [(-0.5 / r1) * ns.alpha(t) * phi1, diff]) : lin([1, base], [(1 / r1) * ns.alpha(t) * (phi1 / h + 1), diff]);
+    }
+    const phi11 = Math.expm1(r1 * h);
+    const phi1 = Math.expm1(h);
+    const u = lin([Math.exp(ns.logAlpha(s1) - ns.logAlpha(s)), x], [-ns.sigma(s1) * phi11, ms]);
+    const m1 = this.modelFn(u, s1);
+    const diff = lin([1, m1], [-1, ms]);
+    const base = lin([Math.exp(ns.logAlpha(t) - ns.logAlpha(s)), x], [-ns.sigma(t) * phi1, ms]);
+    return solverType === 'dpmsolver' ? lin([1, base], [(-0.5 / r1) * ns.sigma(t) * phi1, diff]) : lin([1, base], [(-1 / r1) * ns.sigma(t) * (phi1 / h - 1), diff]);
+  }
+
+  singlestepThird(x: Vec, s: number, t: number, r1: number, r2: number, solverType: string): Vec {
+    const ns = this.ns;
+    const lambdaS = ns.lambda(s);
+    const h = ns.lambda(t) - lambdaS;
+    const s1 = ns.tOfLambda(lambdaS + r1 * h);
+    const s2 = ns.tOfLambda(lambdaS + r2 * h);
+    const ms = this.modelFn(x, s);
+    if (this.predictX0) {
+      const phi11 = Math.expm1(-r1 * h);
+      const phi12 = Math.expm1(-r2 * h);
+      const phi1 = Math.expm1(-h);
+      const phi22 = Math.expm1(-r2 * h) / (r2 * h) + 1;
+      const phi2 = phi1 / h + 1;
+      const phi3 = phi2 / h - 0.5;
+      const u1 = lin([ns.sigma(s1) / ns.sigma(s), x], [-ns.alpha(s1) * phi11, ms]);
+      const m1 = this.modelFn(u1, s1);
+      const u2 = lin([ns.sigma(s2) / ns.sigma(s), x], [-ns.alpha(s2) * phi12, ms], [(r2 / r1) * ns.alpha(s2) * phi22, lin([1, m1], [-1, ms])]);
+      const m2 = this.modelFn(u2, s2);
+      const base = lin([ns.sigma(t) / ns.sigma(s), x], [-ns.alpha(t) * phi1, ms]);
+      if (solverType === 'dpmsolver') return lin([1, base], [(1 / r2) * ns.alpha(t) * phi2, lin([1, m2], [-1, ms])]);
+      const D1_0 = lin([1 / r1, m1], [-1 / r1, ms]);
+      const D1_1 = lin([1 / r2, m2], [-1 / r2, ms]);
+      const D1 = lin([r2 / (r2 - r1), D1_0], [-r1 / (r2 - r1), D1_1]);
+      const D2 = lin([2 / (r2 - r1), D1_1], [-2 / (r2 - r1), D1_0]);
+      return lin([1, base], [ns.alpha(t) * phi2, D1], [-ns.alpha(t) * phi3, D2]);
+    }
+    const phi11 = Math.expm1(r1 * h);
+    const phi12 = Math.expm1(r2 * h);
+    const phi1 = Math.expm1(h);
+    const phi22 = Math.expm1(r2 * h) / (r2 * h) - 1;
+    const phi2 = phi1 / h - 1;
+    const phi3 = phi2 / h - 0.5;
+    const u1 = lin([Math.exp(ns.logAlpha(s1) - ns.logAlpha(s)), x], [-ns.sigma(s1) * phi11, ms]);
+    const m1 = this.modelFn(u1, s1);
+    const u2 = lin([Math.exp(ns.logAlpha(s2) - ns.logAlpha(s)), x], [-ns.sigma(s2) * phi12, ms], [-(r2 / r1) * ns.sigma(s2) * phi22, lin([1, m1], [-1, ms])]);
+    const m2 = this.modelFn(u2, s2);
+    const base = lin([Math.exp(ns.logAlpha(t) - ns.logAlpha(s)), x], [-ns.sigma(t) * phi1, ms]);
+    if (solverType === 'dpmsolver') return lin([1, base], [-(1 / r2) * ns.sigma(t) * phi2, lin([1, m2], [-1, ms])]);
+    const D1_0 = lin([1 / r1, m1], [-1 / r1, ms]);
+    const D1_1 = lin([1 / r2, m2], [-1 / r2, ms]);
+    const D1 = lin([r2 / (r2 - r1), D1_0], [-r1 / (r2 - r1), D1_1]);
+    const D2 = lin([2 / (r2 - r1), D1_1], [-2 / (r2 - r1), D1_0]);
+    return lin([1, base], [-ns.sigma(t) * phi2, D1], [-ns.sigma(t) * phi3, D2]);
+  }
+
+  /** the singlestep loop over an outer grid with per-step orders and inner grids (sample(method='singlestep'…)) */
+  singlestep(x0: Vec, outer: number[], orders: number[], innerGrid: (s: number, t: number, n: number) => number[], solverType = 'dpmsolver'): Vec {
+    let x = x0.slice();
+    orders.forEach((order, k) => {
+      const [s, t] = [outer[k], outer[k + 1]];
+      const lambdaInner = innerGrid(s, t, order).map((v) => this.ns.lambda(v));
+      const h = lambdaInner[order] - lambdaInner[0];
+      if (order === 1) x = this.firstUpdate(x, s, t, this.modelFn(x, s));
+      else if (order === 2) x = this.singlestepSecond(x, s, t, (lambdaInner[1] - lambdaInner[0]) / h, solverType);
+      else x = this.singlestepThird(x, s, t, (lambdaInner[1] - lambdaInner[0]) / h, (lambdaInner[2] - lambdaInner[0]) / h, solverType);
+    });
+    return x;
+  }
+
+  uniPcBhUpdate(x: Vec, models: Vec[], ts: number[], t: number, order: number, variant: string, useCorrector: boolean): { x: Vec; modelT: Vec | null } {
+    const ns = this.ns;
+    const t0 = ts[ts.length - 1];
+    const m0 = models[models.length - 1];
+    const h = ns.lambda(t) - ns.lambda(t0);
+    const rks: number[] = [];
+    const D1s: Vec[] = [];
+    for (let i = 1; i < order; i++) {
+      const rk = (ns.lambda(ts[ts.length - 1 - i]) - ns.lambda(t0)) / h;
+      rks.push(rk);
+      D1s.push(lin([1 / rk, models[models.length - 1 - i]], [-1 / rk, m0]));
+    }
+    rks.push(1);
+    const hh = this.predictX0 ? -h : h;
+    const hPhi1 = Math.expm1(hh);
+    let hPhiK = hPhi1 / hh - 1;
+    let factorial = 1;
+    const B = variant === 'bh1' ? hh : Math.expm1(hh);
+    const R: number[][] = [];
+    const b: number[] = [];
+    for (let i = 1; i <= order; i++) {
+      R.push(rks.map((r) => r ** (i - 1)));
+      b.push((hPhiK * factorial) / B);
+      factorial *= i + 1;
+      hPhiK = hPhiK / hh - 1 / factorial;
+    }
+    const solve = (A: number[][], y: number[]) => {
+      // Cramer's rule for ≤ 3×3 (a different method from the Gaussian elimination in solvers.ts)
+      const det = (M: number[][]): number => (M.length === 1 ? M[0][0] : M.length === 2 ? M[0][0] * M[1][1] - M[0][1] * M[1][0] : M[0].reduce((s, v, j) => s + (j % 2 ? -1 : 1) * v * det(M.slice(1).map((row) => row.filter((_, k) => k !== j))), 0));
+      const d = det(A);
+      return y.map((_, j) => det(A.map((row, i) => row.map((v, k) => (k === j ? y[i] : v)))) / d);
+    };
+    const rhosP = D1s.length === 0 ? [] : order === 2 ? [0.5] : solve(R.slice(0, -1).map((r) => r.slice(0, -1)), b.slice(0, -1));
+    const rhosC = order === 1 ? [0.5] : solve(R, b);
+    const c = this.predictX0 ? ns.alpha(t) : ns.sigma(t);
+    const a = this.predictX0 ? ns.sigma(t) / ns.sigma(t0) : Math.exp(ns.logAlpha(t) - ns.logAlpha(t0));
+    const xT_ = lin([a, x], [-c * hPhi1, m0]);
+    const predRes = D1s.length ? lin(...D1s.map((d, k): [number, Vec] => [rhosP[k], d])) : new Float64Array(x.length);
+    let xt = lin([1, xT_], [-c * B, predRes]);
+    let modelT: Vec | null = null;
+    if (useCorrector) {
+      modelT = this.modelFn(xt, t);
+      const corrRes = D1s.length ? lin(...D1s.map((d, k): [number, Vec] => [rhosC[k], d])) : new Float64Array(x.length);
+      const D1t = lin([1, modelT], [-1, m0]);
+      xt = lin([1, xT_], [-c * B, corrRes], [-c * B * rhosC[rhosC.length - 1], D1t]);
+    }
+    return { x: xt, modelT };
+  }
+
+  /** UniPC sample(method='multistep') */
+  uniPc(x0: Vec, times: number[], order: number, variant: string, lowerOrderFinal = true, corrector = true): Vec {
+    const steps = times.length - 1;
+    let x = x0.slice();
+    const tPrev = [times[0]];
+    const models = [this.modelFn(x, times[0])];
+    for (let step = 1; step < order; step++) {
+      const r = this.uniPcBhUpdate(x, models, tPrev, times[step], step, variant, corrector);
+      x = r.x;
+      tPrev.push(times[step]);
+      models.push(r.modelT ?? this.modelFn(x, times[step]));
+    }
+    for (let step = order; step <= steps; step++) {
+      const stepOrder = lowerOrderFinal ? Math.min(order, steps + 1 - step) : order;
+      const r = this.uniPcBhUpdate(x, models, tPrev, times[step], stepOrder, variant, corrector && step !== steps);
+      x = r.x;
+      tPrev.shift();
+      tPrev.push(times[step]);
+      if (step < steps) {
+        models.shift();
+        models.push(r.modelT ?? this.modelFn(x, times[step]));
+      }
+    }
+    return x;
+  }
+}
