@@ -4,7 +4,7 @@
 import type { SampleSpec } from '../spec/spec.ts';
 import { type PreparedMixture, mixtureDenoise, prepareMixture, type GaussianMixture } from './gmm.ts';
 import type { DenoiserModel } from './interpreter.ts';
-import { type NoiseProcess, VpLinearProcess } from './process.ts';
+import { type NoiseProcess, createProcess } from './process.ts';
 import { targetPreset } from './presets.ts';
 import type { SamplerProgram } from './program.ts';
 import { buildTimeGrid } from './schedules.ts';
@@ -18,7 +18,7 @@ export interface ResolvedExperiment {
 }
 
 export function makeProcess(spec: SampleSpec['process']): NoiseProcess {
-  return new VpLinearProcess(spec.beta0, spec.beta1);
+  return createProcess(spec);
 }
 
 export function targetMixture(target: SampleSpec['target']): GaussianMixture {

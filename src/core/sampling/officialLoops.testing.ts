@@ -83,7 +83,7 @@ export class OfficialSampler {
   /** sample(method='multistep') */
   multistep(x0: Vec, times: number[], order: number, solverType = 'dpmsolver', lowerOrderFinal = true): Vec {
     const steps = times.length - 1;
-    let x = x0.slice();
+    let x: Vec = x0.slice();
     const tPrev = [times[0]];
     const models = [this.modelFn(x, times[0])];
     const update = (stepOrder: number, t: number) =>
@@ -177,7 +177,7 @@ export class OfficialSampler {
 
   /** the singlestep loop over an outer grid with per-step orders and inner grids (sample(method='singlestep'…)) */
   singlestep(x0: Vec, outer: number[], orders: number[], innerGrid: (s: number, t: number, n: number) => number[], solverType = 'dpmsolver'): Vec {
-    let x = x0.slice();
+    let x: Vec = x0.slice();
     orders.forEach((order, k) => {
       const [s, t] = [outer[k], outer[k + 1]];
       const lambdaInner = innerGrid(s, t, order).map((v) => this.ns.lambda(v));
@@ -241,7 +241,7 @@ export class OfficialSampler {
   /** UniPC sample(method='multistep') */
   uniPc(x0: Vec, times: number[], order: number, variant: string, lowerOrderFinal = true, corrector = true): Vec {
     const steps = times.length - 1;
-    let x = x0.slice();
+    let x: Vec = x0.slice();
     const tPrev = [times[0]];
     const models = [this.modelFn(x, times[0])];
     for (let step = 1; step < order; step++) {

@@ -9,6 +9,12 @@
 export const PROCESS_TYPES = ['vp-linear', 'vp-cosine', 'vp-discrete', 'edm', 'flow'] as const;
 export type ProcessType = (typeof PROCESS_TYPES)[number];
 
+/**
+ * A noise process. Its functions are finite on [tMin, tMax]. Besides, t = 0 is the σ = 0 data point that ends
+ * the zero-ending grids (schedules.ts): every process gives α(0) = 1, σ(0) = 0, λ(0) = +∞ and tOfLambda(+∞) = 0
+ * (the limits; by definition for vp-discrete, whose extrapolated log α would not reach 0 at t = 0). Solvers should
+ * still treat that point symbolically (no model evaluation there, coefficients as limits: e^{−h} = 0).
+ */
 export interface NoiseProcess {
   readonly type: string;
   /** largest time the process is defined on (sampling starts here at most) */
@@ -276,6 +282,7 @@ export class VpDiscreteProcess extends VpProcess {
   }
 
   logAlpha(t: number): number {
+    if (t === 0) return 0; // the σ = 0 data point (see NoiseProcess)
     const k = this.segmentOfT(t);
     const t0 = this.times[k];
     const t1 = this.times[k + 1];
@@ -284,6 +291,7 @@ export class VpDiscreteProcess extends VpProcess {
     return y0 + ((t - t0) * (y1 - y0)) / (t1 - t0);
   }
   tOfLambda(lambda: number): number {
+    if (lambda === Infinity) return 0;
     const la = vpLogAlphaOfLambda(lambda);
     // binary search in the decreasing log α array for la_{k+1} ≤ la ≤ la_k, clamped to [0, N'−2]
     let lo = 0;
@@ -326,10 +334,10 @@ export class EdmProcess implements NoiseProcess {
     this.defaultTStart = sigmaMax;
     this.defaultTEnd = sigmaMin;
   }
-  logAlpha(): number {
+  logAlpha(_t: number): number {
     return 0;
   }
-  alpha(): number {
+  alpha(_t: number): number {
     return 1;
   }
   sigma(t: number): number {
@@ -341,10 +349,10 @@ export class EdmProcess implements NoiseProcess {
   tOfLambda(lambda: number): number {
     return Math.exp(-lambda);
   }
-  dLogAlphaDLambda(): number {
+  dLogAlphaDLambda(_t: number): number {
     return 0;
   }
-  dLogAlphaDt(): number {
+  dLogAlphaDt(_t: number): number {
     return 0;
   }
   dLambdaDt(t: number): number {

@@ -3,6 +3,8 @@
 
 import { z } from 'zod';
 import { TARGET_PRESETS } from '../sampling/presets.ts';
+import { BETA_RANGE_DEFAULTS, BETA_SCHEDULES, PROCESS_DEFAULTS, createProcess } from '../sampling/process.ts';
+import { SCHEDULE_DEFAULTS, checkSchedule } from '../sampling/schedules.ts';
 import { SOLVER_NAMES } from '../sampling/solvers.ts';
 
 export const SPEC_VERSION = 1;
@@ -15,14 +17,63 @@ export const MAX_STEPS = 2000;
 
 const finite = () => z.number().refine(Number.isFinite, { message: 'must be a finite number' });
 
-const processSchema = z
+// ------------------------------------------------------------------ noise process (specs §2; process.ts)
+
+const vpDiscreteSchema = z
   .object({
-    type: z.literal('vp-linear'),
-    beta0: finite().pipe(z.number().positive()).default(0.1),
-    beta1: finite().pipe(z.number().positive()).default(20),
+    type: z.literal('vp-discrete'),
+    /** diffusers' beta_schedule names (specs §2.3) */
+    betaSchedule: z.enum(BETA_SCHEDULES).default(PROCESS_DEFAULTS['vp-discrete'].betaSchedule),
+    /** linear / scaled_linear only; defaults 1e−4, 0.02 (linear) and 0.00085, 0.012 (scaled_linear, Stable Diffusion) */
+    betaStart: finite().pipe(z.number().gt(0).lt(1)).optional(),
+    betaEnd: finite().pipe(z.number().gt(0).lt(1)).optional(),
+    numTimesteps: z.number().int().min(2).max(10000).default(PROCESS_DEFAULTS['vp-discrete'].numTimesteps),
+    /** DPM-Solver's λ-clip: trailing levels with λ below it are dropped (specs §2.3, §19.5) */
+    lambdaClip: finite().pipe(z.number().min(-50).max(0)).default(PROCESS_DEFAULTS['vp-discrete'].lambdaClip),
   })
   .strict()
-  .refine((p) => p.beta1 > p.beta0, { message: 'beta1 must be greater than beta0', path: ['beta1'] });
+  .superRefine((p, ctx) => {
+    if (p.betaSchedule === 'squaredcos_cap_v2') {
+      for (const key of ['betaStart', 'betaEnd'] as const)
+        if (p[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'not used by betaSchedule squaredcos_cap_v2 (its betas come from the cosine ᾱ); leave it out' });
+      if (p.betaStart !== undefined || p.betaEnd !== undefined) return;
+    }
+    try {
+      createProcess(p);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', path: ['lambdaClip'], message: (error as Error).message });
+    }
+  })
+  .transform((p) => (p.betaSchedule === 'squaredcos_cap_v2' ? p : { ...p, ...BETA_RANGE_DEFAULTS[p.betaSchedule], ...definedOnly({ betaStart: p.betaStart, betaEnd: p.betaEnd }) }));
+
+function definedOnly<T extends Record<string, unknown>>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export const processSchema = z.discriminatedUnion('type', [
+  z
+    .object({
+      type: z.literal('vp-linear'),
+      beta0: finite().pipe(z.number().positive()).default(PROCESS_DEFAULTS['vp-linear'].beta0),
+      beta1: finite().pipe(z.number().positive()).default(PROCESS_DEFAULTS['vp-linear'].beta1),
+    })
+    .strict()
+    .refine((p) => p.beta1 > p.beta0, { message: 'beta1 must be greater than beta0', path: ['beta1'] }),
+  /** s = 0.008 and T = 0.9946 are fixed by the official code (specs §2.2) */
+  z.object({ type: z.literal('vp-cosine') }).strict(),
+  vpDiscreteSchema,
+  /** α = 1, σ = t; [sigmaMin, sigmaMax] is the allowed time range (specs §2.4) */
+  z
+    .object({
+      type: z.literal('edm'),
+      sigmaMin: finite().pipe(z.number().positive()).default(PROCESS_DEFAULTS.edm.sigmaMin),
+      sigmaMax: finite().pipe(z.number().positive().max(1e5)).default(PROCESS_DEFAULTS.edm.sigmaMax),
+    })
+    .strict()
+    .refine((p) => p.sigmaMax > p.sigmaMin, { message: 'sigmaMax must be greater than sigmaMin', path: ['sigmaMax'] }),
+  /** linear path x_t = (1 − t)·x0 + t·ε, t = 1 noise (specs §1, §13; RF/Lumina time t_fm = 1 − t) */
+  z.object({ type: z.literal('flow') }).strict(),
+]);
 
 const gmmSchema = z
   .object({
@@ -76,10 +127,41 @@ const targetSchema = z.discriminatedUnion('type', [
   gmmSchema,
 ]);
 
-const scheduleSchema = z.discriminatedUnion('type', [
+// ------------------------------------------------------------------ time grid (specs §3; schedules.ts)
+
+const D = SCHEDULE_DEFAULTS;
+/** end the grid at σ = 0 after tEnd, as k-diffusion / EDM / diffusers' flow schedulers do */
+const appendZero = () => z.boolean().default(true);
+const rangeNumber = (min: number, max: number, open: 'min' | 'none' = 'min') => finite().pipe(open === 'min' ? z.number().gt(min).max(max) : z.number().min(min).max(max));
+
+export const scheduleSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('time-uniform') }).strict(),
   z.object({ type: z.literal('logsnr') }).strict(),
   z.object({ type: z.literal('time-quadratic') }).strict(),
+  z.object({ type: z.literal('karras'), rho: rangeNumber(0, 100).default(D.karras.rho), appendZero: appendZero() }).strict(),
+  z.object({ type: z.literal('exponential'), appendZero: appendZero() }).strict(),
+  z.object({ type: z.literal('polyexponential'), rho: rangeNumber(0, 100).default(D.polyexponential.rho), appendZero: appendZero() }).strict(),
+  z.object({ type: z.literal('edm-vp'), epsilonS: finite().pipe(z.number().gt(0).lt(1)).default(D['edm-vp'].epsilonS), appendZero: appendZero() }).strict(),
+  z.object({ type: z.literal('edm-ve'), appendZero: appendZero() }).strict(),
+  z
+    .object({
+      type: z.literal('iddpm'),
+      M: z.number().int().min(2).max(100000).default(D.iddpm.M),
+      C1: rangeNumber(0, 1).default(D.iddpm.C1),
+      C2: finite().pipe(z.number().min(0).lt(1)).default(D.iddpm.C2),
+      appendZero: appendZero(),
+    })
+    .strict(),
+  z.object({ type: z.literal('deis-t'), kappa: rangeNumber(0, 20).default(D['deis-t'].kappa) }).strict(),
+  z.object({ type: z.literal('shift'), s: rangeNumber(0, 100).default(D.shift.s), appendZero: appendZero() }).strict(),
+  z.object({ type: z.literal('flux-shift'), mu: rangeNumber(-10, 10, 'none').default(D['flux-shift'].mu), appendZero: appendZero() }).strict(),
+  z
+    .object({
+      type: z.literal('sigmoid'),
+      a: rangeNumber(0.001, 50, 'none').default(D.sigmoid.a).describe('steepness a > 0 of the sigmoid spacing (dense at both ends)'),
+    })
+    .strict()
+    .describe("Stepscope's own sigmoid-spaced grid (specs §3.7), NOT Lumina-Next's sigmoid schedule, whose formula is unpublished"),
   z
     .object({ type: z.literal('custom'), times: z.array(finite()).min(2).max(MAX_STEPS + 1) })
     .strict()
@@ -88,6 +170,49 @@ const scheduleSchema = z.discriminatedUnion('type', [
       path: ['times'],
     }),
 ]);
+
+// ------------------------------------------------------------------ tStart / tEnd (process-dependent)
+
+/** the spec's process, or undefined when its parameters are refused (reported on the process fields) */
+function processOrUndefined(spec: Parameters<typeof createProcess>[0]) {
+  try {
+    return createProcess(spec);
+  } catch {
+    return undefined;
+  }
+}
+
+/** how a number appears in a message */
+const num = (x: number) => String(x);
+
+/**
+ * tStart and tEnd against the process's range [tMin, tMax] (process.ts): tMin < tStart ≤ tMax, tMin ≤ tEnd < tStart.
+ * A field left out takes the process's default (vp-linear 1 → 1e−3, vp-cosine 0.9946 → 1e−3, vp-discrete 1 → 1/N',
+ * edm σ_max → σ_min, flow 1 − 1e−3 → 1e−3). Returns the resolved pair and whether it is usable.
+ */
+function checkTimeRange(
+  s: { process: Parameters<typeof createProcess>[0]; tStart?: number; tEnd?: number },
+  ctx: z.RefinementCtx,
+): { tStart: number; tEnd: number; ok: boolean } {
+  // an invalid process has its own issue already (zod runs this refinement after failed field refinements)
+  const p = processSchema.safeParse(s.process).success ? processOrUndefined(s.process) : undefined;
+  if (p === undefined) return { tStart: NaN, tEnd: NaN, ok: false };
+  const tStart = s.tStart ?? p.defaultTStart;
+  const tEnd = s.tEnd ?? p.defaultTEnd;
+  const where = `allowed for process ${p.type}`;
+  let ok = true;
+  const problem = (field: 'tStart' | 'tEnd', message: string) => {
+    ctx.addIssue({ code: 'custom', path: [field], message });
+    ok = false;
+  };
+  const startInRange = tStart > p.tMin && tStart <= p.tMax;
+  if (!startInRange) problem('tStart', `${where}: ${num(p.tMin)} < tStart ≤ ${num(p.tMax)}`);
+  if (s.tEnd !== undefined) {
+    if (startInRange && tEnd >= tStart) problem('tEnd', `must be less than tStart (${num(tStart)})`);
+    else if (!(tEnd >= p.tMin && tEnd < p.tMax)) problem('tEnd', `${where}: ${num(p.tMin)} ≤ tEnd < ${num(p.tMax)}`);
+  } else if (startInRange && tEnd >= tStart) problem('tStart', `must be greater than tEnd (${num(tEnd)}, the default for process ${p.type})`);
+  return { tStart, tEnd, ok };
+}
 
 export const sampleSpecSchema = z
   .object({
@@ -99,25 +224,37 @@ export const sampleSpecSchema = z
     schedule: scheduleSchema,
     steps: z.number().int().min(1).max(MAX_STEPS).optional(),
     nfe: z.number().int().min(1).max(MAX_STEPS).optional(),
-    tStart: finite().pipe(z.number().positive().max(1)).default(1),
-    tEnd: finite().pipe(z.number().min(1e-5)).default(1e-3),
+    /** where sampling starts (noise); default and allowed range depend on the process: tMin < tStart ≤ tMax */
+    tStart: finite().optional(),
+    /** where sampling ends (data, or the last positive time of a grid that ends at σ = 0): tMin ≤ tEnd < tStart */
+    tEnd: finite().optional(),
     n: z.number().int().min(2).max(MAX_PARTICLES).default(4096),
     seed: z.number().int().min(0).max(0xffffffff).default(0),
   })
   .strict()
   .superRefine((s, ctx) => {
-    if (s.tEnd >= s.tStart) ctx.addIssue({ code: 'custom', path: ['tEnd'], message: `must be less than tStart (${s.tStart})` });
+    const { tStart, tEnd, ok } = checkTimeRange(s, ctx);
+    if (ok && s.schedule.type !== 'custom' && scheduleSchema.safeParse(s.schedule).success) {
+      // steps-independent failures always; the step count's only when given (with nfe the solver decides it)
+      const why = checkSchedule(s.schedule, createProcess(s.process), tStart, tEnd, s.steps);
+      if (why !== undefined) ctx.addIssue({ code: 'custom', path: ['schedule', 'type'], message: why });
+    }
     if (s.steps === undefined && s.nfe === undefined && s.schedule.type !== 'custom')
       ctx.addIssue({ code: 'custom', path: ['steps'], message: 'give either steps or nfe' });
     if (s.steps !== undefined && s.nfe !== undefined) ctx.addIssue({ code: 'custom', path: ['nfe'], message: 'give either steps or nfe, not both' });
     if (s.schedule.type === 'custom') {
       const times = s.schedule.times;
-      if (Math.abs(times[0] - s.tStart) > 1e-12 || Math.abs(times[times.length - 1] - s.tEnd) > 1e-12)
-        ctx.addIssue({ code: 'custom', path: ['schedule', 'times'], message: `must run from tStart (${s.tStart}) to tEnd (${s.tEnd})` });
+      if (Math.abs(times[0] - tStart) > 1e-12 || Math.abs(times[times.length - 1] - tEnd) > 1e-12)
+        ctx.addIssue({ code: 'custom', path: ['schedule', 'times'], message: `must run from tStart (${tStart}) to tEnd (${tEnd})` });
       const steps = s.steps ?? s.nfe;
       if (steps !== undefined && steps !== times.length - 1)
         ctx.addIssue({ code: 'custom', path: [s.steps !== undefined ? 'steps' : 'nfe'], message: `must equal the number of custom intervals (${times.length - 1})` });
     }
+  })
+  .transform((s) => {
+    // reached only when every check passed, so the process is valid here
+    const p = createProcess(s.process);
+    return { ...s, tStart: s.tStart ?? p.defaultTStart, tEnd: s.tEnd ?? p.defaultTEnd };
   });
 
 export type SampleSpec = z.infer<typeof sampleSpecSchema>;
