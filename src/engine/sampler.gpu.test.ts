@@ -180,6 +180,25 @@ describe('sample and sweep runs: GPU backend against CPU backend', () => {
     gpuBackend.destroy();
   });
 
+  it('on EDM with a Karras grid ending at σ = 0, and on flow: GPU equals CPU (prior scale, final step to the data)', async () => {
+    const gpu = await testDevice();
+    const backend = new GpuSamplerBackend(gpu);
+    const cpuBackend = new CpuSamplerBackend();
+    for (const [process, schedule, solver] of [
+      [{ type: 'edm' }, { type: 'karras' }, { name: 'unipc' }],
+      [{ type: 'edm' }, { type: 'karras' }, { name: 'dpm-solver-2m' }],
+      [{ type: 'flow' }, { type: 'time-uniform' }, { name: 'dpmpp-3s' }],
+    ] as const) {
+      const spec = parseSpec({ ...DEFAULT_SPEC, process, schedule, solver, tStart: undefined, tEnd: undefined, n: 256, nfe: 9 });
+      const g = await withGpuErrors(gpu, () => backend.sample(spec, { metrics: true, recordTrajectory: true }));
+      const c = await cpuBackend.sample(spec, { metrics: true, recordTrajectory: true });
+      expect(relativeRms(g.samples, c.samples), JSON.stringify(spec.process)).toBeLessThan(1e-5);
+      expect(relativeRms(g.trajectory!, c.trajectory!)).toBeLessThan(1e-5);
+      expect(Math.abs(g.metrics!.rmse - c.metrics!.rmse)).toBeLessThan(1e-4 * c.metrics!.rmse + 1e-6);
+    }
+    backend.destroy();
+  });
+
   it('a sweep ranks DPM-Solver++(2M) below DDIM in same-noise RMSE at every NFE ≥ 4', async () => {
     const gpu = await testDevice();
     const spec = parseSpec({ ...DEFAULT_SPEC, n: 512 });

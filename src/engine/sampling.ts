@@ -6,7 +6,8 @@ import { mmdBandwidths, mmdSquaredUnbiased, sameNoiseRmse } from '../core/metric
 import { buildSpecProgram, mixtureModel, resolveExperiment, type ResolvedExperiment } from '../core/sampling/experiment.ts';
 import { mixtureScale, sampleMixture } from '../core/sampling/gmm.ts';
 import { runProgramCpu } from '../core/sampling/interpreter.ts';
-import { rk4ReferenceProgram } from '../core/sampling/reference.ts';
+import { REFERENCE_STEPS, rk4ReferenceProgram } from '../core/sampling/reference.ts';
+import { scheduleEndsAtZero } from '../core/sampling/schedules.ts';
 import type { SamplerProgram } from '../core/sampling/program.ts';
 import type { SolverName } from '../core/sampling/solvers.ts';
 import type { SampleSpec } from '../core/spec/spec.ts';
@@ -116,13 +117,24 @@ async function sweepPoints(
 
 /** Everything the metrics of a spec depend on besides the solver: the key for caching references. */
 function referenceKey(spec: SampleSpec): string {
-  return JSON.stringify([spec.process, spec.target, spec.tStart, spec.tEnd, spec.n, spec.seed]);
+  return JSON.stringify([spec.process, spec.target, spec.tStart, spec.tEnd, scheduleEndsAtZero(spec.schedule), spec.n, spec.seed]);
 }
 
-/** Fresh exact samples of p_{t_end} (independent of x_T: their own RNG streams), float64. */
+/** where the samples end: tEnd, or t = 0 (the data, σ = 0) for grids that end there (specs §17.4) */
+export function finalTime(spec: SampleSpec): number {
+  return scheduleEndsAtZero(spec.schedule) ? 0 : spec.tEnd;
+}
+
+/** Fresh exact samples of p at the final time (independent of x_T: their own RNG streams), float64. */
 export function exactEndSamples(experiment: ResolvedExperiment, spec: SampleSpec, count: number): Float64Array {
   const { process, mixture } = experiment;
-  return sampleMixture(mixture, count, process.alpha(spec.tEnd), process.sigma(spec.tEnd), spec.seed);
+  const t = finalTime(spec);
+  return sampleMixture(mixture, count, process.alpha(t), process.sigma(t), spec.seed);
+}
+
+/** the same-noise reference for the spec's endpoint */
+function referenceProgram(spec: SampleSpec, experiment: ResolvedExperiment) {
+  return rk4ReferenceProgram(experiment.process, spec.tStart, spec.tEnd, REFERENCE_STEPS, scheduleEndsAtZero(spec.schedule));
 }
 
 function drawNoise(spec: SampleSpec, dim: number): Float64Array {
@@ -141,7 +153,7 @@ export class CpuSamplerBackend {
     const m = Math.min(spec.n, METRIC_SAMPLES);
     const d = experiment.dim;
     const reference = exactEndSamples(experiment, spec, m);
-    const solution = runProgramCpu(rk4ReferenceProgram(experiment.process, spec.tStart, spec.tEnd), mixtureModel(experiment.mixture), xT.subarray(0, m * d)).x;
+    const solution = runProgramCpu(referenceProgram(spec, experiment), mixtureModel(experiment.mixture), xT.subarray(0, m * d)).x;
     this.cache = { key, reference, solution, bandwidths: mmdBandwidths(mixtureScale(experiment.mixture)) };
     return this.cache;
   }
@@ -222,7 +234,7 @@ export class GpuSamplerBackend {
 
   private async prepareMetrics(spec: SampleSpec, experiment: ResolvedExperiment, noise?: Float32Array<ArrayBuffer>): Promise<number> {
     const m = Math.min(spec.n, METRIC_SAMPLES);
-    const setKey = JSON.stringify([spec.process, spec.target, spec.tEnd, spec.seed, m]);
+    const setKey = JSON.stringify([spec.process, spec.target, finalTime(spec), spec.seed, m]);
     if (setKey !== this.referenceSetKey) {
       const reference = Float32Array.from(exactEndSamples(experiment, spec, m));
       await this.metrics.setReference(reference, experiment.dim, mmdBandwidths(mixtureScale(experiment.mixture)));
@@ -230,7 +242,7 @@ export class GpuSamplerBackend {
     }
     const solutionKey = referenceKey(spec) + (noise ? `:noise:${noise.length}:${noise[0]}:${noise[noise.length - 1]}` : '');
     if (solutionKey !== this.solutionKey) {
-      const run = await this.referenceSampler.run(rk4ReferenceProgram(experiment.process, spec.tStart, spec.tEnd), { n: spec.n, seed: spec.seed, noise });
+      const run = await this.referenceSampler.run(referenceProgram(spec, experiment), { n: spec.n, seed: spec.seed, noise });
       this.metrics.storeSolution(run.regs, run.resultRegister, spec.n);
       this.solutionKey = solutionKey;
     }

@@ -19,11 +19,13 @@ const n = 32;
 const xT = fillNormal(new Float64Array(n * 2), n, 2, 9, 0);
 
 const logSnr: GridMaker = {
+  start: 1,
   grid: (N) => scheduleLogSnrUniform(process, 1, 1e-3, N),
   inner: (s, t, k) => scheduleLogSnrUniform(process, s, t, k),
   logSnrUniform: true,
 };
 const timeUniform: GridMaker = {
+  start: 1,
   grid: (N) => scheduleTimeUniform(1, 1e-3, N),
   inner: (s, t, k) => scheduleTimeUniform(s, t, k),
   logSnrUniform: false,

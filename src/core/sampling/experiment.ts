@@ -7,7 +7,7 @@ import type { DenoiserModel } from './interpreter.ts';
 import { type NoiseProcess, createProcess } from './process.ts';
 import { targetPreset } from './presets.ts';
 import type { SamplerProgram } from './program.ts';
-import { buildTimeGrid } from './schedules.ts';
+import { buildTimeGrid, scheduleWithoutZero } from './schedules.ts';
 import { type GridMaker, type StepBudget, buildSolverProgram } from './solvers.ts';
 
 export interface ResolvedExperiment {
@@ -38,9 +38,12 @@ export function specBudget(spec: SampleSpec): StepBudget {
 
 /** the spec's schedule as grids between any two times (specs §3, §4.4) */
 export function specGrids(spec: SampleSpec, process: NoiseProcess): GridMaker {
+  // inner grids run between two positive times: never with the appended σ = 0
+  const innerSchedule = spec.schedule.type === 'custom' ? ({ type: 'logsnr' } as const) : scheduleWithoutZero(spec.schedule);
   return {
+    start: spec.tStart,
     grid: (steps) => buildTimeGrid(spec.schedule, process, spec.tStart, spec.tEnd, steps),
-    inner: (s, t, n) => buildTimeGrid(spec.schedule.type === 'custom' ? { type: 'logsnr' } : spec.schedule, process, s, t, n),
+    inner: (s, t, n) => buildTimeGrid(innerSchedule, process, s, t, n),
     logSnrUniform: spec.schedule.type === 'logsnr',
   };
 }

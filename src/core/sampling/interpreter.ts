@@ -38,7 +38,9 @@ export function runProgramCpu(
         for (const term of terms) v += term.coef * term.src[i];
         out[i] = v;
       }
-      if (trajectory && op.gridIndex !== undefined) trajectory.push(out.slice());
+      // gridIndex 0 is a prologue that scales x_T (priorNoiseScale): it replaces the recorded z
+      if (trajectory && op.gridIndex === 0) trajectory[0] = out.slice();
+      else if (trajectory && op.gridIndex !== undefined) trajectory.push(out.slice());
     }
   }
   return { x: regs[0], trajectory };

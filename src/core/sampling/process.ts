@@ -57,6 +57,14 @@ export function vpLogAlphaOfLambda(lambda: number): number {
   return -0.5 * softplus(-2 * lambda);
 }
 
+/**
+ * The scale of x_T = scale·z, z ~ N(0, I), as each family's official sampler draws it: VP (DPM-Solver, UniPC)
+ * and flow (RF, diffusers) start from z itself; EDM / k-diffusion start from σ_max·z (specs §1, §10, §17.4).
+ */
+export function priorNoiseScale(process: NoiseProcess, tStart: number): number {
+  return process.type === 'edm' ? process.sigma(tStart) : 1;
+}
+
 /** σ̃ = σ/α = e^{−λ}: the k-diffusion / EDM noise level of time t (specs §1, σ-space) */
 export function sigmaTilde(process: NoiseProcess, t: number): number {
   return Math.exp(-process.lambda(t));

@@ -10,7 +10,7 @@
 
 import type { Prediction } from './gmm.ts';
 import { g } from './phi.ts';
-import type { NoiseProcess } from './process.ts';
+import { type NoiseProcess, priorNoiseScale } from './process.ts';
 import type { ProgramOp, SamplerProgram } from './program.ts';
 
 export const SOLVER_NAMES = [
@@ -82,6 +82,9 @@ export function solverOrder(spec: SolverSpec): number {
 
 /** How a solver gets its time grids: N + 1 times from tStart to tEnd, and an inner grid between two times. */
 export interface GridMaker {
+  /** t_0, where x_T lives */
+  start: number;
+  /** N + 1 times t_0 … t_N; a grid that ends at the data has t_N = 0 (σ = 0) */
   grid(steps: number): number[];
   /** the same schedule between s and t with n intervals (singlestep intermediate points, specs §4.4, §19.4) */
   inner(s: number, t: number, n: number): number[];
@@ -127,6 +130,22 @@ class Emitter {
    * The first-order part of a step s → t in the shared form: returns h, hh, c_t and the terms of
    * x̃ = a·x − c_t·(e^{hh} − 1)·m_s.
    */
+  /**
+   * A step into t = 0 (σ = 0, grids that end at the data, specs §3.2): every solver's last step there is the
+   * first-order one, x = α_0·D_s (k-diffusion's final Euler/DPM++ step), with D_s = m_s or (x − σ_s·ε̂_s)/α_s.
+   */
+  toZero(s: number, x: number, ms: number, gridIndex: number): void {
+    const p = this.process;
+    if (this.prediction === 'data') this.combine(X, [[ms, p.alpha(0)]], gridIndex);
+    else this.combine(X, [[x, p.alpha(0) / p.alpha(s)], [ms, (-p.alpha(0) * p.sigma(s)) / p.alpha(s)]], gridIndex);
+  }
+
+  /** x_T = scale·z: a prologue when the family's prior is not z itself (trajectory point 0) */
+  prior(tStart: number): void {
+    const scale = priorNoiseScale(this.process, tStart);
+    if (scale !== 1) this.combine(X, [[X, scale]], 0);
+  }
+
   base(s: number, t: number, x: number, ms: number) {
     const p = this.process;
     const h = p.lambda(t) - p.lambda(s);
@@ -160,6 +179,10 @@ function multistepDpmSolver(e: Emitter, times: number[], order: number, solverTy
   const m = (i: number) => 1 + (i % order);
   e.evaluate(X, times[0], m(0));
   for (let i = 1; i <= N; i++) {
+    if (times[i] === 0) {
+      e.toZero(times[i - 1], X, m(i - 1), i);
+      continue;
+    }
     const p = i < order ? i : lowerOrderFinal && N < 10 ? Math.min(order, N + 1 - i) : order;
     const { h, hh, c, terms } = e.base(times[i - 1], times[i], X, m(i - 1));
     if (p === 2) {
@@ -206,6 +229,10 @@ function singlestepUpdate(e: Emitter, s: number, t: number, order: number, inner
   const p = e.process;
   const [MS, M1, M2, U] = [1, 2, 3, 4];
   e.evaluate(X, s, MS);
+  if (t === 0) {
+    e.toZero(s, X, MS, gridIndex);
+    return;
+  }
   const { h, hh, c, terms } = e.base(s, t, X, MS);
   if (order >= 2) {
     const lambdaS = p.lambda(s);
@@ -247,8 +274,9 @@ function singlestepUpdate(e: Emitter, s: number, t: number, order: number, inner
 function singlestepPlan(grids: GridMaker, budget: StepBudget, order: number, fillBudget: boolean): { times: number[]; orders: number[] } {
   if ('steps' in budget) return { times: grids.grid(budget.steps), orders: Array(budget.steps).fill(order) };
   if (!fillBudget) {
-    const K = Math.max(1, Math.floor(budget.nfe / order));
-    return { times: grids.grid(K), orders: Array(K).fill(order) };
+    // 'singlestep_fixed': ⌊nfe/order⌋ steps; a budget below one full step gets one step of order nfe
+    const K = Math.floor(budget.nfe / order);
+    return K === 0 ? { times: grids.grid(1), orders: [budget.nfe] } : { times: grids.grid(K), orders: Array(K).fill(order) };
   }
   const orders = singlestepOrders(budget.nfe, order);
   if (grids.logSnrUniform) return { times: grids.grid(orders.length), orders };
@@ -296,6 +324,10 @@ function uniPc(e: Emitter, times: number[], order: number, variant: 'bh1' | 'bh2
   const m = (i: number) => 2 + (i % (order + 1));
   e.evaluate(X, times[0], m(0));
   for (let i = 1; i <= N; i++) {
+    if (times[i] === 0) {
+      e.toZero(times[i - 1], X, m(i - 1), i);
+      continue;
+    }
     const p = i < order ? i : lowerOrderFinal ? Math.min(order, N + 1 - i) : order;
     const useCorrector = corrector && i < N;
     const { h, hh, c, terms: base } = e.base(times[i - 1], times[i], X, m(i - 1));
@@ -341,6 +373,7 @@ export function buildSolverProgram(solver: SolverSpec, process: NoiseProcess, gr
   const solverType = solver.solverType ?? 'dpmsolver';
   const e = new Emitter(process, prediction);
   const steps = 'steps' in budget ? budget.steps : budget.nfe;
+  e.prior(grids.start);
   switch (info.family) {
     case 'multistep': {
       const times = grids.grid(steps);
@@ -355,7 +388,10 @@ export function buildSolverProgram(solver: SolverSpec, process: NoiseProcess, gr
     case 'singlestep':
     case 'singlestep-budget': {
       const { times, orders } = singlestepPlan(grids, budget, order, info.family === 'singlestep-budget');
-      orders.forEach((o, k) => singlestepUpdate(e, times[k], times[k + 1], o, grids.inner(times[k], times[k + 1], o), solverType, k + 1));
+      orders.forEach((o, k) => {
+        const [s, t] = [times[k], times[k + 1]];
+        singlestepUpdate(e, s, t, o, t === 0 ? [] : grids.inner(s, t, o), solverType, k + 1);
+      });
       return e.program(solver.name, times);
     }
   }
@@ -376,6 +412,7 @@ export function lambdaUniform(process: NoiseProcess, s: number, t: number, n: nu
 /** A GridMaker for an explicit grid (a custom schedule); inner points uniform in λ. */
 export function fixedGrid(process: NoiseProcess, times: number[]): GridMaker {
   return {
+    start: times[0],
     grid: (steps) => {
       if (steps !== times.length - 1) throw new Error(`the given grid has ${times.length - 1} steps, not ${steps}`);
       return times;

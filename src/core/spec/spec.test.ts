@@ -47,3 +47,13 @@ describe('experiment spec', () => {
     expect(problems(gmm({ weights: [1] }))[0]).toMatch(/target\.means: .*needs 1 means/);
   });
 });
+
+describe('solver options', () => {
+  it('accepts the options a solver takes and refuses the others by name', () => {
+    expect(parseSpec({ ...DEFAULT_SPEC, solver: { name: 'unipc', order: 2, variant: 'bh1', corrector: false } }).solver).toEqual({ name: 'unipc', order: 2, variant: 'bh1', corrector: false });
+    expect(problems({ ...DEFAULT_SPEC, solver: { name: 'ddim', order: 2 } })).toEqual(["solver.order: got 2; ddim takes no option 'order' (its options: none)"]);
+    expect(problems({ ...DEFAULT_SPEC, solver: { name: 'dpmpp-2m', variant: 'bh2' } })[0]).toMatch(/^solver\.variant: got "bh2"; dpmpp-2m takes no option 'variant' \(its options: solverType, lowerOrderFinal\)/);
+    expect(problems({ ...DEFAULT_SPEC, solver: { name: 'unipc', order: 4 } })[0]).toMatch(/^solver\.order: got 4;/);
+    expect(problems({ ...DEFAULT_SPEC, solver: { name: 'unipc', variant: 'bh3' } })[0]).toBe('solver.variant: got "bh3"; allowed: "bh1", "bh2"');
+  });
+});

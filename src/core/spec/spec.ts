@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { TARGET_PRESETS } from '../sampling/presets.ts';
 import { BETA_RANGE_DEFAULTS, BETA_SCHEDULES, PROCESS_DEFAULTS, createProcess } from '../sampling/process.ts';
 import { SCHEDULE_DEFAULTS, checkSchedule } from '../sampling/schedules.ts';
-import { SOLVER_NAMES } from '../sampling/solvers.ts';
+import { solverSchema } from './solverSchema.ts';
 
 export const SPEC_VERSION = 1;
 /** largest particle count one run may ask for */
@@ -220,7 +220,7 @@ export const sampleSpecSchema = z
     kind: z.literal('sample'),
     process: processSchema,
     target: targetSchema,
-    solver: z.object({ name: z.enum(SOLVER_NAMES) }).strict(),
+    solver: solverSchema,
     schedule: scheduleSchema,
     steps: z.number().int().min(1).max(MAX_STEPS).optional(),
     nfe: z.number().int().min(1).max(MAX_STEPS).optional(),

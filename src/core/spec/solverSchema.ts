@@ -1,0 +1,40 @@
+// The `solver` part of the experiment spec: a name from the catalogue and its options (solvers.ts SolverSpec).
+// Options a solver does not take are refused by name, so a typo never silently falls back to a default.
+
+import { z } from 'zod';
+import { SOLVERS, SOLVER_NAMES, type SolverName, type SolverSpec } from '../sampling/solvers.ts';
+
+/** which options each solver family takes */
+const OPTIONS_BY_FAMILY: Record<string, (keyof SolverSpec)[]> = {
+  multistep: ['solverType', 'lowerOrderFinal'],
+  singlestep: ['solverType'],
+  'singlestep-budget': ['order', 'prediction', 'solverType'],
+  unipc: ['order', 'variant', 'corrector', 'prediction', 'lowerOrderFinal'],
+};
+
+export function solverOptionNames(name: SolverName): (keyof SolverSpec)[] {
+  return name === 'ddim' ? [] : OPTIONS_BY_FAMILY[SOLVERS[name].family];
+}
+
+export const solverSchema = z
+  .object({
+    name: z.enum(SOLVER_NAMES),
+    order: z.number().int().min(1).max(3).optional(),
+    solverType: z.enum(['dpmsolver', 'taylor']).optional(),
+    prediction: z.enum(['data', 'noise']).optional(),
+    variant: z.enum(['bh1', 'bh2']).optional(),
+    corrector: z.boolean().optional(),
+    lowerOrderFinal: z.boolean().optional(),
+  })
+  .strict()
+  .superRefine((solver, ctx) => {
+    const allowed = solverOptionNames(solver.name);
+    for (const key of Object.keys(solver) as (keyof SolverSpec)[]) {
+      if (key !== 'name' && !allowed.includes(key))
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `${solver.name} takes no option '${key}' (its options: ${allowed.length ? allowed.join(', ') : 'none'})`,
+        });
+    }
+  });
