@@ -8,7 +8,8 @@ import noiseWgsl from './sampler/noise.wgsl?raw';
 export const shaders = {
   rng: rngWgsl,
   gmm: gmmWgsl,
-  combine: combineWgsl,
+  /** stochastic solvers draw their noise in the combine: prepend the RNG */
+  combine: `${rngWgsl}\n${combineWgsl}`,
   /** the noise kernel calls the RNG: prepend it */
   noise: `${rngWgsl}\n${noiseWgsl}`,
   metrics: metricsWgsl,

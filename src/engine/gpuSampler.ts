@@ -114,7 +114,7 @@ export class GpuSampler {
       slots.push(buffer);
       return new DataView(buffer);
     };
-    const combineSlot = (out: number, terms: { reg: number; coef: number }[]) => {
+    const combineSlot = (out: number, terms: { reg: number; coef: number }[], noise?: { coef: number; step: number }) => {
       if (terms.length > MAX_COMBINE_TERMS) throw new Error(`combine with ${terms.length} terms exceeds ${MAX_COMBINE_TERMS}`);
       const v = slot();
       v.setUint32(0, out * size, true);
@@ -124,6 +124,10 @@ export class GpuSampler {
         v.setUint32(16 + 4 * j, term.reg * size, true);
         v.setFloat32(48 + 4 * j, term.coef, true);
       });
+      v.setFloat32(80, noise?.coef ?? 0, true);
+      v.setUint32(84, noise?.step ?? 0, true);
+      v.setUint32(88, options.seed >>> 0, true);
+      v.setUint32(92, d, true);
       dispatches.push({ kind: 'combine', groups: workgroups(size, COMBINE_WORKGROUP) });
     };
     const record = (gridIndex: number) => {
@@ -157,7 +161,7 @@ export class GpuSampler {
         v.setUint32(28, op.prediction === 'noise' ? 1 : 0, true);
         dispatches.push({ kind: 'denoise', groups: workgroups(n, EVAL_WORKGROUP) });
       } else {
-        combineSlot(op.out, op.terms);
+        combineSlot(op.out, op.terms, op.noise);
         if (op.gridIndex !== undefined && op.out === 0) record(op.gridIndex);
       }
     }

@@ -111,6 +111,10 @@ describe('GPU programs against the float64 interpreter', () => {
     ['grid25', 'dpm-solver-3s', 6],
     ['two-moons-gmm', 'dpmpp-2s', 8],
     ['swiss-roll-gmm', 'unipc', 10],
+    // σ-space with its second evaluation, stochastic ancestral noise drawn in the combine kernel, flow RK4
+    ['ring8', 'heun', 10],
+    ['two-moons-gmm', 'euler-ancestral', 12],
+    ['grid25', 'flow-rk4', 8],
   ];
   for (const [preset, solver, nfe] of cases) {
     it(`${solver} on ${preset} at ${nfe} NFE: GPU samples equal the interpreter's to 1e-5 relative RMS on the same noise`, async () => {
@@ -119,7 +123,7 @@ describe('GPU programs against the float64 interpreter', () => {
       const n = 1024;
       const xT = fillNormal(new Float64Array(n * 2), n, 2, 3, RngStream.initialNoise);
       const program = programOnGrid({ name: solver }, process, scheduleLogSnrUniform(process, 1, 1e-3, nfe));
-      const cpu = runProgramCpu(program, mixtureModel(mixture), xT, { recordTrajectory: true });
+      const cpu = runProgramCpu(program, mixtureModel(mixture), xT, { recordTrajectory: true, seed: 3 });
       const sampler = new GpuSampler(gpu);
       sampler.setTarget(mixture);
       const run = await withGpuErrors(gpu, () => sampler.run(program, { n, seed: 3, noise: Float32Array.from(xT), recordTrajectory: true }));

@@ -170,7 +170,7 @@ export class CpuSamplerBackend {
     const experiment = resolveExperiment(spec);
     const xT = options.noise ? Float64Array.from(options.noise) : drawNoise(spec, experiment.dim);
     const start = now();
-    const result = runProgramCpu(experiment.program, mixtureModel(experiment.mixture), xT, { recordTrajectory: options.recordTrajectory });
+    const result = runProgramCpu(experiment.program, mixtureModel(experiment.mixture), xT, { recordTrajectory: options.recordTrajectory, seed: spec.seed });
     const wallMs = now() - start;
     let trajectory: Float64Array | undefined;
     if (result.trajectory) {
@@ -194,7 +194,7 @@ export class CpuSamplerBackend {
     const model = mixtureModel(experiment.mixture);
     const curves = await sweepPoints(spec, experiment, options, async (program) => {
       const start = now();
-      const x = runProgramCpu(program, model, xT).x;
+      const x = runProgramCpu(program, model, xT, { seed: spec.seed }).x;
       const wallMs = now() - start;
       // yield to the event loop between points so that progress shows and a cancel can arrive
       await new Promise((resolve) => setTimeout(resolve, 0));

@@ -2,6 +2,7 @@
 
 import type { Prediction } from './gmm.ts';
 import type { SamplerProgram } from './program.ts';
+import { RngStream, fillNormal } from '../util/rng.ts';
 
 /** A model: D(x, t) or ε̂(x, t) for n particles of dimension d (row-major), written to out. */
 export interface DenoiserModel {
@@ -19,7 +20,7 @@ export function runProgramCpu(
   program: SamplerProgram,
   model: DenoiserModel,
   xT: Float64Array,
-  options: { recordTrajectory?: boolean; shouldStop?: () => boolean } = {},
+  options: { recordTrajectory?: boolean; shouldStop?: () => boolean; seed?: number } = {},
 ): InterpreterResult {
   const size = xT.length;
   const n = size / model.dim;
@@ -33,10 +34,11 @@ export function runProgramCpu(
     } else {
       const out = regs[op.out];
       const terms = op.terms.map((term) => ({ src: regs[term.reg], coef: term.coef }));
+      const z = op.noise ? fillNormal(new Float64Array(size), n, model.dim, options.seed ?? 0, RngStream.stepNoise, op.noise.step) : null;
       for (let i = 0; i < size; i++) {
         let v = 0;
         for (const term of terms) v += term.coef * term.src[i];
-        out[i] = v;
+        out[i] = z ? v + op.noise!.coef * z[i] : v;
       }
       // gridIndex 0 is a prologue that scales x_T (priorNoiseScale): it replaces the recorded z
       if (trajectory && op.gridIndex === 0) trajectory[0] = out.slice();

@@ -264,3 +264,62 @@ export class OfficialSampler {
     return x;
   }
 }
+
+/**
+ * k-diffusion's σ-space samplers (sample_euler, sample_heun, sample_dpm_2, sample_euler_ancestral in
+ * k_diffusion/sampling.py), transcribed on x̃ = x/α with σ̃ = σ/α; `denoise(x̃, σ̃)` is the wrapped model
+ * (for VP: D(α·x̃, t(σ̃)), k-diffusion's DiscreteEpsDDPMDenoiser input scaling). `noise(k)` is the k-th draw.
+ */
+export interface KDiffusionOptions {
+  sChurn?: number;
+  sTmin?: number;
+  sTmax?: number;
+  sNoise?: number;
+  eta?: number;
+}
+
+export function kDiffusionSample(
+  name: 'euler' | 'heun' | 'dpm2' | 'euler-ancestral',
+  denoise: (x: Vec, sigma: number) => Vec,
+  x0: Vec,
+  sigmas: number[],
+  noise: (k: number) => Vec,
+  options: KDiffusionOptions = {},
+): Vec {
+  const { sChurn = 0, sTmin = 0, sTmax = Infinity, sNoise = 1, eta = 1 } = options;
+  let x: Vec = x0.slice();
+  let draws = 0;
+  const N = sigmas.length - 1;
+  for (let i = 0; i < N; i++) {
+    if (name === 'euler-ancestral') {
+      const denoised = denoise(x, sigmas[i]);
+      const sigmaUp = Math.min(sigmas[i + 1], eta * Math.sqrt((sigmas[i + 1] ** 2 * (sigmas[i] ** 2 - sigmas[i + 1] ** 2)) / sigmas[i] ** 2));
+      const sigmaDown = Math.sqrt(sigmas[i + 1] ** 2 - sigmaUp ** 2);
+      const d = lin([1 / sigmas[i], x], [-1 / sigmas[i], denoised]);
+      x = lin([1, x], [sigmaDown - sigmas[i], d]);
+      if (sigmas[i + 1] > 0) x = lin([1, x], [sNoise * sigmaUp, noise(draws++)]);
+      continue;
+    }
+    const gamma = sTmin <= sigmas[i] && sigmas[i] <= sTmax ? Math.min(sChurn / N, Math.SQRT2 - 1) : 0;
+    const sigmaHat = sigmas[i] * (gamma + 1);
+    if (gamma > 0) x = lin([1, x], [sNoise * Math.sqrt(sigmaHat ** 2 - sigmas[i] ** 2), noise(draws++)]);
+    const denoised = denoise(x, sigmaHat);
+    const d = lin([1 / sigmaHat, x], [-1 / sigmaHat, denoised]);
+    if (name === 'euler' || sigmas[i + 1] === 0) {
+      x = lin([1, x], [sigmas[i + 1] - sigmaHat, d]);
+    } else if (name === 'heun') {
+      const dt = sigmas[i + 1] - sigmaHat;
+      const x2 = lin([1, x], [dt, d]);
+      const denoised2 = denoise(x2, sigmas[i + 1]);
+      const d2 = lin([1 / sigmas[i + 1], x2], [-1 / sigmas[i + 1], denoised2]);
+      x = lin([1, x], [dt / 2, d], [dt / 2, d2]);
+    } else {
+      const sigmaMid = Math.exp(0.5 * (Math.log(sigmaHat) + Math.log(sigmas[i + 1])));
+      const x2 = lin([1, x], [sigmaMid - sigmaHat, d]);
+      const denoised2 = denoise(x2, sigmaMid);
+      const d2 = lin([1 / sigmaMid, x2], [-1 / sigmaMid, denoised2]);
+      x = lin([1, x], [sigmas[i + 1] - sigmaHat, d2]);
+    }
+  }
+  return x;
+}

@@ -28,6 +28,11 @@ export interface CombineOp {
   op: 'combine';
   out: number;
   terms: CombineTerm[];
+  /**
+   * + coef·z, z ~ N(0, I) drawn from the counter-based RNG at (seed, stream stepNoise, particle, step):
+   * the fresh noise of stochastic solvers, identical on CPU and GPU
+   */
+  noise?: { coef: number; step: number };
   /** set when this combine leaves x (register 0) at grid time t_gridIndex: a trajectory point */
   gridIndex?: number;
 }

@@ -10,7 +10,7 @@
 
 import type { Prediction } from './gmm.ts';
 import { g } from './phi.ts';
-import { type NoiseProcess, priorNoiseScale } from './process.ts';
+import { type NoiseProcess, priorNoiseScale, sigmaTilde, tOfSigmaTilde } from './process.ts';
 import type { ProgramOp, SamplerProgram } from './program.ts';
 
 export const SOLVER_NAMES = [
@@ -25,6 +25,14 @@ export const SOLVER_NAMES = [
   'dpmpp-3s',
   'dpm-solver-fast',
   'unipc',
+  'euler',
+  'heun',
+  'dpm2',
+  'euler-ancestral',
+  'flow-euler',
+  'flow-midpoint',
+  'flow-heun',
+  'flow-rk4',
 ] as const;
 export type SolverName = (typeof SOLVER_NAMES)[number];
 
@@ -45,9 +53,16 @@ export interface SolverSpec {
   corrector?: boolean;
   /** lower the order on the final steps (DPM-Solver: only when steps < 10, as the code does; UniPC: always) */
   lowerOrderFinal?: boolean;
+  /** EDM stochastic churn of euler/heun/dpm2 (k-diffusion s_churn, s_tmin, s_tmax, s_noise; specs §9, §10, §19.6) */
+  sChurn?: number;
+  sTmin?: number;
+  sTmax?: number;
+  sNoise?: number;
+  /** ancestral noise fraction of euler-ancestral (k-diffusion eta) */
+  eta?: number;
 }
 
-type Family = 'multistep' | 'singlestep' | 'singlestep-budget' | 'unipc';
+type Family = 'multistep' | 'singlestep' | 'singlestep-budget' | 'unipc' | 'sigma' | 'sigma-ancestral' | 'flow';
 
 export interface SolverInfo {
   name: SolverName;
@@ -72,7 +87,18 @@ export const SOLVERS: Record<SolverName, SolverInfo> = {
   'dpmpp-3s': { name: 'dpmpp-3s', label: 'DPM-Solver++(3S)', family: 'singlestep', order: 3, prediction: 'data', official: "DPM-Solver algorithm_type='dpmsolver++', method='singlestep_fixed', order=3, solver_type='dpmsolver'" },
   'dpm-solver-fast': { name: 'dpm-solver-fast', label: 'DPM-Solver-fast', family: 'singlestep-budget', order: 3, prediction: 'noise', official: "DPM-Solver algorithm_type='dpmsolver', method='singlestep', order=3 (orders allocated to fill the NFE budget)" },
   unipc: { name: 'unipc', label: 'UniPC', family: 'unipc', order: 3, prediction: 'data', official: "UniPC variant='bh2', order=3, predict_x0=True, lower_order_final=True, corrector on except at the last step" },
+  euler: { name: 'euler', label: 'Euler (σ)', family: 'sigma', order: 1, prediction: 'data', official: 'k-diffusion sample_euler (s_churn=0) ≡ DDIM' },
+  heun: { name: 'heun', label: 'Heun (EDM)', family: 'sigma', order: 2, prediction: 'data', official: 'k-diffusion sample_heun / EDM edm_sampler (S_churn=0): Euler on the last step into σ = 0' },
+  dpm2: { name: 'dpm2', label: 'DPM2', family: 'sigma', order: 2, prediction: 'data', official: 'k-diffusion sample_dpm_2 (midpoint in log σ)' },
+  'euler-ancestral': { name: 'euler-ancestral', label: 'Euler ancestral', family: 'sigma-ancestral', order: 1, prediction: 'data', official: 'k-diffusion sample_euler_ancestral (eta=1, s_noise=1)' },
+  'flow-euler': { name: 'flow-euler', label: 'Flow Euler', family: 'flow', order: 1, prediction: 'data', official: 'Euler in t on dx/dt = v (diffusers FlowMatchEulerDiscreteScheduler on the flow process)' },
+  'flow-midpoint': { name: 'flow-midpoint', label: 'Flow midpoint', family: 'flow', order: 2, prediction: 'data', official: "torchdiffeq fixed-grid 'midpoint' as in Lumina-Next (2 NFE per step)" },
+  'flow-heun': { name: 'flow-heun', label: 'Flow Heun', family: 'flow', order: 2, prediction: 'data', official: 'Heun in t (diffusers FlowMatchHeunDiscreteScheduler); Euler into σ = 0' },
+  'flow-rk4': { name: 'flow-rk4', label: 'Flow RK4', family: 'flow', order: 4, prediction: 'data', official: 'classical RK4 in t on dx/dt = v' },
 };
+
+/** model evaluations per step of the fixed-stage families (an NFE budget buys ⌊nfe/stages⌋ steps) */
+const STAGES: Partial<Record<SolverName, number>> = { heun: 2, dpm2: 2, 'flow-midpoint': 2, 'flow-heun': 2, 'flow-rk4': 4 };
 
 /** order a solver runs at with its options */
 export function solverOrder(spec: SolverSpec): number {
@@ -119,11 +145,11 @@ class Emitter {
     this.nfe++;
   }
 
-  combine(out: number, terms: [number, number][], gridIndex?: number): void {
+  combine(out: number, terms: [number, number][], gridIndex?: number, noise?: { coef: number; step: number }): void {
     const summed = new Map<number, number>();
     for (const [reg, coef] of terms) summed.set(reg, (summed.get(reg) ?? 0) + coef);
     const list = [...summed].filter(([, coef]) => coef !== 0).map(([reg, coef]) => ({ reg, coef }));
-    this.ops.push({ op: 'combine', out: this.reg(out), terms: list, ...(gridIndex !== undefined ? { gridIndex } : {}) });
+    this.ops.push({ op: 'combine', out: this.reg(out), terms: list, ...(gridIndex !== undefined ? { gridIndex } : {}), ...(noise ? { noise } : {}) });
   }
 
   /**
@@ -364,6 +390,167 @@ function uniPc(e: Emitter, times: number[], order: number, variant: 'bh1' | 'bh2
   }
 }
 
+// ------------------------------------------------------------------------------------------ σ-space (k-diffusion, EDM)
+
+/**
+ * k-diffusion's samplers work on x̃ = x/α at noise level σ̃ = σ/α = e^{−λ} with dx̃/dσ̃ = (x̃ − D)/σ̃ (specs §1, §9).
+ * Registers hold x itself; a point is (register, time), so every σ̃-space combination is rewritten in x with
+ * x̃ = x/α_t — for EDM (α = 1) the coefficients are k-diffusion's own.
+ */
+interface SigmaPoint {
+  reg: number;
+  t: number;
+}
+
+function sigmaSpaceSolvers(e: Emitter, times: number[], solver: SolverSpec, seedStepBase: { next: number }): void {
+  const p = e.process;
+  const st = (t: number) => sigmaTilde(p, t);
+  const N = times.length - 1;
+  const [XHAT, D1, X2, D2] = [1, 2, 3, 4];
+  const sChurn = solver.sChurn ?? 0;
+  const sTmin = solver.sTmin ?? 0;
+  const sTmax = solver.sTmax ?? Infinity;
+  const sNoise = solver.sNoise ?? 1;
+  for (let i = 1; i <= N; i++) {
+    const ti = times[i - 1];
+    const tn = times[i];
+    // EDM churn: raise the noise to σ̂ = σ(1 + γ), γ = min(S_churn/N, √2 − 1) inside [S_tmin, S_tmax] (§10, §19.6)
+    const sigmaI = st(ti);
+    const gamma = sChurn > 0 && sigmaI >= sTmin && sigmaI <= sTmax ? Math.min(sChurn / N, Math.SQRT2 - 1) : 0;
+    let at: SigmaPoint = { reg: X, t: ti };
+    if (gamma > 0) {
+      const tHat = tOfSigmaTilde(p, sigmaI * (1 + gamma));
+      const sigmaHat = st(tHat);
+      // x̂̃ = x̃ + s_noise·√(σ̂² − σ²)·z
+      e.combine(XHAT, [[X, p.alpha(tHat) / p.alpha(ti)]], undefined, { coef: p.alpha(tHat) * sNoise * Math.sqrt(sigmaHat ** 2 - sigmaI ** 2), step: seedStepBase.next++ });
+      at = { reg: XHAT, t: tHat };
+    }
+    e.evaluate(at.reg, at.t, D1);
+    const sigmaHat = st(at.t);
+    // Euler in σ̃ from `from` (D at `from`) to time `to`: x_to = (α_to/α_from)(σ̃_to/σ̃_from)·x + α_to(1 − σ̃_to/σ̃_from)·D
+    const euler = (from: SigmaPoint, d: number, to: number, out: number, gridIndex?: number) => {
+      const ratio = st(to) / st(from.t);
+      e.combine(out, [[from.reg, (p.alpha(to) / p.alpha(from.t)) * ratio], [d, p.alpha(to) * (1 - ratio)]], gridIndex);
+    };
+    if (tn === 0) {
+      e.toZero(at.t, at.reg, D1, i);
+      continue;
+    }
+    if (solver.name === 'euler') {
+      euler(at, D1, tn, X, i);
+    } else if (solver.name === 'heun') {
+      // x̃2 = x̂̃ + Δ·d;  x̃_n = x̂̃ + Δ·(d + d2)/2, d = (x̂̃ − D1)/σ̂, d2 = (x̃2 − D2)/σ_n, Δ = σ_n − σ̂
+      euler(at, D1, tn, X2);
+      e.evaluate(X2, tn, D2);
+      const dt = st(tn) - sigmaHat;
+      const an = p.alpha(tn);
+      e.combine(
+        X,
+        [
+          [at.reg, (an / p.alpha(at.t)) * (1 + dt / (2 * sigmaHat))],
+          [D1, (-an * dt) / (2 * sigmaHat)],
+          [X2, dt / (2 * st(tn))],
+          [D2, (-an * dt) / (2 * st(tn))],
+        ],
+        i,
+      );
+    } else {
+      // dpm2: midpoint in log σ̃: x̃2 = x̂̃ + (σ_mid − σ̂)·d, then x̃_n = x̂̃ + (σ_n − σ̂)·d2 with d2 at σ_mid
+      const tMid = tOfSigmaTilde(p, Math.exp(0.5 * (Math.log(sigmaHat) + Math.log(st(tn)))));
+      euler(at, D1, tMid, X2);
+      e.evaluate(X2, tMid, D2);
+      const sigmaMid = st(tMid);
+      const dt = st(tn) - sigmaHat;
+      const an = p.alpha(tn);
+      e.combine(
+        X,
+        [
+          [at.reg, an / p.alpha(at.t)],
+          [X2, dt / (sigmaMid * p.alpha(tMid)) * an],
+          [D2, (-an * dt) / sigmaMid],
+        ],
+        i,
+      );
+    }
+  }
+}
+
+/**
+ * k-diffusion sample_euler_ancestral: Euler down to σ_down, then fresh noise σ_up·z, with
+ * σ_up = min(σ_to, η·√(σ_to²(σ_from² − σ_to²)/σ_from²)), σ_down = √(σ_to² − σ_up²) (specs §9; final step
+ * into σ = 0 deterministic, §19.7). In x at time t_to: x̃ = x̃_down + s_noise·σ_up·z.
+ */
+function eulerAncestral(e: Emitter, times: number[], solver: SolverSpec, seedStepBase: { next: number }): void {
+  const p = e.process;
+  const st = (t: number) => sigmaTilde(p, t);
+  const eta = solver.eta ?? 1;
+  const sNoise = solver.sNoise ?? 1;
+  const N = times.length - 1;
+  const D = 1;
+  for (let i = 1; i <= N; i++) {
+    const [from, to] = [times[i - 1], times[i]];
+    e.evaluate(X, from, D);
+    if (to === 0) {
+      e.toZero(from, X, D, i);
+      continue;
+    }
+    const [sf, stTo] = [st(from), st(to)];
+    const sigmaUp = Math.min(stTo, eta * Math.sqrt((stTo ** 2 * (sf ** 2 - stTo ** 2)) / sf ** 2));
+    const sigmaDown = Math.sqrt(stTo ** 2 - sigmaUp ** 2);
+    const ratio = sigmaDown / sf;
+    const at = p.alpha(to);
+    e.combine(X, [[X, (at / p.alpha(from)) * ratio], [D, at * (1 - ratio)]], i, sigmaUp > 0 ? { coef: at * sNoise * sigmaUp, step: seedStepBase.next++ } : undefined);
+  }
+}
+
+// ------------------------------------------------------------------------------------------ flow ODE in t
+
+/**
+ * Explicit Runge–Kutta in the process time t on the probability-flow ODE written with D (specs §1):
+ * dx/dt = a(t)·x + b(t)·D, a = d log σ/dt, b = α·dλ/dt. On the flow process (α = 1 − t, σ = t) this is
+ * dx/dt = v = ε̂ − D (diffusers' convention). Stages never evaluate at t = 0; a step into σ = 0 is first order.
+ */
+function flowRungeKutta(e: Emitter, times: number[], solver: SolverName): void {
+  const p = e.process;
+  const a = (t: number) => p.dLogAlphaDt(t) - p.dLambdaDt(t);
+  const b = (t: number) => p.alpha(t) * p.dLambdaDt(t);
+  const [D, STAGE, K1, K2, K3, K4] = [1, 2, 3, 4, 5, 6];
+  const slope = (reg: number, t: number, k: number) => {
+    e.evaluate(reg, t, D);
+    e.combine(k, [[reg, a(t)], [D, b(t)]]);
+  };
+  const N = times.length - 1;
+  for (let i = 1; i <= N; i++) {
+    const [t0, t1] = [times[i - 1], times[i]];
+    const dt = t1 - t0;
+    if (t1 === 0) {
+      e.evaluate(X, t0, D);
+      e.toZero(t0, X, D, i);
+      continue;
+    }
+    slope(X, t0, K1);
+    if (solver === 'flow-euler') {
+      e.combine(X, [[X, 1], [K1, dt]], i);
+    } else if (solver === 'flow-midpoint') {
+      e.combine(STAGE, [[X, 1], [K1, dt / 2]]);
+      slope(STAGE, t0 + dt / 2, K2);
+      e.combine(X, [[X, 1], [K2, dt]], i);
+    } else if (solver === 'flow-heun') {
+      e.combine(STAGE, [[X, 1], [K1, dt]]);
+      slope(STAGE, t1, K2);
+      e.combine(X, [[X, 1], [K1, dt / 2], [K2, dt / 2]], i);
+    } else {
+      e.combine(STAGE, [[X, 1], [K1, dt / 2]]);
+      slope(STAGE, t0 + dt / 2, K2);
+      e.combine(STAGE, [[X, 1], [K2, dt / 2]]);
+      slope(STAGE, t0 + dt / 2, K3);
+      e.combine(STAGE, [[X, 1], [K3, dt]]);
+      slope(STAGE, t1, K4);
+      e.combine(X, [[X, 1], [K1, dt / 6], [K2, dt / 3], [K3, dt / 3], [K4, dt / 6]], i);
+    }
+  }
+}
+
 // ------------------------------------------------------------------------------------------ entry point
 
 export function buildSolverProgram(solver: SolverSpec, process: NoiseProcess, grids: GridMaker, budget: StepBudget): SamplerProgram {
@@ -383,6 +570,17 @@ export function buildSolverProgram(solver: SolverSpec, process: NoiseProcess, gr
     case 'unipc': {
       const times = grids.grid(steps);
       uniPc(e, times, order, solver.variant ?? 'bh2', solver.corrector ?? true, solver.lowerOrderFinal ?? true);
+      return e.program(solver.name, times);
+    }
+    case 'sigma':
+    case 'sigma-ancestral':
+    case 'flow': {
+      // fixed stages per step: an NFE budget buys ⌊nfe/stages⌋ steps
+      const times = grids.grid('steps' in budget ? budget.steps : Math.max(1, Math.floor(budget.nfe / (STAGES[solver.name] ?? 1))));
+      const noiseSteps = { next: 0 };
+      if (info.family === 'sigma') sigmaSpaceSolvers(e, times, solver, noiseSteps);
+      else if (info.family === 'sigma-ancestral') eulerAncestral(e, times, solver, noiseSteps);
+      else flowRungeKutta(e, times, solver.name);
       return e.program(solver.name, times);
     }
     case 'singlestep':

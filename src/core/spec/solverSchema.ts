@@ -10,6 +10,9 @@ const OPTIONS_BY_FAMILY: Record<string, (keyof SolverSpec)[]> = {
   singlestep: ['solverType'],
   'singlestep-budget': ['order', 'prediction', 'solverType'],
   unipc: ['order', 'variant', 'corrector', 'prediction', 'lowerOrderFinal'],
+  sigma: ['sChurn', 'sTmin', 'sTmax', 'sNoise'],
+  'sigma-ancestral': ['eta', 'sNoise'],
+  flow: [],
 };
 
 export function solverOptionNames(name: SolverName): (keyof SolverSpec)[] {
@@ -25,6 +28,11 @@ export const solverSchema = z
     variant: z.enum(['bh1', 'bh2']).optional(),
     corrector: z.boolean().optional(),
     lowerOrderFinal: z.boolean().optional(),
+    sChurn: z.number().min(0).max(1000).optional(),
+    sTmin: z.number().min(0).optional(),
+    sTmax: z.number().min(0).optional(),
+    sNoise: z.number().min(0).max(10).optional(),
+    eta: z.number().min(0).max(1).optional(),
   })
   .strict()
   .superRefine((solver, ctx) => {
