@@ -10,7 +10,7 @@ import { PROCESS_TYPES } from './process.ts';
 import { TARGET_PRESETS } from './presets.ts';
 import { rk4ReferenceProgram } from './reference.ts';
 import { GridError, SCHEDULE_TYPES, scheduleEndsAtZero } from './schedules.ts';
-import { SOLVER_NAMES } from './solvers.ts';
+import { SOLVERS, SOLVER_NAMES } from './solvers.ts';
 
 const base = (process: object, schedule: object): SampleSpec =>
   parseSpec({ version: 1, kind: 'sample', process, target: { type: 'preset', name: 'ring8' }, solver: { name: 'ddim' }, schedule, nfe: 10, n: 48, seed: 2 });
@@ -39,6 +39,8 @@ describe('solvers on every process, against the RK4 reference from the same nois
           expect(x.every(Number.isFinite), `${name} at ${nfe} NFE`).toBe(true);
           return sameNoiseRmse(x, reference);
         });
+        // a stochastic solver does not follow the ODE's same-noise solution: finiteness is all this test asks of it
+        if (SOLVERS[name].family === 'sigma-ancestral') continue;
         expect(fine, `${name}: ${coarse} → ${fine}`).toBeLessThan(coarse);
         expect(fine, name).toBeLessThan(0.3);
       }

@@ -22,7 +22,7 @@ describe('experiment spec', () => {
   });
 
   it('names the field, the value and what is allowed', () => {
-    expect(problems({ ...DEFAULT_SPEC, solver: { name: 'heun' } })).toEqual([`solver.name: got "heun"; allowed: ${SOLVER_NAMES.map((n) => `"${n}"`).join(', ')}`]);
+    expect(problems({ ...DEFAULT_SPEC, solver: { name: 'heun-magic' } })).toEqual([`solver.name: got "heun-magic"; allowed: ${SOLVER_NAMES.map((n) => `"${n}"`).join(', ')}`]);
     expect(problems({ ...DEFAULT_SPEC, n: -1 })[0]).toMatch(/^n: got -1; .*>=\s*2/);
     expect(problems({ ...DEFAULT_SPEC, tEnd: 1 })).toEqual(['tEnd: got 1; must be less than tStart (1)']);
     expect(problems({ ...DEFAULT_SPEC, version: 2 })[0]).toMatch(/^version: got 2;/);
