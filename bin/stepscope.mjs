@@ -5,5 +5,10 @@ import { register } from 'node:module';
 import { tsImport } from 'tsx/esm/api';
 
 register('./raw-loader.mjs', import.meta.url);
+// `stepscope solvers | head`: a closed pipe ends the listing quietly
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 const { main } = await tsImport('../src/cli/main.ts', import.meta.url);
 process.exitCode = await main(process.argv.slice(2));

@@ -9,6 +9,7 @@ import { dirname, resolve } from 'node:path';
 import { NpyError, parseNpy, serializeNpy } from '../core/io/npy.ts';
 import { resolveExperiment } from '../core/sampling/experiment.ts';
 import { SOLVERS, SOLVER_NAMES, type SolverName } from '../core/sampling/solvers.ts';
+import { solverOptionNames } from '../core/spec/solverSchema.ts';
 import { MAX_STEPS, SpecError, parseSpec, type SampleSpec } from '../core/spec/spec.ts';
 import type { AdapterSummary } from '../gpu/device.ts';
 import { CpuSamplerBackend, GpuSamplerBackend, type SamplerBackend } from '../engine/sampling.ts';
@@ -20,11 +21,13 @@ export const EXIT_BAD_INPUT = 2;
 class InputError extends Error {}
 
 const USAGE = `usage:
+  stepscope solvers   (the solver catalogue: order, parameterisation, the official options each default reproduces)
   stepscope sample --spec run.json --out x.npy [--noise xT.npy] [--traj traj.npy] [--metrics m.json] [--backend gpu|cpu]
   stepscope sweep  --spec run.json --nfe 2,3,4,5,6,8,10,15,20,30,50 --out curves.json [--solvers ddim,dpmpp-2m] [--csv curves.csv] [--backend gpu|cpu]
 exit codes: 0 success, 1 runtime failure, 2 bad input`;
 
 const FLAGS: Record<string, string[]> = {
+  solvers: [],
   sample: ['spec', 'out', 'noise', 'traj', 'metrics', 'backend'],
   sweep: ['spec', 'out', 'nfe', 'solvers', 'csv', 'backend'],
 };
@@ -32,7 +35,7 @@ const FLAGS: Record<string, string[]> = {
 function parseArgs(argv: string[]): { command: string; flags: Record<string, string> } {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h') throw new InputError(USAGE);
-  if (!(command in FLAGS)) throw new InputError(`unknown command '${command}' (allowed: sample, sweep)\n${USAGE}`);
+  if (!(command in FLAGS)) throw new InputError(`unknown command '${command}' (allowed: solvers, sample, sweep)\n${USAGE}`);
   const flags: Record<string, string> = {};
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
@@ -43,7 +46,7 @@ function parseArgs(argv: string[]): { command: string; flags: Record<string, str
     if (value === undefined || value.startsWith('--')) throw new InputError(`--${name} needs a value`);
     flags[name] = value;
   }
-  for (const required of ['spec', 'out', ...(command === 'sweep' ? ['nfe'] : [])]) {
+  for (const required of command === 'solvers' ? [] : ['spec', 'out', ...(command === 'sweep' ? ['nfe'] : [])]) {
     if (!(required in flags)) throw new InputError(`--${required} is required for '${command}'\n${USAGE}`);
   }
   if (flags.backend !== undefined && flags.backend !== 'gpu' && flags.backend !== 'cpu') throw new InputError(`--backend: got '${flags.backend}'; allowed: gpu, cpu`);
@@ -194,16 +197,28 @@ async function sweepCommand(flags: Record<string, string>): Promise<void> {
   };
   const files: [string, string | Uint8Array][] = [[out, `${JSON.stringify(report, null, 2)}\n`]];
   if (csv) {
-    const rows = ['solver,nfe,mmd2,rmse,wall_ms', ...result.curves.flatMap((c) => c.points.map((p) => [c.solver, p.nfe, p.mmd2, p.rmse, p.wallMs.toFixed(3)].join(',')))];
+    // long format: one row per (solver, NFE, metric), the shape plotting tools and pandas.pivot expect
+    const rows = [
+      'solver,nfe,metric,value',
+      ...result.curves.flatMap((c) => c.points.flatMap((p) => [`${c.solver},${p.nfe},mmd2,${p.mmd2}`, `${c.solver},${p.nfe},rmse,${p.rmse}`, `${c.solver},${p.nfe},wall_ms,${p.wallMs.toFixed(3)}`])),
+    ];
     files.push([csv, `${rows.join('\n')}\n`]);
   }
   writeOutputs(files);
 }
 
+function listSolvers(): void {
+  for (const info of Object.values(SOLVERS)) {
+    const options = solverOptionNames(info.name);
+    console.log(`${info.name.padEnd(16)} order ${info.order}  ${info.prediction.padEnd(5)}  options: ${options.length ? options.join(', ') : '-'}\n${' '.repeat(18)}defaults reproduce: ${info.official}`);
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   try {
     const { command, flags } = parseArgs(argv);
-    if (command === 'sample') await sampleCommand(flags);
+    if (command === 'solvers') listSolvers();
+    else if (command === 'sample') await sampleCommand(flags);
     else await sweepCommand(flags);
     return EXIT_OK;
   } catch (error) {
