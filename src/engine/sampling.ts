@@ -105,6 +105,11 @@ async function sweepPoints(
     for (const nfe of options.nfes) {
       if (options.signal?.aborted) throw new CancelledError();
       const program = buildSpecProgram({ ...spec, solver: { name: solver }, nfe, steps: undefined }, experiment.process);
+      // budgets below a multiple of a solver's stages give the same program again (e.g. RK4 at 4, 5, 6): one point
+      if (points.length && points[points.length - 1].nfe === program.nfe) {
+        options.onProgress?.(++done, total);
+        continue;
+      }
       const { metrics, wallMs } = await measurePoint(program);
       const point = { nfe: program.nfe, mmd2: metrics.mmd2, rmse: metrics.rmse, wallMs };
       points.push(point);
