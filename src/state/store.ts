@@ -1,0 +1,162 @@
+// The app's state (DESIGN §6: a zustand vanilla store in slices; React reads it through a hook, the frame
+// loop and the run controller subscribe outside React). The spec is always valid: it only changes through
+// parseSpec, and a rejected input changes nothing.
+
+import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
+import type { SolverName } from '../core/sampling/solvers.ts';
+import { SOLVER_NAMES } from '../core/sampling/solvers.ts';
+import { parseSpec, type SampleSpec } from '../core/spec/spec.ts';
+import type { Backend, RunMetrics, SweepCurve, SweepResult } from '../engine/sampling.ts';
+import type { AdapterSummary, GpuStatusKind } from '../gpu/device.ts';
+
+// ---------------------------------------------------------------------------------------------- spec
+
+export interface SpecSlice {
+  spec: SampleSpec;
+  /** solvers drawn and run besides spec.solver (UI state; not part of the spec or the link) */
+  compareSolvers: SolverName[];
+  /** validate and take a new spec; throws SpecError (and changes nothing) when invalid */
+  setSpec(input: unknown): SampleSpec;
+  setCompare(solver: SolverName, on: boolean): void;
+}
+
+/** the solvers shown: the spec's own first, then the compared ones, in a fixed order */
+export function shownSolvers(state: Pick<SpecSlice, 'spec' | 'compareSolvers'>): SolverName[] {
+  const primary = state.spec.solver.name as SolverName;
+  return [primary, ...SOLVER_NAMES.filter((s) => s !== primary && state.compareSolvers.includes(s))];
+}
+
+// ----------------------------------------------------------------------------------------------- gpu
+
+export type GpuStatus = 'pending' | GpuStatusKind;
+
+export interface GpuSlice {
+  gpu: {
+    status: GpuStatus;
+    reason: string;
+    adapterInfo: AdapterSummary | null;
+    /** where runs execute now (null until known) */
+    backend: Backend | null;
+    /** set when the device was lost: the message shown to the user */
+    lost: string | null;
+  };
+  setGpu(gpu: Partial<GpuSlice['gpu']>): void;
+}
+
+// ------------------------------------------------------------------------------------------- live run
+
+export interface LiveResult {
+  solver: SolverName;
+  backend: Backend;
+  metrics?: RunMetrics;
+  nfe: number;
+  times: number[];
+  wallMs: number;
+  n: number;
+}
+
+export interface RunSlice {
+  run: {
+    status: 'idle' | 'running' | 'done' | 'error';
+    /** the latest result per solver (of the latest finished run) */
+    results: LiveResult[];
+    error: string | null;
+    /** the spec the results belong to */
+    spec: SampleSpec | null;
+  };
+  setRun(run: Partial<RunSlice['run']>): void;
+}
+
+// --------------------------------------------------------------------------------------------- sweep
+
+export interface SweepSlice {
+  sweep: {
+    status: 'idle' | 'running' | 'done' | 'cancelled' | 'error';
+    done: number;
+    total: number;
+    /** curves so far (grow during a sweep; the full result once done) */
+    curves: SweepCurve[];
+    nfes: number[];
+    /** particles used by the sweep (may differ from spec.n when a sweep overrides it) */
+    n: number;
+    result: SweepResult | null;
+    error: string | null;
+  };
+  setSweep(sweep: Partial<SweepSlice['sweep']>): void;
+}
+
+// ------------------------------------------------------------------------------------------- notices
+
+export interface Notice {
+  id: number;
+  level: 'info' | 'warning' | 'error';
+  text: string;
+  /** notices with the same key replace each other */
+  key?: string;
+}
+
+export interface NoticeSlice {
+  notices: Notice[];
+  pushNotice(notice: Omit<Notice, 'id'>): number;
+  dismissNotice(id: number): void;
+}
+
+export type AppState = SpecSlice & GpuSlice & RunSlice & SweepSlice & NoticeSlice;
+export type AppStore = StoreApi<AppState>;
+
+/** shown by default: the first-order baseline and the usual second-order multistep solver */
+const DEFAULT_COMPARE: readonly string[] = ['ddim', 'dpmpp-2m'];
+
+const specSlice =
+  (initial: SampleSpec): StateCreator<AppState, [], [], SpecSlice> =>
+  (set, get) => ({
+    spec: initial,
+    compareSolvers: SOLVER_NAMES.filter((s) => DEFAULT_COMPARE.includes(s)),
+    setSpec(input) {
+      const spec = parseSpec(input);
+      if (JSON.stringify(spec) !== JSON.stringify(get().spec)) set({ spec });
+      return spec;
+    },
+    setCompare(solver, on) {
+      const current = get().compareSolvers;
+      const next = on ? [...new Set([...current, solver])] : current.filter((s) => s !== solver);
+      set({ compareSolvers: SOLVER_NAMES.filter((s) => next.includes(s)) });
+    },
+  });
+
+const gpuSlice: StateCreator<AppState, [], [], GpuSlice> = (set, get) => ({
+  gpu: { status: 'pending', reason: 'Looking for a WebGPU adapter…', adapterInfo: null, backend: null, lost: null },
+  setGpu: (gpu) => set({ gpu: { ...get().gpu, ...gpu } }),
+});
+
+const runSlice: StateCreator<AppState, [], [], RunSlice> = (set, get) => ({
+  run: { status: 'idle', results: [], error: null, spec: null },
+  setRun: (run) => set({ run: { ...get().run, ...run } }),
+});
+
+const sweepSlice: StateCreator<AppState, [], [], SweepSlice> = (set, get) => ({
+  sweep: { status: 'idle', done: 0, total: 0, curves: [], nfes: [], n: 0, result: null, error: null },
+  setSweep: (sweep) => set({ sweep: { ...get().sweep, ...sweep } }),
+});
+
+let noticeIds = 0;
+const noticeSlice: StateCreator<AppState, [], [], NoticeSlice> = (set, get) => ({
+  notices: [],
+  pushNotice(notice) {
+    const id = ++noticeIds;
+    const rest = notice.key ? get().notices.filter((n) => n.key !== notice.key) : get().notices;
+    set({ notices: [...rest, { ...notice, id }] });
+    return id;
+  },
+  dismissNotice: (id) => set({ notices: get().notices.filter((n) => n.id !== id) }),
+});
+
+export function createAppStore(initialSpec: SampleSpec): AppStore {
+  return createStore<AppState>()((...a) => ({
+    ...specSlice(initialSpec)(...a),
+    ...gpuSlice(...a),
+    ...runSlice(...a),
+    ...sweepSlice(...a),
+    ...noticeSlice(...a),
+  }));
+}

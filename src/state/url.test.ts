@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SPEC, parseSpec, type SampleSpec } from '../core/spec/spec.ts';
+import { decodeSpecParam, encodeSpecParam, specFromSearch, specUrl } from './url.ts';
+
+const base64Url = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
+
+describe('shareable URL codec', () => {
+  it('round-trips a non-default spec through the URL', () => {
+    const spec: SampleSpec = parseSpec({
+      ...DEFAULT_SPEC,
+      target: { type: 'preset', name: 'grid25' },
+      solver: { name: 'ddim' },
+      schedule: { type: 'time-quadratic' },
+      nfe: 8,
+      n: 2048,
+      seed: 3,
+    });
+    const url = specUrl(spec, 'http://127.0.0.1:4173/some/path?other=1#frag');
+    const parsed = new URL(url);
+    expect(parsed.origin + parsed.pathname).toBe('http://127.0.0.1:4173/some/path');
+    expect(parsed.hash).toBe('');
+    const param = parsed.searchParams.get('spec')!;
+    expect(param).toMatch(/^[A-Za-z0-9_-]+$/);
+    // the version travels inside the parameter
+    expect(JSON.parse(Buffer.from(param, 'base64url').toString('utf8')).version).toBe(1);
+    const decoded = specFromSearch(parsed.search);
+    expect(decoded.notice).toBeUndefined();
+    expect(decoded.spec).toEqual(spec);
+  });
+
+  it('round-trips a custom mixture and non-round floats exactly', () => {
+    const spec = parseSpec({
+      ...DEFAULT_SPEC,
+      target: { type: 'gmm', weights: [0.3, 0.7], means: [[0.1, -0.2], [1 / 3, 2 / 3]], covs: [[[0.01, 0], [0, 0.02]], [[0.05, 0.01], [0.01, 0.05]]] },
+      tEnd: 0.0023,
+    });
+    const decoded = decodeSpecParam(encodeSpecParam(spec));
+    expect(decoded.notice).toBeUndefined();
+    expect(decoded.spec).toEqual(spec);
+  });
+
+  it('no parameter gives the default spec and no notice', () => {
+    expect(specFromSearch('')).toEqual({ spec: DEFAULT_SPEC });
+    expect(specFromSearch('?other=1')).toEqual({ spec: DEFAULT_SPEC });
+  });
+
+  it('a garbage parameter falls back to the default spec with a notice about the spec parameter', () => {
+    for (const garbage of ['garbage', '%%%', '!!', 'a', '']) {
+      const decoded = specFromSearch(`?spec=${garbage}`);
+      expect(decoded.spec).toEqual(DEFAULT_SPEC);
+      expect(decoded.notice).toMatch(/spec/);
+      expect(decoded.notice).toMatch(/default/);
+    }
+    // valid base64url of something that is not JSON
+    expect(decodeSpecParam(base64Url('{not json')).notice).toMatch(/JSON/);
+  });
+
+  it('an invalid field falls back to the default spec with a notice naming the field and the value', () => {
+    const decoded = decodeSpecParam(base64Url(JSON.stringify({ ...DEFAULT_SPEC, nfe: -3 })));
+    expect(decoded.spec).toEqual(DEFAULT_SPEC);
+    expect(decoded.notice).toContain('spec.nfe: got -3');
+
+    const badPreset = decodeSpecParam(base64Url(JSON.stringify({ ...DEFAULT_SPEC, target: { type: 'preset', name: 'nope' } })));
+    expect(badPreset.notice).toContain('spec.target.name: got "nope"');
+    expect(badPreset.notice).toContain('ring8');
+
+    const future = decodeSpecParam(base64Url(JSON.stringify({ ...DEFAULT_SPEC, version: 2 })));
+    expect(future.notice).toContain('spec.version: got 2');
+  });
+
+  it('a repeated parameter is refused', () => {
+    const p = encodeSpecParam(DEFAULT_SPEC);
+    const decoded = specFromSearch(`?spec=${p}&spec=${p}`);
+    expect(decoded.spec).toEqual(DEFAULT_SPEC);
+    expect(decoded.notice).toMatch(/spec: given 2 times/);
+  });
+});

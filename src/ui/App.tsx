@@ -1,0 +1,68 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { GpuContext } from '../gpu/device.ts';
+import { StoreContext, useAppStore } from '../state/hooks.ts';
+import type { AppStore } from '../state/store.ts';
+import type { RunController } from './controller.ts';
+import { Controls } from './Controls.tsx';
+import { FlowPanel } from './FlowPanel.tsx';
+import { Header } from './Header.tsx';
+import { NoticeBanner } from './NoticeBanner.tsx';
+import { NoWebGpu } from './NoWebGpu.tsx';
+import { QualityPanel } from './QualityPanel.tsx';
+import { RunPanel } from './RunPanel.tsx';
+
+export interface AppProps {
+  store: AppStore;
+  /** null until the GPU status is known */
+  gpu: GpuContext | null;
+  controller: RunController | null;
+  /** whether a WebGPU canvas can be presented (else the flow view uses WebGL2) */
+  presentable: boolean;
+  /** called after the UI has mounted with the GPU status known */
+  onReady(): void;
+}
+
+function Layout({ gpu, controller, presentable, onReady }: Omit<AppProps, 'store'>) {
+  const status = useAppStore((s) => s.gpu.status);
+  const lost = useAppStore((s) => s.gpu.lost);
+  const backend = useAppStore((s) => s.gpu.backend);
+  // "mounted" includes the flow view's renderer (or its failure), with a time limit in case it hangs
+  const [flowSettled, setFlowSettled] = useState(false);
+  const onFlowSettled = useCallback(() => setFlowSettled(true), []);
+  useEffect(() => {
+    if (!gpu || !controller) return;
+    if (flowSettled) {
+      onReady();
+      return;
+    }
+    const timer = setTimeout(onReady, 5000);
+    return () => clearTimeout(timer);
+  }, [gpu, controller, flowSettled, onReady]);
+  const device = gpu?.device && !lost && presentable ? gpu.device : null;
+  return (
+    <div className="app">
+      <Header />
+      <NoticeBanner />
+      {status === 'none' && <NoWebGpu />}
+      <main className="workspace">
+        <aside className="sidebar" aria-label="Controls">
+          <Controls />
+          <RunPanel controller={controller} />
+        </aside>
+        <FlowPanel key={device ? 'gpu' : 'cpu'} controller={controller} device={device} backend={backend} lowPower={status !== 'ok'} onSettled={onFlowSettled} />
+        <QualityPanel controller={controller} autoSweep={controller?.autoSweep ?? true} />
+      </main>
+      <footer className="app-footer">
+        Stepscope · probability-flow ODE of a VP-linear process (β from 0.1 to 20) · exact Gaussian-mixture denoiser, so every error you see is the solver's
+      </footer>
+    </div>
+  );
+}
+
+export function App({ store, ...rest }: AppProps) {
+  return (
+    <StoreContext.Provider value={store}>
+      <Layout {...rest} />
+    </StoreContext.Provider>
+  );
+}

@@ -1,0 +1,237 @@
+import { useEffect, useId, useState } from 'react';
+import { buildSpecProgram } from '../core/sampling/experiment.ts';
+import { TARGET_PRESETS, type TargetPresetName } from '../core/sampling/presets.ts';
+import { SCHEDULE_TYPES, type ScheduleType } from '../core/sampling/schedules.ts';
+import { SOLVERS, SOLVER_NAMES, type SolverName } from '../core/sampling/solvers.ts';
+import { SpecError, type SampleSpec } from '../core/spec/spec.ts';
+import { useAppStore, useAppStoreApi } from '../state/hooks.ts';
+import { solverColor } from '../views/palette.ts';
+import { PARTICLE_COUNTS, PRESET_LABELS, scheduleLabel } from './labels.ts';
+
+const NFE_MIN = 2;
+const NFE_MAX = 50;
+
+/** Apply an edit of the spec through the schema; a rejected edit becomes a notice and changes nothing. */
+function useSpecEditor(): (edit: (draft: SampleSpec) => void) => void {
+  const store = useAppStoreApi();
+  return (edit) => {
+    const draft = structuredClone(store.getState().spec);
+    edit(draft);
+    try {
+      store.getState().setSpec(draft);
+    } catch (error) {
+      const text = error instanceof SpecError ? error.problems.join('; ') : (error as Error).message;
+      store.getState().pushNotice({ level: 'warning', key: 'spec-edit', text: `That change was not applied: ${text}` });
+    }
+  };
+}
+
+/** the NFE the spec spends (its own `nfe`, or what its `steps` or custom grid cost) */
+function currentNfe(spec: SampleSpec): number {
+  if (spec.nfe !== undefined) return spec.nfe;
+  try {
+    return buildSpecProgram(spec).nfe;
+  } catch {
+    return 10;
+  }
+}
+
+function SolverPicker() {
+  const spec = useAppStore((s) => s.spec);
+  const compare = useAppStore((s) => s.compareSolvers);
+  const setCompare = useAppStore((s) => s.setCompare);
+  const edit = useSpecEditor();
+  const id = useId();
+  const primary = spec.solver.name as SolverName;
+  return (
+    <div className="field">
+      <label htmlFor={id}>Solver</label>
+      <div className="row">
+        <span className="swatch big" style={{ background: solverColor(primary) }} aria-hidden="true" />
+        <select id={id} value={primary} onChange={(e) => edit((d) => void (d.solver = { name: e.target.value as SolverName }))}>
+          {SOLVER_NAMES.map((name) => (
+            <option key={name} value={name}>
+              {SOLVERS[name].label} (order {SOLVERS[name].order})
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="hint" title={SOLVERS[primary].official}>
+        {SOLVERS[primary].family}, {SOLVERS[primary].prediction} prediction
+      </div>
+      <div className="compare" role="group" aria-label="Also show these solvers">
+        <span className="compare-title">Compare with</span>
+        <div className="chips">
+          {SOLVER_NAMES.filter((name) => name !== primary).map((name) => {
+            const on = compare.includes(name);
+            return (
+              <button
+                key={name}
+                type="button"
+                className={on ? 'chip on' : 'chip'}
+                aria-pressed={on}
+                onClick={() => setCompare(name, !on)}
+                title={`${SOLVERS[name].label}: order ${SOLVERS[name].order}. ${SOLVERS[name].official}`}
+              >
+                <span className="swatch" style={{ background: solverColor(name) }} aria-hidden="true" />
+                {SOLVERS[name].label}
+              </button>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function NfeSlider() {
+  const spec = useAppStore((s) => s.spec);
+  const edit = useSpecEditor();
+  const id = useId();
+  const nfe = currentNfe(spec);
+  const custom = spec.schedule.type === 'custom';
+  // the slider moves freely; the spec (and the runs) follow when it is released or after a pause
+  const [value, setValue] = useState(nfe);
+  useEffect(() => setValue(nfe), [nfe]);
+  const commit = (v: number) =>
+    edit((d) => {
+      d.nfe = v;
+      delete d.steps;
+    });
+  return (
+    <div className="field">
+      <label htmlFor={id}>
+        Steps budget <span className="value">{value} NFE</span>
+      </label>
+      <input
+        id={id}
+        type="range"
+        min={NFE_MIN}
+        max={NFE_MAX}
+        step={1}
+        value={Math.min(NFE_MAX, Math.max(NFE_MIN, value))}
+        disabled={custom}
+        onChange={(e) => {
+          const v = Number(e.target.value);
+          setValue(v);
+          commit(v);
+        }}
+      />
+      <div className="hint">{custom ? 'fixed by the custom time grid' : 'model evaluations per sample (2 … 50)'}</div>
+    </div>
+  );
+}
+
+function SeedInput() {
+  const seed = useAppStore((s) => s.spec.seed);
+  const edit = useSpecEditor();
+  const id = useId();
+  const [text, setText] = useState(String(seed));
+  useEffect(() => setText(String(seed)), [seed]);
+  const valid = /^\d+$/.test(text) && Number(text) <= 0xffffffff;
+  return (
+    <div className="field">
+      <label htmlFor={id}>Seed</label>
+      <div className="row">
+        <input
+          id={id}
+          type="number"
+          min={0}
+          max={0xffffffff}
+          step={1}
+          value={text}
+          aria-invalid={!valid}
+          onChange={(e) => {
+            setText(e.target.value);
+            if (/^\d+$/.test(e.target.value) && Number(e.target.value) <= 0xffffffff) {
+              const v = Number(e.target.value);
+              edit((d) => void (d.seed = v));
+            }
+          }}
+        />
+        <button
+          type="button"
+          className="button secondary small"
+          title="New random seed"
+          onClick={() => {
+            const v = Math.floor(Math.random() * 1e6);
+            edit((d) => void (d.seed = v));
+          }}
+        >
+          New
+        </button>
+      </div>
+      {!valid && <div className="hint error">an integer from 0 to 4294967295</div>}
+    </div>
+  );
+}
+
+export function Controls() {
+  const spec = useAppStore((s) => s.spec);
+  const backend = useAppStore((s) => s.gpu.backend);
+  const edit = useSpecEditor();
+  const targetId = useId();
+  const scheduleId = useId();
+  const nId = useId();
+  const preset = spec.target.type === 'preset' ? spec.target.name : null;
+  const counts = PARTICLE_COUNTS.includes(spec.n) ? PARTICLE_COUNTS : [...PARTICLE_COUNTS, spec.n].sort((a, b) => a - b);
+  const schedules = SCHEDULE_TYPES.filter((t) => t !== 'custom' || spec.schedule.type === 'custom');
+  return (
+    <div className="controls">
+      <div className="field">
+        <label htmlFor={targetId}>Target distribution</label>
+        <select
+          id={targetId}
+          value={preset ?? 'custom'}
+          onChange={(e) => {
+            const name = e.target.value as TargetPresetName;
+            edit((d) => void (d.target = { type: 'preset', name }));
+          }}
+        >
+          {TARGET_PRESETS.map((name) => (
+            <option key={name} value={name}>
+              {PRESET_LABELS[name]}
+            </option>
+          ))}
+          {!preset && (
+            <option value="custom" disabled>
+              Custom mixture (from the link)
+            </option>
+          )}
+        </select>
+      </div>
+      <SolverPicker />
+      <NfeSlider />
+      <div className="field">
+        <label htmlFor={scheduleId}>Time schedule</label>
+        <select
+          id={scheduleId}
+          value={spec.schedule.type}
+          onChange={(e) => {
+            const type = e.target.value as Exclude<ScheduleType, 'custom'>;
+            // the schema fills the schedule's parameters with their official defaults
+            edit((d) => void (d.schedule = { type } as SampleSpec['schedule']));
+          }}
+        >
+          {schedules.map((type) => (
+            <option key={type} value={type} disabled={type === 'custom'}>
+              {scheduleLabel(type)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor={nId}>Particles n</label>
+        <select id={nId} value={spec.n} onChange={(e) => edit((d) => void (d.n = Number(e.target.value)))}>
+          {counts.map((n) => (
+            <option key={n} value={n}>
+              {n.toLocaleString('en-US')}
+            </option>
+          ))}
+        </select>
+        {backend === 'cpu' && spec.n > 4096 && <div className="hint warn">the CPU fallback is slow above a few thousand particles</div>}
+      </div>
+      <SeedInput />
+    </div>
+  );
+}

@@ -1,0 +1,437 @@
+// Runs the engine for the page: live runs of the shown solvers (trajectories for the flow view, metrics for
+// the panel) and quality-vs-NFE sweeps, each on its own backend instance (each owns its GPU buffers).
+// Live runs are serialised (a request made during a run gets the next run, requests coalesce); a new sweep
+// cancels the running one. Spec changes re-run automatically after a short debounce. On device loss both
+// switch to the float64 CPU backend.
+
+import { SOLVER_NAMES, type SolverName } from '../core/sampling/solvers.ts';
+import { parseSpec, type SampleSpec } from '../core/spec/spec.ts';
+import {
+  CancelledError,
+  CpuSamplerBackend,
+  GpuSamplerBackend,
+  type SampleOptions,
+  type SampleOutcome,
+  type SweepCurve,
+  type SweepOptions,
+  type SweepResult,
+} from '../engine/sampling.ts';
+import type { GpuContext } from '../gpu/device.ts';
+import { shownSolvers, type AppStore, type LiveResult } from '../state/store.ts';
+import type { TrajectorySnapshot } from '../views/flowView.ts';
+import { WorkerCpuBackend } from './workerBackend.ts';
+
+/** particles of the automatic sweep on a software adapter (the metrics' cost grows as n²) */
+export const SOFTWARE_AUTO_SWEEP_N = 1024;
+
+/** NFE list of the quality sweep (every shown solver) */
+export const SWEEP_NFES = [2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 50];
+
+export interface SweepRequest {
+  nfes?: number[];
+  solvers?: string[];
+  /** particles for this sweep only (default: the spec's n) */
+  n?: number;
+}
+
+/** what the sweep depends on besides NFE and solver */
+export function sweepKey(spec: SampleSpec): string {
+  return JSON.stringify([spec.process, spec.target, spec.schedule, spec.tStart, spec.tEnd, spec.n, spec.seed]);
+}
+
+function sweepWanted(spec: SampleSpec, solvers: SolverName[]): string {
+  return sweepKey(spec) + solvers.join(',');
+}
+
+function runKey(spec: SampleSpec, solvers: SolverName[]): string {
+  return JSON.stringify([spec, solvers]);
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** what the controller needs of a backend: the engine's GPU and CPU backends, or the CPU one in a worker */
+interface Backend {
+  readonly kind: 'gpu' | 'cpu';
+  sample(spec: SampleSpec, options?: SampleOptions): Promise<SampleOutcome>;
+  sweep(spec: SampleSpec, options: SweepOptions): Promise<SweepResult>;
+  destroy?(): void;
+}
+
+/** the CPU fallback, in a worker when the browser allows it (else on the main thread) */
+function cpuBackend(): Backend {
+  return WorkerCpuBackend.create() ?? new CpuSamplerBackend();
+}
+
+export interface RunControllerOptions {
+  /**
+   * The flow view cannot draw from the GPU buffers (it runs on WebGL2 because this browser cannot present a
+   * WebGPU canvas): read each run's trajectory back once, after the run, instead of copying it GPU → GPU.
+   */
+  flowReadback?: boolean;
+}
+
+export class RunController {
+  private live: Backend;
+  private sweeper: Backend;
+  private liveChain: Promise<unknown> = Promise.resolve();
+  private queuedLive: Promise<LiveResult[]> | null = null;
+  private inflightLive: { key: string; promise: Promise<LiveResult[]> } | null = null;
+  private sweepChain: Promise<unknown> = Promise.resolve();
+  private sweepTicket = 0;
+  private sweepAbort: AbortController | null = null;
+  private liveTimer: ReturnType<typeof setTimeout> | undefined;
+  private sweepTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly unsubscribe: (() => void)[] = [];
+  private readonly trajectories = new Map<SolverName, TrajectorySnapshot>();
+  private readonly trajectoryListeners = new Set<(snapshots: TrajectorySnapshot[]) => void>();
+  private version = 0;
+  private lastRunKey = '';
+  /** what the last completed automatic sweep covered (spec key and solvers) */
+  private completedSweepWanted = '';
+  private sweepKind: 'auto' | 'manual' | null = null;
+  private sweepCache: { key: string; curves: Map<SolverName, SweepCurve>; metricSamples: number } | null = null;
+  private disposed = false;
+  /** bumps on device loss: work started before it no longer writes to the store */
+  private epoch = 0;
+
+  constructor(
+    private readonly store: AppStore,
+    private readonly gpu: GpuContext,
+    private readonly options: RunControllerOptions = {},
+  ) {
+    const device = gpu.device;
+    this.live = device ? new GpuSamplerBackend(device) : cpuBackend();
+    this.sweeper = device ? new GpuSamplerBackend(device) : cpuBackend();
+    store.getState().setGpu({ backend: device ? 'gpu' : 'cpu' });
+    this.unsubscribe.push(
+      gpu.on((event) => {
+        if (event.type === 'device-lost') this.onDeviceLost(`${event.reason}${event.message ? `: ${event.message}` : ''}`);
+        else store.getState().pushNotice({ level: 'error', key: 'gpu-error', text: `GPU ${event.errorType} error: ${event.message}` });
+      }),
+    );
+    this.unsubscribe.push(store.subscribe((state, previous) => this.onStateChange(state.spec !== previous.spec || state.compareSolvers !== previous.compareSolvers)));
+  }
+
+  get backendKind(): 'gpu' | 'cpu' {
+    return this.live.kind;
+  }
+
+  /** Kick off the first live run and, on a GPU, the first sweep. */
+  start(): void {
+    // on a software adapter a moment's grace lets a change made right after loading replace the first run
+    // (and on the CPU fallback, the page settles before the worker takes a core)
+    this.scheduleLive(this.live.kind === 'cpu' ? 1500 : this.software ? 400 : 0);
+    // on a hardware GPU the sweep runs beside the first live run; on a software adapter after it
+    if (this.autoSweep && !this.software) this.scheduleSweep(0);
+  }
+
+  /** a software adapter (SwiftShader …): every run costs CPU time, so automatic sweeps yield to live runs */
+  private get software(): boolean {
+    return this.store.getState().gpu.status === 'software';
+  }
+
+  /** Sweeps recompute by themselves on a GPU; on the CPU fallback (float64, in a worker) they wait for a click. */
+  get autoSweep(): boolean {
+    return this.live.kind === 'gpu';
+  }
+
+  // ---------------------------------------------------------------------------------------- live runs
+
+  private onStateChange(changed: boolean): void {
+    if (!changed || this.disposed) return;
+    const state = this.store.getState();
+    if (runKey(state.spec, shownSolvers(state)) !== this.lastRunKey) this.scheduleLive(250);
+    this.maybeScheduleAutoSweep();
+  }
+
+  /** Schedule an automatic sweep when the shown curves are not those of the current spec. */
+  private maybeScheduleAutoSweep(): void {
+    if (!this.autoSweep || this.disposed) return;
+    const state = this.store.getState();
+    if (sweepWanted(state.spec, shownSolvers(state)) === this.completedSweepWanted) return;
+    this.scheduleSweep(this.software ? 2000 : 600);
+  }
+
+  private scheduleLive(delay: number): void {
+    clearTimeout(this.liveTimer);
+    this.liveTimer = setTimeout(() => {
+      this.runLive().catch(() => {
+        /* reported in the store */
+      });
+    }, delay);
+  }
+
+  /** Run the current spec for every shown solver; resolves with the results once they are in the store. */
+  runLive(): Promise<LiveResult[]> {
+    clearTimeout(this.liveTimer);
+    if (this.software && this.sweepKind === 'auto') {
+      // the automatic sweep starts again (reusing finished curves) once the live view is idle
+      this.cancelSweep();
+    }
+    if (this.queuedLive) return this.queuedLive;
+    // a run of exactly this spec is under way: its results are the ones a new run would give
+    const state = this.store.getState();
+    if (this.inflightLive && this.inflightLive.key === runKey(state.spec, shownSolvers(state))) return this.inflightLive.promise;
+    const next = this.liveChain.then(() => {
+      this.queuedLive = null;
+      const current = this.store.getState();
+      const promise = this.executeLive();
+      const inflight = { key: runKey(current.spec, shownSolvers(current)), promise };
+      this.inflightLive = inflight;
+      const clear = () => {
+        if (this.inflightLive === inflight) this.inflightLive = null;
+      };
+      promise.then(clear, clear);
+      return promise;
+    });
+    this.queuedLive = next;
+    this.liveChain = next.catch(() => {});
+    return next;
+  }
+
+  private async executeLive(): Promise<LiveResult[]> {
+    if (this.disposed) throw new Error('the page is closing');
+    const state = this.store.getState();
+    const spec = state.spec;
+    const solvers = shownSolvers(state);
+    this.lastRunKey = runKey(spec, solvers);
+    state.setRun({ status: 'running', error: null });
+    const backend = this.live;
+    const epoch = this.epoch;
+    try {
+      const results: LiveResult[] = [];
+      for (const solver of solvers) {
+        const solverSpec: SampleSpec = { ...spec, solver: { name: solver } };
+        const outcome = await backend.sample(solverSpec, { recordTrajectory: true, metrics: true, readSamples: backend.kind === 'cpu' || this.options.flowReadback === true });
+        if (epoch !== this.epoch) throw new Error('the GPU device was lost during the run');
+        this.keepTrajectory(solver, outcome);
+        results.push({ solver, backend: outcome.backend, metrics: outcome.metrics, nfe: outcome.nfe, times: outcome.times, wallMs: outcome.wallMs, n: spec.n });
+      }
+      for (const solver of [...this.trajectories.keys()]) if (!solvers.includes(solver)) this.dropTrajectory(solver);
+      this.publishTrajectories();
+      this.store.getState().setRun({ status: 'done', results, spec, error: null });
+      this.maybeScheduleAutoSweep();
+      return results;
+    } catch (error) {
+      if (epoch !== this.epoch) throw error;
+      const message = describeError(error);
+      this.store.getState().setRun({ status: 'error', error: message });
+      this.store.getState().pushNotice({ level: 'error', key: 'run-error', text: `The run failed: ${message}` });
+      throw error;
+    }
+  }
+
+  /**
+   * Keep the solver's trajectory for the flow view. GPU: copy the trajectory registers (GPU → GPU) into a
+   * buffer owned here, now, before the backend's next run reuses its register file.
+   */
+  private keepTrajectory(solver: SolverName, outcome: SampleOutcome): void {
+    const steps = outcome.times.length - 1;
+    const run = outcome.gpuRun;
+    const version = ++this.version;
+    if (run && run.trajectoryRegister !== undefined && !outcome.trajectory) {
+      const device = this.gpu.device!;
+      const bytes = (steps + 1) * run.n * run.dim * 4;
+      let buffer = this.trajectories.get(solver)?.gpu;
+      if (!buffer || buffer.size < bytes) {
+        buffer?.destroy();
+        buffer = device.createBuffer({ label: `flow trajectory ${solver}`, size: bytes, usage: GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+      }
+      const encoder = device.createCommandEncoder({ label: `keep trajectory ${solver}` });
+      encoder.copyBufferToBuffer(run.regs, run.trajectoryRegister * run.n * run.dim * 4, buffer, 0, bytes);
+      device.queue.submit([encoder.finish()]);
+      this.trajectories.set(solver, { solver, n: run.n, dim: run.dim, steps, times: outcome.times, version, gpu: buffer });
+    } else if (outcome.trajectory) {
+      const n = run?.n ?? this.store.getState().spec.n;
+      const dim = run?.dim ?? outcome.samples.length / n;
+      this.dropTrajectory(solver);
+      this.trajectories.set(solver, { solver, n, dim, steps, times: outcome.times, version, cpu: outcome.trajectory });
+    }
+  }
+
+  private dropTrajectory(solver: SolverName): void {
+    this.trajectories.get(solver)?.gpu?.destroy();
+    this.trajectories.delete(solver);
+  }
+
+  private publishTrajectories(): void {
+    const snapshots = this.currentTrajectories();
+    this.trajectoryListeners.forEach((l) => l(snapshots));
+  }
+
+  /** the latest trajectory of each shown solver, in display order */
+  currentTrajectories(): TrajectorySnapshot[] {
+    return SOLVER_NAMES.flatMap((s) => {
+      const t = this.trajectories.get(s);
+      return t ? [t] : [];
+    });
+  }
+
+  onTrajectories(listener: (snapshots: TrajectorySnapshot[]) => void): () => void {
+    this.trajectoryListeners.add(listener);
+    return () => this.trajectoryListeners.delete(listener);
+  }
+
+  // -------------------------------------------------------------------------------------------- sweeps
+
+  private scheduleSweep(delay: number): void {
+    clearTimeout(this.sweepTimer);
+    this.sweepTimer = setTimeout(() => {
+      // never cut a sweep someone asked for; on a software adapter wait until the live view is idle
+      if (this.sweepKind === 'manual') return;
+      if (this.software && (this.queuedLive || this.store.getState().run.status === 'running')) return;
+      this.startSweep({}, true).catch(() => {
+        /* reported in the store */
+      });
+    }, delay);
+  }
+
+  /** Validate a sweep request against the current spec (throws with a message naming the field). */
+  private resolveSweep(request: SweepRequest): { spec: SampleSpec; nfes: number[]; solvers: SolverName[] } {
+    const spec = request.n === undefined ? this.store.getState().spec : parseSpec({ ...this.store.getState().spec, n: request.n });
+    const nfes = request.nfes ?? SWEEP_NFES;
+    if (!Array.isArray(nfes) || nfes.length === 0 || !nfes.every((v) => Number.isInteger(v) && v >= 1 && v <= 2000)) {
+      throw new Error(`sweep.nfes: got ${JSON.stringify(nfes)}; expected a non-empty list of integers in 1…2000`);
+    }
+    const solvers = (request.solvers ?? shownSolvers(this.store.getState())) as SolverName[];
+    if (!Array.isArray(solvers) || solvers.length === 0 || !solvers.every((s) => (SOLVER_NAMES as readonly string[]).includes(s))) {
+      throw new Error(`sweep.solvers: got ${JSON.stringify(request.solvers)}; allowed: ${SOLVER_NAMES.map((s) => JSON.stringify(s)).join(', ')}`);
+    }
+    return { spec, nfes: [...nfes], solvers };
+  }
+
+  /** Start a sweep (cancelling the running one); resolves with its result, rejects when cancelled. */
+  sweep(request: SweepRequest = {}): Promise<SweepResult> {
+    return this.startSweep(request, false);
+  }
+
+  private startSweep(request: SweepRequest, automatic: boolean): Promise<SweepResult> {
+    clearTimeout(this.sweepTimer);
+    const state = this.store.getState();
+    const wanted = sweepWanted(state.spec, shownSolvers(state));
+    // on a software adapter the automatic sweep measures fewer particles (MMD costs n²); "Sweep again" uses n
+    if (automatic && this.software && state.spec.n > SOFTWARE_AUTO_SWEEP_N) request = { ...request, n: SOFTWARE_AUTO_SWEEP_N };
+    let resolved: ReturnType<RunController['resolveSweep']>;
+    try {
+      resolved = this.resolveSweep(request);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const ticket = ++this.sweepTicket;
+    this.sweepAbort?.abort();
+    const next = this.sweepChain.then(() => {
+      if (ticket !== this.sweepTicket) throw new CancelledError();
+      return this.executeSweep(resolved.spec, resolved.nfes, resolved.solvers, automatic ? wanted : null);
+    });
+    this.sweepChain = next.catch(() => {});
+    return next;
+  }
+
+  cancelSweep(): void {
+    this.sweepTicket++;
+    clearTimeout(this.sweepTimer);
+    this.sweepAbort?.abort();
+  }
+
+  /**
+   * Automatic sweeps reuse the curves already measured for the same spec key and NFE list (common random
+   * numbers make them identical), so showing one more solver only sweeps that solver.
+   */
+  /** `automatic`: what the automatic sweep stands for (spec key and solvers), null for a requested sweep */
+  private async executeSweep(spec: SampleSpec, nfes: number[], solvers: SolverName[], automatic: string | null): Promise<SweepResult> {
+    if (this.disposed) throw new CancelledError();
+    const abort = new AbortController();
+    this.sweepAbort = abort;
+    const epoch = this.epoch;
+    const key = `${sweepKey(spec)}${JSON.stringify(nfes)}${this.sweeper.kind}`;
+    this.sweepKind = automatic !== null ? 'auto' : 'manual';
+    if (!this.sweepCache || this.sweepCache.key !== key) this.sweepCache = { key, curves: new Map(), metricSamples: 0 };
+    const cache = automatic !== null ? this.sweepCache : { key, curves: new Map<SolverName, SweepCurve>(), metricSamples: 0 };
+    const missing = solvers.filter((s) => !cache.curves.has(s));
+    const total = missing.length * nfes.length;
+    const setSweep = this.store.getState().setSweep;
+    const curvesNow = () => solvers.map((solver) => cache.curves.get(solver) ?? { solver, points: [] });
+    setSweep({ status: 'running', done: 0, total, curves: curvesNow(), nfes, n: spec.n, result: null, error: null });
+    try {
+      if (missing.length > 0) {
+        const partial = await this.sweeper.sweep(spec, {
+          nfes,
+          solvers: missing,
+          signal: abort.signal,
+          onProgress: (done, _total, point) => {
+            if (abort.signal.aborted || epoch !== this.epoch) return;
+            const curves: SweepCurve[] = this.store.getState().sweep.curves.map((c) =>
+              point && c.solver === point.solver ? { ...c, points: [...c.points, { nfe: point.nfe, mmd2: point.mmd2, rmse: point.rmse, wallMs: point.wallMs }] } : c,
+            );
+            setSweep({ done, curves });
+          },
+        });
+        if (epoch !== this.epoch) throw new CancelledError();
+        partial.curves.forEach((curve) => cache.curves.set(curve.solver, curve));
+        cache.metricSamples = partial.metricSamples;
+      }
+      const result: SweepResult = { nfes, curves: curvesNow(), metricSamples: cache.metricSamples, backend: this.sweeper.kind };
+      setSweep({ status: 'done', done: total, total, curves: result.curves, result });
+      if (automatic !== null) this.completedSweepWanted = automatic;
+      return result;
+    } catch (error) {
+      if (epoch !== this.epoch) throw error instanceof CancelledError ? error : new CancelledError();
+      if (error instanceof CancelledError || abort.signal.aborted) {
+        setSweep({ status: 'cancelled' });
+        throw error instanceof CancelledError ? error : new CancelledError();
+      }
+      const message = describeError(error);
+      setSweep({ status: 'error', error: message });
+      this.store.getState().pushNotice({ level: 'error', key: 'sweep-error', text: `The sweep failed: ${message}` });
+      throw error;
+    } finally {
+      if (this.sweepAbort === abort) {
+        this.sweepAbort = null;
+        this.sweepKind = null;
+      }
+    }
+  }
+
+  // ----------------------------------------------------------------------------------------- lifecycle
+
+  private onDeviceLost(detail: string): void {
+    if (this.disposed || this.live.kind === 'cpu') return;
+    this.epoch++;
+    this.sweepTicket++;
+    this.sweepAbort?.abort();
+    this.sweepAbort = null;
+    this.sweepKind = null;
+    this.sweepCache = null;
+    for (const solver of [...this.trajectories.keys()]) this.trajectories.delete(solver);
+    this.live = cpuBackend();
+    this.sweeper = cpuBackend();
+    const state = this.store.getState();
+    state.setGpu({ backend: 'cpu', lost: `The GPU device was lost (${detail}).` });
+    if (state.sweep.status === 'running') state.setSweep({ status: 'error', error: 'the GPU device was lost; sweeps now run on the CPU when you ask for them' });
+    if (state.run.status === 'running') state.setRun({ status: 'idle' });
+    state.pushNotice({
+      level: 'error',
+      key: 'device-lost',
+      text: `The GPU device was lost (${detail}). Runs continue on the CPU (float64, slower); reload the page to try the GPU again.`,
+    });
+    this.publishTrajectories();
+    // the queue of the lost device never answers: start afresh
+    this.liveChain = Promise.resolve();
+    this.queuedLive = null;
+    this.inflightLive = null;
+    this.sweepChain = Promise.resolve();
+    this.scheduleLive(0);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    clearTimeout(this.liveTimer);
+    clearTimeout(this.sweepTimer);
+    this.sweepAbort?.abort();
+    this.unsubscribe.forEach((u) => u());
+    this.live.destroy?.();
+    this.sweeper.destroy?.();
+  }
+}

@@ -1,0 +1,41 @@
+// The CPU fallback's worker: the float64 interpreter (the engine's CpuSamplerBackend) off the main thread,
+// so the page stays responsive while a run or a sweep point computes. One request at a time, in order.
+
+import type { SolverName } from '../core/sampling/solvers.ts';
+import type { SampleSpec } from '../core/spec/spec.ts';
+import { CpuSamplerBackend } from '../engine/sampling.ts';
+
+export type CpuWorkerRequest =
+  | { id: number; type: 'sample'; spec: SampleSpec; options: { recordTrajectory?: boolean; metrics?: boolean } }
+  | { id: number; type: 'sweep'; spec: SampleSpec; options: { nfes: number[]; solvers: SolverName[] } };
+
+export type CpuWorkerResponse = { id: number; ok: true; value: unknown } | { id: number; ok: false; message: string };
+
+interface WorkerScope {
+  onmessage: ((event: MessageEvent<CpuWorkerRequest>) => void) | null;
+  postMessage(message: CpuWorkerResponse, transfer?: Transferable[]): void;
+}
+
+const scope = self as unknown as WorkerScope;
+const backend = new CpuSamplerBackend();
+let queue: Promise<void> = Promise.resolve();
+
+async function handle(request: CpuWorkerRequest): Promise<void> {
+  try {
+    if (request.type === 'sample') {
+      const outcome = await backend.sample(request.spec, request.options);
+      const transfer: Transferable[] = [outcome.samples.buffer as ArrayBuffer];
+      if (outcome.trajectory) transfer.push(outcome.trajectory.buffer as ArrayBuffer);
+      scope.postMessage({ id: request.id, ok: true, value: { ...outcome, gpuRun: undefined } }, transfer);
+    } else {
+      const result = await backend.sweep(request.spec, { nfes: request.options.nfes, solvers: request.options.solvers });
+      scope.postMessage({ id: request.id, ok: true, value: result });
+    }
+  } catch (error) {
+    scope.postMessage({ id: request.id, ok: false, message: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+scope.onmessage = (event) => {
+  queue = queue.then(() => handle(event.data));
+};

@@ -1,0 +1,44 @@
+// Words for the controls: what each preset, solver and schedule is, in the user's terms.
+
+import type { TargetPresetName } from '../core/sampling/presets.ts';
+import type { ScheduleType } from '../core/sampling/schedules.ts';
+
+export const PRESET_LABELS: Record<TargetPresetName, string> = {
+  ring8: 'Ring of 8 Gaussians',
+  grid25: '5 × 5 grid of Gaussians',
+  'two-moons-gmm': 'Two moons (mixture of 16)',
+  'swiss-roll-gmm': 'Swiss roll (mixture of 12)',
+};
+
+const SCHEDULE_NAMES: Partial<Record<ScheduleType, string>> = {
+  logsnr: 'Uniform in log-SNR λ',
+  'time-uniform': 'Uniform in t',
+  'time-quadratic': 'Quadratic in t',
+  karras: 'Karras (EDM, ρ = 7)',
+  exponential: 'Exponential in σ',
+  polyexponential: 'Polyexponential',
+  'edm-vp': 'EDM VP',
+  'edm-ve': 'EDM VE',
+  iddpm: 'iDDPM',
+  'deis-t': 'DEIS t-quadratic (κ = 2)',
+  shift: 'Flow shift (s = 3)',
+  'flux-shift': 'Flux shift',
+  sigmoid: 'Sigmoid spacing',
+  custom: 'Custom time grid',
+};
+
+/** the time schedules the UI offers, and how it names them (schedules added to core later show their id) */
+export function scheduleLabel(type: string): string {
+  return SCHEDULE_NAMES[type as ScheduleType] ?? type;
+}
+
+/** particle counts offered by the n control (a spec from a link may hold any other valid n) */
+export const PARTICLE_COUNTS = [256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536];
+
+export function formatNumber(value: number, digits = 3): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (value === 0) return '0';
+  const abs = Math.abs(value);
+  if (abs >= 1e4 || abs < 1e-3) return value.toExponential(digits - 1);
+  return value.toPrecision(digits);
+}

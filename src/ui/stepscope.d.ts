@@ -1,0 +1,51 @@
+// The page's test hook (e2e/ drives the app through it; see src/ui/testHook.ts).
+
+import type { SampleSpec } from '../core/spec/spec.ts';
+import type { SweepResult } from '../engine/sampling.ts';
+
+export interface StepscopeAdapterInfo {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+}
+
+export interface StepscopeRunResult {
+  /** unbiased MMD² against exact samples of p_{t_end} (not scaled) */
+  mmd2: number;
+  /** same-noise RMSE against the RK4 reference from the same x_T */
+  rmse: number;
+  nfe: number;
+  /** the time grid t_0 > … > t_N */
+  times: number[];
+  /** wall time of the sampling itself, ms */
+  wallMs: number;
+}
+
+export interface StepscopeSweepOptions {
+  nfes?: number[];
+  solvers?: string[];
+  /** particles for this sweep only */
+  n?: number;
+}
+
+export interface StepscopeHook {
+  /** resolves once the GPU status is known and the UI is mounted */
+  ready: Promise<void>;
+  readonly status: 'ok' | 'software' | 'none';
+  readonly adapterInfo: StepscopeAdapterInfo | null;
+  getSpec(): SampleSpec;
+  /** validate and apply; throws (changing nothing) with the SpecError message when invalid */
+  setSpec(spec: unknown): void;
+  /** run the current spec with metrics (GPU when available, else CPU) */
+  run(): Promise<StepscopeRunResult>;
+  sweep(options?: StepscopeSweepOptions): Promise<SweepResult>;
+  /** absolute shareable URL of the current spec */
+  getUrl(): string;
+}
+
+declare global {
+  interface Window {
+    stepscope: StepscopeHook;
+  }
+}

@@ -1,0 +1,64 @@
+// `window.stepscope`: the numbers the page exposes to the e2e tests (and to curious users in the console).
+// Installed before the GPU is known so that tests can wait on `ready`.
+
+import type { SampleSpec } from '../core/spec/spec.ts';
+import type { AppStore } from '../state/store.ts';
+import { specUrl } from '../state/url.ts';
+import type { RunController } from './controller.ts';
+import type { StepscopeHook, StepscopeRunResult, StepscopeSweepOptions } from './stepscope.d.ts';
+
+export interface HookHandle {
+  hook: StepscopeHook;
+  /** called once the GPU status is known and the UI has mounted */
+  markReady(): void;
+  /** the controller, once the GPU status is known */
+  setController(controller: RunController): void;
+}
+
+export function installTestHook(store: AppStore): HookHandle {
+  let markReady!: () => void;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  let controller: RunController | null = null;
+  const needController = async (): Promise<RunController> => {
+    await ready;
+    if (!controller) throw new Error('stepscope: the run controller is not available');
+    return controller;
+  };
+
+  const hook: StepscopeHook = {
+    ready,
+    get status() {
+      const status = store.getState().gpu.status;
+      return status === 'pending' ? 'none' : status;
+    },
+    get adapterInfo() {
+      const info = store.getState().gpu.adapterInfo;
+      return info ? { vendor: info.vendor, architecture: info.architecture, device: info.device, description: info.description } : null;
+    },
+    getSpec(): SampleSpec {
+      return structuredClone(store.getState().spec);
+    },
+    setSpec(spec: unknown): void {
+      try {
+        store.getState().setSpec(spec);
+      } catch (error) {
+        throw new Error((error as Error).message);
+      }
+    },
+    async run(): Promise<StepscopeRunResult> {
+      const results = await (await needController()).runLive();
+      const primary = results[0];
+      if (!primary?.metrics) throw new Error('stepscope.run: the run produced no metrics');
+      return { mmd2: primary.metrics.mmd2, rmse: primary.metrics.rmse, nfe: primary.nfe, times: [...primary.times], wallMs: primary.wallMs };
+    },
+    async sweep(options: StepscopeSweepOptions = {}) {
+      const result = await (await needController()).sweep(options);
+      return structuredClone(result);
+    },
+    getUrl(): string {
+      return specUrl(store.getState().spec, window.location.href);
+    },
+  };
+  Object.defineProperty(window, 'stepscope', { value: hook, configurable: true, enumerable: true });
+  return { hook, markReady: () => markReady(), setController: (c) => (controller = c) };
+}

@@ -1,0 +1,180 @@
+// Quality vs. cost (d3, a functional chart module `(svg, data, options) => void`, DESIGN §6): one metric
+// against NFE on log-log axes, one curve per solver, the current NFE marked.
+//
+// MMD² is the unbiased estimator (specs/samplers.md §17.3a): near convergence it scatters around 0 and
+// can be ≤ 0. On a log axis such points (and those within the estimator's noise, when a noise level is
+// given) are drawn on a floor line labelled "below noise" (hollow markers), never dropped.
+
+import { axisBottom, axisLeft, format, line, max as d3max, min as d3min, scaleLog, select } from 'd3';
+import { solverColor } from './palette.ts';
+
+export interface QualityPoint {
+  nfe: number;
+  value: number;
+}
+
+export interface QualityCurve {
+  solver: string;
+  label: string;
+  points: QualityPoint[];
+}
+
+export interface QualityChartData {
+  curves: QualityCurve[];
+  /** the live run's value at the current NFE, per solver (drawn as a ring) */
+  live?: { solver: string; nfe: number; value: number }[];
+}
+
+export interface QualityChartOptions {
+  width: number;
+  height: number;
+  /** y axis title */
+  title: string;
+  /** NFE range of the x axis */
+  nfeDomain: [number, number];
+  /** the NFE the controls are set to (vertical marker) */
+  currentNfe?: number;
+  /**
+   * values ≤ this are "below noise" (drawn hollow on a floor line at this level); default 0: only
+   * non-positive values. For the unbiased MMD² the size of its most negative estimate is a fair guess.
+   */
+  noiseFloor?: number;
+}
+
+const MARGIN = { top: 14, right: 16, bottom: 34, left: 54 };
+const tick = format('~g');
+
+/** Draw (or redraw) the chart into `svg`; everything inside it is replaced. */
+export function drawQualityChart(svgElement: SVGSVGElement, data: QualityChartData, options: QualityChartOptions): void {
+  const { width, height } = options;
+  const svg = select(svgElement).attr('viewBox', `0 0 ${width} ${height}`).attr('width', width).attr('height', height);
+  svg.selectAll('*').remove();
+  const innerW = Math.max(10, width - MARGIN.left - MARGIN.right);
+  const innerH = Math.max(10, height - MARGIN.top - MARGIN.bottom);
+  const root = svg.append('g').attr('transform', `translate(${MARGIN.left},${MARGIN.top})`);
+
+  const threshold = options.noiseFloor ?? 0;
+  const all = [...data.curves.flatMap((c) => c.points.map((p) => p.value)), ...(data.live ?? []).map((p) => p.value)].filter(Number.isFinite);
+  const positive = all.filter((v) => v > threshold);
+  const hasBelow = all.some((v) => v <= threshold);
+  const top = d3max(positive) ?? 1;
+  const bottom = d3min(positive) ?? top / 100;
+  // the floor sits a bit below the smallest value that is above noise
+  const floor = threshold > 0 ? threshold : bottom / 3;
+  const yLow = hasBelow ? floor / 1.6 : bottom / 1.5;
+  const x = scaleLog().domain(options.nfeDomain).range([0, innerW]);
+  const y = scaleLog()
+    .domain([yLow, Math.max(top * 1.5, yLow * 10)])
+    .range([innerH, 0])
+    .nice();
+  const yOf = (v: number) => y(v > threshold ? v : floor);
+
+  // grid and axes
+  const xTicks = [2, 3, 5, 10, 20, 30, 50].filter((t) => t >= options.nfeDomain[0] && t <= options.nfeDomain[1]);
+  root
+    .append('g')
+    .attr('class', 'grid')
+    .selectAll('line')
+    .data(all.length > 0 ? y.ticks().filter((t) => Math.abs(Math.log10(t) - Math.round(Math.log10(t))) < 1e-9) : [])
+    .join('line')
+    .attr('x1', 0)
+    .attr('x2', innerW)
+    .attr('y1', (d) => y(d))
+    .attr('y2', (d) => y(d));
+  root
+    .append('g')
+    .attr('class', 'axis')
+    .attr('transform', `translate(0,${innerH})`)
+    .call(axisBottom(x).tickValues(xTicks).tickFormat((d) => tick(d as number)));
+  root
+    .append('g')
+    .attr('class', 'axis')
+    .call(axisLeft(y).ticks(5, '~g'));
+  root
+    .append('text')
+    .attr('class', 'axis-title')
+    .attr('x', innerW / 2)
+    .attr('y', innerH + 30)
+    .attr('text-anchor', 'middle')
+    .text('NFE (model evaluations)');
+  root
+    .append('text')
+    .attr('class', 'axis-title')
+    .attr('transform', `translate(${-42},${innerH / 2}) rotate(-90)`)
+    .attr('text-anchor', 'middle')
+    .text(options.title);
+
+  if (all.length === 0) {
+    root
+      .append('text')
+      .attr('class', 'empty-label')
+      .attr('x', innerW / 2)
+      .attr('y', innerH / 2)
+      .attr('text-anchor', 'middle')
+      .text('no points yet');
+  }
+
+  // floor line for values below noise
+  if (hasBelow) {
+    const fy = y(floor);
+    root.append('line').attr('class', 'noise-floor').attr('x1', 0).attr('x2', innerW).attr('y1', fy).attr('y2', fy);
+    root
+      .append('text')
+      .attr('class', 'noise-floor-label')
+      .attr('x', 4)
+      .attr('y', fy - 4)
+      .attr('text-anchor', 'start')
+      .text(threshold > 0 ? `below noise (≤ ${threshold.toPrecision(2)})` : 'below noise (≤ 0)');
+  }
+
+  // current NFE
+  if (options.currentNfe !== undefined && options.currentNfe >= options.nfeDomain[0] && options.currentNfe <= options.nfeDomain[1]) {
+    const cx = x(options.currentNfe);
+    root.append('line').attr('class', 'current-nfe').attr('x1', cx).attr('x2', cx).attr('y1', 0).attr('y2', innerH);
+    root
+      .append('text')
+      .attr('class', 'current-nfe-label')
+      .attr('x', cx + 4)
+      .attr('y', 10)
+      .text(`NFE ${options.currentNfe}`);
+  }
+
+  // curves
+  const path = line<QualityPoint>()
+    .x((p) => x(p.nfe))
+    .y((p) => yOf(p.value));
+  for (const curve of data.curves) {
+    const color = solverColor(curve.solver);
+    const points = curve.points.filter((p) => Number.isFinite(p.value)).sort((a, b) => a.nfe - b.nfe);
+    const g = root.append('g').attr('class', 'curve').attr('data-solver', curve.solver);
+    g.append('path').attr('d', path(points)).attr('fill', 'none').attr('stroke', color).attr('stroke-width', 2);
+    g.selectAll('circle')
+      .data(points)
+      .join('circle')
+      .attr('cx', (p) => x(p.nfe))
+      .attr('cy', (p) => yOf(p.value))
+      .attr('r', (p) => (p.nfe === options.currentNfe ? 5.5 : 3.5))
+      .attr('fill', (p) => (p.value > threshold ? color : 'white'))
+      .attr('stroke', color)
+      .attr('stroke-width', 1.5)
+      .append('title')
+      .text((p) => `${curve.label}, NFE ${p.nfe}: ${options.title} = ${p.value.toPrecision(3)}${p.value <= threshold ? ' (below noise)' : ''}`);
+  }
+
+  // the live run at the current NFE (may be an NFE the sweep does not have)
+  for (const p of data.live ?? []) {
+    if (!Number.isFinite(p.value) || p.nfe < options.nfeDomain[0] || p.nfe > options.nfeDomain[1]) continue;
+    const color = solverColor(p.solver);
+    root
+      .append('circle')
+      .attr('class', 'live-point')
+      .attr('cx', x(p.nfe))
+      .attr('cy', yOf(p.value))
+      .attr('r', 8)
+      .attr('fill', 'none')
+      .attr('stroke', color)
+      .attr('stroke-width', 2)
+      .append('title')
+      .text(`live run, NFE ${p.nfe}: ${options.title} = ${p.value.toPrecision(3)}${p.value <= threshold ? ' (below noise)' : ''}`);
+  }
+}
