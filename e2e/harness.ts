@@ -124,8 +124,13 @@ export async function newContext(browser: Browser, options: Required<TestOptions
       const url = new URL(route.request().url());
       url.protocol = base.protocol;
       url.host = base.host;
-      const response = await route.fetch({ url: url.toString() });
-      await route.fulfill({ response });
+      try {
+        const response = await route.fetch({ url: url.toString() });
+        await route.fulfill({ response });
+      } catch (error) {
+        // a request still in flight when the test closes its context: nothing is waiting for it any more
+        if (!/disposed|closed/i.test((error as Error).message)) throw error;
+      }
     });
   }
   context.on('page', (page) => watchPage(page, errors));
