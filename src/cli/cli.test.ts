@@ -48,7 +48,7 @@ describe('stepscope CLI rejects bad input with exit code 2 and writes nothing', 
   });
   it('bad --nfe list, unknown --solvers and unknown flags', () => {
     expectRejected((dir) => ['sweep', '--spec', writeJson(dir, 'spec.json', good), '--nfe', '2,x,5', '--out', join(dir, 'out.json'), '--backend', 'cpu'], /--nfe: got 'x'/);
-    expectRejected((dir) => ['sweep', '--spec', writeJson(dir, 'spec.json', good), '--nfe', '2,5', '--solvers', 'ddim,plms', '--out', join(dir, 'out.json'), '--backend', 'cpu'], new RegExp(`--solvers: got 'plms'; allowed: ${escape(allowedSolvers)}`));
+    expectRejected((dir) => ['sweep', '--spec', writeJson(dir, 'spec.json', good), '--nfe', '2,5', '--solvers', 'ddim,lms-magic', '--out', join(dir, 'out.json'), '--backend', 'cpu'], new RegExp(`--solvers: got 'lms-magic'; allowed: ${escape(allowedSolvers)}`));
     expectRejected((dir) => ['sample', '--spec', writeJson(dir, 'spec.json', good), '--out', join(dir, 'out.npy'), '--colour', 'blue'], /unknown option --colour/);
   });
   it('a good spec on the CPU backend writes the sample file', () => {

@@ -115,6 +115,8 @@ describe('GPU programs against the float64 interpreter', () => {
     ['ring8', 'heun', 10],
     ['two-moons-gmm', 'euler-ancestral', 12],
     ['grid25', 'flow-rk4', 8],
+    ['ring8', 'pndm', 6],
+    ['swiss-roll-gmm', 'dpmpp-2m-sde', 10],
   ];
   for (const [preset, solver, nfe] of cases) {
     it(`${solver} on ${preset} at ${nfe} NFE: GPU samples equal the interpreter's to 1e-5 relative RMS on the same noise`, async () => {

@@ -279,7 +279,7 @@ export interface KDiffusionOptions {
 }
 
 export function kDiffusionSample(
-  name: 'euler' | 'heun' | 'dpm2' | 'euler-ancestral',
+  name: 'euler' | 'heun' | 'dpm2' | 'euler-ancestral' | 'dpmpp-2m-sde',
   denoise: (x: Vec, sigma: number) => Vec,
   x0: Vec,
   sigmas: number[],
@@ -290,7 +290,28 @@ export function kDiffusionSample(
   let x: Vec = x0.slice();
   let draws = 0;
   const N = sigmas.length - 1;
+  let oldDenoised: Vec | null = null;
+  let hLast = 0;
   for (let i = 0; i < N; i++) {
+    if (name === 'dpmpp-2m-sde') {
+      // sample_dpmpp_2m_sde, solver_type 'midpoint'
+      const denoised = denoise(x, sigmas[i]);
+      if (sigmas[i + 1] === 0) {
+        x = denoised;
+      } else {
+        const h = -Math.log(sigmas[i + 1]) + Math.log(sigmas[i]);
+        const etaH = eta * h;
+        x = lin([(sigmas[i + 1] / sigmas[i]) * Math.exp(-etaH), x], [-Math.expm1(-h - etaH), denoised]);
+        if (oldDenoised) {
+          const r = hLast / h;
+          x = lin([1, x], [(0.5 * -Math.expm1(-h - etaH)) / r, denoised], [(-0.5 * -Math.expm1(-h - etaH)) / r, oldDenoised]);
+        }
+        if (eta) x = lin([1, x], [sigmas[i + 1] * Math.sqrt(-Math.expm1(-2 * etaH)) * sNoise, noise(draws++)]);
+        hLast = h;
+      }
+      oldDenoised = denoised;
+      continue;
+    }
     if (name === 'euler-ancestral') {
       const denoised = denoise(x, sigmas[i]);
       const sigmaUp = Math.min(sigmas[i + 1], eta * Math.sqrt((sigmas[i + 1] ** 2 * (sigmas[i] ** 2 - sigmas[i + 1] ** 2)) / sigmas[i] ** 2));

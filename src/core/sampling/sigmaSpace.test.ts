@@ -19,7 +19,7 @@ const z = fillNormal(new Float64Array(n * 2), n, 2, 4, RngStream.initialNoise);
 const seed = 17;
 
 /** the official loop on x̃ = x/α with k-diffusion's VP wrapping: D(x̃, σ̃) = D_model(α·x̃, t(σ̃)) */
-function official(process: NoiseProcess, times: number[], name: 'euler' | 'heun' | 'dpm2' | 'euler-ancestral', options = {}) {
+function official(process: NoiseProcess, times: number[], name: 'euler' | 'heun' | 'dpm2' | 'euler-ancestral' | 'dpmpp-2m-sde', options = {}) {
   const sigmas = times.map((t) => (t === 0 ? 0 : sigmaTilde(process, t)));
   const denoise = (xt: Float64Array, s: number) => {
     const t = tOfSigmaTilde(process, s);
@@ -44,7 +44,9 @@ describe('σ-space samplers equal k-diffusion', () => {
     ['EDM, logSNR grid', edm, buildTimeGrid({ type: 'logsnr' }, edm, 80, 0.002, 7)],
     ['VP-linear (k-diffusion VP wrapper), Karras grid', vp, karras(vp, 9)],
   ];
-  const solvers: [SolverSpec, 'euler' | 'heun' | 'dpm2' | 'euler-ancestral', object][] = [
+  const solvers: [SolverSpec, 'euler' | 'heun' | 'dpm2' | 'euler-ancestral' | 'dpmpp-2m-sde', object][] = [
+    [{ name: 'dpmpp-2m-sde' }, 'dpmpp-2m-sde', {}],
+    [{ name: 'dpmpp-2m-sde', eta: 0.3, sNoise: 1.1 }, 'dpmpp-2m-sde', { eta: 0.3, sNoise: 1.1 }],
     [{ name: 'euler' }, 'euler', {}],
     [{ name: 'heun' }, 'heun', {}],
     [{ name: 'dpm2' }, 'dpm2', {}],
@@ -66,6 +68,13 @@ describe('σ-space samplers equal k-diffusion', () => {
     const euler = runProgramCpu(programOnGrid({ name: 'euler' }, edm, times), model, z).x;
     expect(relativeRms(runProgramCpu(programOnGrid({ name: 'ddim' }, edm, times), model, z).x, euler)).toBeLessThan(1e-12);
     expect(relativeRms(runProgramCpu(programOnGrid({ name: 'euler-ancestral', eta: 0 }, edm, times), model, z, { seed }).x, euler)).toBeLessThan(1e-12);
+  });
+
+  it('dpmpp-2m-sde with η = 0 is DPM-Solver++(2M) without lower_order_final (specs §9.6)', () => {
+    const times = buildTimeGrid({ type: 'logsnr' }, edm, 80, 0.002, 9);
+    const sde = runProgramCpu(programOnGrid({ name: 'dpmpp-2m-sde', eta: 0 }, edm, times), model, z, { seed }).x;
+    const ode = runProgramCpu(programOnGrid({ name: 'dpmpp-2m', lowerOrderFinal: false }, edm, times), model, z).x;
+    expect(relativeRms(sde, ode)).toBeLessThan(1e-12);
   });
 
   it('heun spends 2N − 1 evaluations on a grid ending at σ = 0 (EDM: 18 steps → 35 NFE)', () => {

@@ -29,6 +29,10 @@ export const SOLVER_NAMES = [
   'heun',
   'dpm2',
   'euler-ancestral',
+  'dpmpp-2m-sde',
+  'ipndm',
+  'plms',
+  'pndm',
   'flow-euler',
   'flow-midpoint',
   'flow-heun',
@@ -62,7 +66,7 @@ export interface SolverSpec {
   eta?: number;
 }
 
-type Family = 'multistep' | 'singlestep' | 'singlestep-budget' | 'unipc' | 'sigma' | 'sigma-ancestral' | 'flow';
+type Family = 'multistep' | 'singlestep' | 'singlestep-budget' | 'unipc' | 'sigma' | 'sigma-ancestral' | 'sigma-sde' | 'linear-multistep' | 'flow';
 
 export interface SolverInfo {
   name: SolverName;
@@ -91,14 +95,42 @@ export const SOLVERS: Record<SolverName, SolverInfo> = {
   heun: { name: 'heun', label: 'Heun (EDM)', family: 'sigma', order: 2, prediction: 'data', official: 'k-diffusion sample_heun / EDM edm_sampler (S_churn=0): Euler on the last step into σ = 0' },
   dpm2: { name: 'dpm2', label: 'DPM2', family: 'sigma', order: 2, prediction: 'data', official: 'k-diffusion sample_dpm_2 (midpoint in log σ)' },
   'euler-ancestral': { name: 'euler-ancestral', label: 'Euler ancestral', family: 'sigma-ancestral', order: 1, prediction: 'data', official: 'k-diffusion sample_euler_ancestral (eta=1, s_noise=1)' },
+  'dpmpp-2m-sde': { name: 'dpmpp-2m-sde', label: 'DPM-Solver++(2M) SDE', family: 'sigma-sde', order: 1, prediction: 'data', official: "k-diffusion sample_dpmpp_2m_sde (eta=1, solver_type='midpoint'), i.i.d. noise instead of the Brownian tree" },
+  ipndm: { name: 'ipndm', label: 'iPNDM', family: 'linear-multistep', order: 4, prediction: 'noise', official: 'DEIS get_sampler_ipndm: DDIM transfer of Adams–Bashforth-extrapolated ε̂, warm start by lower orders' },
+  plms: { name: 'plms', label: 'S-PNDM', family: 'linear-multistep', order: 2, prediction: 'noise', official: "PNDM runner/method.py 'S-PNDM': pseudo improved Euler first step, then AB2 on ε̂ (NFE = steps + 1)" },
+  pndm: { name: 'pndm', label: 'F-PNDM', family: 'linear-multistep', order: 4, prediction: 'noise', official: "PNDM runner/method.py 'F-PNDM': 3 pseudo-RK4 steps, then AB4 on ε̂ (NFE = steps + 9)" },
   'flow-euler': { name: 'flow-euler', label: 'Flow Euler', family: 'flow', order: 1, prediction: 'data', official: 'Euler in t on dx/dt = v (diffusers FlowMatchEulerDiscreteScheduler on the flow process)' },
   'flow-midpoint': { name: 'flow-midpoint', label: 'Flow midpoint', family: 'flow', order: 2, prediction: 'data', official: "torchdiffeq fixed-grid 'midpoint' as in Lumina-Next (2 NFE per step)" },
   'flow-heun': { name: 'flow-heun', label: 'Flow Heun', family: 'flow', order: 2, prediction: 'data', official: 'Heun in t (diffusers FlowMatchHeunDiscreteScheduler); Euler into σ = 0' },
   'flow-rk4': { name: 'flow-rk4', label: 'Flow RK4', family: 'flow', order: 4, prediction: 'data', official: 'classical RK4 in t on dx/dt = v' },
 };
 
+/** A budget a solver cannot run in (e.g. RK4 with fewer than 4 evaluations); the message says what it needs. */
+export class BudgetError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BudgetError';
+  }
+}
+
 /** model evaluations per step of the fixed-stage families (an NFE budget buys ⌊nfe/stages⌋ steps) */
 const STAGES: Partial<Record<SolverName, number>> = { heun: 2, dpm2: 2, 'flow-midpoint': 2, 'flow-heun': 2, 'flow-rk4': 4 };
+
+/** steps that fit an NFE budget for the fixed-stage and PNDM families */
+function stepsForBudget(name: SolverName, nfe: number): number {
+  if (name === 'plms') {
+    if (nfe < 2) throw new BudgetError('plms (S-PNDM) needs at least 2 model evaluations (its first step is a pseudo improved Euler step)');
+    return nfe - 1;
+  }
+  if (name === 'pndm') {
+    // 4 NFE for each of the first three steps, then 1 per step
+    if (nfe < 4) throw new BudgetError('pndm (F-PNDM) needs at least 4 model evaluations (its first step is a pseudo-RK4 step)');
+    return nfe >= 12 ? nfe - 9 : Math.floor(nfe / 4);
+  }
+  const stages = STAGES[name] ?? 1;
+  if (nfe < stages) throw new BudgetError(`${name} needs at least ${stages} model evaluations per step (got a budget of ${nfe})`);
+  return Math.floor(nfe / stages);
+}
 
 /** order a solver runs at with its options */
 export function solverOrder(spec: SolverSpec): number {
@@ -503,6 +535,104 @@ function eulerAncestral(e: Emitter, times: number[], solver: SolverSpec, seedSte
   }
 }
 
+/**
+ * k-diffusion sample_dpmpp_2m_sde (specs §9.6) in σ̃-space: with h = λ_{i+1} − λ_i and η_h = η·h,
+ * x̃ ← (σ̃_{i+1}/σ̃_i)e^{−η_h}·x̃ + (1 − e^{−h−η_h})·D_i + [midpoint] ½(1 − e^{−h−η_h})(D_i − D_{i−1})/r
+ *   [heun: (1 − (1 − e^{−h−η_h})/(h + η_h))(D_i − D_{i−1})/r] + σ̃_{i+1}·√(1 − e^{−2η_h})·s_noise·z,
+ * first step without history, into σ = 0: x = D. i.i.d. noise from the counter-based RNG (not the Brownian tree).
+ */
+function dpmSolverPlusPlus2MSde(e: Emitter, times: number[], solver: SolverSpec, noiseSteps: { next: number }): void {
+  const p = e.process;
+  const eta = solver.eta ?? 1;
+  const sNoise = solver.sNoise ?? 1;
+  const heun = solver.solverType === 'taylor';
+  const m = (i: number) => 1 + (i % 2);
+  const lambda = times.map((t) => (t === 0 ? Infinity : p.lambda(t)));
+  const N = times.length - 1;
+  for (let i = 1; i <= N; i++) {
+    const [from, to] = [times[i - 1], times[i]];
+    e.evaluate(X, from, m(i - 1));
+    if (to === 0) {
+      e.toZero(from, X, m(i - 1), i);
+      continue;
+    }
+    const h = lambda[i] - lambda[i - 1];
+    const etaH = eta * h;
+    const w = -Math.expm1(-h - etaH); // 1 − e^{−h−η_h}
+    const at = p.alpha(to);
+    const terms: [number, number][] = [
+      [X, (at / p.alpha(from)) * (sigmaTilde(p, to) / sigmaTilde(p, from)) * Math.exp(-etaH)],
+      [m(i - 1), at * w],
+    ];
+    if (i >= 2) {
+      const r = (lambda[i - 1] - lambda[i - 2]) / h;
+      const c = heun ? 1 - w / (h + etaH) : 0.5 * w;
+      terms.push([m(i - 1), (at * c) / r], [m(i - 2), (-at * c) / r]);
+    }
+    const noiseScale = sigmaTilde(p, to) * Math.sqrt(-Math.expm1(-2 * etaH)) * sNoise;
+    e.combine(X, terms, i, noiseScale > 0 ? { coef: at * noiseScale, step: noiseSteps.next++ } : undefined);
+  }
+}
+
+// ------------------------------------------------------------------------------------------ PNDM family
+
+/** Adams–Bashforth weights on ε̂ (newest first) for orders 1–4 (specs §8.4, §8.5) */
+const ADAMS_BASHFORTH = [[1], [3 / 2, -1 / 2], [23 / 12, -16 / 12, 5 / 12], [55 / 24, -59 / 24, 37 / 24, -9 / 24]];
+
+/**
+ * PNDM's "transfer" φ(x, t → t', ε) is the DDIM step with a given noise: x' = (α'/α)·x + (σ' − (α'/α)·σ)·ε
+ * (specs §8.4–§8.5; PNDM writes it in a rearranged but equal form). `eps` lists (register, weight) pairs.
+ */
+function transfer(e: Emitter, x: number, t: number, tn: number, eps: [number, number][], out: number, gridIndex?: number): void {
+  const p = e.process;
+  const ratio = p.alpha(tn) / p.alpha(t);
+  const c = p.sigma(tn) - ratio * p.sigma(t);
+  e.combine(out, [[x, ratio], ...eps.map(([reg, weight]): [number, number] => [reg, c * weight])], gridIndex);
+}
+
+/**
+ * iPNDM (DEIS), S-PNDM ('plms') and F-PNDM ('pndm'): ε̂ histories combined by Adams–Bashforth and moved by the
+ * DDIM transfer. iPNDM warms up with lower AB orders; S-PNDM's first step is a pseudo improved Euler step
+ * (2 NFE); F-PNDM's first three are pseudo-RK4 steps (4 NFE each; only the first ε̂ of each enters the history).
+ * Into σ = 0 the step is first order.
+ */
+function pndmFamily(e: Emitter, times: number[], name: SolverName): void {
+  const N = times.length - 1;
+  const maxOrder = name === 'plms' ? 2 : 4;
+  const history = (i: number) => 1 + (i % 4); // ε̂ at t_i, four registers
+  const [STAGE, E2, E3, E4] = [5, 6, 7, 8];
+  for (let i = 1; i <= N; i++) {
+    const [t, tn] = [times[i - 1], times[i]];
+    e.evaluate(X, t, history(i - 1));
+    if (tn === 0) {
+      e.toZero(t, X, history(i - 1), i);
+      continue;
+    }
+    const e1 = history(i - 1);
+    if (name === 'plms' && i === 1) {
+      // pseudo improved Euler: e' = (e1 + ε̂(φ(x, t→t', e1), t'))/2
+      transfer(e, X, t, tn, [[e1, 1]], STAGE);
+      e.evaluate(STAGE, tn, E2);
+      transfer(e, X, t, tn, [[e1, 0.5], [E2, 0.5]], X, i);
+    } else if (name === 'pndm' && i <= 3) {
+      // pseudo RK4 with the transfer: e' = (e1 + 2e2 + 2e3 + e4)/6
+      const tMid = (t + tn) / 2;
+      transfer(e, X, t, tMid, [[e1, 1]], STAGE);
+      e.evaluate(STAGE, tMid, E2);
+      transfer(e, X, t, tMid, [[E2, 1]], STAGE);
+      e.evaluate(STAGE, tMid, E3);
+      transfer(e, X, t, tn, [[E3, 1]], STAGE);
+      e.evaluate(STAGE, tn, E4);
+      transfer(e, X, t, tn, [[e1, 1 / 6], [E2, 2 / 6], [E3, 2 / 6], [E4, 1 / 6]], X, i);
+    } else {
+      // Adams–Bashforth on the stored ε̂ (iPNDM ramps its order up from 1; PNDM's histories are full by now)
+      const order = Math.min(maxOrder, i);
+      const weights = ADAMS_BASHFORTH[order - 1];
+      transfer(e, X, t, tn, weights.map((w, k): [number, number] => [history(i - 1 - k), w]), X, i);
+    }
+  }
+}
+
 // ------------------------------------------------------------------------------------------ flow ODE in t
 
 /**
@@ -574,12 +704,15 @@ export function buildSolverProgram(solver: SolverSpec, process: NoiseProcess, gr
     }
     case 'sigma':
     case 'sigma-ancestral':
+    case 'sigma-sde':
+    case 'linear-multistep':
     case 'flow': {
-      // fixed stages per step: an NFE budget buys ⌊nfe/stages⌋ steps
-      const times = grids.grid('steps' in budget ? budget.steps : Math.max(1, Math.floor(budget.nfe / (STAGES[solver.name] ?? 1))));
+      const times = grids.grid('steps' in budget ? budget.steps : stepsForBudget(solver.name, budget.nfe));
       const noiseSteps = { next: 0 };
       if (info.family === 'sigma') sigmaSpaceSolvers(e, times, solver, noiseSteps);
       else if (info.family === 'sigma-ancestral') eulerAncestral(e, times, solver, noiseSteps);
+      else if (info.family === 'sigma-sde') dpmSolverPlusPlus2MSde(e, times, solver, noiseSteps);
+      else if (info.family === 'linear-multistep') pndmFamily(e, times, solver.name);
       else flowRungeKutta(e, times, solver.name);
       return e.program(solver.name, times);
     }

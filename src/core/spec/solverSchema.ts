@@ -12,6 +12,8 @@ const OPTIONS_BY_FAMILY: Record<string, (keyof SolverSpec)[]> = {
   unipc: ['order', 'variant', 'corrector', 'prediction', 'lowerOrderFinal'],
   sigma: ['sChurn', 'sTmin', 'sTmax', 'sNoise'],
   'sigma-ancestral': ['eta', 'sNoise'],
+  'sigma-sde': ['eta', 'sNoise', 'solverType'],
+  'linear-multistep': [],
   flow: [],
 };
 
