@@ -9,7 +9,7 @@ import { runProgramCpu } from '../core/sampling/interpreter.ts';
 import { REFERENCE_STEPS, rk4ReferenceProgram } from '../core/sampling/reference.ts';
 import { scheduleEndsAtZero } from '../core/sampling/schedules.ts';
 import type { SamplerProgram } from '../core/sampling/program.ts';
-import type { SolverName } from '../core/sampling/solvers.ts';
+import { BudgetError, type SolverName } from '../core/sampling/solvers.ts';
 import type { SampleSpec } from '../core/spec/spec.ts';
 import { RngStream, fillNormal } from '../core/util/rng.ts';
 import { GpuMetrics } from './gpuMetrics.ts';
@@ -104,7 +104,15 @@ async function sweepPoints(
     const points: SweepPoint[] = [];
     for (const nfe of options.nfes) {
       if (options.signal?.aborted) throw new CancelledError();
-      const program = buildSpecProgram({ ...spec, solver: { name: solver }, nfe, steps: undefined }, experiment.process);
+      let program: SamplerProgram;
+      try {
+        program = buildSpecProgram({ ...spec, solver: { name: solver }, nfe, steps: undefined }, experiment.process);
+      } catch (error) {
+        // a budget below one step of this solver (e.g. RK4 with 2 NFE) has no point on its curve
+        if (!(error instanceof BudgetError)) throw error;
+        options.onProgress?.(++done, total);
+        continue;
+      }
       // budgets below a multiple of a solver's stages give the same program again (e.g. RK4 at 4, 5, 6): one point
       if (points.length && points[points.length - 1].nfe === program.nfe) {
         options.onProgress?.(++done, total);
