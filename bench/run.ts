@@ -17,9 +17,9 @@ import { acquireNodeGpu } from '../src/gpu/node.ts';
 
 const n = 65_536;
 const steps = 20;
-const process = new VpLinearProcess();
+const vp = new VpLinearProcess();
 const mixture = prepareMixture(targetPreset('ring8'));
-const program = programOnGrid({ name: 'ddim' }, process, scheduleLogSnrUniform(process, 1, 1e-3, steps));
+const program = programOnGrid({ name: 'ddim' }, vp, scheduleLogSnrUniform(vp, 1, 1e-3, steps));
 const evaluations = n * program.nfe;
 
 async function timeIt(label: string, repeats: number, body: () => Promise<void> | void): Promise<number> {
@@ -39,9 +39,9 @@ async function timeIt(label: string, repeats: number, body: () => Promise<void> 
 const gpu = await acquireNodeGpu('stepscope-bench');
 if (!gpu.device) {
   console.error(`no WebGPU device: ${gpu.reason}`);
-  process.exit(1);
+  globalThis.process.exit(1);
 }
-const sampler = new GpuSampler(gpu.device, 'bench');
+const sampler = new GpuSampler(gpu.device!, 'bench');
 sampler.setTarget(mixture);
 const gpuMs = await timeIt('gpu', 5, async () => {
   await sampler.run(program, { n, seed: 0 });
