@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { specBudget } from '../sampling/experiment.ts';
 import { SOLVER_NAMES } from '../sampling/solvers.ts';
-import { DEFAULT_SPEC, SpecError, parseSpec } from './spec.ts';
+import { DEFAULT_SPEC, parseSpec } from './spec.ts';
+import { specProblems } from './testing.ts';
 
-const problems = (input: unknown): string[] => {
-  try {
-    parseSpec(input);
-  } catch (error) {
-    if (error instanceof SpecError) return error.problems;
-    throw error;
-  }
-  throw new Error('spec was accepted');
-};
+const problems = specProblems;
 
 describe('experiment spec', () => {
   it('accepts the default spec and fills defaults', () => {

@@ -4,17 +4,10 @@
 import { describe, expect, it } from 'vitest';
 import { PROCESS_TYPES, createProcess } from '../sampling/process.ts';
 import { SCHEDULE_TYPES, buildGrid } from '../sampling/schedules.ts';
-import { DEFAULT_SPEC, SpecError, parseSpec, scheduleSchema } from './spec.ts';
+import { DEFAULT_SPEC, parseSpec, scheduleSchema } from './spec.ts';
+import { specProblems } from './testing.ts';
 
-const problems = (input: unknown): string[] => {
-  try {
-    parseSpec(input);
-  } catch (error) {
-    if (error instanceof SpecError) return error.problems;
-    throw error;
-  }
-  throw new Error('spec was accepted');
-};
+const problems = specProblems;
 
 const base = { version: 1, kind: 'sample', process: { type: 'vp-linear' }, target: { type: 'preset', name: 'ring8' }, solver: { name: 'ddim' }, schedule: { type: 'logsnr' }, steps: 8 };
 
