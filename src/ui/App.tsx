@@ -10,6 +10,16 @@ import { NoticeBanner } from './NoticeBanner.tsx';
 import { NoWebGpu } from './NoWebGpu.tsx';
 import { QualityPanel } from './QualityPanel.tsx';
 import { RunPanel } from './RunPanel.tsx';
+import { describeProcess } from './labels.ts';
+
+function Footer() {
+  const process = useAppStore((s) => s.spec.process);
+  return (
+    <footer className="app-footer">
+      Stepscope · probability-flow ODE of {describeProcess(process)} · exact Gaussian-mixture denoiser, so every error you see is the solver's
+    </footer>
+  );
+}
 
 export interface AppProps {
   store: AppStore;
@@ -52,9 +62,7 @@ function Layout({ gpu, controller, presentable, onReady }: Omit<AppProps, 'store
         <FlowPanel key={device ? 'gpu' : 'cpu'} controller={controller} device={device} backend={backend} lowPower={status !== 'ok'} onSettled={onFlowSettled} />
         <QualityPanel controller={controller} autoSweep={controller?.autoSweep ?? true} />
       </main>
-      <footer className="app-footer">
-        Stepscope · probability-flow ODE of a VP-linear process (β from 0.1 to 20) · exact Gaussian-mixture denoiser, so every error you see is the solver's
-      </footer>
+      <Footer />
     </div>
   );
 }

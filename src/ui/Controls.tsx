@@ -1,12 +1,13 @@
 import { useEffect, useId, useState } from 'react';
 import { buildSpecProgram } from '../core/sampling/experiment.ts';
 import { TARGET_PRESETS, type TargetPresetName } from '../core/sampling/presets.ts';
+import { PROCESS_TYPES, type ProcessType } from '../core/sampling/process.ts';
 import { SCHEDULE_TYPES, type ScheduleType } from '../core/sampling/schedules.ts';
 import { SOLVERS, SOLVER_NAMES, type SolverName } from '../core/sampling/solvers.ts';
 import { SpecError, type SampleSpec } from '../core/spec/spec.ts';
 import { useAppStore, useAppStoreApi } from '../state/hooks.ts';
 import { solverColor } from '../views/palette.ts';
-import { PARTICLE_COUNTS, PRESET_LABELS, scheduleLabel } from './labels.ts';
+import { PARTICLE_COUNTS, PRESET_LABELS, processLabel, scheduleLabel } from './labels.ts';
 
 const NFE_MIN = 2;
 const NFE_MAX = 50;
@@ -172,6 +173,7 @@ export function Controls() {
   const edit = useSpecEditor();
   const targetId = useId();
   const scheduleId = useId();
+  const processId = useId();
   const nId = useId();
   const preset = spec.target.type === 'preset' ? spec.target.name : null;
   const counts = PARTICLE_COUNTS.includes(spec.n) ? PARTICLE_COUNTS : [...PARTICLE_COUNTS, spec.n].sort((a, b) => a - b);
@@ -198,6 +200,28 @@ export function Controls() {
               Custom mixture (from the link)
             </option>
           )}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor={processId}>Noise process</label>
+        <select
+          id={processId}
+          value={spec.process.type}
+          onChange={(e) => {
+            const type = e.target.value as ProcessType;
+            edit((d) => {
+              // the schema fills the process's parameters and its own default time range
+              d.process = { type } as SampleSpec['process'];
+              delete (d as Partial<SampleSpec>).tStart;
+              delete (d as Partial<SampleSpec>).tEnd;
+            });
+          }}
+        >
+          {PROCESS_TYPES.map((type) => (
+            <option key={type} value={type}>
+              {processLabel(type)}
+            </option>
+          ))}
         </select>
       </div>
       <SolverPicker />

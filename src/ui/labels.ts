@@ -1,3 +1,4 @@
+import type { ProcessType } from '../core/sampling/process.ts';
 // Words for the controls: what each preset, solver and schedule is, in the user's terms.
 
 import type { TargetPresetName } from '../core/sampling/presets.ts';
@@ -26,6 +27,32 @@ const SCHEDULE_NAMES: Partial<Record<ScheduleType, string>> = {
   sigmoid: 'Sigmoid spacing',
   custom: 'Custom time grid',
 };
+
+const PROCESS_NAMES: Record<ProcessType, string> = {
+  'vp-linear': 'VP, linear β (Score-SDE, DPM-Solver)',
+  'vp-cosine': 'VP, cosine (iDDPM)',
+  'vp-discrete': 'VP, discrete DDPM betas',
+  edm: 'EDM / VE (time is σ)',
+  flow: 'Flow matching (linear path)',
+};
+
+export function processLabel(type: ProcessType): string {
+  return PROCESS_NAMES[type];
+}
+
+/** one line describing the process for the page footer */
+export function describeProcess(process: { type: ProcessType } & Record<string, unknown>): string {
+  switch (process.type) {
+    case 'vp-linear':
+      return `a VP-linear process (β from ${process.beta0} to ${process.beta1})`;
+    case 'edm':
+      return `an EDM process (σ from ${process.sigmaMin} to ${process.sigmaMax})`;
+    case 'flow':
+      return 'a flow-matching process (x_t = (1 − t)·x0 + t·ε)';
+    default:
+      return `a ${PROCESS_NAMES[process.type]} process`;
+  }
+}
 
 /** the time schedules the UI offers, and how it names them (schedules added to core later show their id) */
 export function scheduleLabel(type: string): string {

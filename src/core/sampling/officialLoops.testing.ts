@@ -279,7 +279,7 @@ export interface KDiffusionOptions {
 }
 
 export function kDiffusionSample(
-  name: 'euler' | 'heun' | 'dpm2' | 'euler-ancestral' | 'dpmpp-2m-sde',
+  name: 'euler' | 'heun' | 'dpm2' | 'euler-ancestral' | 'dpmpp-2m-sde' | 'dpmpp-2m',
   denoise: (x: Vec, sigma: number) => Vec,
   x0: Vec,
   sigmas: number[],
@@ -293,6 +293,23 @@ export function kDiffusionSample(
   let oldDenoised: Vec | null = null;
   let hLast = 0;
   for (let i = 0; i < N; i++) {
+    if (name === 'dpmpp-2m') {
+      // sample_dpmpp_2m: first step and the final step to σ = 0 first order
+      const denoised = denoise(x, sigmas[i]);
+      const t = -Math.log(sigmas[i]);
+      const tNext = -Math.log(sigmas[i + 1]);
+      const h = tNext - t;
+      if (!oldDenoised || sigmas[i + 1] === 0) {
+        x = lin([sigmas[i + 1] / sigmas[i], x], [-Math.expm1(-h), denoised]);
+      } else {
+        const r = hLast / h;
+        const dPrime = lin([1 + 1 / (2 * r), denoised], [-1 / (2 * r), oldDenoised]);
+        x = lin([sigmas[i + 1] / sigmas[i], x], [-Math.expm1(-h), dPrime]);
+      }
+      oldDenoised = denoised;
+      hLast = h;
+      continue;
+    }
     if (name === 'dpmpp-2m-sde') {
       // sample_dpmpp_2m_sde, solver_type 'midpoint'
       const denoised = denoise(x, sigmas[i]);

@@ -19,7 +19,7 @@ const z = fillNormal(new Float64Array(n * 2), n, 2, 4, RngStream.initialNoise);
 const seed = 17;
 
 /** the official loop on x̃ = x/α with k-diffusion's VP wrapping: D(x̃, σ̃) = D_model(α·x̃, t(σ̃)) */
-function official(process: NoiseProcess, times: number[], name: 'euler' | 'heun' | 'dpm2' | 'euler-ancestral' | 'dpmpp-2m-sde', options = {}) {
+function official(process: NoiseProcess, times: number[], name: 'euler' | 'heun' | 'dpm2' | 'euler-ancestral' | 'dpmpp-2m-sde' | 'dpmpp-2m', options = {}) {
   const sigmas = times.map((t) => (t === 0 ? 0 : sigmaTilde(process, t)));
   const denoise = (xt: Float64Array, s: number) => {
     const t = tOfSigmaTilde(process, s);
@@ -44,7 +44,9 @@ describe('σ-space samplers equal k-diffusion', () => {
     ['EDM, logSNR grid', edm, buildTimeGrid({ type: 'logsnr' }, edm, 80, 0.002, 7)],
     ['VP-linear (k-diffusion VP wrapper), Karras grid', vp, karras(vp, 9)],
   ];
-  const solvers: [SolverSpec, 'euler' | 'heun' | 'dpm2' | 'euler-ancestral' | 'dpmpp-2m-sde', object][] = [
+  const solvers: [SolverSpec, 'euler' | 'heun' | 'dpm2' | 'euler-ancestral' | 'dpmpp-2m-sde' | 'dpmpp-2m', object][] = [
+    // DPM-Solver++(2M) equals k-diffusion's sample_dpmpp_2m ("DPM++ 2M Karras") when it does not lower its order early
+    [{ name: 'dpmpp-2m', lowerOrderFinal: false }, 'dpmpp-2m', {}],
     [{ name: 'dpmpp-2m-sde' }, 'dpmpp-2m-sde', {}],
     [{ name: 'dpmpp-2m-sde', eta: 0.3, sNoise: 1.1 }, 'dpmpp-2m-sde', { eta: 0.3, sNoise: 1.1 }],
     [{ name: 'euler' }, 'euler', {}],
