@@ -205,6 +205,17 @@ describe('sample and sweep runs: GPU backend against CPU backend', () => {
     backend.destroy();
   });
 
+  it('a finite dataset (points target, zero covariances) runs on the GPU like on the CPU', async () => {
+    const gpu = await testDevice();
+    const spec = parseSpec({ ...DEFAULT_SPEC, target: { type: 'points', points: [[0.5, 0.2], [-0.7, 0.4], [0.1, -0.9]] }, n: 256, nfe: 12, solver: { name: 'unipc' } });
+    const backend = new GpuSamplerBackend(gpu);
+    const g = await withGpuErrors(gpu, () => backend.sample(spec, { metrics: true }));
+    const c = await new CpuSamplerBackend().sample(spec, { metrics: true });
+    expect(relativeRms(g.samples, c.samples)).toBeLessThan(1e-5);
+    expect(Math.abs(g.metrics!.rmse - c.metrics!.rmse)).toBeLessThan(1e-4 * c.metrics!.rmse + 1e-6);
+    backend.destroy();
+  });
+
   it('a sweep ranks DPM-Solver++(2M) below DDIM in same-noise RMSE at every NFE ≥ 4', async () => {
     const gpu = await testDevice();
     const spec = parseSpec({ ...DEFAULT_SPEC, n: 512 });

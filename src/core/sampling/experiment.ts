@@ -22,7 +22,18 @@ export function makeProcess(spec: SampleSpec['process']): NoiseProcess {
 }
 
 export function targetMixture(target: SampleSpec['target']): GaussianMixture {
-  return target.type === 'preset' ? targetPreset(target.name) : { weights: target.weights, means: target.means, covs: target.covs };
+  switch (target.type) {
+    case 'preset':
+      return targetPreset(target.name);
+    case 'gmm':
+      return { weights: target.weights, means: target.means, covs: target.covs };
+    case 'points': {
+      // a dataset is the mixture of its point masses: Σ_k = 0, so D = Σ_i softmax_i(−‖x − α y_i‖²/(2σ²)) y_i (§15.3)
+      const d = target.points[0].length;
+      const zero = Array.from({ length: d }, () => new Array<number>(d).fill(0));
+      return { weights: target.points.map(() => 1), means: target.points, covs: target.points.map(() => zero) };
+    }
+  }
 }
 
 export function mixtureModel(mixture: PreparedMixture): DenoiserModel {

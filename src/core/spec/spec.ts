@@ -122,9 +122,24 @@ function isPositiveSemiDefinite(c: number[][]): boolean {
   return true;
 }
 
+/** A finite dataset: its exact optimal denoiser is the mixture of point masses (specs §15.3), which memorises. */
+const pointsSchema = z
+  .object({
+    type: z.literal('points'),
+    points: z.array(z.array(finite()).min(1).max(MAX_DIM)).min(1).max(MAX_COMPONENTS),
+  })
+  .strict()
+  .superRefine((t, ctx) => {
+    const d = t.points[0]?.length ?? 0;
+    t.points.forEach((point, i) => {
+      if (point.length !== d) ctx.addIssue({ code: 'custom', path: ['points', i], message: `has dimension ${point.length}, expected ${d} like points[0]` });
+    });
+  });
+
 const targetSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('preset'), name: z.enum(TARGET_PRESETS) }).strict(),
   gmmSchema,
+  pointsSchema,
 ]);
 
 // ------------------------------------------------------------------ time grid (specs §3; schedules.ts)
