@@ -1,6 +1,7 @@
 // Sample metrics on the GPU (specs/samplers.md §17.3), twin of src/core/metrics/distance.ts.
-// Each thread reduces one row of the pairwise kernel matrix in f32 (in chunks of 64 terms, to keep the
-// rounding error of long sums small); the CPU adds the rows in float64. Only these row sums are read back.
+// Each thread reduces one row of the pairwise matrices in f32 (in chunks of 64 terms, to keep the rounding error
+// of long sums small): the multi-bandwidth RBF kernel (MMD²) and the Euclidean distance (energy distance) in the
+// same pass. The CPU adds the rows in float64. Only these row sums are read back.
 
 const MAX_BANDWIDTHS: u32 = 8u;
 const CHUNK: u32 = 64u;
@@ -46,10 +47,10 @@ fn point(from_reference: bool, i: u32, c: u32) -> f32 {
   return gen_point(i, c);
 }
 
-// Σ_j k(a_i, b_j) over the `count` points of set b, leaving out j = i when `skip_diagonal` (a = b)
-fn kernel_row_sum(a_is_reference: bool, i: u32, b_is_reference: bool, count: u32, skip_diagonal: bool) -> f32 {
-  var total = 0.0;
-  var chunk = 0.0;
+// (Σ_j k(a_i, b_j), Σ_j ‖a_i − b_j‖) over the `count` points of set b, leaving out j = i when `skip_diagonal`
+fn pair_row_sums(a_is_reference: bool, i: u32, b_is_reference: bool, count: u32, skip_diagonal: bool) -> vec2f {
+  var total = vec2f(0.0);
+  var chunk = vec2f(0.0);
   for (var j = 0u; j < count; j++) {
     if (!(skip_diagonal && j == i)) {
       var d2 = 0.0;
@@ -57,35 +58,41 @@ fn kernel_row_sum(a_is_reference: bool, i: u32, b_is_reference: bool, count: u32
         let diff = point(a_is_reference, i, c) - point(b_is_reference, j, c);
         d2 += diff * diff;
       }
-      chunk += rbf_sum(d2);
+      chunk += vec2f(rbf_sum(d2), sqrt(d2));
     }
     if (j % CHUNK == CHUNK - 1u) {
       total += chunk;
-      chunk = 0.0;
+      chunk = vec2f(0.0);
     }
   }
   return total + chunk;
 }
 
-// rows[2i] = Σ_{j≠i} k(x_i, x_j), rows[2i+1] = Σ_j k(x_i, y_j), for generated points i < m
+// rows[4i..4i+3] = Σ_{j≠i} k(x_i, x_j), Σ_j k(x_i, y_j), Σ_{j≠i} ‖x_i − x_j‖, Σ_j ‖x_i − y_j‖ for generated i < m
 @compute @workgroup_size(64)
 fn mmd_generated_rows(@builtin(global_invocation_id) gid: vec3u) {
   let i = gid.x;
   if (i >= params.m) {
     return;
   }
-  rows[2u * i] = kernel_row_sum(false, i, false, params.m, true);
-  rows[2u * i + 1u] = kernel_row_sum(false, i, true, params.n_ref, false);
+  let xx = pair_row_sums(false, i, false, params.m, true);
+  let xy = pair_row_sums(false, i, true, params.n_ref, false);
+  rows[4u * i] = xx.x;
+  rows[4u * i + 1u] = xy.x;
+  rows[4u * i + 2u] = xx.y;
+  rows[4u * i + 3u] = xy.y;
 }
 
-// rows[i] = Σ_{j≠i} k(y_i, y_j) for reference points i < n_ref (computed once per reference set)
+// rows[2i], rows[2i+1] = Σ_{j≠i} k(y_i, y_j), Σ_{j≠i} ‖y_i − y_j‖ for reference points (once per reference set)
 @compute @workgroup_size(64)
 fn mmd_reference_rows(@builtin(global_invocation_id) gid: vec3u) {
   let i = gid.x;
   if (i >= params.n_ref) {
     return;
   }
-  rows[i] = kernel_row_sum(true, i, true, params.n_ref, true);
+  let yy = pair_row_sums(true, i, true, params.n_ref, true);
+  rows[2u * i] = yy.x;
+  rows[2u * i + 1u] = yy.y;
 }
 
 // rows[i] = ‖x_i − x*_i‖², x* the same-noise reference solution (stored in `reference`)

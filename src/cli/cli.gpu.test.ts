@@ -81,7 +81,7 @@ describe('stepscope sweep', () => {
     for (const solver of ['ddim', 'dpmpp-2m']) expect(Math.abs(at10(g, solver).rmse - at10(c, solver).rmse)).toBeLessThan(1e-4 * at10(c, solver).rmse);
     const csv = readFileSync(join(dir, 'c-gpu.csv'), 'utf8').trim().split('\n');
     expect(csv[0]).toBe('solver,nfe,metric,value');
-    expect(csv).toHaveLength(1 + 2 * 3 * 3);
+    expect(csv).toHaveLength(1 + 2 * 3 * 4);
     const row = csv.find((line) => line.startsWith('dpmpp-2m,10,mmd2,'))!.split(',');
     expect(Number(row[3])).toBe(at10(g, 'dpmpp-2m').mmd2);
   });

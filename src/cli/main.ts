@@ -200,7 +200,9 @@ async function sweepCommand(flags: Record<string, string>): Promise<void> {
     // long format: one row per (solver, NFE, metric), the shape plotting tools and pandas.pivot expect
     const rows = [
       'solver,nfe,metric,value',
-      ...result.curves.flatMap((c) => c.points.flatMap((p) => [`${c.solver},${p.nfe},mmd2,${p.mmd2}`, `${c.solver},${p.nfe},rmse,${p.rmse}`, `${c.solver},${p.nfe},wall_ms,${p.wallMs.toFixed(3)}`])),
+      ...result.curves.flatMap((c) =>
+        c.points.flatMap((p) => [`${c.solver},${p.nfe},mmd2,${p.mmd2}`, `${c.solver},${p.nfe},energy,${p.energy}`, `${c.solver},${p.nfe},rmse,${p.rmse}`, `${c.solver},${p.nfe},wall_ms,${p.wallMs.toFixed(3)}`]),
+      ),
     ];
     files.push([csv, `${rows.join('\n')}\n`]);
   }

@@ -3,7 +3,7 @@
 // are read back and added in float64. The reference set's own kernel sum is computed once per set.
 
 import { shaders } from '../../shaders/index.ts';
-import { mmdFromSums } from '../core/metrics/distance.ts';
+import { energyFromSums, mmdFromSums } from '../core/metrics/distance.ts';
 import { bindGroup, getKernel, workgroups, type KernelDefinition } from '../gpu/kernels.ts';
 import { readFloat32 } from '../gpu/readback.ts';
 
@@ -26,7 +26,8 @@ const sum64 = (values: Float32Array) => {
 export class GpuMetrics {
   private reference: GPUBuffer | null = null;
   private referenceCount = 0;
-  private referenceKernelSum = 0;
+  /** Σ_{i≠j} k(y_i, y_j) and Σ_{i≠j} ‖y_i − y_j‖ of the reference set */
+  private referenceSums = { rbf: 0, distance: 0 };
   private bandwidths: number[] = [];
   private dim = 0;
   private params: GPUBuffer;
@@ -80,22 +81,28 @@ export class GpuMetrics {
     this.dim = dim;
     this.bandwidths = bandwidths;
     this.writeParams(0, 0);
-    const rows = await this.dispatch(METRIC_KERNELS.mmdReference, this.reference, this.reference, this.referenceCount, this.referenceCount);
-    this.referenceKernelSum = sum64(rows);
+    const rows = await this.dispatch(METRIC_KERNELS.mmdReference, this.reference, this.reference, this.referenceCount, 2 * this.referenceCount);
+    this.referenceSums = { rbf: 0, distance: 0 };
+    for (let i = 0; i < this.referenceCount; i++) {
+      this.referenceSums.rbf += rows[2 * i];
+      this.referenceSums.distance += rows[2 * i + 1];
+    }
   }
 
-  /** MMD²_u between the first m particles of register `register` (n particles per register) and the reference set. */
-  async mmd(regs: GPUBuffer, register: number, n: number, m: number): Promise<number> {
-    if (!this.reference) throw new Error('GpuMetrics.mmd: no reference set');
+  /**
+   * MMD²_u and the unbiased energy distance between the first m particles of register `register` (n particles per
+   * register) and the reference set, from one pass.
+   */
+  async distances(regs: GPUBuffer, register: number, n: number, m: number): Promise<{ mmd2: number; energy: number }> {
+    if (!this.reference) throw new Error('GpuMetrics.distances: no reference set');
     this.writeParams(register * n * this.dim, m);
-    const rows = await this.dispatch(METRIC_KERNELS.mmdGenerated, regs, this.reference, m, 2 * m);
-    let xx = 0;
-    let xy = 0;
-    for (let i = 0; i < m; i++) {
-      xx += rows[2 * i];
-      xy += rows[2 * i + 1];
-    }
-    return mmdFromSums({ xx, yy: this.referenceKernelSum, xy }, m, this.referenceCount);
+    const rows = await this.dispatch(METRIC_KERNELS.mmdGenerated, regs, this.reference, m, 4 * m);
+    const sums = [0, 0, 0, 0];
+    for (let i = 0; i < m; i++) for (let k = 0; k < 4; k++) sums[k] += rows[4 * i + k];
+    return {
+      mmd2: mmdFromSums({ xx: sums[0], yy: this.referenceSums.rbf, xy: sums[1] }, m, this.referenceCount),
+      energy: energyFromSums({ xx: sums[2], yy: this.referenceSums.distance, xy: sums[3] }, m, this.referenceCount),
+    };
   }
 
   /** Keep a copy (on the GPU) of a run's result as the same-noise reference solution. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { shaders } from '../../shaders/index.ts';
-import { mmdBandwidths, mmdSquaredUnbiased, relativeRms, sameNoiseRmse } from '../core/metrics/distance.ts';
+import { energyDistanceUnbiased, mmdBandwidths, mmdSquaredUnbiased, relativeRms, sameNoiseRmse } from '../core/metrics/distance.ts';
 import { mixtureModel, resolveExperiment } from '../core/sampling/experiment.ts';
 import { mixtureDenoise, mixtureScale, prepareMixture, sampleMixture } from '../core/sampling/gmm.ts';
 import { runProgramCpu } from '../core/sampling/interpreter.ts';
@@ -143,7 +143,7 @@ describe('GPU programs against the float64 interpreter', () => {
 });
 
 describe('GPU metrics against float64', () => {
-  it('MMD² and same-noise RMSE agree with the core twins', async () => {
+  it('MMD², energy distance and same-noise RMSE agree with the core twins', async () => {
     const gpu = await testDevice();
     const mixture = prepareMixture(targetPreset('ring8'));
     const n = 1000;
@@ -155,10 +155,14 @@ describe('GPU metrics against float64', () => {
       await metrics.setReference(Float32Array.from(reference), 2, bandwidths);
       const regs = gpu.createBuffer({ size: n * 2 * 4 * 2, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC });
       gpu.queue.writeBuffer(regs, n * 8, Float32Array.from(generated)); // register 1
-      const expected = mmdSquaredUnbiased(Float64Array.from(Float32Array.from(generated)), Float64Array.from(Float32Array.from(reference)), 2, bandwidths);
-      const got = await metrics.mmd(regs, 1, n, n);
+      const [g32, r32] = [Float64Array.from(Float32Array.from(generated)), Float64Array.from(Float32Array.from(reference))];
+      const expected = mmdSquaredUnbiased(g32, r32, 2, bandwidths);
+      const expectedEnergy = energyDistanceUnbiased(g32, r32, 2);
+      const got = await metrics.distances(regs, 1, n, n);
       expect(expected).toBeGreaterThan(1e-3);
-      expect(Math.abs(got - expected)).toBeLessThan(1e-3 * Math.abs(expected) + 2e-6);
+      expect(Math.abs(got.mmd2 - expected)).toBeLessThan(1e-3 * Math.abs(expected) + 2e-6);
+      expect(expectedEnergy).toBeGreaterThan(1e-3);
+      expect(Math.abs(got.energy - expectedEnergy)).toBeLessThan(1e-3 * Math.abs(expectedEnergy) + 2e-6);
       // rmse: store register 1 as the solution, compare register 0 (zeros) with it
       metrics.storeSolution(regs, 1, n);
       expect((await metrics.rmse(regs, 0, n, n)) / sameNoiseRmse(new Float64Array(n * 2), generated)).toBeCloseTo(1, 5);
@@ -178,6 +182,7 @@ describe('sample and sweep runs: GPU backend against CPU backend', () => {
     expect(relativeRms(g.samples, c.samples)).toBeLessThan(1e-5);
     expect(Math.abs(g.metrics!.rmse - c.metrics!.rmse)).toBeLessThan(1e-4 * c.metrics!.rmse + 1e-6);
     expect(Math.abs(g.metrics!.mmd2 - c.metrics!.mmd2)).toBeLessThan(1e-3 * Math.abs(c.metrics!.mmd2) + 5e-6);
+    expect(Math.abs(g.metrics!.energy - c.metrics!.energy)).toBeLessThan(1e-3 * Math.abs(c.metrics!.energy) + 5e-6);
     // the reference solution itself: GPU RK4 in f32 vs float64
     const experiment = resolveExperiment(spec);
     const xT = fillNormal(new Float64Array(spec.n * 2), spec.n, 2, spec.seed, RngStream.initialNoise);

@@ -2,7 +2,7 @@
 // Both backends draw the same x_T (counter-based RNG), compare against the same exact reference samples of
 // p_{t_end} and the same RK4 reference solution, so their numbers agree to float32 rounding.
 
-import { mmdBandwidths, mmdSquaredUnbiased, sameNoiseRmse } from '../core/metrics/distance.ts';
+import { energyFromSums, mmdBandwidths, mmdFromSums, pairSums, sameNoiseRmse } from '../core/metrics/distance.ts';
 import { buildSpecProgram, mixtureModel, resolveExperiment, type ResolvedExperiment } from '../core/sampling/experiment.ts';
 import { mixtureScale, sampleMixture } from '../core/sampling/gmm.ts';
 import { runProgramCpu } from '../core/sampling/interpreter.ts';
@@ -23,6 +23,8 @@ export const METRIC_SAMPLES = 4096;
 export interface RunMetrics {
   /** unbiased multi-bandwidth RBF MMD² against fresh exact samples of p_{t_end} */
   mmd2: number;
+  /** unbiased energy distance against the same samples (specs §17.3a, secondary) */
+  energy: number;
   /** same-noise RMSE against the RK4 reference solution from the same x_T */
   rmse: number;
   /** particles used for the metrics */
@@ -55,6 +57,7 @@ export interface SampleOptions {
 export interface SweepPoint {
   nfe: number;
   mmd2: number;
+  energy: number;
   rmse: number;
   wallMs: number;
 }
@@ -119,7 +122,7 @@ async function sweepPoints(
         continue;
       }
       const { metrics, wallMs } = await measurePoint(program);
-      const point = { nfe: program.nfe, mmd2: metrics.mmd2, rmse: metrics.rmse, wallMs };
+      const point = { nfe: program.nfe, mmd2: metrics.mmd2, energy: metrics.energy, rmse: metrics.rmse, wallMs };
       points.push(point);
       options.onProgress?.(++done, total, { ...point, solver });
     }
@@ -176,7 +179,13 @@ export class CpuSamplerBackend {
     const d = experiment.dim;
     const m = refs.solution.length / d;
     const generated = samples.subarray(0, m * d);
-    return { mmd2: mmdSquaredUnbiased(generated, refs.reference, d, refs.bandwidths), rmse: sameNoiseRmse(generated, refs.solution), metricSamples: m };
+    const sums = pairSums(generated, refs.reference, d, refs.bandwidths);
+    return {
+      mmd2: mmdFromSums(sums.rbf, m, m),
+      energy: energyFromSums(sums.distance, m, m),
+      rmse: sameNoiseRmse(generated, refs.solution),
+      metricSamples: m,
+    };
   }
 
   async sample(spec: SampleSpec, options: SampleOptions = {}): Promise<SampleOutcome> {
@@ -263,9 +272,9 @@ export class GpuSamplerBackend {
   }
 
   private async measure(run: GpuRun, m: number): Promise<RunMetrics> {
-    const mmd2 = await this.metrics.mmd(run.regs, run.resultRegister, run.n, m);
+    const { mmd2, energy } = await this.metrics.distances(run.regs, run.resultRegister, run.n, m);
     const rmse = await this.metrics.rmse(run.regs, run.resultRegister, run.n, m);
-    return { mmd2, rmse, metricSamples: m };
+    return { mmd2, energy, rmse, metricSamples: m };
   }
 
   async sample(spec: SampleSpec, options: SampleOptions = {}): Promise<SampleOutcome> {

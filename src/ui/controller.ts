@@ -363,7 +363,7 @@ export class RunController {
           onProgress: (done, _total, point) => {
             if (abort.signal.aborted || epoch !== this.epoch) return;
             const curves: SweepCurve[] = this.store.getState().sweep.curves.map((c) =>
-              point && c.solver === point.solver ? { ...c, points: [...c.points, { nfe: point.nfe, mmd2: point.mmd2, rmse: point.rmse, wallMs: point.wallMs }] } : c,
+              point && c.solver === point.solver ? { ...c, points: [...c.points, { nfe: point.nfe, mmd2: point.mmd2, energy: point.energy, rmse: point.rmse, wallMs: point.wallMs }] } : c,
             );
             setSweep({ done, curves });
           },

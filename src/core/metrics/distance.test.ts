@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { prepareMixture, sampleMixture } from '../sampling/gmm.ts';
 import { targetPreset } from '../sampling/presets.ts';
-import { mmdBandwidths, mmdSquaredUnbiased, sameNoiseRmse } from './distance.ts';
+import { energyDistanceUnbiased, mmdBandwidths, mmdSquaredUnbiased, sameNoiseRmse } from './distance.ts';
 
 describe('unbiased multi-bandwidth RBF MMD² (specs §17.3a)', () => {
   const ring = prepareMixture(targetPreset('ring8'));
@@ -27,6 +27,24 @@ describe('unbiased multi-bandwidth RBF MMD² (specs §17.3a)', () => {
     const k = (d2: number) => Math.exp(-d2 / 2);
     const expected = k(1) + k(1) - 0.5 * (k(1) + k(2) + k(2) + k(1));
     expect(mmdSquaredUnbiased(x, y, 2, [1])).toBeCloseTo(expected, 14);
+  });
+});
+
+describe('unbiased energy distance (specs §17.3a)', () => {
+  const ring = prepareMixture(targetPreset('ring8'));
+  it('has a zero-mean null and detects a shrunk distribution (it is much less sensitive to fine blur than MMD²)', () => {
+    const values = [1, 2, 3, 4, 5, 6].map((s) => energyDistanceUnbiased(sampleMixture(ring, 500, 1, 0, 300 + s), sampleMixture(ring, 500, 1, 0, 400 + s), 2));
+    const mean = values.reduce((a, b) => a + b) / values.length;
+    const spread = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1));
+    expect(Math.abs(mean)).toBeLessThan((3 * spread) / Math.sqrt(values.length) + 1e-12);
+    const shrunk = energyDistanceUnbiased(sampleMixture(ring, 500, 0.8, 0, 1), sampleMixture(ring, 500, 1, 0, 2), 2);
+    expect(shrunk).toBeGreaterThan(10 * spread);
+  });
+  it('equals the closed form on two points each', () => {
+    // 2·mean‖x − y‖ − mean_{i≠j}‖x − x'‖ − mean_{i≠j}‖y − y'‖ with cross distances 1, √2, √2, 1
+    const x = Float64Array.from([0, 0, 1, 0]);
+    const y = Float64Array.from([0, 1, 1, 1]);
+    expect(energyDistanceUnbiased(x, y, 2)).toBeCloseTo((2 * (2 + 2 * Math.SQRT2)) / 4 - 1 - 1, 14);
   });
 });
 

@@ -15,33 +15,57 @@ function kernelSum(d2: number, inv2b2: number[]): number {
   return s;
 }
 
-/** The three kernel sums of MMD²_u: Σ_{i≠j} k(x_i,x_j), Σ_{i≠j} k(y_i,y_j), Σ_{i,j} k(x_i,y_j). */
-export function mmdKernelSums(x: Float64Array, y: Float64Array, d: number, bandwidths: number[]): { xx: number; yy: number; xy: number } {
+export interface PairSums {
+  xx: number;
+  yy: number;
+  xy: number;
+}
+
+/**
+ * The pair sums of MMD²_u, Σ_{i≠j} k(x_i,x_j), Σ_{i≠j} k(y_i,y_j), Σ_{i,j} k(x_i,y_j), for the RBF kernel and for
+ * the Euclidean distance (energy distance), in one pass like the GPU kernel.
+ */
+export function pairSums(x: Float64Array, y: Float64Array, d: number, bandwidths: number[]): { rbf: PairSums; distance: PairSums } {
   const inv2b2 = bandwidths.map((b) => 1 / (2 * b * b));
   const m = x.length / d;
   const n = y.length / d;
   const pairSum = (a: Float64Array, na: number, b: Float64Array, nb: number, skipDiagonal: boolean) => {
-    let total = 0;
+    let rbf = 0;
+    let distance = 0;
     for (let i = 0; i < na; i++) {
       for (let j = 0; j < nb; j++) {
         if (skipDiagonal && i === j) continue;
         let d2 = 0;
         for (let c = 0; c < d; c++) d2 += (a[i * d + c] - b[j * d + c]) ** 2;
-        total += kernelSum(d2, inv2b2);
+        rbf += kernelSum(d2, inv2b2);
+        distance += Math.sqrt(d2);
       }
     }
-    return total;
+    return { rbf, distance };
   };
-  return { xx: pairSum(x, m, x, m, true), yy: pairSum(y, n, y, n, true), xy: pairSum(x, m, y, n, false) };
+  const [xx, yy, xy] = [pairSum(x, m, x, m, true), pairSum(y, n, y, n, true), pairSum(x, m, y, n, false)];
+  return { rbf: { xx: xx.rbf, yy: yy.rbf, xy: xy.rbf }, distance: { xx: xx.distance, yy: yy.distance, xy: xy.distance } };
 }
 
 /** MMD²_u = Σ_{i≠j}k(x,x')/(m(m−1)) + Σ_{i≠j}k(y,y')/(n(n−1)) − 2Σk(x,y)/(mn) (zero-mean under the null) */
-export function mmdFromSums(sums: { xx: number; yy: number; xy: number }, m: number, n: number): number {
+export function mmdFromSums(sums: PairSums, m: number, n: number): number {
   return sums.xx / (m * (m - 1)) + sums.yy / (n * (n - 1)) - (2 * sums.xy) / (m * n);
 }
 
+/**
+ * Unbiased energy distance (the U-statistic of §17.3a, the square in scipy's naming):
+ * 2·mean‖X − Y‖ − mean_{i≠j}‖X − X'‖ − mean_{i≠j}‖Y − Y'‖ = MMD²_u with the kernel −‖x − y‖ (zero-mean null).
+ */
+export function energyFromSums(sums: PairSums, m: number, n: number): number {
+  return -mmdFromSums(sums, m, n);
+}
+
 export function mmdSquaredUnbiased(x: Float64Array, y: Float64Array, d: number, bandwidths: number[]): number {
-  return mmdFromSums(mmdKernelSums(x, y, d, bandwidths), x.length / d, y.length / d);
+  return mmdFromSums(pairSums(x, y, d, bandwidths).rbf, x.length / d, y.length / d);
+}
+
+export function energyDistanceUnbiased(x: Float64Array, y: Float64Array, d: number): number {
+  return energyFromSums(pairSums(x, y, d, []).distance, x.length / d, y.length / d);
 }
 
 /** GTE = sqrt(mean_i ‖x_i − x*_i‖² / d) (§17.3c) */
