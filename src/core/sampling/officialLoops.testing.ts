@@ -278,8 +278,10 @@ export interface KDiffusionOptions {
   eta?: number;
 }
 
+export type KDiffusionName = 'euler' | 'heun' | 'dpm2' | 'euler-ancestral' | 'dpm2-ancestral' | 'dpmpp-2s-ancestral' | 'dpmpp-2m-sde' | 'dpmpp-2m';
+
 export function kDiffusionSample(
-  name: 'euler' | 'heun' | 'dpm2' | 'euler-ancestral' | 'dpmpp-2m-sde' | 'dpmpp-2m',
+  name: KDiffusionName,
   denoise: (x: Vec, sigma: number) => Vec,
   x0: Vec,
   sigmas: number[],
@@ -329,12 +331,28 @@ export function kDiffusionSample(
       oldDenoised = denoised;
       continue;
     }
-    if (name === 'euler-ancestral') {
+    if (name === 'euler-ancestral' || name === 'dpm2-ancestral' || name === 'dpmpp-2s-ancestral') {
       const denoised = denoise(x, sigmas[i]);
       const sigmaUp = Math.min(sigmas[i + 1], eta * Math.sqrt((sigmas[i + 1] ** 2 * (sigmas[i] ** 2 - sigmas[i + 1] ** 2)) / sigmas[i] ** 2));
       const sigmaDown = Math.sqrt(sigmas[i + 1] ** 2 - sigmaUp ** 2);
       const d = lin([1 / sigmas[i], x], [-1 / sigmas[i], denoised]);
-      x = lin([1, x], [sigmaDown - sigmas[i], d]);
+      if (name === 'euler-ancestral' || sigmaDown === 0) {
+        x = lin([1, x], [sigmaDown - sigmas[i], d]);
+      } else if (name === 'dpm2-ancestral') {
+        const sigmaMid = Math.exp(0.5 * (Math.log(sigmas[i]) + Math.log(sigmaDown)));
+        const x2 = lin([1, x], [sigmaMid - sigmas[i], d]);
+        const denoised2 = denoise(x2, sigmaMid);
+        const d2 = lin([1 / sigmaMid, x2], [-1 / sigmaMid, denoised2]);
+        x = lin([1, x], [sigmaDown - sigmas[i], d2]);
+      } else {
+        const t = -Math.log(sigmas[i]);
+        const tNext = -Math.log(sigmaDown);
+        const h = tNext - t;
+        const s = t + 0.5 * h;
+        const x2 = lin([Math.exp(-s) / Math.exp(-t), x], [-Math.expm1(-0.5 * h), denoised]);
+        const denoised2 = denoise(x2, Math.exp(-s));
+        x = lin([Math.exp(-tNext) / Math.exp(-t), x], [-Math.expm1(-h), denoised2]);
+      }
       if (sigmas[i + 1] > 0) x = lin([1, x], [sNoise * sigmaUp, noise(draws++)]);
       continue;
     }

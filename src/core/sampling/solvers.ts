@@ -29,6 +29,8 @@ export const SOLVER_NAMES = [
   'heun',
   'dpm2',
   'euler-ancestral',
+  'dpm2-ancestral',
+  'dpmpp-2s-ancestral',
   'dpmpp-2m-sde',
   'ipndm',
   'plms',
@@ -95,6 +97,8 @@ export const SOLVERS: Record<SolverName, SolverInfo> = {
   heun: { name: 'heun', label: 'Heun (EDM)', family: 'sigma', order: 2, prediction: 'data', official: 'k-diffusion sample_heun / EDM edm_sampler (S_churn=0): Euler on the last step into σ = 0' },
   dpm2: { name: 'dpm2', label: 'DPM2', family: 'sigma', order: 2, prediction: 'data', official: 'k-diffusion sample_dpm_2 (midpoint in log σ)' },
   'euler-ancestral': { name: 'euler-ancestral', label: 'Euler ancestral', family: 'sigma-ancestral', order: 1, prediction: 'data', official: 'k-diffusion sample_euler_ancestral (eta=1, s_noise=1)' },
+  'dpm2-ancestral': { name: 'dpm2-ancestral', label: 'DPM2 ancestral', family: 'sigma-ancestral', order: 1, prediction: 'data', official: 'k-diffusion sample_dpm_2_ancestral (eta=1, s_noise=1)' },
+  'dpmpp-2s-ancestral': { name: 'dpmpp-2s-ancestral', label: 'DPM-Solver++(2S) ancestral', family: 'sigma-ancestral', order: 1, prediction: 'data', official: 'k-diffusion sample_dpmpp_2s_ancestral (eta=1, s_noise=1)' },
   'dpmpp-2m-sde': { name: 'dpmpp-2m-sde', label: 'DPM-Solver++(2M) SDE', family: 'sigma-sde', order: 1, prediction: 'data', official: "k-diffusion sample_dpmpp_2m_sde (eta=1, solver_type='midpoint'), i.i.d. noise instead of the Brownian tree" },
   ipndm: { name: 'ipndm', label: 'iPNDM', family: 'linear-multistep', order: 4, prediction: 'noise', official: 'DEIS get_sampler_ipndm: DDIM transfer of Adams–Bashforth-extrapolated ε̂, warm start by lower orders' },
   plms: { name: 'plms', label: 'S-PNDM', family: 'linear-multistep', order: 2, prediction: 'noise', official: "PNDM runner/method.py 'S-PNDM': pseudo improved Euler first step, then AB2 on ε̂ (NFE = steps + 1)" },
@@ -114,7 +118,7 @@ export class BudgetError extends Error {
 }
 
 /** model evaluations per step of the fixed-stage families (an NFE budget buys ⌊nfe/stages⌋ steps) */
-const STAGES: Partial<Record<SolverName, number>> = { heun: 2, dpm2: 2, 'flow-midpoint': 2, 'flow-heun': 2, 'flow-rk4': 4 };
+const STAGES: Partial<Record<SolverName, number>> = { heun: 2, dpm2: 2, 'dpm2-ancestral': 2, 'dpmpp-2s-ancestral': 2, 'flow-midpoint': 2, 'flow-heun': 2, 'flow-rk4': 4 };
 
 /** steps that fit an NFE budget for the fixed-stage and PNDM families */
 function stepsForBudget(name: SolverName, nfe: number): number {
@@ -508,17 +512,19 @@ function sigmaSpaceSolvers(e: Emitter, times: number[], solver: SolverSpec, seed
 }
 
 /**
- * k-diffusion sample_euler_ancestral: Euler down to σ_down, then fresh noise σ_up·z, with
- * σ_up = min(σ_to, η·√(σ_to²(σ_from² − σ_to²)/σ_from²)), σ_down = √(σ_to² − σ_up²) (specs §9; final step
- * into σ = 0 deterministic, §19.7). In x at time t_to: x̃ = x̃_down + s_noise·σ_up·z.
+ * k-diffusion's ancestral samplers (specs §9.2, §9.4): a deterministic step from σ_i down to
+ * σ_down = √(σ_{i+1}² − σ_up²), σ_up = min(σ_{i+1}, η·√(σ_{i+1}²(σ_i² − σ_{i+1}²)/σ_i²)), then fresh noise s_noise·σ_up·z.
+ * euler-ancestral: Euler to σ_down; dpm2-ancestral: DPM2 (midpoint in log σ̃) to σ_down; dpmpp-2s-ancestral:
+ * DPM-Solver++(2S) with its midpoint s = t + h/2 in λ. The final step into σ = 0 is deterministic (§19.7).
+ * Written in x with x̃ = x/α; the output lives at t_{i+1}, x_{i+1} = α_{i+1}·x̃_{i+1}.
  */
-function eulerAncestral(e: Emitter, times: number[], solver: SolverSpec, seedStepBase: { next: number }): void {
+function ancestralSamplers(e: Emitter, times: number[], solver: SolverSpec, noiseSteps: { next: number }): void {
   const p = e.process;
   const st = (t: number) => sigmaTilde(p, t);
   const eta = solver.eta ?? 1;
   const sNoise = solver.sNoise ?? 1;
   const N = times.length - 1;
-  const D = 1;
+  const [D, X2, D2] = [1, 2, 3];
   for (let i = 1; i <= N; i++) {
     const [from, to] = [times[i - 1], times[i]];
     e.evaluate(X, from, D);
@@ -526,12 +532,34 @@ function eulerAncestral(e: Emitter, times: number[], solver: SolverSpec, seedSte
       e.toZero(from, X, D, i);
       continue;
     }
-    const [sf, stTo] = [st(from), st(to)];
-    const sigmaUp = Math.min(stTo, eta * Math.sqrt((stTo ** 2 * (sf ** 2 - stTo ** 2)) / sf ** 2));
-    const sigmaDown = Math.sqrt(stTo ** 2 - sigmaUp ** 2);
-    const ratio = sigmaDown / sf;
-    const at = p.alpha(to);
-    e.combine(X, [[X, (at / p.alpha(from)) * ratio], [D, at * (1 - ratio)]], i, sigmaUp > 0 ? { coef: at * sNoise * sigmaUp, step: seedStepBase.next++ } : undefined);
+    const [sf, sTo] = [st(from), st(to)];
+    const sigmaUp = Math.min(sTo, eta * Math.sqrt((sTo ** 2 * (sf ** 2 - sTo ** 2)) / sf ** 2));
+    const sigmaDown = Math.sqrt(sTo ** 2 - sigmaUp ** 2);
+    const [af, at] = [p.alpha(from), p.alpha(to)];
+    const noise = sigmaUp > 0 ? { coef: at * sNoise * sigmaUp, step: noiseSteps.next++ } : undefined;
+    if (solver.name === 'euler-ancestral') {
+      const ratio = sigmaDown / sf;
+      e.combine(X, [[X, (at / af) * ratio], [D, at * (1 - ratio)]], i, noise);
+    } else if (solver.name === 'dpm2-ancestral') {
+      // x̃2 = x̃ + (σ_mid − σ_i)·d at σ_mid = √(σ_i·σ_down); x̃_down = x̃ + (σ_down − σ_i)·d2, d2 = (x̃2 − D2)/σ_mid
+      const sigmaMid = Math.sqrt(sf * sigmaDown);
+      const tMid = tOfSigmaTilde(p, sigmaMid);
+      const am = p.alpha(tMid);
+      const dt1 = sigmaMid - sf;
+      const dt2 = sigmaDown - sf;
+      e.combine(X2, [[X, (am / af) * (1 + dt1 / sf)], [D, (-am * dt1) / sf]]);
+      e.evaluate(X2, tMid, D2);
+      e.combine(X, [[X, at / af], [X2, (at * dt2) / (sigmaMid * am)], [D2, (-at * dt2) / sigmaMid]], i, noise);
+    } else {
+      // λ = −log σ̃: h = λ_down − λ_i, s = λ_i + h/2; x̃2 = (σ_s/σ_i)x̃ − (e^{−h/2} − 1)D; x̃_down = (σ_down/σ_i)x̃ − (e^{−h} − 1)D2
+      const h = Math.log(sf) - Math.log(sigmaDown);
+      const sigmaS = sf * Math.exp(-h / 2);
+      const tS = tOfSigmaTilde(p, sigmaS);
+      const as = p.alpha(tS);
+      e.combine(X2, [[X, (as / af) * (sigmaS / sf)], [D, -as * Math.expm1(-h / 2)]]);
+      e.evaluate(X2, tS, D2);
+      e.combine(X, [[X, (at / af) * (sigmaDown / sf)], [D2, -at * Math.expm1(-h)]], i, noise);
+    }
   }
 }
 
@@ -710,7 +738,7 @@ export function buildSolverProgram(solver: SolverSpec, process: NoiseProcess, gr
       const times = grids.grid('steps' in budget ? budget.steps : stepsForBudget(solver.name, budget.nfe));
       const noiseSteps = { next: 0 };
       if (info.family === 'sigma') sigmaSpaceSolvers(e, times, solver, noiseSteps);
-      else if (info.family === 'sigma-ancestral') eulerAncestral(e, times, solver, noiseSteps);
+      else if (info.family === 'sigma-ancestral') ancestralSamplers(e, times, solver, noiseSteps);
       else if (info.family === 'sigma-sde') dpmSolverPlusPlus2MSde(e, times, solver, noiseSteps);
       else if (info.family === 'linear-multistep') pndmFamily(e, times, solver.name);
       else flowRungeKutta(e, times, solver.name);
