@@ -14,6 +14,7 @@ const OPTIONS_BY_FAMILY: Record<string, (keyof SolverSpec)[]> = {
   'sigma-ancestral': ['eta', 'sNoise'],
   'sigma-sde': ['eta', 'sNoise', 'solverType'],
   'linear-multistep': [],
+  deis: ['order'],
   flow: [],
 };
 
