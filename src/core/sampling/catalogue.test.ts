@@ -163,6 +163,9 @@ describe('global orders in float64, log-log slope of same-noise RMSE for NFE 160
     [{ name: 'unipc', order: 3, lowerOrderFinal: false }, 4, ''],
     [{ name: 'unipc', order: 3, variant: 'bh1', lowerOrderFinal: false }, 4, ''],
     [{ name: 'unipc', order: 3, corrector: false, lowerOrderFinal: false }, 3, ' (UniP alone)'],
+    // k-diffusion's LMS in σ̃ (its Lagrange weights adapt to the non-uniform steps)
+    [{ name: 'lms' }, 4, ''],
+    [{ name: 'lms', order: 2 }, 2, ''],
   ];
   for (const [solver, order, note] of expectations) {
     it(`${JSON.stringify(solver)} has order ${order} ± 0.2${note}`, () => {

@@ -45,6 +45,7 @@ describe('σ-space samplers equal k-diffusion', () => {
     ['VP-linear (k-diffusion VP wrapper), Karras grid', vp, karras(vp, 9)],
   ];
   const solvers: [SolverSpec, KDiffusionName, object][] = [
+    [{ name: 'lms' }, 'lms', {}],
     [{ name: 'dpm2-ancestral' }, 'dpm2-ancestral', {}],
     [{ name: 'dpmpp-2s-ancestral' }, 'dpmpp-2s-ancestral', {}],
     [{ name: 'dpmpp-2s-ancestral', eta: 0.7, sNoise: 1.05 }, 'dpmpp-2s-ancestral', { eta: 0.7, sNoise: 1.05 }],
@@ -65,7 +66,8 @@ describe('σ-space samplers equal k-diffusion', () => {
       it(`${JSON.stringify(solver)} on ${label}`, () => {
         const program = programOnGrid(solver, process, times);
         const got = runProgramCpu(program, model, z, { seed }).x;
-        expect(relativeRms(got, official(process, times, name, options))).toBeLessThan(1e-12);
+        // LMS: the transcription integrates its coefficients with a trapezoid rule (exactly here: Gauss–Legendre)
+        expect(relativeRms(got, official(process, times, name, options))).toBeLessThan(name === 'lms' ? 1e-8 : 1e-12);
       });
 
   it('euler is DDIM, and euler-ancestral with η = 0 is euler', () => {

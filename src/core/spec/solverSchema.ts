@@ -15,6 +15,7 @@ const OPTIONS_BY_FAMILY: Record<string, (keyof SolverSpec)[]> = {
   'sigma-sde': ['eta', 'sNoise', 'solverType'],
   'linear-multistep': [],
   deis: ['order'],
+  lms: ['order'],
   flow: [],
 };
 
@@ -25,7 +26,7 @@ export function solverOptionNames(name: SolverName): (keyof SolverSpec)[] {
 export const solverSchema = z
   .object({
     name: z.enum(SOLVER_NAMES),
-    order: z.number().int().min(1).max(3).optional(),
+    order: z.number().int().min(1).max(4).optional(),
     solverType: z.enum(['dpmsolver', 'taylor']).optional(),
     prediction: z.enum(['data', 'noise']).optional(),
     variant: z.enum(['bh1', 'bh2']).optional(),
@@ -39,6 +40,8 @@ export const solverSchema = z
   })
   .strict()
   .superRefine((solver, ctx) => {
+    // orders 1–3 everywhere, 4 for LMS (k-diffusion's default)
+    if (solver.order === 4 && solver.name !== 'lms') ctx.addIssue({ code: 'custom', path: ['order'], message: `${solver.name} takes order 1, 2 or 3` });
     const allowed = solverOptionNames(solver.name);
     for (const key of Object.keys(solver) as (keyof SolverSpec)[]) {
       if (key !== 'name' && !allowed.includes(key))
