@@ -278,7 +278,7 @@ export interface KDiffusionOptions {
   eta?: number;
 }
 
-export type KDiffusionName = 'euler' | 'heun' | 'dpm2' | 'lms' | 'euler-ancestral' | 'dpm2-ancestral' | 'dpmpp-2s-ancestral' | 'dpmpp-2m-sde' | 'dpmpp-2m';
+export type KDiffusionName = 'euler' | 'heun' | 'dpm2' | 'lms' | 'euler-ancestral' | 'dpm2-ancestral' | 'dpmpp-2s-ancestral' | 'dpmpp-2m-sde' | 'dpmpp-3m-sde' | 'dpmpp-2m';
 
 export function kDiffusionSample(
   name: KDiffusionName,
@@ -295,7 +295,40 @@ export function kDiffusionSample(
   let oldDenoised: Vec | null = null;
   let hLast = 0;
   const ds: Vec[] = [];
+  let denoised2: Vec | null = null;
+  let h2: number | null = null;
   for (let i = 0; i < N; i++) {
+    if (name === 'dpmpp-3m-sde') {
+      const denoised = denoise(x, sigmas[i]);
+      let h = hLast;
+      if (sigmas[i + 1] === 0) {
+        x = denoised;
+      } else {
+        h = -Math.log(sigmas[i + 1]) + Math.log(sigmas[i]);
+        const hEta = h * (eta + 1);
+        x = lin([Math.exp(-hEta), x], [-Math.expm1(-hEta), denoised]);
+        const phi2 = Math.expm1(-hEta) / hEta + 1;
+        const phi3 = phi2 / hEta - 0.5;
+        if (h2 !== null && oldDenoised && denoised2) {
+          const r0 = hLast / h;
+          const r1 = h2 / h;
+          const d10 = lin([1 / r0, denoised], [-1 / r0, oldDenoised]);
+          const d11 = lin([1 / r1, oldDenoised], [-1 / r1, denoised2]);
+          const d1 = lin([1, d10], [r0 / (r0 + r1), d10], [-r0 / (r0 + r1), d11]);
+          const d2 = lin([1 / (r0 + r1), d10], [-1 / (r0 + r1), d11]);
+          x = lin([1, x], [phi2, d1], [-phi3, d2]);
+        } else if (oldDenoised) {
+          const r = hLast / h;
+          x = lin([1, x], [phi2 / r, denoised], [-phi2 / r, oldDenoised]);
+        }
+        if (eta) x = lin([1, x], [sigmas[i + 1] * Math.sqrt(-Math.expm1(-2 * h * eta)) * sNoise, noise(draws++)]);
+      }
+      denoised2 = oldDenoised;
+      oldDenoised = denoised;
+      h2 = i === 0 ? null : hLast;
+      hLast = h;
+      continue;
+    }
     if (name === 'lms') {
       // sample_lms (order 4); linear_multistep_coeff integrated here by a 20 000-interval trapezoid rule
       const order = 4;

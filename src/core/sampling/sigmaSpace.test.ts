@@ -46,6 +46,8 @@ describe('σ-space samplers equal k-diffusion', () => {
   ];
   const solvers: [SolverSpec, KDiffusionName, object][] = [
     [{ name: 'lms' }, 'lms', {}],
+    [{ name: 'dpmpp-3m-sde' }, 'dpmpp-3m-sde', {}],
+    [{ name: 'dpmpp-3m-sde', eta: 0.5 }, 'dpmpp-3m-sde', { eta: 0.5 }],
     [{ name: 'dpm2-ancestral' }, 'dpm2-ancestral', {}],
     [{ name: 'dpmpp-2s-ancestral' }, 'dpmpp-2s-ancestral', {}],
     [{ name: 'dpmpp-2s-ancestral', eta: 0.7, sNoise: 1.05 }, 'dpmpp-2s-ancestral', { eta: 0.7, sNoise: 1.05 }],

@@ -34,6 +34,7 @@ export const SOLVER_NAMES = [
   'dpm2-ancestral',
   'dpmpp-2s-ancestral',
   'dpmpp-2m-sde',
+  'dpmpp-3m-sde',
   'deis',
   'ipndm',
   'plms',
@@ -104,6 +105,7 @@ export const SOLVERS: Record<SolverName, SolverInfo> = {
   'dpm2-ancestral': { name: 'dpm2-ancestral', label: 'DPM2 ancestral', family: 'sigma-ancestral', order: 1, prediction: 'data', official: 'k-diffusion sample_dpm_2_ancestral (eta=1, s_noise=1)' },
   'dpmpp-2s-ancestral': { name: 'dpmpp-2s-ancestral', label: 'DPM-Solver++(2S) ancestral', family: 'sigma-ancestral', order: 1, prediction: 'data', official: 'k-diffusion sample_dpmpp_2s_ancestral (eta=1, s_noise=1)' },
   'dpmpp-2m-sde': { name: 'dpmpp-2m-sde', label: 'DPM-Solver++(2M) SDE', family: 'sigma-sde', order: 1, prediction: 'data', official: "k-diffusion sample_dpmpp_2m_sde (eta=1, solver_type='midpoint'), i.i.d. noise instead of the Brownian tree" },
+  'dpmpp-3m-sde': { name: 'dpmpp-3m-sde', label: 'DPM-Solver++(3M) SDE', family: 'sigma-sde', order: 1, prediction: 'data', official: 'k-diffusion sample_dpmpp_3m_sde (eta=1), i.i.d. noise instead of the Brownian tree' },
   deis: { name: 'deis', label: 'DEIS (tAB)', family: 'deis', order: 3, prediction: 'noise', official: "DEIS th_deis 't_ab' with ab_order=3 (Lagrange extrapolation of ε̂ in t; coefficients by 32-point Gauss–Legendre in λ instead of the reference's 10 000-point Riemann sum)" },
   ipndm: { name: 'ipndm', label: 'iPNDM', family: 'linear-multistep', order: 4, prediction: 'noise', official: 'DEIS get_sampler_ipndm: DDIM transfer of Adams–Bashforth-extrapolated ε̂, warm start by lower orders' },
   plms: { name: 'plms', label: 'S-PNDM', family: 'linear-multistep', order: 2, prediction: 'noise', official: "PNDM runner/method.py 'S-PNDM': pseudo improved Euler first step, then AB2 on ε̂ (NFE = steps + 1)" },
@@ -666,6 +668,50 @@ function deisTab(e: Emitter, times: number[], order: number): void {
   }
 }
 
+/**
+ * k-diffusion sample_dpmpp_3m_sde (specs §9.7) in σ̃-space: h_η = (1 + η)h, x̃ ← e^{−h_η}x̃ + (1 − e^{−h_η})D_i
+ * + φ2·d1 − φ3·d2 with two previous outputs (φ2·(D_i − D_{i−1})/r0 with one), φ2 = (e^{−h_η} − 1)/h_η + 1,
+ * φ3 = φ2/h_η − ½; then + σ̃_{i+1}√(1 − e^{−2ηh})·s_noise·z. Into σ = 0: x = D. i.i.d. noise.
+ */
+function dpmSolverPlusPlus3MSde(e: Emitter, times: number[], solver: SolverSpec, noiseSteps: { next: number }): void {
+  const p = e.process;
+  const eta = solver.eta ?? 1;
+  const sNoise = solver.sNoise ?? 1;
+  const m = (i: number) => 1 + (i % 3);
+  const lambda = times.map((t) => (t === 0 ? Infinity : p.lambda(t)));
+  const N = times.length - 1;
+  for (let i = 1; i <= N; i++) {
+    const [from, to] = [times[i - 1], times[i]];
+    e.evaluate(X, from, m(i - 1));
+    if (to === 0) {
+      e.toZero(from, X, m(i - 1), i);
+      continue;
+    }
+    const h = lambda[i] - lambda[i - 1];
+    const hEta = h * (eta + 1);
+    const at = p.alpha(to);
+    const phi2 = Math.expm1(-hEta) / hEta + 1;
+    const phi3 = phi2 / hEta - 0.5;
+    const terms: [number, number][] = [
+      [X, (at / p.alpha(from)) * Math.exp(-hEta)],
+      [m(i - 1), -at * Math.expm1(-hEta)],
+    ];
+    if (i >= 3) {
+      const r0 = (lambda[i - 1] - lambda[i - 2]) / h;
+      const r1 = (lambda[i - 2] - lambda[i - 3]) / h;
+      // d1 = d1_0 + (d1_0 − d1_1)·r0/(r0 + r1), d2 = (d1_0 − d1_1)/(r0 + r1); d1_0 = (D_i − D_{i−1})/r0, d1_1 = (D_{i−1} − D_{i−2})/r1
+      const wD10 = phi2 * (1 + r0 / (r0 + r1)) - phi3 / (r0 + r1);
+      const wD11 = -phi2 * (r0 / (r0 + r1)) + phi3 / (r0 + r1);
+      terms.push([m(i - 1), (at * wD10) / r0], [m(i - 2), (-at * wD10) / r0], [m(i - 2), (at * wD11) / r1], [m(i - 3), (-at * wD11) / r1]);
+    } else if (i === 2) {
+      const r0 = (lambda[i - 1] - lambda[i - 2]) / h;
+      terms.push([m(i - 1), (at * phi2) / r0], [m(i - 2), (-at * phi2) / r0]);
+    }
+    const noiseScale = sigmaTilde(p, to) * Math.sqrt(-Math.expm1(-2 * eta * h)) * sNoise;
+    e.combine(X, terms, i, noiseScale > 0 ? { coef: at * noiseScale, step: noiseSteps.next++ } : undefined);
+  }
+}
+
 // ------------------------------------------------------------------------------------------ PNDM family
 
 /** Adams–Bashforth weights on ε̂ (newest first) for orders 1–4 (specs §8.4, §8.5) */
@@ -813,6 +859,7 @@ export function buildSolverProgram(solver: SolverSpec, process: NoiseProcess, gr
       const noiseSteps = { next: 0 };
       if (info.family === 'sigma') sigmaSpaceSolvers(e, times, solver, noiseSteps);
       else if (info.family === 'sigma-ancestral') ancestralSamplers(e, times, solver, noiseSteps);
+      else if (solver.name === 'dpmpp-3m-sde') dpmSolverPlusPlus3MSde(e, times, solver, noiseSteps);
       else if (info.family === 'sigma-sde') dpmSolverPlusPlus2MSde(e, times, solver, noiseSteps);
       else if (info.family === 'linear-multistep') pndmFamily(e, times, solver.name);
       else flowRungeKutta(e, times, solver.name);
