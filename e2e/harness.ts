@@ -48,6 +48,7 @@ export interface AdapterInfoLike {
 }
 export interface RunResult {
   mmd2: number;
+  energy: number;
   rmse: number;
   nfe: number;
   times: number[];

@@ -62,7 +62,7 @@ test('a shared URL reproduces the spec and the numbers in another page', async (
   assert.deepEqual(specB, specA, `the spec read back from ${url}`);
   const runB = await appB.evaluate((s) => s.run());
 
-  for (const key of ['mmd2', 'rmse'] as const) {
+  for (const key of ['mmd2', 'energy', 'rmse'] as const) {
     const a = runA[key];
     const b = runB[key];
     assert.ok(isFiniteNumber(a) && isFiniteNumber(b), `${key} should be finite: ${a}, ${b}`);

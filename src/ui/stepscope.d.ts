@@ -13,6 +13,8 @@ export interface StepscopeAdapterInfo {
 export interface StepscopeRunResult {
   /** unbiased MMD² against exact samples of p_{t_end} (not scaled) */
   mmd2: number;
+  /** unbiased energy distance against the same exact samples */
+  energy: number;
   /** same-noise RMSE against the RK4 reference from the same x_T */
   rmse: number;
   nfe: number;

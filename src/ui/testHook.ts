@@ -49,7 +49,7 @@ export function installTestHook(store: AppStore): HookHandle {
       const results = await (await needController()).runLive();
       const primary = results[0];
       if (!primary?.metrics) throw new Error('stepscope.run: the run produced no metrics');
-      return { mmd2: primary.metrics.mmd2, rmse: primary.metrics.rmse, nfe: primary.nfe, times: [...primary.times], wallMs: primary.wallMs };
+      return { mmd2: primary.metrics.mmd2, energy: primary.metrics.energy, rmse: primary.metrics.rmse, nfe: primary.nfe, times: [...primary.times], wallMs: primary.wallMs };
     },
     async sweep(options: StepscopeSweepOptions = {}) {
       const result = await (await needController()).sweep(options);
