@@ -33,6 +33,7 @@ export const SOLVER_NAMES = [
   'euler-ancestral',
   'dpm2-ancestral',
   'dpmpp-2s-ancestral',
+  'ddpm',
   'dpmpp-2m-sde',
   'dpmpp-3m-sde',
   'deis',
@@ -72,7 +73,7 @@ export interface SolverSpec {
   eta?: number;
 }
 
-type Family = 'multistep' | 'singlestep' | 'singlestep-budget' | 'unipc' | 'deis' | 'lms' | 'sigma' | 'sigma-ancestral' | 'sigma-sde' | 'linear-multistep' | 'flow';
+type Family = 'multistep' | 'singlestep' | 'singlestep-budget' | 'unipc' | 'deis' | 'lms' | 'ddim-eta' | 'sigma' | 'sigma-ancestral' | 'sigma-sde' | 'linear-multistep' | 'flow';
 
 export interface SolverInfo {
   name: SolverName;
@@ -104,6 +105,7 @@ export const SOLVERS: Record<SolverName, SolverInfo> = {
   'euler-ancestral': { name: 'euler-ancestral', label: 'Euler ancestral', family: 'sigma-ancestral', order: 1, prediction: 'data', official: 'k-diffusion sample_euler_ancestral (eta=1, s_noise=1)' },
   'dpm2-ancestral': { name: 'dpm2-ancestral', label: 'DPM2 ancestral', family: 'sigma-ancestral', order: 1, prediction: 'data', official: 'k-diffusion sample_dpm_2_ancestral (eta=1, s_noise=1)' },
   'dpmpp-2s-ancestral': { name: 'dpmpp-2s-ancestral', label: 'DPM-Solver++(2S) ancestral', family: 'sigma-ancestral', order: 1, prediction: 'data', official: 'k-diffusion sample_dpmpp_2s_ancestral (eta=1, s_noise=1)' },
+  ddpm: { name: 'ddpm', label: 'DDPM (DDIM η = 1)', family: 'ddim-eta', order: 1, prediction: 'data', official: 'diffusers DDIMScheduler step with eta=1 (ancestral DDPM sampling); eta is an option' },
   'dpmpp-2m-sde': { name: 'dpmpp-2m-sde', label: 'DPM-Solver++(2M) SDE', family: 'sigma-sde', order: 1, prediction: 'data', official: "k-diffusion sample_dpmpp_2m_sde (eta=1, solver_type='midpoint'), i.i.d. noise instead of the Brownian tree" },
   'dpmpp-3m-sde': { name: 'dpmpp-3m-sde', label: 'DPM-Solver++(3M) SDE', family: 'sigma-sde', order: 1, prediction: 'data', official: 'k-diffusion sample_dpmpp_3m_sde (eta=1), i.i.d. noise instead of the Brownian tree' },
   deis: { name: 'deis', label: 'DEIS (tAB)', family: 'deis', order: 3, prediction: 'noise', official: "DEIS th_deis 't_ab' with ab_order=3 (Lagrange extrapolation of ε̂ in t; coefficients by 32-point Gauss–Legendre in λ instead of the reference's 10 000-point Riemann sum)" },
@@ -609,6 +611,32 @@ function dpmSolverPlusPlus2MSde(e: Emitter, times: number[], solver: SolverSpec,
   }
 }
 
+// ------------------------------------------------------------------------------------------ stochastic DDIM
+
+/**
+ * DDIM with η (specs §4.1; η = 1 is ancestral DDPM): x' = α'·D + √(σ'² − s²)·ε̂ + s·z with
+ * s² = η²·σ'²·(1 − e^{−2h}). On VP processes this is exactly diffusers' variance ((1−ᾱ')/(1−ᾱ))(1 − ᾱ/ᾱ')
+ * (1 − σ² = α² makes the two equal); written this way it holds for every process. With ε̂ = (x − αD)/σ the
+ * update is a combine of x and D plus noise; into σ = 0 it is x = D.
+ */
+function stochasticDdim(e: Emitter, times: number[], eta: number, noiseSteps: { next: number }): void {
+  const p = e.process;
+  const D = 1;
+  for (let i = 1; i < times.length; i++) {
+    const [t, tn] = [times[i - 1], times[i]];
+    e.evaluate(X, t, D);
+    if (tn === 0) {
+      e.toZero(t, X, D, i);
+      continue;
+    }
+    const h = p.lambda(tn) - p.lambda(t);
+    const [a, s, an, sn] = [p.alpha(t), p.sigma(t), p.alpha(tn), p.sigma(tn)];
+    const std = eta * sn * Math.sqrt(-Math.expm1(-2 * h));
+    const keep = Math.sqrt(sn * sn - std * std);
+    e.combine(X, [[X, keep / s], [D, an - (keep * a) / s]], i, std > 0 ? { coef: std, step: noiseSteps.next++ } : undefined);
+  }
+}
+
 // ------------------------------------------------------------------------------------------ LMS (k-diffusion)
 
 /**
@@ -838,6 +866,11 @@ export function buildSolverProgram(solver: SolverSpec, process: NoiseProcess, gr
     case 'unipc': {
       const times = grids.grid(steps);
       uniPc(e, times, order, solver.variant ?? 'bh2', solver.corrector ?? true, solver.lowerOrderFinal ?? true);
+      return e.program(solver.name, times);
+    }
+    case 'ddim-eta': {
+      const times = grids.grid(steps);
+      stochasticDdim(e, times, solver.eta ?? 1, { next: 0 });
       return e.program(solver.name, times);
     }
     case 'lms': {

@@ -16,6 +16,7 @@ const OPTIONS_BY_FAMILY: Record<string, (keyof SolverSpec)[]> = {
   'linear-multistep': [],
   deis: ['order'],
   lms: ['order'],
+  'ddim-eta': ['eta'],
   flow: [],
 };
 
