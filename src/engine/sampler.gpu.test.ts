@@ -122,6 +122,7 @@ describe('GPU programs against the float64 interpreter', () => {
     ['two-moons-gmm', 'lms', 12],
     ['ring8', 'dpmpp-3m-sde', 9],
     ['swiss-roll-gmm', 'ddpm', 10],
+    ['two-moons-gmm', 'dpmpp-sde', 10],
   ];
   for (const [preset, solver, nfe] of cases) {
     it(`${solver} on ${preset} at ${nfe} NFE: GPU samples equal the interpreter's to 1e-5 relative RMS on the same noise`, async () => {

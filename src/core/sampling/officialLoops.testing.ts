@@ -278,7 +278,7 @@ export interface KDiffusionOptions {
   eta?: number;
 }
 
-export type KDiffusionName = 'euler' | 'heun' | 'dpm2' | 'lms' | 'euler-ancestral' | 'dpm2-ancestral' | 'dpmpp-2s-ancestral' | 'dpmpp-2m-sde' | 'dpmpp-3m-sde' | 'dpmpp-2m';
+export type KDiffusionName = 'euler' | 'heun' | 'dpm2' | 'lms' | 'euler-ancestral' | 'dpm2-ancestral' | 'dpmpp-2s-ancestral' | 'dpmpp-sde' | 'dpmpp-2m-sde' | 'dpmpp-3m-sde' | 'dpmpp-2m';
 
 export function kDiffusionSample(
   name: KDiffusionName,
@@ -297,7 +297,34 @@ export function kDiffusionSample(
   const ds: Vec[] = [];
   let denoised2: Vec | null = null;
   let h2: number | null = null;
+  const ancestralStep = (from: number, to: number) => {
+    const up = Math.min(to, eta * Math.sqrt((to ** 2 * (from ** 2 - to ** 2)) / from ** 2));
+    return [Math.sqrt(to ** 2 - up ** 2), up];
+  };
   for (let i = 0; i < N; i++) {
+    if (name === 'dpmpp-sde') {
+      const denoised = denoise(x, sigmas[i]);
+      if (sigmas[i + 1] === 0) {
+        x = denoised;
+        continue;
+      }
+      const r = 0.5;
+      const [t, tNext] = [-Math.log(sigmas[i]), -Math.log(sigmas[i + 1])];
+      const h = tNext - t;
+      const s = t + h * r;
+      const fac = 1 / (2 * r);
+      let [sd, su] = ancestralStep(Math.exp(-t), Math.exp(-s));
+      let sLow = -Math.log(sd);
+      let x2 = lin([Math.exp(-sLow) / Math.exp(-t), x], [-Math.expm1(t - sLow), denoised]);
+      x2 = lin([1, x2], [sNoise * su, noise(draws++)]);
+      const denoised2 = denoise(x2, Math.exp(-s));
+      [sd, su] = ancestralStep(Math.exp(-t), Math.exp(-tNext));
+      sLow = -Math.log(sd);
+      const denoisedD = lin([1 - fac, denoised], [fac, denoised2]);
+      x = lin([Math.exp(-sLow) / Math.exp(-t), x], [-Math.expm1(t - sLow), denoisedD]);
+      x = lin([1, x], [sNoise * su, noise(draws++)]);
+      continue;
+    }
     if (name === 'dpmpp-3m-sde') {
       const denoised = denoise(x, sigmas[i]);
       let h = hLast;

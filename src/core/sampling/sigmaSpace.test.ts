@@ -47,6 +47,8 @@ describe('σ-space samplers equal k-diffusion', () => {
   const solvers: [SolverSpec, KDiffusionName, object][] = [
     [{ name: 'lms' }, 'lms', {}],
     [{ name: 'dpmpp-3m-sde' }, 'dpmpp-3m-sde', {}],
+    [{ name: 'dpmpp-sde' }, 'dpmpp-sde', {}],
+    [{ name: 'dpmpp-sde', eta: 0.6, sNoise: 0.95 }, 'dpmpp-sde', { eta: 0.6, sNoise: 0.95 }],
     [{ name: 'dpmpp-3m-sde', eta: 0.5 }, 'dpmpp-3m-sde', { eta: 0.5 }],
     [{ name: 'dpm2-ancestral' }, 'dpm2-ancestral', {}],
     [{ name: 'dpmpp-2s-ancestral' }, 'dpmpp-2s-ancestral', {}],

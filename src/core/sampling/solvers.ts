@@ -34,6 +34,7 @@ export const SOLVER_NAMES = [
   'dpm2-ancestral',
   'dpmpp-2s-ancestral',
   'ddpm',
+  'dpmpp-sde',
   'dpmpp-2m-sde',
   'dpmpp-3m-sde',
   'deis',
@@ -106,6 +107,7 @@ export const SOLVERS: Record<SolverName, SolverInfo> = {
   'dpm2-ancestral': { name: 'dpm2-ancestral', label: 'DPM2 ancestral', family: 'sigma-ancestral', order: 1, prediction: 'data', official: 'k-diffusion sample_dpm_2_ancestral (eta=1, s_noise=1)' },
   'dpmpp-2s-ancestral': { name: 'dpmpp-2s-ancestral', label: 'DPM-Solver++(2S) ancestral', family: 'sigma-ancestral', order: 1, prediction: 'data', official: 'k-diffusion sample_dpmpp_2s_ancestral (eta=1, s_noise=1)' },
   ddpm: { name: 'ddpm', label: 'DDPM (DDIM η = 1)', family: 'ddim-eta', order: 1, prediction: 'data', official: 'diffusers DDIMScheduler step with eta=1 (ancestral DDPM sampling); eta is an option' },
+  'dpmpp-sde': { name: 'dpmpp-sde', label: 'DPM-Solver++ SDE', family: 'sigma-sde', order: 1, prediction: 'data', official: 'k-diffusion sample_dpmpp_sde (eta=1, r=1/2), i.i.d. noise instead of the Brownian tree' },
   'dpmpp-2m-sde': { name: 'dpmpp-2m-sde', label: 'DPM-Solver++(2M) SDE', family: 'sigma-sde', order: 1, prediction: 'data', official: "k-diffusion sample_dpmpp_2m_sde (eta=1, solver_type='midpoint'), i.i.d. noise instead of the Brownian tree" },
   'dpmpp-3m-sde': { name: 'dpmpp-3m-sde', label: 'DPM-Solver++(3M) SDE', family: 'sigma-sde', order: 1, prediction: 'data', official: 'k-diffusion sample_dpmpp_3m_sde (eta=1), i.i.d. noise instead of the Brownian tree' },
   deis: { name: 'deis', label: 'DEIS (tAB)', family: 'deis', order: 3, prediction: 'noise', official: "DEIS th_deis 't_ab' with ab_order=3 (Lagrange extrapolation of ε̂ in t; coefficients by 32-point Gauss–Legendre in λ instead of the reference's 10 000-point Riemann sum)" },
@@ -127,7 +129,7 @@ export class BudgetError extends Error {
 }
 
 /** model evaluations per step of the fixed-stage families (an NFE budget buys ⌊nfe/stages⌋ steps) */
-const STAGES: Partial<Record<SolverName, number>> = { heun: 2, dpm2: 2, 'dpm2-ancestral': 2, 'dpmpp-2s-ancestral': 2, 'flow-midpoint': 2, 'flow-heun': 2, 'flow-rk4': 4 };
+const STAGES: Partial<Record<SolverName, number>> = { heun: 2, dpm2: 2, 'dpm2-ancestral': 2, 'dpmpp-2s-ancestral': 2, 'dpmpp-sde': 2, 'flow-midpoint': 2, 'flow-heun': 2, 'flow-rk4': 4 };
 
 /** steps that fit an NFE budget for the fixed-stage and PNDM families */
 function stepsForBudget(name: SolverName, nfe: number): number {
@@ -697,6 +699,43 @@ function deisTab(e: Emitter, times: number[], order: number): void {
 }
 
 /**
+ * k-diffusion sample_dpmpp_sde (specs §9.5, r = ½): an ancestral DPM-Solver++(1) step to the λ-midpoint s with
+ * noise, D2 there, then from x_i with D' = (1 − 1/(2r))·D + (1/(2r))·D2 an ancestral step to σ_{i+1}; each ancestral
+ * step x̃ ← (σ_down/σ_i)·x̃ + (1 − σ_down/σ_i)·D + s_noise·σ_up·z. Into σ = 0: x = D. i.i.d. noise.
+ */
+function dpmSolverPlusPlusSde(e: Emitter, times: number[], solver: SolverSpec, noiseSteps: { next: number }): void {
+  const p = e.process;
+  const st = (t: number) => sigmaTilde(p, t);
+  const eta = solver.eta ?? 1;
+  const sNoise = solver.sNoise ?? 1;
+  const r = 0.5;
+  const [D, X2, D2] = [1, 2, 3];
+  const ancestral = (from: number, to: number) => {
+    const up = Math.min(to, eta * Math.sqrt((to ** 2 * (from ** 2 - to ** 2)) / from ** 2));
+    return { down: Math.sqrt(to ** 2 - up ** 2), up };
+  };
+  for (let i = 1; i < times.length; i++) {
+    const [t, tn] = [times[i - 1], times[i]];
+    e.evaluate(X, t, D);
+    if (tn === 0) {
+      e.toZero(t, X, D, i);
+      continue;
+    }
+    const [si, sn] = [st(t), st(tn)];
+    const sigmaS = si * Math.exp(-r * (Math.log(si) - Math.log(sn)));
+    const tS = tOfSigmaTilde(p, sigmaS);
+    const [ai, aS, an] = [p.alpha(t), p.alpha(tS), p.alpha(tn)];
+    const step1 = ancestral(si, sigmaS);
+    e.combine(X2, [[X, (aS / ai) * (step1.down / si)], [D, aS * (1 - step1.down / si)]], undefined, step1.up > 0 ? { coef: aS * sNoise * step1.up, step: noiseSteps.next++ } : undefined);
+    e.evaluate(X2, tS, D2);
+    const step2 = ancestral(si, sn);
+    const fac = 1 / (2 * r);
+    const w = an * (1 - step2.down / si);
+    e.combine(X, [[X, (an / ai) * (step2.down / si)], [D, w * (1 - fac)], [D2, w * fac]], i, step2.up > 0 ? { coef: an * sNoise * step2.up, step: noiseSteps.next++ } : undefined);
+  }
+}
+
+/**
  * k-diffusion sample_dpmpp_3m_sde (specs §9.7) in σ̃-space: h_η = (1 + η)h, x̃ ← e^{−h_η}x̃ + (1 − e^{−h_η})D_i
  * + φ2·d1 − φ3·d2 with two previous outputs (φ2·(D_i − D_{i−1})/r0 with one), φ2 = (e^{−h_η} − 1)/h_η + 1,
  * φ3 = φ2/h_η − ½; then + σ̃_{i+1}√(1 − e^{−2ηh})·s_noise·z. Into σ = 0: x = D. i.i.d. noise.
@@ -893,6 +932,7 @@ export function buildSolverProgram(solver: SolverSpec, process: NoiseProcess, gr
       if (info.family === 'sigma') sigmaSpaceSolvers(e, times, solver, noiseSteps);
       else if (info.family === 'sigma-ancestral') ancestralSamplers(e, times, solver, noiseSteps);
       else if (solver.name === 'dpmpp-3m-sde') dpmSolverPlusPlus3MSde(e, times, solver, noiseSteps);
+      else if (solver.name === 'dpmpp-sde') dpmSolverPlusPlusSde(e, times, solver, noiseSteps);
       else if (info.family === 'sigma-sde') dpmSolverPlusPlus2MSde(e, times, solver, noiseSteps);
       else if (info.family === 'linear-multistep') pndmFamily(e, times, solver.name);
       else flowRungeKutta(e, times, solver.name);
