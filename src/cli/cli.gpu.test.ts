@@ -37,6 +37,10 @@ describe('stepscope sample', () => {
     expect(mg.times).toHaveLength(11);
     expect(mg.times[0]).toBe(1);
     expect(mg.times[10]).toBe(0.001);
+    // the grid in λ is uniform for the logSNR schedule, and σ̃ = e^{−λ}
+    const lambda: number[] = mg.grid.lambda;
+    for (let i = 1; i <= 10; i++) expect(lambda[i] - lambda[i - 1]).toBeCloseTo((lambda[10] - lambda[0]) / 10, 9);
+    expect(mg.grid.sigmaTilde[3]).toBeCloseTo(Math.exp(-lambda[3]), 12);
     expect(mg.adapter.architecture.toLowerCase()).toContain('swiftshader');
     expect(mg.metrics.rmse).toBeGreaterThan(0);
     expect(Math.abs(mg.metrics.rmse - mc.metrics.rmse)).toBeLessThan(1e-4 * mc.metrics.rmse);

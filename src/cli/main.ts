@@ -7,7 +7,8 @@
 import { existsSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { NpyError, parseNpy, serializeNpy } from '../core/io/npy.ts';
-import { resolveExperiment } from '../core/sampling/experiment.ts';
+import { makeProcess, resolveExperiment } from '../core/sampling/experiment.ts';
+import { describeGrid } from '../core/sampling/schedules.ts';
 import { SOLVERS, SOLVER_NAMES, type SolverName } from '../core/sampling/solvers.ts';
 import { solverOptionNames } from '../core/spec/solverSchema.ts';
 import { MAX_STEPS, SpecError, parseSpec, type SampleSpec } from '../core/spec/spec.ts';
@@ -158,11 +159,14 @@ async function sampleCommand(flags: Record<string, string>): Promise<void> {
   const files: [string, string | Uint8Array][] = [[out, serializeNpy(result.samples, [spec.n, dim])]];
   if (traj && result.trajectory) files.push([traj, serializeNpy(result.trajectory, [result.times.length, spec.n, dim])]);
   if (metricsPath) {
+    const process = makeProcess(spec.process);
     const report = {
       spec,
       backend: backend.kind,
       adapter,
       times: result.times,
+      // the grid in t, σ̃ = σ/α and λ (and α, σ), for comparing schedules across processes (specs §3)
+      grid: describeGrid(process, { times: result.times, endsAtZero: result.times[result.times.length - 1] === 0 }),
       steps: result.times.length - 1,
       nfe: result.nfe,
       metrics: result.metrics,
