@@ -52,7 +52,3 @@ export interface SamplerProgram {
 
 /** the most terms a combine may have (the WGSL combine kernel's fixed array size) */
 export const MAX_COMBINE_TERMS = 6;
-
-export function countEvals(ops: ProgramOp[]): number {
-  return ops.filter((o) => o.op === 'eval').length;
-}
