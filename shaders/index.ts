@@ -2,6 +2,7 @@
 import rngWgsl from './common/rng.wgsl?raw';
 import combineWgsl from './sampler/combine.wgsl?raw';
 import gmmWgsl from './sampler/gmm.wgsl?raw';
+import measureWgsl from './sampler/measure.wgsl?raw';
 import metricsWgsl from './sampler/metrics.wgsl?raw';
 import noiseWgsl from './sampler/noise.wgsl?raw';
 
@@ -13,4 +14,5 @@ export const shaders = {
   /** the noise kernel calls the RNG: prepend it */
   noise: `${rngWgsl}\n${noiseWgsl}`,
   metrics: metricsWgsl,
+  measure: measureWgsl,
 };

@@ -4,7 +4,7 @@
 
 import { shaders } from '../../shaders/index.ts';
 import type { PreparedMixture } from '../core/sampling/gmm.ts';
-import { MAX_COMBINE_TERMS, type SamplerProgram } from '../core/sampling/program.ts';
+import { MAX_COMBINE_TERMS, type Measure, type Program, type ProgramOp, isDriven } from '../core/sampling/program.ts';
 import { MAX_DIM } from '../core/spec/spec.ts';
 import { RngStream } from '../core/util/rng.ts';
 import { bindGroup, getKernel, workgroups, type KernelDefinition } from '../gpu/kernels.ts';
@@ -19,6 +19,8 @@ export const SAMPLER_KERNELS = {
   denoise: { label: 'gmm denoise', code: shaders.gmm, entryPoint: 'gmm_denoise', bindings: ['uniform-dynamic', 'read-only-storage', 'storage'] },
   combine: { label: 'combine', code: shaders.combine, entryPoint: 'combine', bindings: ['uniform-dynamic', 'storage'] },
   noise: { label: 'fill normal', code: shaders.noise, entryPoint: 'fill_normal', bindings: ['uniform-dynamic', 'storage'] },
+  measureRows: { label: 'measure rows', code: shaders.measure, entryPoint: 'measure_rows', bindings: ['uniform-dynamic', 'read-only-storage', 'storage', 'storage'] },
+  reduceRows: { label: 'reduce rows', code: shaders.measure, entryPoint: 'reduce_rows', bindings: ['uniform-dynamic', 'read-only-storage', 'storage', 'storage'] },
 } satisfies Record<string, KernelDefinition>;
 
 /** Where a finished run's particles are: register r of particle p, coordinate j is float r·n·d + p·d + j. */
@@ -58,11 +60,30 @@ export function packMixture(m: PreparedMixture): Float32Array<ArrayBuffer> {
   return out;
 }
 
+/** what every fragment of one run shares */
+interface EncodeContext {
+  n: number;
+  d: number;
+  /** floats per register, n·d */
+  size: number;
+  /** bytes of the register file in use */
+  bytes: number;
+  seed: number;
+  /** draw x_T from the RNG (no noise given) */
+  drawNoise: boolean;
+  trajectoryRegister?: number;
+  gridPoints: number;
+  label: string;
+}
+
 export class GpuSampler {
   private mixture: PreparedMixture | null = null;
   private mixtureBuffer: GPUBuffer | null = null;
   private regs: GPUBuffer | null = null;
   private params: GPUBuffer | null = null;
+  private measureParams: GPUBuffer | null = null;
+  private measureRows: GPUBuffer | null = null;
+  private measureResults: GPUBuffer | null = null;
 
   constructor(
     readonly device: GPUDevice,
@@ -89,22 +110,49 @@ export class GpuSampler {
     return this.device.createBuffer({ label: `${this.label} ${label}`, size, usage });
   }
 
-  /** Encode and submit the whole program; resolves when the GPU has finished. */
-  async run(program: SamplerProgram, options: GpuSampleOptions): Promise<GpuRun> {
+  /**
+   * Run a program. A fixed program (noise, every eval and combine, trajectory records) is one compute pass and
+   * one submit. A driven program (program.ts) is one pass per fragment, each followed by its measurements (one
+   * reduction and an 8-byte readback per measure) that the driver needs before it writes the next fragment.
+   */
+  async run(program: Program, options: GpuSampleOptions): Promise<GpuRun> {
     if (!this.mixture || !this.mixtureBuffer) throw new Error('GpuSampler.run: no target set');
     const { n } = options;
     const d = this.mixture.dim;
     const size = n * d;
-    const steps = program.times.length - 1;
+    const gridPoints = isDriven(program) ? program.maxGridPoints : program.times.length;
     const trajectoryRegister = options.recordTrajectory ? program.registers : undefined;
-    const registers = program.registers + (options.recordTrajectory ? steps + 1 : 0);
+    const registers = program.registers + (options.recordTrajectory ? gridPoints : 0);
     const bytes = registers * size * 4;
     const limit = this.device.limits.maxStorageBufferBindingSize;
     if (bytes > limit) {
       throw new Error(`n = ${n} with ${registers} registers needs ${bytes} bytes of GPU storage; this device allows ${limit} (try n ≤ ${Math.floor(limit / (registers * d * 4))})`);
     }
     this.regs = this.ensureBuffer(this.regs, bytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, 'registers');
+    if (options.noise) {
+      if (options.noise.length !== size) throw new Error(`noise has ${options.noise.length} values, expected n·d = ${size}`);
+      this.device.queue.writeBuffer(this.regs, 0, options.noise);
+    }
+    const context: EncodeContext = { n, d, size, bytes, seed: options.seed, drawNoise: !options.noise, trajectoryRegister, gridPoints, label: program.solver };
+    const finish = (times: number[], nfe: number): GpuRun => ({ regs: this.regs!, n, dim: d, resultRegister: 0, trajectoryRegister, steps: times.length - 1, times, nfe });
+    if (!isDriven(program)) {
+      await this.submit(program.ops, [], context, true);
+      return finish(program.times, program.nfe);
+    }
+    const driver = program.start();
+    let step = driver.next([]);
+    let first = true;
+    while (!step.done) {
+      const measured = await this.submit(step.value.ops, step.value.measures, context, first);
+      first = false;
+      step = driver.next(measured);
+    }
+    return finish(step.value.times, step.value.nfe);
+  }
 
+  /** Encode ops (after drawing x_T when asked) into one compute pass, then the measures; submit; read the measures. */
+  private async submit(ops: ProgramOp[], measures: Measure[], c: EncodeContext, first: boolean): Promise<number[]> {
+    const { size, d } = c;
     // One parameter slot per dispatch.
     type Dispatch = { kind: 'denoise' | 'combine' | 'noise'; groups: number };
     const dispatches: Dispatch[] = [];
@@ -126,74 +174,134 @@ export class GpuSampler {
       });
       v.setFloat32(80, noise?.coef ?? 0, true);
       v.setUint32(84, noise?.step ?? 0, true);
-      v.setUint32(88, options.seed >>> 0, true);
+      v.setUint32(88, c.seed >>> 0, true);
       v.setUint32(92, d, true);
       dispatches.push({ kind: 'combine', groups: workgroups(size, COMBINE_WORKGROUP) });
     };
     const record = (gridIndex: number) => {
-      if (trajectoryRegister !== undefined) combineSlot(trajectoryRegister + gridIndex, [{ reg: 0, coef: 1 }]);
+      if (c.trajectoryRegister === undefined) return;
+      if (gridIndex >= c.gridPoints) throw new Error(`${c.label} took more than ${c.gridPoints - 1} steps: more than its trajectory can record`);
+      combineSlot(c.trajectoryRegister + gridIndex, [{ reg: 0, coef: 1 }]);
     };
 
-    if (options.noise) {
-      if (options.noise.length !== size) throw new Error(`noise has ${options.noise.length} values, expected n·d = ${size}`);
-      this.device.queue.writeBuffer(this.regs, 0, options.noise);
-    } else {
+    if (first && c.drawNoise) {
       const v = slot();
       v.setUint32(0, 0, true);
-      v.setUint32(4, n, true);
+      v.setUint32(4, c.n, true);
       v.setUint32(8, d, true);
-      v.setUint32(12, options.seed >>> 0, true);
+      v.setUint32(12, c.seed >>> 0, true);
       v.setUint32(16, RngStream.initialNoise, true);
       v.setUint32(20, 0, true);
-      dispatches.push({ kind: 'noise', groups: workgroups(n, EVAL_WORKGROUP) });
+      dispatches.push({ kind: 'noise', groups: workgroups(c.n, EVAL_WORKGROUP) });
     }
-    record(0);
-    for (const op of program.ops) {
+    if (first) record(0);
+    for (const op of ops) {
       if (op.op === 'eval') {
         const v = slot();
         v.setUint32(0, op.x * size, true);
         v.setUint32(4, op.out * size, true);
-        v.setUint32(8, n, true);
+        v.setUint32(8, c.n, true);
         v.setUint32(12, d, true);
         v.setFloat32(16, op.alpha, true);
         v.setFloat32(20, op.sigma, true);
-        v.setUint32(24, this.mixture.components, true);
+        v.setUint32(24, this.mixture!.components, true);
         v.setUint32(28, op.prediction === 'noise' ? 1 : 0, true);
-        dispatches.push({ kind: 'denoise', groups: workgroups(n, EVAL_WORKGROUP) });
+        dispatches.push({ kind: 'denoise', groups: workgroups(c.n, EVAL_WORKGROUP) });
       } else {
         combineSlot(op.out, op.terms, op.noise);
         if (op.gridIndex !== undefined && op.out === 0) record(op.gridIndex);
       }
     }
+    if (!dispatches.length && !measures.length) return [];
 
-    const paramBytes = slots.length * PARAM_SLOT;
-    this.params = this.ensureBuffer(this.params, paramBytes, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, 'op parameters');
-    const packed = new Uint8Array(paramBytes);
-    slots.forEach((s, i) => packed.set(new Uint8Array(s), i * PARAM_SLOT));
-    this.device.queue.writeBuffer(this.params, 0, packed);
+    const encoder = this.device.createCommandEncoder({ label: `${this.label} ${c.label}` });
+    if (dispatches.length) {
+      const paramBytes = slots.length * PARAM_SLOT;
+      this.params = this.ensureBuffer(this.params, paramBytes, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, 'op parameters');
+      const packed = new Uint8Array(paramBytes);
+      slots.forEach((s, i) => packed.set(new Uint8Array(s), i * PARAM_SLOT));
+      this.device.queue.writeBuffer(this.params, 0, packed);
+      const kernels = {
+        denoise: getKernel(this.device, SAMPLER_KERNELS.denoise),
+        combine: getKernel(this.device, SAMPLER_KERNELS.combine),
+        noise: getKernel(this.device, SAMPLER_KERNELS.noise),
+      };
+      const paramBinding = { buffer: this.params, offset: 0, size: PARAM_SLOT };
+      const regs = { buffer: this.regs!, size: c.bytes };
+      const groups = {
+        denoise: bindGroup(this.device, kernels.denoise, [paramBinding, { buffer: this.mixtureBuffer! }, regs]),
+        combine: bindGroup(this.device, kernels.combine, [paramBinding, regs]),
+        noise: bindGroup(this.device, kernels.noise, [paramBinding, regs]),
+      };
+      const pass = encoder.beginComputePass({ label: `${this.label} ${c.label} program` });
+      dispatches.forEach((dispatch, i) => {
+        pass.setPipeline(kernels[dispatch.kind].pipeline);
+        pass.setBindGroup(0, groups[dispatch.kind], [i * PARAM_SLOT]);
+        pass.dispatchWorkgroups(dispatch.groups);
+      });
+      pass.end();
+    }
+    if (!measures.length) {
+      this.device.queue.submit([encoder.finish()]);
+      await this.device.queue.onSubmittedWorkDone();
+      return [];
+    }
+    const results = this.encodeMeasures(encoder, measures, c);
+    this.device.queue.submit([encoder.finish()]);
+    const values = await readFloat32(this.device, results, 0, measures.length * 8);
+    // rows were reduced to [Σ, max] per measure; finish each statistic as measureCpu does (specs: program.ts)
+    return measures.map((m, i) => {
+      const [sum, max] = [values[2 * i], values[2 * i + 1]];
+      return m.reduce === 'rms' ? Math.sqrt(sum / (c.n * d)) : m.reduce === 'max-rms' ? max : sum / c.n;
+    });
+  }
 
-    const kernels = {
-      denoise: getKernel(this.device, SAMPLER_KERNELS.denoise),
-      combine: getKernel(this.device, SAMPLER_KERNELS.combine),
-      noise: getKernel(this.device, SAMPLER_KERNELS.noise),
-    };
-    const paramBinding = { buffer: this.params, offset: 0, size: PARAM_SLOT };
-    const groups = {
-      denoise: bindGroup(this.device, kernels.denoise, [paramBinding, { buffer: this.mixtureBuffer }, { buffer: this.regs, size: bytes }]),
-      combine: bindGroup(this.device, kernels.combine, [paramBinding, { buffer: this.regs, size: bytes }]),
-      noise: bindGroup(this.device, kernels.noise, [paramBinding, { buffer: this.regs, size: bytes }]),
-    };
-    const encoder = this.device.createCommandEncoder({ label: `${this.label} ${program.solver}` });
-    const pass = encoder.beginComputePass({ label: `${this.label} ${program.solver} program` });
-    dispatches.forEach((dispatch, i) => {
-      pass.setPipeline(kernels[dispatch.kind].pipeline);
-      pass.setBindGroup(0, groups[dispatch.kind], [i * PARAM_SLOT]);
-      pass.dispatchWorkgroups(dispatch.groups);
+  private encodeMeasures(encoder: GPUCommandEncoder, measures: Measure[], c: EncodeContext): GPUBuffer {
+    const slotBytes = measures.length * PARAM_SLOT;
+    this.measureParams = this.ensureBuffer(this.measureParams, slotBytes, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, 'measure parameters');
+    this.measureRows = this.ensureBuffer(this.measureRows, Math.max(16, c.n * 4), GPUBufferUsage.STORAGE, 'measure rows');
+    this.measureResults = this.ensureBuffer(this.measureResults, Math.max(16, measures.length * 8), GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC, 'measure results');
+    const packed = new ArrayBuffer(slotBytes);
+    measures.forEach((m, i) => {
+      const v = new DataView(packed, i * PARAM_SLOT, PARAM_SLOT);
+      const scaleRegs = m.scale?.regs ?? [];
+      if (scaleRegs.length > 2) throw new Error('a measure scales by at most two registers');
+      v.setUint32(0, m.a * c.size, true);
+      v.setUint32(4, (m.b ?? 0) * c.size, true);
+      v.setUint32(8, (scaleRegs[0] ?? 0) * c.size, true);
+      v.setUint32(12, (scaleRegs[1] ?? 0) * c.size, true);
+      v.setUint32(16, c.n, true);
+      v.setUint32(20, c.d, true);
+      v.setUint32(24, m.b === undefined ? 0 : 1, true);
+      v.setUint32(28, scaleRegs.length, true);
+      v.setUint32(32, m.scale?.form === 'sum' ? 1 : 0, true);
+      v.setUint32(36, { rms: 0, 'max-rms': 1, 'mean-norm': 2 }[m.reduce], true);
+      v.setFloat32(40, m.scale?.atol ?? 0, true);
+      v.setFloat32(44, m.scale?.rtol ?? 0, true);
+      v.setUint32(48, i, true);
+    });
+    this.device.queue.writeBuffer(this.measureParams, 0, packed);
+    const rowsKernel = getKernel(this.device, SAMPLER_KERNELS.measureRows);
+    const reduceKernel = getKernel(this.device, SAMPLER_KERNELS.reduceRows);
+    const resources = [
+      { buffer: this.measureParams, offset: 0, size: PARAM_SLOT },
+      { buffer: this.regs!, size: c.bytes },
+      { buffer: this.measureRows },
+      { buffer: this.measureResults },
+    ];
+    const rowsGroup = bindGroup(this.device, rowsKernel, resources);
+    const reduceGroup = bindGroup(this.device, reduceKernel, resources);
+    const pass = encoder.beginComputePass({ label: `${this.label} measures` });
+    measures.forEach((_, i) => {
+      pass.setPipeline(rowsKernel.pipeline);
+      pass.setBindGroup(0, rowsGroup, [i * PARAM_SLOT]);
+      pass.dispatchWorkgroups(workgroups(c.n, EVAL_WORKGROUP));
+      pass.setPipeline(reduceKernel.pipeline);
+      pass.setBindGroup(0, reduceGroup, [i * PARAM_SLOT]);
+      pass.dispatchWorkgroups(1);
     });
     pass.end();
-    this.device.queue.submit([encoder.finish()]);
-    await this.device.queue.onSubmittedWorkDone();
-    return { regs: this.regs, n, dim: d, resultRegister: 0, trajectoryRegister, steps, times: program.times, nfe: program.nfe };
+    return this.measureResults;
   }
 
   /** Read the final samples (n·d float32). */
@@ -213,5 +321,8 @@ export class GpuSampler {
     this.mixtureBuffer?.destroy();
     this.regs?.destroy();
     this.params?.destroy();
+    this.measureParams?.destroy();
+    this.measureRows?.destroy();
+    this.measureResults?.destroy();
   }
 }

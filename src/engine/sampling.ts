@@ -8,8 +8,9 @@ import { mixtureScale, sampleMixture } from '../core/sampling/gmm.ts';
 import { runProgramCpu } from '../core/sampling/interpreter.ts';
 import { REFERENCE_STEPS, rk4ReferenceProgram } from '../core/sampling/reference.ts';
 import { scheduleEndsAtZero } from '../core/sampling/schedules.ts';
-import type { SamplerProgram } from '../core/sampling/program.ts';
-import { BudgetError, type SolverName } from '../core/sampling/solvers.ts';
+import type { Program } from '../core/sampling/program.ts';
+import { BudgetError, SOLVERS, type SolverName } from '../core/sampling/solvers.ts';
+import { sweepTolerance } from '../core/sampling/driven.ts';
 import type { SampleSpec } from '../core/spec/spec.ts';
 import { RngStream, fillNormal } from '../core/util/rng.ts';
 import { GpuMetrics } from './gpuMetrics.ts';
@@ -98,18 +99,20 @@ async function sweepPoints(
   spec: SampleSpec,
   experiment: ResolvedExperiment,
   options: SweepOptions,
-  measurePoint: (program: SamplerProgram) => Promise<{ metrics: RunMetrics; wallMs: number }>,
+  measurePoint: (program: Program) => Promise<{ metrics: RunMetrics; wallMs: number; nfe: number }>,
 ): Promise<SweepCurve[]> {
   const total = options.nfes.length * options.solvers.length;
   let done = 0;
   const curves: SweepCurve[] = [];
   for (const solver of options.solvers) {
     const points: SweepPoint[] = [];
-    for (const nfe of options.nfes) {
+    for (const [index, nfe] of options.nfes.entries()) {
       if (options.signal?.aborted) throw new CancelledError();
-      let program: SamplerProgram;
+      let program: Program;
       try {
-        program = buildSpecProgram({ ...spec, solver: { name: solver }, nfe, steps: undefined }, experiment.process);
+        // an adaptive solver is swept over its tolerance ladder instead: its NFE is what that tolerance costs
+        const solverSpec = SOLVERS[solver].family === 'adaptive' ? { name: solver, ...sweepTolerance(solver, index) } : { name: solver };
+        program = buildSpecProgram({ ...spec, solver: solverSpec, nfe, steps: undefined }, experiment.process);
       } catch (error) {
         // a budget below one step of this solver (e.g. RK4 with 2 NFE) has no point on its curve
         if (!(error instanceof BudgetError)) throw error;
@@ -117,15 +120,17 @@ async function sweepPoints(
         continue;
       }
       // budgets below a multiple of a solver's stages give the same program again (e.g. RK4 at 4, 5, 6): one point
-      if (points.length && points[points.length - 1].nfe === program.nfe) {
+      const known = program.nfe; // undefined for adaptive solvers until they have run
+      if (known !== undefined && points.some((p) => p.nfe === known)) {
         options.onProgress?.(++done, total);
         continue;
       }
-      const { metrics, wallMs } = await measurePoint(program);
-      const point = { nfe: program.nfe, mmd2: metrics.mmd2, energy: metrics.energy, rmse: metrics.rmse, wallMs };
-      points.push(point);
+      const measured = await measurePoint(program);
+      const point = { nfe: measured.nfe, mmd2: measured.metrics.mmd2, energy: measured.metrics.energy, rmse: measured.metrics.rmse, wallMs: measured.wallMs };
+      if (!points.some((p) => p.nfe === point.nfe)) points.push(point);
       options.onProgress?.(++done, total, { ...point, solver });
     }
+    points.sort((a, b) => a.nfe - b.nfe);
     curves.push({ solver, points });
   }
   return curves;
@@ -203,8 +208,8 @@ export class CpuSamplerBackend {
       backend: 'cpu',
       samples: result.x,
       trajectory,
-      times: experiment.program.times,
-      nfe: experiment.program.nfe,
+      times: result.times,
+      nfe: result.nfe,
       metrics: options.metrics ? this.metrics(spec, experiment, xT, result.x) : undefined,
       wallMs,
     };
@@ -216,11 +221,11 @@ export class CpuSamplerBackend {
     const model = mixtureModel(experiment.mixture);
     const curves = await sweepPoints(spec, experiment, options, async (program) => {
       const start = now();
-      const x = runProgramCpu(program, model, xT, { seed: spec.seed }).x;
+      const { x, nfe } = runProgramCpu(program, model, xT, { seed: spec.seed });
       const wallMs = now() - start;
       // yield to the event loop between points so that progress shows and a cancel can arrive
       await new Promise((resolve) => setTimeout(resolve, 0));
-      return { metrics: this.metrics(spec, experiment, xT, x), wallMs };
+      return { metrics: this.metrics(spec, experiment, xT, x), wallMs, nfe };
     });
     return { nfes: options.nfes, curves, metricSamples: Math.min(spec.n, METRIC_SAMPLES), backend: 'cpu' };
   }
@@ -305,7 +310,7 @@ export class GpuSamplerBackend {
       const start = now();
       const run = await this.sampler.run(program, { n: spec.n, seed: spec.seed });
       const wallMs = now() - start;
-      return { metrics: await this.measure(run, m), wallMs };
+      return { metrics: await this.measure(run, m), wallMs, nfe: run.nfe };
     });
     return { nfes: options.nfes, curves, metricSamples: m, backend: 'gpu' };
   }

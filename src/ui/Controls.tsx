@@ -31,7 +31,8 @@ function useSpecEditor(): (edit: (draft: SampleSpec) => void) => void {
 function currentNfe(spec: SampleSpec): number {
   if (spec.nfe !== undefined) return spec.nfe;
   try {
-    return buildSpecProgram(spec).nfe;
+    // adaptive solvers spend what their tolerances need: no NFE to show before they run
+    return buildSpecProgram(spec).nfe ?? 10;
   } catch {
     return 10;
   }

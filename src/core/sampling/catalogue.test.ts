@@ -32,8 +32,8 @@ const timeUniform: GridMaker = {
 };
 
 const run = (solver: SolverSpec, grids: GridMaker, budget: { steps: number } | { nfe: number }) => {
-  const program = buildSolverProgram(solver, process, grids, budget);
-  return { x: runProgramCpu(program, model, xT).x, nfe: program.nfe, times: program.times };
+  const { x, nfe, times } = runProgramCpu(buildSolverProgram(solver, process, grids, budget), model, xT);
+  return { x, nfe, times };
 };
 
 describe('multistep DPM-Solver(++) equals the official sample(method="multistep")', () => {
@@ -137,8 +137,8 @@ describe('global orders in float64, log-log slope of same-noise RMSE for NFE 160
   const reference = runProgramCpu(rk4ReferenceProgram(process, 1, 1e-3, 4000), ringModel, x0).x;
   const slope = (solver: SolverSpec) => {
     const points = [160, 320, 640, 1280].map((nfe) => {
-      const program = buildSolverProgram(solver, process, logSnr, { nfe });
-      return [Math.log(program.nfe), Math.log(sameNoiseRmse(runProgramCpu(program, ringModel, x0).x, reference))];
+      const result = runProgramCpu(buildSolverProgram(solver, process, logSnr, { nfe }), ringModel, x0);
+      return [Math.log(result.nfe), Math.log(sameNoiseRmse(result.x, reference))];
     });
     const mx = points.reduce((s, p) => s + p[0], 0) / points.length;
     const my = points.reduce((s, p) => s + p[1], 0) / points.length;

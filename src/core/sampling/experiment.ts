@@ -6,14 +6,14 @@ import { type PreparedMixture, mixtureDenoise, prepareMixture, type GaussianMixt
 import type { DenoiserModel } from './interpreter.ts';
 import { type NoiseProcess, createProcess } from './process.ts';
 import { targetPreset } from './presets.ts';
-import type { SamplerProgram } from './program.ts';
-import { buildTimeGrid, scheduleWithoutZero } from './schedules.ts';
+import type { Program } from './program.ts';
+import { buildTimeGrid, scheduleEndsAtZero, scheduleWithoutZero } from './schedules.ts';
 import { type GridMaker, type StepBudget, buildSolverProgram } from './solvers.ts';
 
 export interface ResolvedExperiment {
   process: NoiseProcess;
   mixture: PreparedMixture;
-  program: SamplerProgram;
+  program: Program;
   dim: number;
 }
 
@@ -56,10 +56,12 @@ export function specGrids(spec: SampleSpec, process: NoiseProcess): GridMaker {
     grid: (steps) => buildTimeGrid(spec.schedule, process, spec.tStart, spec.tEnd, steps),
     inner: (s, t, n) => buildTimeGrid(innerSchedule, process, s, t, n),
     logSnrUniform: spec.schedule.type === 'logsnr',
+    end: spec.tEnd,
+    endsAtZero: scheduleEndsAtZero(spec.schedule),
   };
 }
 
-export function buildSpecProgram(spec: SampleSpec, process: NoiseProcess = makeProcess(spec.process)): SamplerProgram {
+export function buildSpecProgram(spec: SampleSpec, process: NoiseProcess = makeProcess(spec.process)): Program {
   return buildSolverProgram(spec.solver, process, specGrids(spec, process), specBudget(spec));
 }
 

@@ -1,7 +1,7 @@
 // The float64 interpreter of solver programs: the test oracle and the no-WebGPU fallback (DESIGN §2).
 
 import type { Prediction } from './gmm.ts';
-import type { SamplerProgram } from './program.ts';
+import { type Measure, type Program, type ProgramOp, isDriven } from './program.ts';
 import { RngStream, fillNormal } from '../util/rng.ts';
 
 /** A model: D(x, t) or ε̂(x, t) for n particles of dimension d (row-major), written to out. */
@@ -14,10 +14,40 @@ export interface InterpreterResult {
   x: Float64Array;
   /** [N+1][n·d] when recorded: x at t_0 … t_N */
   trajectory?: Float64Array[];
+  /** the grid actually used and the evaluations spent (a driven program knows them only now) */
+  times: number[];
+  nfe: number;
+}
+
+/** A batch statistic of the registers (program.ts Measure), in float64. */
+export function measureCpu(measure: Measure, regs: Float64Array[], dim: number): number {
+  const a = regs[measure.a];
+  const b = measure.b === undefined ? null : regs[measure.b];
+  const scaleRegs = measure.scale?.regs.map((r) => regs[r]) ?? [];
+  const n = a.length / dim;
+  let total = 0;
+  let max = 0;
+  for (let p = 0; p < n; p++) {
+    let ss = 0;
+    for (let j = p * dim; j < (p + 1) * dim; j++) {
+      let v = b ? a[j] - b[j] : a[j];
+      if (measure.scale) {
+        const { atol, rtol, form } = measure.scale;
+        let big = 0;
+        for (const s of scaleRegs) big = Math.max(big, Math.abs(s[j]));
+        v /= form === 'max' ? Math.max(atol, rtol * big) : atol + rtol * big;
+      }
+      ss += v * v;
+    }
+    const row = measure.reduce === 'rms' ? ss : measure.reduce === 'max-rms' ? Math.sqrt(ss / dim) : Math.sqrt(ss);
+    total += row;
+    max = Math.max(max, row);
+  }
+  return measure.reduce === 'rms' ? Math.sqrt(total / (n * dim)) : measure.reduce === 'max-rms' ? max : total / n;
 }
 
 export function runProgramCpu(
-  program: SamplerProgram,
+  program: Program,
   model: DenoiserModel,
   xT: Float64Array,
   options: { recordTrajectory?: boolean; shouldStop?: () => boolean; seed?: number } = {},
@@ -27,11 +57,13 @@ export function runProgramCpu(
   const regs = Array.from({ length: program.registers }, () => new Float64Array(size));
   regs[0].set(xT);
   const trajectory = options.recordTrajectory ? [xT.slice()] : undefined;
-  for (const op of program.ops) {
-    if (options.shouldStop?.()) throw new Error('cancelled');
-    if (op.op === 'eval') {
-      model.predict(regs[op.x], n, op.t, op.alpha, op.sigma, op.prediction ?? 'data', regs[op.out]);
-    } else {
+  const execute = (ops: ProgramOp[]) => {
+    for (const op of ops) {
+      if (options.shouldStop?.()) throw new Error('cancelled');
+      if (op.op === 'eval') {
+        model.predict(regs[op.x], n, op.t, op.alpha, op.sigma, op.prediction ?? 'data', regs[op.out]);
+        continue;
+      }
       const out = regs[op.out];
       const terms = op.terms.map((term) => ({ src: regs[term.reg], coef: term.coef }));
       const z = op.noise ? fillNormal(new Float64Array(size), n, model.dim, options.seed ?? 0, RngStream.stepNoise, op.noise.step) : null;
@@ -44,6 +76,16 @@ export function runProgramCpu(
       if (trajectory && op.gridIndex === 0) trajectory[0] = out.slice();
       else if (trajectory && op.gridIndex !== undefined) trajectory.push(out.slice());
     }
+  };
+  if (!isDriven(program)) {
+    execute(program.ops);
+    return { x: regs[0], trajectory, times: program.times, nfe: program.nfe };
   }
-  return { x: regs[0], trajectory };
+  const driver = program.start();
+  let step = driver.next([]);
+  while (!step.done) {
+    execute(step.value.ops);
+    step = driver.next(step.value.measures.map((m) => measureCpu(m, regs, model.dim)));
+  }
+  return { x: regs[0], trajectory, ...step.value };
 }

@@ -12,7 +12,8 @@ import type { Prediction } from './gmm.ts';
 import { integrate } from '../util/quadrature.ts';
 import { g } from './phi.ts';
 import { type NoiseProcess, priorNoiseScale, sigmaTilde, tOfSigmaTilde } from './process.ts';
-import type { ProgramOp, SamplerProgram } from './program.ts';
+import { type Program, type ProgramOp, type SamplerProgram, fixedProgram } from './program.ts';
+import { type PcPredictor, PC_DEFAULTS, ADAPTIVE_DEFAULTS, RK45_DEFAULTS, adaptiveDpmSolver, pcEvaluationsPerStep, pcSampler, rk45 } from './driven.ts';
 
 export const SOLVER_NAMES = [
   'ddim',
@@ -45,6 +46,9 @@ export const SOLVER_NAMES = [
   'flow-midpoint',
   'flow-heun',
   'flow-rk4',
+  'dpm-solver-adaptive',
+  'rk45',
+  'pc',
 ] as const;
 export type SolverName = (typeof SOLVER_NAMES)[number];
 
@@ -72,9 +76,17 @@ export interface SolverSpec {
   sNoise?: number;
   /** ancestral noise fraction of euler-ancestral (k-diffusion eta) */
   eta?: number;
+  /** error tolerances of the adaptive solvers (dpm-solver-adaptive, rk45) */
+  rtol?: number;
+  atol?: number;
+  /** Score-SDE pc: predictor, Langevin corrector steps per level, target signal-to-noise ratio, noise removal */
+  predictor?: PcPredictor;
+  langevinSteps?: number;
+  snr?: number;
+  noiseRemoval?: boolean;
 }
 
-type Family = 'multistep' | 'singlestep' | 'singlestep-budget' | 'unipc' | 'deis' | 'lms' | 'ddim-eta' | 'sigma' | 'sigma-ancestral' | 'sigma-sde' | 'linear-multistep' | 'flow';
+type Family = 'adaptive' | 'pc' | 'multistep' | 'singlestep' | 'singlestep-budget' | 'unipc' | 'deis' | 'lms' | 'ddim-eta' | 'sigma' | 'sigma-ancestral' | 'sigma-sde' | 'linear-multistep' | 'flow';
 
 export interface SolverInfo {
   name: SolverName;
@@ -118,6 +130,9 @@ export const SOLVERS: Record<SolverName, SolverInfo> = {
   'flow-midpoint': { name: 'flow-midpoint', label: 'Flow midpoint', family: 'flow', order: 2, prediction: 'data', official: "torchdiffeq fixed-grid 'midpoint' as in Lumina-Next (2 NFE per step)" },
   'flow-heun': { name: 'flow-heun', label: 'Flow Heun', family: 'flow', order: 2, prediction: 'data', official: 'Heun in t (diffusers FlowMatchHeunDiscreteScheduler); Euler into σ = 0' },
   'flow-rk4': { name: 'flow-rk4', label: 'Flow RK4', family: 'flow', order: 4, prediction: 'data', official: 'classical RK4 in t on dx/dt = v' },
+  'dpm-solver-adaptive': { name: 'dpm-solver-adaptive', label: 'DPM-Solver-23 (adaptive)', family: 'adaptive', order: 3, prediction: 'data', official: "DPM-Solver algorithm_type='dpmsolver++', method='adaptive', order=3, rtol=0.05, atol=0.0078, h_init=0.05, theta=0.9, t_err=1e-5 (NFE follows from the tolerances)" },
+  rk45: { name: 'rk45', label: 'RK45 (Dormand–Prince, λ)', family: 'adaptive', order: 5, prediction: 'data', official: 'scipy solve_ivp(method=RK45) on the probability-flow ODE in λ, rtol=atol=1e-5 as Rectified Flow (NFE follows from the tolerances)' },
+  pc: { name: 'pc', label: 'Score-SDE PC', family: 'pc', order: 1, prediction: 'noise', official: "Score-SDE pc_sampler: ReverseDiffusionPredictor + LangevinCorrector, snr=0.16, n_steps_each=1, noise_removal=True" },
 };
 
 /** A budget a solver cannot run in (e.g. RK4 with fewer than 4 evaluations); the message says what it needs. */
@@ -163,6 +178,9 @@ export interface GridMaker {
   inner(s: number, t: number, n: number): number[];
   /** whether the schedule is uniform in λ (the singlestep outer grid then has K + 1 points, §4.4) */
   logSnrUniform: boolean;
+  /** the last positive time, and whether the grid then steps to σ = 0 (adaptive solvers need no grid, just these) */
+  end?: number;
+  endsAtZero?: boolean;
 }
 
 /** How much work a program may do: `steps` intervals, or an NFE budget. */
@@ -173,7 +191,7 @@ export type StepBudget = { steps: number } | { nfe: number };
 const X = 0;
 
 /** Collects ops; combine terms are summed per register and zero terms dropped. */
-class Emitter {
+export class Emitter {
   readonly ops: ProgramOp[] = [];
   nfe = 0;
   registers = 1;
@@ -231,6 +249,11 @@ class Emitter {
       [ms, -c * g(0, hh)],
     ];
     return { h, hh, c, terms };
+  }
+
+  /** the ops written since the last call (a driven program's next fragment) */
+  flush(): ProgramOp[] {
+    return this.ops.splice(0);
   }
 
   program(solver: string, times: number[]): SamplerProgram {
@@ -296,30 +319,43 @@ export function singlestepOrders(nfe: number, order: number): number[] {
 
 /**
  * One singlestep DPM-Solver(++) step of order 1–3 from s to t (specs §4.2–§4.3), with intermediate points at
- * λ_s + r1·h, λ_s + r2·h taken from the inner grid of the schedule (§4.4, §19.4). Registers: m_s, m_1, m_2, U.
+ * λ_s + r1·h, λ_s + r2·h (r = [r1, r2]; from the inner grid of the schedule, §4.4, §19.4, or fixed by the adaptive
+ * solver, §4.8). Registers: m_s, m_1, m_2, U. `reuse` model values (m_s, then m_1) are already in place from an
+ * earlier update of the same step (the adaptive solver's lower-order update shares them, §4.8); the result goes
+ * to `out`.
  */
-function singlestepUpdate(e: Emitter, s: number, t: number, order: number, inner: number[], solverType: DpmSolverType, gridIndex: number): void {
+export function singlestepUpdate(
+  e: Emitter,
+  s: number,
+  t: number,
+  order: number,
+  r: number[],
+  solverType: DpmSolverType,
+  { gridIndex, out = X, reuse = 0 }: { gridIndex?: number; out?: number; reuse?: number } = {},
+): void {
   const p = e.process;
   const [MS, M1, M2, U] = [1, 2, 3, 4];
-  e.evaluate(X, s, MS);
+  if (reuse < 1) e.evaluate(X, s, MS);
   if (t === 0) {
-    e.toZero(s, X, MS, gridIndex);
+    e.toZero(s, X, MS, gridIndex!);
     return;
   }
   const { h, hh, c, terms } = e.base(s, t, X, MS);
   if (order >= 2) {
     const lambdaS = p.lambda(s);
-    const r1 = (p.lambda(inner[1]) - lambdaS) / h;
+    const r1 = r[0];
     const s1 = p.tOfLambda(lambdaS + r1 * h);
-    const u1 = e.base(s, s1, X, MS);
-    e.combine(U, u1.terms);
-    e.evaluate(U, s1, M1);
+    if (reuse < 2) {
+      const u1 = e.base(s, s1, X, MS);
+      e.combine(U, u1.terms);
+      e.evaluate(U, s1, M1);
+    }
     if (order === 2) {
       // 'dpmsolver': −c·(e^{hh} − 1)/(2 r1)·(m1 − m_s);  'taylor': −(c/r1)·g1(hh)·(m1 − m_s)
       const w = solverType === 'dpmsolver' ? g(0, hh) / (2 * r1) : g(1, hh) / r1;
       terms.push([M1, -c * w], [MS, c * w]);
     } else {
-      const r2 = (p.lambda(inner[2]) - lambdaS) / h;
+      const r2 = r[1];
       const s2 = p.tOfLambda(lambdaS + r2 * h);
       // u2 = x̃(s → s2) − (r2/r1)·c_{s2}·g1(r2·hh)·(m1 − m_s)
       const u2 = e.base(s, s2, X, MS);
@@ -340,7 +376,14 @@ function singlestepUpdate(e: Emitter, s: number, t: number, order: number, inner
       }
     }
   }
-  e.combine(X, terms, gridIndex);
+  e.combine(out, terms, gridIndex);
+}
+
+/** the λ fractions r_k = (λ(inner_k) − λ_s)/h of an inner grid's intermediate points (specs §4.4) */
+function innerFractions(process: NoiseProcess, inner: number[]): number[] {
+  const ls = process.lambda(inner[0]);
+  const h = process.lambda(inner[inner.length - 1]) - ls;
+  return inner.slice(1, -1).map((t) => (process.lambda(t) - ls) / h);
 }
 
 /** Outer grid and per-step orders of a singlestep run (specs §4.4: 'singlestep' budget and 'singlestep_fixed'). */
@@ -888,8 +931,22 @@ function flowRungeKutta(e: Emitter, times: number[], solver: SolverName): void {
 
 // ------------------------------------------------------------------------------------------ entry point
 
-export function buildSolverProgram(solver: SolverSpec, process: NoiseProcess, grids: GridMaker, budget: StepBudget): SamplerProgram {
+export function buildSolverProgram(solver: SolverSpec, process: NoiseProcess, grids: GridMaker, budget: StepBudget): Program {
   const info = SOLVERS[solver.name];
+  if (info.family === 'adaptive') {
+    const oneStep = grids.grid(1);
+    const endsAtZero = grids.endsAtZero ?? oneStep[oneStep.length - 1] === 0;
+    const end = grids.end ?? oneStep[oneStep.length - 1];
+    const tolerances = { rtol: solver.rtol ?? (solver.name === 'rk45' ? RK45_DEFAULTS : ADAPTIVE_DEFAULTS).rtol, atol: solver.atol ?? (solver.name === 'rk45' ? RK45_DEFAULTS : ADAPTIVE_DEFAULTS).atol };
+    if (solver.name === 'rk45') return rk45(process, grids.start, end, { ...tolerances, endsAtZero });
+    return adaptiveDpmSolver(process, grids.start, end, { order: (solver.order ?? 3) as 2 | 3, prediction: solver.prediction ?? info.prediction, solverType: solver.solverType ?? 'dpmsolver', endsAtZero, ...tolerances });
+  }
+  if (info.family === 'pc') {
+    const options = { ...PC_DEFAULTS, ...definedOnly({ predictor: solver.predictor, langevinSteps: solver.langevinSteps, snr: solver.snr, noiseRemoval: solver.noiseRemoval }) };
+    const perStep = pcEvaluationsPerStep(options);
+    if ('nfe' in budget && budget.nfe < perStep) throw new BudgetError(`pc with these options needs ${perStep} model evaluations per step (got a budget of ${budget.nfe})`);
+    return pcSampler(process, grids.grid('steps' in budget ? budget.steps : Math.floor(budget.nfe / perStep)), options);
+  }
   const order = solverOrder(solver);
   const prediction = solver.prediction ?? info.prediction;
   const solverType = solver.solverType ?? 'dpmsolver';
@@ -943,16 +1000,20 @@ export function buildSolverProgram(solver: SolverSpec, process: NoiseProcess, gr
       const { times, orders } = singlestepPlan(grids, budget, order, info.family === 'singlestep-budget');
       orders.forEach((o, k) => {
         const [s, t] = [times[k], times[k + 1]];
-        singlestepUpdate(e, s, t, o, t === 0 ? [] : grids.inner(s, t, o), solverType, k + 1);
+        singlestepUpdate(e, s, t, o, t === 0 || o === 1 ? [] : innerFractions(e.process, grids.inner(s, t, o)), solverType, { gridIndex: k + 1 });
       });
       return e.program(solver.name, times);
     }
   }
 }
 
-/** A solver on an explicit grid t_0 … t_N (N steps). */
+/** A fixed-grid solver on an explicit grid t_0 … t_N (N steps). */
 export function programOnGrid(solver: SolverSpec, process: NoiseProcess, times: number[]): SamplerProgram {
-  return buildSolverProgram(solver, process, fixedGrid(process, times), { steps: times.length - 1 });
+  return fixedProgram(buildSolverProgram(solver, process, fixedGrid(process, times), { steps: times.length - 1 }));
+}
+
+function definedOnly<T extends Record<string, unknown>>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** n intervals between s and t, uniform in λ */
@@ -972,5 +1033,7 @@ export function fixedGrid(process: NoiseProcess, times: number[]): GridMaker {
     },
     inner: (s, t, n) => lambdaUniform(process, s, t, n),
     logSnrUniform: false,
+    endsAtZero: times[times.length - 1] === 0,
+    end: times[times.length - 1] === 0 ? times[times.length - 2] : times[times.length - 1],
   };
 }

@@ -18,9 +18,12 @@ const OPTIONS_BY_FAMILY: Record<string, (keyof SolverSpec)[]> = {
   lms: ['order'],
   'ddim-eta': ['eta'],
   flow: [],
+  adaptive: ['rtol', 'atol'],
+  pc: ['predictor', 'langevinSteps', 'snr', 'noiseRemoval'],
 };
 
 export function solverOptionNames(name: SolverName): (keyof SolverSpec)[] {
+  if (name === 'dpm-solver-adaptive') return ['order', 'prediction', 'solverType', 'rtol', 'atol'];
   return name === 'ddim' ? [] : OPTIONS_BY_FAMILY[SOLVERS[name].family];
 }
 
@@ -38,11 +41,21 @@ export const solverSchema = z
     sTmax: z.number().min(0).optional(),
     sNoise: z.number().min(0).max(10).optional(),
     eta: z.number().min(0).max(1).optional(),
+    rtol: z.number().gt(0).max(1).optional(),
+    atol: z.number().gt(0).max(1).optional(),
+    predictor: z.enum(['reverse-diffusion', 'euler-maruyama', 'none']).optional(),
+    langevinSteps: z.number().int().min(0).max(10).optional(),
+    snr: z.number().gt(0).max(10).optional(),
+    noiseRemoval: z.boolean().optional(),
   })
   .strict()
   .superRefine((solver, ctx) => {
     // orders 1–3 everywhere, 4 for LMS (k-diffusion's default)
     if (solver.order === 4 && solver.name !== 'lms') ctx.addIssue({ code: 'custom', path: ['order'], message: `${solver.name} takes order 1, 2 or 3` });
+    // DPM-Solver-12 and -23 (specs §4.8)
+    if (solver.name === 'dpm-solver-adaptive' && solver.order === 1) ctx.addIssue({ code: 'custom', path: ['order'], message: 'dpm-solver-adaptive takes order 2 (DPM-Solver-12) or 3 (DPM-Solver-23)' });
+    if (solver.name === 'pc' && solver.predictor === 'none' && solver.langevinSteps === 0)
+      ctx.addIssue({ code: 'custom', path: ['langevinSteps'], message: 'pc with predictor none needs at least 1 Langevin step' });
     const allowed = solverOptionNames(solver.name);
     for (const key of Object.keys(solver) as (keyof SolverSpec)[]) {
       if (key !== 'name' && !allowed.includes(key))
