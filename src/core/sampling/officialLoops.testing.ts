@@ -189,6 +189,49 @@ export class OfficialSampler {
     return x;
   }
 
+  /**
+   * dpm_solver_adaptive(x, order, t_T, t_0, h_init=0.05, atol, rtol, theta=0.9, t_err=1e-5): the loop as written,
+   * with torch's batch norm (per-sample RMS, max over the batch). The higher update re-evaluates the model at
+   * s (and s1) where the official code passes the lower update's values in: the values are identical, and the
+   * official NFE count (order per attempt) is kept by hand. Returns the sample and the accepted times.
+   */
+  adaptive(x0: Vec, tT: number, t0: number, order: 2 | 3, atol: number, rtol: number, solverType = 'dpmsolver'): { x: Vec; times: number[]; nfe: number } {
+    const ns = this.ns;
+    const dim = this.model.dim;
+    let s = tT;
+    let lambdaS = ns.lambda(s);
+    const lambda0 = ns.lambda(t0);
+    let h = 0.05;
+    let x: Vec = x0.slice();
+    let xPrev: Vec = x0.slice();
+    let nfe = 0;
+    const times = [s];
+    while (Math.abs(s - t0) > 1e-5) {
+      const t = ns.tOfLambda(lambdaS + h);
+      const xLower = order === 2 ? this.firstUpdate(x, s, t, this.modelFn(x, s)) : this.singlestepSecond(x, s, t, 1 / 3, solverType);
+      const xHigher = order === 2 ? this.singlestepSecond(x, s, t, 0.5, solverType) : this.singlestepThird(x, s, t, 1 / 3, 2 / 3, solverType);
+      let E = 0;
+      for (let p = 0; p < x.length / dim; p++) {
+        let ss = 0;
+        for (let j = p * dim; j < (p + 1) * dim; j++) {
+          const delta = Math.max(atol, rtol * Math.max(Math.abs(xLower[j]), Math.abs(xPrev[j])));
+          ss += ((xHigher[j] - xLower[j]) / delta) ** 2;
+        }
+        E = Math.max(E, Math.sqrt(ss / dim));
+      }
+      if (E <= 1) {
+        x = xHigher;
+        s = t;
+        xPrev = xLower;
+        lambdaS = ns.lambda(s);
+        times.push(s);
+      }
+      h = Math.min(0.9 * h * Math.pow(E, -1 / order), lambda0 - lambdaS);
+      nfe += order;
+    }
+    return { x, times, nfe };
+  }
+
   uniPcBhUpdate(x: Vec, models: Vec[], ts: number[], t: number, order: number, variant: string, useCorrector: boolean): { x: Vec; modelT: Vec | null } {
     const ns = this.ns;
     const t0 = ts[ts.length - 1];
@@ -461,4 +504,144 @@ export function kDiffusionSample(
     }
   }
   return x;
+}
+
+/**
+ * scipy.integrate.solve_ivp(fun, (t0, t_bound), y0, method='RK45', rtol, atol) on one state vector, transcribed
+ * from scipy/integrate/_ivp/rk.py (RungeKutta._step_impl, rk_step) and common.py (select_initial_step):
+ * the Butcher tableau as scipy stores it (C, A, B, E), FSAL, error norm RMS(err/scale). Returns the final y,
+ * the accepted times and the number of evaluations.
+ */
+export function scipyRk45(fun: (t: number, y: Vec) => Vec, t0: number, y0: Vec, tBound: number, rtol: number, atol: number): { y: Vec; ts: number[]; nfev: number } {
+  const C = [0, 1 / 5, 3 / 10, 4 / 5, 8 / 9, 1];
+  const A = [
+    [0, 0, 0, 0, 0],
+    [1 / 5, 0, 0, 0, 0],
+    [3 / 40, 9 / 40, 0, 0, 0],
+    [44 / 45, -56 / 15, 32 / 9, 0, 0],
+    [19372 / 6561, -25360 / 2187, 64448 / 6561, -212 / 729, 0],
+    [9017 / 3168, -355 / 33, 46732 / 5247, 49 / 176, -5103 / 18656],
+  ];
+  const B = [35 / 384, 0, 500 / 1113, 125 / 192, -2187 / 6784, 11 / 84];
+  const E = [-71 / 57600, 0, 71 / 16695, -71 / 1920, 17253 / 339200, -22 / 525, 1 / 40];
+  const norm = (v: Vec) => Math.sqrt(v.reduce((acc, e) => acc + e * e, 0) / v.length);
+  const divide = (v: Vec, scale: Vec) => v.map((e, i) => e / scale[i]);
+  let nfev = 0;
+  const f = (t: number, y: Vec) => {
+    nfev++;
+    return fun(t, y);
+  };
+  let t = t0;
+  let y: Vec = y0.slice();
+  let fy = f(t, y);
+  // select_initial_step(order = 4)
+  const interval = Math.abs(tBound - t0);
+  const scale0 = y.map((e) => atol + Math.abs(e) * rtol);
+  const d0 = norm(divide(y, scale0));
+  const d1 = norm(divide(fy, scale0));
+  let h0 = d0 < 1e-5 || d1 < 1e-5 ? 1e-6 : (0.01 * d0) / d1;
+  h0 = Math.min(h0, interval);
+  const f1 = f(t0 + h0, lin([1, y], [h0, fy]));
+  const d2 = norm(divide(lin([1, f1], [-1, fy]), scale0)) / h0;
+  const h1 = d1 <= 1e-15 && d2 <= 1e-15 ? Math.max(1e-6, h0 * 1e-3) : Math.pow(0.01 / Math.max(d1, d2), 1 / 5);
+  let hAbs = Math.min(100 * h0, h1, interval);
+  const ts = [t];
+  while (t < tBound) {
+    let rejected = false;
+    for (;;) {
+      let tNew = t + hAbs;
+      if (tNew - tBound > 0) tNew = tBound;
+      const h = tNew - t;
+      hAbs = Math.abs(h);
+      const K: Vec[] = [fy];
+      for (let s = 1; s < 6; s++) {
+        const dy = lin(...K.map((k, j): [number, Vec] => [h * A[s][j], k]));
+        K.push(f(t + C[s] * h, lin([1, y], [1, dy])));
+      }
+      const yNew = lin([1, y], ...K.map((k, j): [number, Vec] => [h * B[j], k]));
+      const fNew = f(t + h, yNew);
+      K.push(fNew);
+      const scale = y.map((e, i) => atol + Math.max(Math.abs(e), Math.abs(yNew[i])) * rtol);
+      const errorNorm = norm(divide(lin(...K.map((k, j): [number, Vec] => [h * E[j], k])), scale));
+      if (errorNorm < 1) {
+        let factor = errorNorm === 0 ? 10 : Math.min(10, 0.9 * errorNorm ** (-1 / 5));
+        if (rejected) factor = Math.min(1, factor);
+        hAbs *= factor;
+        t = tNew;
+        y = yNew;
+        fy = fNew;
+        ts.push(t);
+        break;
+      }
+      hAbs *= Math.max(0.2, 0.9 * errorNorm ** (-1 / 5));
+      rejected = true;
+    }
+  }
+  return { y, ts, nfev };
+}
+
+/**
+ * Score-SDE pc_sampler (sampling.py) with ReverseDiffusionPredictor or EulerMaruyamaPredictor and LangevinCorrector,
+ * transcribed for a grid `times` (the official grid is linspace(T, eps, N) with dt = −1/N; here each step's dt
+ * and discretisation come from the given grid, as in driven.ts), score s = −ε̂/σ, and the draws z taken from
+ * `draw(k)` in the order the sampler uses them. Returns x_mean of the last step (noise_removal=True).
+ */
+export function scoreSdePc(
+  ns: NoiseProcess,
+  model: DenoiserModel,
+  x0: Vec,
+  times: number[],
+  predictor: 'reverse-diffusion' | 'euler-maruyama',
+  nSteps: number,
+  snr: number,
+  draw: (k: number) => Vec,
+): Vec {
+  const dim = model.dim;
+  const batch = x0.length / dim;
+  let drawn = 0;
+  const score = (x: Vec, t: number) => {
+    const eps = new Float64Array(x.length);
+    model.predict(x, batch, t, ns.alpha(t), ns.sigma(t), 'noise', eps);
+    return eps.map((e) => -e / ns.sigma(t));
+  };
+  const meanNorm = (v: Vec) => {
+    let total = 0;
+    for (let p = 0; p < batch; p++) {
+      let ss = 0;
+      for (let j = p * dim; j < (p + 1) * dim; j++) ss += v[j] * v[j];
+      total += Math.sqrt(ss);
+    }
+    return total / batch;
+  };
+  let x: Vec = x0.slice();
+  let xMean: Vec = x;
+  for (let i = 0; i < times.length - 1; i++) {
+    const [t, next] = [times[i], times[i + 1]];
+    // the discrete chain of this step: alphas[timestep] = 1 − β_i, G_i² (VP: β_i; VE: σ_i² − σ_{i−1}²)
+    const oneMinusBeta = (ns.alpha(t) / ns.alpha(next)) ** 2;
+    const G2 = ns.sigma(t) ** 2 - oneMinusBeta * ns.sigma(next) ** 2;
+    // LangevinCorrector.update_fn
+    for (let j = 0; j < nSteps; j++) {
+      const grad = score(x, t);
+      const noise = draw(drawn++);
+      const stepSize = (snr * meanNorm(noise) / meanNorm(grad)) ** 2 * 2 * oneMinusBeta;
+      xMean = lin([1, x], [stepSize, grad]);
+      x = lin([1, xMean], [Math.sqrt(stepSize * 2), noise]);
+    }
+    const last = i === times.length - 2;
+    const grad = score(x, t);
+    if (predictor === 'reverse-diffusion') {
+      // f = (√(1 − β) − 1)·x, rev_f = f − G²·s, x_mean = x − rev_f, x = x_mean + G·z
+      const f = x.map((e) => (Math.sqrt(oneMinusBeta) - 1) * e);
+      xMean = lin([1, x], [-1, f], [G2, grad]);
+      x = last || next === 0 ? xMean : lin([1, xMean], [Math.sqrt(G2), draw(drawn++)]);
+    } else {
+      // reverse SDE drift f·x − g²·s, diffusion g; x_mean = x + drift·dt; x = x_mean + g·√(−dt)·z
+      const dt = next - t;
+      const g2 = -2 * ns.sigma(t) ** 2 * ns.dLambdaDt(t);
+      xMean = lin([1 + ns.dLogAlphaDt(t) * dt, x], [-g2 * dt, grad]);
+      x = last || next === 0 ? xMean : lin([1, xMean], [Math.sqrt(g2 * -dt), draw(drawn++)]);
+    }
+  }
+  return xMean;
 }
