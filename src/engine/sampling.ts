@@ -1,12 +1,12 @@
 // Sample and sweep runs for one spec, on the GPU (float32) or on the CPU (the float64 interpreter).
 // Both backends draw the same x_T (counter-based RNG), compare against the same exact reference samples of
-// p_{t_end} and the same RK4 reference solution, so their numbers agree to float32 rounding.
+// p_{t_end} and the same RK45 reference solution (reference.ts), so their numbers agree to float32 rounding.
 
 import { energyFromSums, mmdBandwidths, mmdFromSums, pairSums, sameNoiseRmse } from '../core/metrics/distance.ts';
 import { buildSpecProgram, mixtureModel, resolveExperiment, type ResolvedExperiment } from '../core/sampling/experiment.ts';
 import { mixtureScale, sampleMixture } from '../core/sampling/gmm.ts';
 import { runProgramCpu } from '../core/sampling/interpreter.ts';
-import { REFERENCE_STEPS, rk4ReferenceProgram } from '../core/sampling/reference.ts';
+import { sameNoiseReference } from '../core/sampling/reference.ts';
 import { scheduleEndsAtZero } from '../core/sampling/schedules.ts';
 import type { Program } from '../core/sampling/program.ts';
 import { BudgetError, SOLVERS, type SolverName } from '../core/sampling/solvers.ts';
@@ -26,7 +26,7 @@ export interface RunMetrics {
   mmd2: number;
   /** unbiased energy distance against the same samples (specs §17.3a, secondary) */
   energy: number;
-  /** same-noise RMSE against the RK4 reference solution from the same x_T */
+  /** same-noise RMSE against the RK45 reference solution (rtol = atol = 1e-7) from the same x_T */
   rmse: number;
   /** particles used for the metrics */
   metricSamples: number;
@@ -155,7 +155,7 @@ export function exactEndSamples(experiment: ResolvedExperiment, spec: SampleSpec
 
 /** the same-noise reference for the spec's endpoint */
 function referenceProgram(spec: SampleSpec, experiment: ResolvedExperiment) {
-  return rk4ReferenceProgram(experiment.process, spec.tStart, spec.tEnd, REFERENCE_STEPS, scheduleEndsAtZero(spec.schedule));
+  return sameNoiseReference(experiment.process, spec.tStart, spec.tEnd, scheduleEndsAtZero(spec.schedule));
 }
 
 function drawNoise(spec: SampleSpec, dim: number): Float64Array {
