@@ -15,7 +15,7 @@ const X = 0;
 /** the most steps (accepted or not) a driven run may take before it is stopped as a runaway */
 export const MAX_DRIVEN_ATTEMPTS = 2000;
 /** grid points a driven run can record in a trajectory (the GPU trajectory buffer is allocated for this many) */
-export const MAX_DRIVEN_GRID_POINTS = 1001;
+export const MAX_DRIVEN_GRID_POINTS = 257;
 
 export class DrivenError extends Error {
   constructor(message: string) {
