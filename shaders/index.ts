@@ -1,4 +1,5 @@
 // All WGSL sources, bundled as text (Vite `?raw`; in Node the CLI's loader hook does the same).
+import brownianWgsl from './common/brownian.wgsl?raw';
 import rngWgsl from './common/rng.wgsl?raw';
 import combineWgsl from './sampler/combine.wgsl?raw';
 import gmmWgsl from './sampler/gmm.wgsl?raw';
@@ -9,8 +10,8 @@ import noiseWgsl from './sampler/noise.wgsl?raw';
 export const shaders = {
   rng: rngWgsl,
   gmm: gmmWgsl,
-  /** stochastic solvers draw their noise in the combine: prepend the RNG */
-  combine: `${rngWgsl}\n${combineWgsl}`,
+  /** stochastic solvers draw their noise in the combine: prepend the RNG and the Brownian tree */
+  combine: `${rngWgsl}\n${brownianWgsl}\n${combineWgsl}`,
   /** the noise kernel calls the RNG: prepend it */
   noise: `${rngWgsl}\n${noiseWgsl}`,
   metrics: metricsWgsl,

@@ -4,7 +4,7 @@
 
 import { shaders } from '../../shaders/index.ts';
 import type { PreparedMixture } from '../core/sampling/gmm.ts';
-import { MAX_COMBINE_TERMS, type Measure, type Program, type ProgramOp, isDriven } from '../core/sampling/program.ts';
+import { type CombineOp, MAX_COMBINE_TERMS, type Measure, type Program, type ProgramOp, isDriven } from '../core/sampling/program.ts';
 import { MAX_DIM } from '../core/spec/spec.ts';
 import { RngStream } from '../core/util/rng.ts';
 import { bindGroup, getKernel, workgroups, type KernelDefinition } from '../gpu/kernels.ts';
@@ -162,7 +162,7 @@ export class GpuSampler {
       slots.push(buffer);
       return new DataView(buffer);
     };
-    const combineSlot = (out: number, terms: { reg: number; coef: number }[], noise?: { coef: number; step: number }) => {
+    const combineSlot = (out: number, terms: { reg: number; coef: number }[], noise?: CombineOp['noise']) => {
       if (terms.length > MAX_COMBINE_TERMS) throw new Error(`combine with ${terms.length} terms exceeds ${MAX_COMBINE_TERMS}`);
       const v = slot();
       v.setUint32(0, out * size, true);
@@ -172,10 +172,16 @@ export class GpuSampler {
         v.setUint32(16 + 4 * j, term.reg * size, true);
         v.setFloat32(48 + 4 * j, term.coef, true);
       });
-      v.setFloat32(80, noise?.coef ?? 0, true);
+      const brownian = noise?.brownian;
+      // a Brownian increment is divided by √|Δτ| of the f32 times the kernel sees (util/brownian.ts fillBrownian)
+      const scale = brownian ? 1 / Math.sqrt(Math.abs(Math.fround(brownian.to) - Math.fround(brownian.from))) : 1;
+      v.setFloat32(80, (noise?.coef ?? 0) * scale, true);
       v.setUint32(84, noise?.step ?? 0, true);
       v.setUint32(88, c.seed >>> 0, true);
       v.setUint32(92, d, true);
+      v.setUint32(96, brownian ? 1 : 0, true);
+      v.setFloat32(100, brownian?.from ?? 0, true);
+      v.setFloat32(104, brownian?.to ?? 0, true);
       dispatches.push({ kind: 'combine', groups: workgroups(size, COMBINE_WORKGROUP) });
     };
     const record = (gridIndex: number) => {

@@ -2,6 +2,7 @@
 
 import type { Prediction } from './gmm.ts';
 import { type Measure, type Program, type ProgramOp, isDriven } from './program.ts';
+import { fillBrownian } from '../util/brownian.ts';
 import { RngStream, fillNormal } from '../util/rng.ts';
 
 /** A model: D(x, t) or ε̂(x, t) for n particles of dimension d (row-major), written to out. */
@@ -66,7 +67,12 @@ export function runProgramCpu(
       }
       const out = regs[op.out];
       const terms = op.terms.map((term) => ({ src: regs[term.reg], coef: term.coef }));
-      const z = op.noise ? fillNormal(new Float64Array(size), n, model.dim, options.seed ?? 0, RngStream.stepNoise, op.noise.step) : null;
+      const seed = options.seed ?? 0;
+      const z = !op.noise
+        ? null
+        : op.noise.brownian
+          ? fillBrownian(new Float64Array(size), n, model.dim, seed, op.noise.brownian.from, op.noise.brownian.to)
+          : fillNormal(new Float64Array(size), n, model.dim, seed, RngStream.stepNoise, op.noise.step);
       for (let i = 0; i < size; i++) {
         let v = 0;
         for (const term of terms) v += term.coef * term.src[i];

@@ -311,7 +311,8 @@ export class OfficialSampler {
 /**
  * k-diffusion's σ-space samplers (sample_euler, sample_heun, sample_dpm_2, sample_euler_ancestral in
  * k_diffusion/sampling.py), transcribed on x̃ = x/α with σ̃ = σ/α; `denoise(x̃, σ̃)` is the wrapped model
- * (for VP: D(α·x̃, t(σ̃)), k-diffusion's DiscreteEpsDDPMDenoiser input scaling). `noise(k)` is the k-th draw.
+ * (for VP: D(α·x̃, t(σ̃)), k-diffusion's DiscreteEpsDDPMDenoiser input scaling). `noise(k, σ, σ_next)` is the k-th
+ * draw, with the interval the official code passes its noise_sampler (the SDE samplers' Brownian tree uses it).
  */
 export interface KDiffusionOptions {
   sChurn?: number;
@@ -328,7 +329,7 @@ export function kDiffusionSample(
   denoise: (x: Vec, sigma: number) => Vec,
   x0: Vec,
   sigmas: number[],
-  noise: (k: number) => Vec,
+  noise: (k: number, sigma: number, sigmaNext: number) => Vec,
   options: KDiffusionOptions = {},
 ): Vec {
   const { sChurn = 0, sTmin = 0, sTmax = Infinity, sNoise = 1, eta = 1 } = options;
@@ -359,13 +360,13 @@ export function kDiffusionSample(
       let [sd, su] = ancestralStep(Math.exp(-t), Math.exp(-s));
       let sLow = -Math.log(sd);
       let x2 = lin([Math.exp(-sLow) / Math.exp(-t), x], [-Math.expm1(t - sLow), denoised]);
-      x2 = lin([1, x2], [sNoise * su, noise(draws++)]);
+      x2 = lin([1, x2], [sNoise * su, noise(draws++, Math.exp(-t), Math.exp(-s))]);
       const denoised2 = denoise(x2, Math.exp(-s));
       [sd, su] = ancestralStep(Math.exp(-t), Math.exp(-tNext));
       sLow = -Math.log(sd);
       const denoisedD = lin([1 - fac, denoised], [fac, denoised2]);
       x = lin([Math.exp(-sLow) / Math.exp(-t), x], [-Math.expm1(t - sLow), denoisedD]);
-      x = lin([1, x], [sNoise * su, noise(draws++)]);
+      x = lin([1, x], [sNoise * su, noise(draws++, Math.exp(-t), Math.exp(-tNext))]);
       continue;
     }
     if (name === 'dpmpp-3m-sde') {
@@ -391,7 +392,7 @@ export function kDiffusionSample(
           const r = hLast / h;
           x = lin([1, x], [phi2 / r, denoised], [-phi2 / r, oldDenoised]);
         }
-        if (eta) x = lin([1, x], [sigmas[i + 1] * Math.sqrt(-Math.expm1(-2 * h * eta)) * sNoise, noise(draws++)]);
+        if (eta) x = lin([1, x], [sigmas[i + 1] * Math.sqrt(-Math.expm1(-2 * h * eta)) * sNoise, noise(draws++, sigmas[i], sigmas[i + 1])]);
       }
       denoised2 = oldDenoised;
       oldDenoised = denoised;
@@ -451,7 +452,7 @@ export function kDiffusionSample(
           const r = hLast / h;
           x = lin([1, x], [(0.5 * -Math.expm1(-h - etaH)) / r, denoised], [(-0.5 * -Math.expm1(-h - etaH)) / r, oldDenoised]);
         }
-        if (eta) x = lin([1, x], [sigmas[i + 1] * Math.sqrt(-Math.expm1(-2 * etaH)) * sNoise, noise(draws++)]);
+        if (eta) x = lin([1, x], [sigmas[i + 1] * Math.sqrt(-Math.expm1(-2 * etaH)) * sNoise, noise(draws++, sigmas[i], sigmas[i + 1])]);
         hLast = h;
       }
       oldDenoised = denoised;
@@ -479,12 +480,12 @@ export function kDiffusionSample(
         const denoised2 = denoise(x2, Math.exp(-s));
         x = lin([Math.exp(-tNext) / Math.exp(-t), x], [-Math.expm1(-h), denoised2]);
       }
-      if (sigmas[i + 1] > 0) x = lin([1, x], [sNoise * sigmaUp, noise(draws++)]);
+      if (sigmas[i + 1] > 0) x = lin([1, x], [sNoise * sigmaUp, noise(draws++, sigmas[i], sigmas[i + 1])]);
       continue;
     }
     const gamma = sTmin <= sigmas[i] && sigmas[i] <= sTmax ? Math.min(sChurn / N, Math.SQRT2 - 1) : 0;
     const sigmaHat = sigmas[i] * (gamma + 1);
-    if (gamma > 0) x = lin([1, x], [sNoise * Math.sqrt(sigmaHat ** 2 - sigmas[i] ** 2), noise(draws++)]);
+    if (gamma > 0) x = lin([1, x], [sNoise * Math.sqrt(sigmaHat ** 2 - sigmas[i] ** 2), noise(draws++, sigmas[i], sigmaHat)]);
     const denoised = denoise(x, sigmaHat);
     const d = lin([1 / sigmaHat, x], [-1 / sigmaHat, denoised]);
     if (name === 'euler' || sigmas[i + 1] === 0) {

@@ -32,9 +32,18 @@ export interface CombineOp {
    * + coef·z, z ~ N(0, I) drawn from the counter-based RNG at (seed, stream stepNoise, particle, step):
    * the fresh noise of stochastic solvers, identical on CPU and GPU
    */
-  noise?: { coef: number; step: number };
+  noise?: { coef: number; step: number; brownian?: BrownianInterval };
   /** set when this combine leaves x (register 0) at grid time t_gridIndex: a trajectory point */
   gridIndex?: number;
+}
+
+/**
+ * Noise from the Brownian tree (util/brownian.ts) instead of a fresh draw: z = (B(to) − B(from))/√|to − from| on
+ * the particle's own path, times normalised to [0, 1] (k-diffusion's BrownianTreeNoiseSampler, specs §9.5).
+ */
+export interface BrownianInterval {
+  from: number;
+  to: number;
 }
 
 export type ProgramOp = EvalOp | CombineOp;

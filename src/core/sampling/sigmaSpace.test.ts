@@ -1,6 +1,7 @@
 // k-diffusion / EDM σ-space samplers and the flow-ODE Runge–Kutta family (specs §9, §10, §13).
 import { describe, expect, it } from 'vitest';
 import { relativeRms, sameNoiseRmse } from '../metrics/distance.ts';
+import { fillBrownian } from '../util/brownian.ts';
 import { RngStream, fillNormal } from '../util/rng.ts';
 import { mixtureModel } from './experiment.ts';
 import { prepareMixture } from './gmm.ts';
@@ -19,8 +20,10 @@ const z = fillNormal(new Float64Array(n * 2), n, 2, 4, RngStream.initialNoise);
 const seed = 17;
 
 /** the official loop on x̃ = x/α with k-diffusion's VP wrapping: D(x̃, σ̃) = D_model(α·x̃, t(σ̃)) */
-function official(process: NoiseProcess, times: number[], name: KDiffusionName, options = {}) {
+function official(process: NoiseProcess, times: number[], name: KDiffusionName, options = {}, brownian = false) {
   const sigmas = times.map((t) => (t === 0 ? 0 : sigmaTilde(process, t)));
+  // BrownianTreeNoiseSampler(x, sigma_min, sigma_max): sigma_min = sigmas[sigmas > 0].min(), times normalised to [0, 1]
+  const [sMin, sMax] = [Math.min(...sigmas.filter((v) => v > 0)), Math.max(...sigmas)];
   const denoise = (xt: Float64Array, s: number) => {
     const t = tOfSigmaTilde(process, s);
     const a = process.alpha(t);
@@ -28,7 +31,8 @@ function official(process: NoiseProcess, times: number[], name: KDiffusionName, 
     model.predict(Float64Array.from(xt, (v) => a * v), n, t, a, process.sigma(t), 'data', out);
     return out;
   };
-  const noise = (k: number) => fillNormal(new Float64Array(n * 2), n, 2, seed, RngStream.stepNoise, k);
+  const noise = (k: number, from: number, to: number) =>
+    brownian ? fillBrownian(new Float64Array(n * 2), n, 2, seed, (from - sMin) / (sMax - sMin), (to - sMin) / (sMax - sMin)) : fillNormal(new Float64Array(n * 2), n, 2, seed, RngStream.stepNoise, k);
   const scale = process.type === 'edm' ? process.sigma(times[0]) : 1;
   const x0 = Float64Array.from(z, (v) => (scale * v) / process.alpha(times[0]));
   const end = times[times.length - 1];
@@ -57,6 +61,9 @@ describe('σ-space samplers equal k-diffusion', () => {
     [{ name: 'dpmpp-2m', lowerOrderFinal: false }, 'dpmpp-2m', {}],
     [{ name: 'dpmpp-2m-sde' }, 'dpmpp-2m-sde', {}],
     [{ name: 'dpmpp-2m-sde', eta: 0.3, sNoise: 1.1 }, 'dpmpp-2m-sde', { eta: 0.3, sNoise: 1.1 }],
+    [{ name: 'dpmpp-2m-sde', noiseSampler: 'iid' }, 'dpmpp-2m-sde', {}],
+    [{ name: 'dpmpp-sde', noiseSampler: 'iid' }, 'dpmpp-sde', {}],
+    [{ name: 'dpmpp-3m-sde', noiseSampler: 'iid' }, 'dpmpp-3m-sde', {}],
     [{ name: 'euler' }, 'euler', {}],
     [{ name: 'heun' }, 'heun', {}],
     [{ name: 'dpm2' }, 'dpm2', {}],
@@ -71,7 +78,9 @@ describe('σ-space samplers equal k-diffusion', () => {
         const program = programOnGrid(solver, process, times);
         const got = runProgramCpu(program, model, z, { seed }).x;
         // LMS: the transcription integrates its coefficients with a trapezoid rule (exactly here: Gauss–Legendre)
-        expect(relativeRms(got, official(process, times, name, options))).toBeLessThan(name === 'lms' ? 1e-8 : 1e-12);
+        // the SDE samplers draw from the Brownian tree unless told otherwise, as k-diffusion's do
+        const brownian = name.endsWith('sde') && solver.noiseSampler !== 'iid';
+        expect(relativeRms(got, official(process, times, name, options, brownian))).toBeLessThan(name === 'lms' ? 1e-8 : 1e-12);
       });
 
   it('euler is DDIM, and euler-ancestral with η = 0 is euler', () => {

@@ -12,7 +12,7 @@ import type { Prediction } from './gmm.ts';
 import { integrate } from '../util/quadrature.ts';
 import { g } from './phi.ts';
 import { type NoiseProcess, priorNoiseScale, sigmaTilde, tOfSigmaTilde } from './process.ts';
-import { type Program, type ProgramOp, type SamplerProgram, fixedProgram } from './program.ts';
+import { type CombineOp, type Program, type ProgramOp, type SamplerProgram, fixedProgram } from './program.ts';
 import { type PcPredictor, PC_DEFAULTS, ADAPTIVE_DEFAULTS, RK45_DEFAULTS, adaptiveDpmSolver, pcEvaluationsPerStep, pcSampler, rk45 } from './driven.ts';
 
 export const SOLVER_NAMES = [
@@ -84,6 +84,27 @@ export interface SolverSpec {
   langevinSteps?: number;
   snr?: number;
   noiseRemoval?: boolean;
+  /** noise of the SDE solvers (dpmpp-sde, -2m-sde, -3m-sde): k-diffusion's default Brownian tree, or i.i.d. draws */
+  noiseSampler?: NoiseSampler;
+}
+
+export type NoiseSampler = 'brownian-tree' | 'iid';
+
+/**
+ * Where a stochastic solver's noise comes from: fresh i.i.d. draws (one RNG step each), or, for the SDE solvers
+ * with noiseSampler 'brownian-tree', increments of one Brownian path per particle over σ̃ ∈ [σ̃_min, σ̃_max] of the
+ * grid (k-diffusion's BrownianTreeNoiseSampler(x, sigma_min, sigma_max), times normalised to [0, 1]; §9.5, §19.7).
+ */
+class NoiseSource {
+  next = 0;
+  constructor(private readonly tree?: { min: number; max: number }) {}
+
+  /** z for a step from σ̃a to σ̃b, times coef */
+  sde(coef: number, sigmaFrom: number, sigmaTo: number): NonNullable<CombineOp['noise']> {
+    if (!this.tree) return { coef, step: this.next++ };
+    const tau = (sigma: number) => (sigma - this.tree!.min) / (this.tree!.max - this.tree!.min);
+    return { coef, step: 0, brownian: { from: tau(sigmaFrom), to: tau(sigmaTo) } };
+  }
 }
 
 type Family = 'adaptive' | 'pc' | 'multistep' | 'singlestep' | 'singlestep-budget' | 'unipc' | 'deis' | 'lms' | 'ddim-eta' | 'sigma' | 'sigma-ancestral' | 'sigma-sde' | 'linear-multistep' | 'flow';
@@ -119,9 +140,9 @@ export const SOLVERS: Record<SolverName, SolverInfo> = {
   'dpm2-ancestral': { name: 'dpm2-ancestral', label: 'DPM2 ancestral', family: 'sigma-ancestral', order: 1, prediction: 'data', official: 'k-diffusion sample_dpm_2_ancestral (eta=1, s_noise=1)' },
   'dpmpp-2s-ancestral': { name: 'dpmpp-2s-ancestral', label: 'DPM-Solver++(2S) ancestral', family: 'sigma-ancestral', order: 1, prediction: 'data', official: 'k-diffusion sample_dpmpp_2s_ancestral (eta=1, s_noise=1)' },
   ddpm: { name: 'ddpm', label: 'DDPM (DDIM η = 1)', family: 'ddim-eta', order: 1, prediction: 'data', official: 'diffusers DDIMScheduler step with eta=1 (ancestral DDPM sampling); eta is an option' },
-  'dpmpp-sde': { name: 'dpmpp-sde', label: 'DPM-Solver++ SDE', family: 'sigma-sde', order: 1, prediction: 'data', official: 'k-diffusion sample_dpmpp_sde (eta=1, r=1/2), i.i.d. noise instead of the Brownian tree' },
-  'dpmpp-2m-sde': { name: 'dpmpp-2m-sde', label: 'DPM-Solver++(2M) SDE', family: 'sigma-sde', order: 1, prediction: 'data', official: "k-diffusion sample_dpmpp_2m_sde (eta=1, solver_type='midpoint'), i.i.d. noise instead of the Brownian tree" },
-  'dpmpp-3m-sde': { name: 'dpmpp-3m-sde', label: 'DPM-Solver++(3M) SDE', family: 'sigma-sde', order: 1, prediction: 'data', official: 'k-diffusion sample_dpmpp_3m_sde (eta=1), i.i.d. noise instead of the Brownian tree' },
+  'dpmpp-sde': { name: 'dpmpp-sde', label: 'DPM-Solver++ SDE', family: 'sigma-sde', order: 1, prediction: 'data', official: 'k-diffusion sample_dpmpp_sde (eta=1, r=1/2, BrownianTreeNoiseSampler over [sigma_min, sigma_max]; the tree is built on our RNG, not torchsde\'s)' },
+  'dpmpp-2m-sde': { name: 'dpmpp-2m-sde', label: 'DPM-Solver++(2M) SDE', family: 'sigma-sde', order: 1, prediction: 'data', official: "k-diffusion sample_dpmpp_2m_sde (eta=1, solver_type='midpoint', Brownian tree noise on our RNG)" },
+  'dpmpp-3m-sde': { name: 'dpmpp-3m-sde', label: 'DPM-Solver++(3M) SDE', family: 'sigma-sde', order: 1, prediction: 'data', official: 'k-diffusion sample_dpmpp_3m_sde (eta=1, Brownian tree noise on our RNG)' },
   deis: { name: 'deis', label: 'DEIS (tAB)', family: 'deis', order: 3, prediction: 'noise', official: "DEIS th_deis 't_ab' with ab_order=3 (Lagrange extrapolation of ε̂ in t; coefficients by 32-point Gauss–Legendre in λ instead of the reference's 10 000-point Riemann sum)" },
   ipndm: { name: 'ipndm', label: 'iPNDM', family: 'linear-multistep', order: 4, prediction: 'noise', official: 'DEIS get_sampler_ipndm: DDIM transfer of Adams–Bashforth-extrapolated ε̂, warm start by lower orders' },
   plms: { name: 'plms', label: 'S-PNDM', family: 'linear-multistep', order: 2, prediction: 'noise', official: "PNDM runner/method.py 'S-PNDM': pseudo improved Euler first step, then AB2 on ε̂ (NFE = steps + 1)" },
@@ -621,9 +642,9 @@ function ancestralSamplers(e: Emitter, times: number[], solver: SolverSpec, nois
  * k-diffusion sample_dpmpp_2m_sde (specs §9.6) in σ̃-space: with h = λ_{i+1} − λ_i and η_h = η·h,
  * x̃ ← (σ̃_{i+1}/σ̃_i)e^{−η_h}·x̃ + (1 − e^{−h−η_h})·D_i + [midpoint] ½(1 − e^{−h−η_h})(D_i − D_{i−1})/r
  *   [heun: (1 − (1 − e^{−h−η_h})/(h + η_h))(D_i − D_{i−1})/r] + σ̃_{i+1}·√(1 − e^{−2η_h})·s_noise·z,
- * first step without history, into σ = 0: x = D. i.i.d. noise from the counter-based RNG (not the Brownian tree).
+ * first step without history, into σ = 0: x = D. Noise from NoiseSource (Brownian tree by default, as k-diffusion).
  */
-function dpmSolverPlusPlus2MSde(e: Emitter, times: number[], solver: SolverSpec, noiseSteps: { next: number }): void {
+function dpmSolverPlusPlus2MSde(e: Emitter, times: number[], solver: SolverSpec, noise: NoiseSource): void {
   const p = e.process;
   const eta = solver.eta ?? 1;
   const sNoise = solver.sNoise ?? 1;
@@ -652,7 +673,7 @@ function dpmSolverPlusPlus2MSde(e: Emitter, times: number[], solver: SolverSpec,
       terms.push([m(i - 1), (at * c) / r], [m(i - 2), (-at * c) / r]);
     }
     const noiseScale = sigmaTilde(p, to) * Math.sqrt(-Math.expm1(-2 * etaH)) * sNoise;
-    e.combine(X, terms, i, noiseScale > 0 ? { coef: at * noiseScale, step: noiseSteps.next++ } : undefined);
+    e.combine(X, terms, i, noiseScale > 0 ? noise.sde(at * noiseScale, sigmaTilde(p, from), sigmaTilde(p, to)) : undefined);
   }
 }
 
@@ -744,9 +765,10 @@ function deisTab(e: Emitter, times: number[], order: number): void {
 /**
  * k-diffusion sample_dpmpp_sde (specs §9.5, r = ½): an ancestral DPM-Solver++(1) step to the λ-midpoint s with
  * noise, D2 there, then from x_i with D' = (1 − 1/(2r))·D + (1/(2r))·D2 an ancestral step to σ_{i+1}; each ancestral
- * step x̃ ← (σ_down/σ_i)·x̃ + (1 − σ_down/σ_i)·D + s_noise·σ_up·z. Into σ = 0: x = D. i.i.d. noise.
+ * step x̃ ← (σ_down/σ_i)·x̃ + (1 − σ_down/σ_i)·D + s_noise·σ_up·z. Into σ = 0: x = D. The two draws are the tree's
+ * increments over [σ_i, σ_s] and [σ_i, σ_{i+1}] (overlapping, as k-diffusion calls its noise sampler).
  */
-function dpmSolverPlusPlusSde(e: Emitter, times: number[], solver: SolverSpec, noiseSteps: { next: number }): void {
+function dpmSolverPlusPlusSde(e: Emitter, times: number[], solver: SolverSpec, noise: NoiseSource): void {
   const p = e.process;
   const st = (t: number) => sigmaTilde(p, t);
   const eta = solver.eta ?? 1;
@@ -769,21 +791,21 @@ function dpmSolverPlusPlusSde(e: Emitter, times: number[], solver: SolverSpec, n
     const tS = tOfSigmaTilde(p, sigmaS);
     const [ai, aS, an] = [p.alpha(t), p.alpha(tS), p.alpha(tn)];
     const step1 = ancestral(si, sigmaS);
-    e.combine(X2, [[X, (aS / ai) * (step1.down / si)], [D, aS * (1 - step1.down / si)]], undefined, step1.up > 0 ? { coef: aS * sNoise * step1.up, step: noiseSteps.next++ } : undefined);
+    e.combine(X2, [[X, (aS / ai) * (step1.down / si)], [D, aS * (1 - step1.down / si)]], undefined, step1.up > 0 ? noise.sde(aS * sNoise * step1.up, si, sigmaS) : undefined);
     e.evaluate(X2, tS, D2);
     const step2 = ancestral(si, sn);
     const fac = 1 / (2 * r);
     const w = an * (1 - step2.down / si);
-    e.combine(X, [[X, (an / ai) * (step2.down / si)], [D, w * (1 - fac)], [D2, w * fac]], i, step2.up > 0 ? { coef: an * sNoise * step2.up, step: noiseSteps.next++ } : undefined);
+    e.combine(X, [[X, (an / ai) * (step2.down / si)], [D, w * (1 - fac)], [D2, w * fac]], i, step2.up > 0 ? noise.sde(an * sNoise * step2.up, si, sn) : undefined);
   }
 }
 
 /**
  * k-diffusion sample_dpmpp_3m_sde (specs §9.7) in σ̃-space: h_η = (1 + η)h, x̃ ← e^{−h_η}x̃ + (1 − e^{−h_η})D_i
  * + φ2·d1 − φ3·d2 with two previous outputs (φ2·(D_i − D_{i−1})/r0 with one), φ2 = (e^{−h_η} − 1)/h_η + 1,
- * φ3 = φ2/h_η − ½; then + σ̃_{i+1}√(1 − e^{−2ηh})·s_noise·z. Into σ = 0: x = D. i.i.d. noise.
+ * φ3 = φ2/h_η − ½; then + σ̃_{i+1}√(1 − e^{−2ηh})·s_noise·z. Into σ = 0: x = D. Noise from NoiseSource.
  */
-function dpmSolverPlusPlus3MSde(e: Emitter, times: number[], solver: SolverSpec, noiseSteps: { next: number }): void {
+function dpmSolverPlusPlus3MSde(e: Emitter, times: number[], solver: SolverSpec, noise: NoiseSource): void {
   const p = e.process;
   const eta = solver.eta ?? 1;
   const sNoise = solver.sNoise ?? 1;
@@ -818,7 +840,7 @@ function dpmSolverPlusPlus3MSde(e: Emitter, times: number[], solver: SolverSpec,
       terms.push([m(i - 1), (at * phi2) / r0], [m(i - 2), (-at * phi2) / r0]);
     }
     const noiseScale = sigmaTilde(p, to) * Math.sqrt(-Math.expm1(-2 * eta * h)) * sNoise;
-    e.combine(X, terms, i, noiseScale > 0 ? { coef: at * noiseScale, step: noiseSteps.next++ } : undefined);
+    e.combine(X, terms, i, noiseScale > 0 ? noise.sde(at * noiseScale, sigmaTilde(p, from), sigmaTilde(p, to)) : undefined);
   }
 }
 
@@ -988,9 +1010,13 @@ export function buildSolverProgram(solver: SolverSpec, process: NoiseProcess, gr
       const noiseSteps = { next: 0 };
       if (info.family === 'sigma') sigmaSpaceSolvers(e, times, solver, noiseSteps);
       else if (info.family === 'sigma-ancestral') ancestralSamplers(e, times, solver, noiseSteps);
-      else if (solver.name === 'dpmpp-3m-sde') dpmSolverPlusPlus3MSde(e, times, solver, noiseSteps);
-      else if (solver.name === 'dpmpp-sde') dpmSolverPlusPlusSde(e, times, solver, noiseSteps);
-      else if (info.family === 'sigma-sde') dpmSolverPlusPlus2MSde(e, times, solver, noiseSteps);
+      else if (info.family === 'sigma-sde') {
+        const sigmas = times.filter((t) => t > 0).map((t) => sigmaTilde(process, t));
+        const noise = new NoiseSource((solver.noiseSampler ?? 'brownian-tree') === 'brownian-tree' ? { min: Math.min(...sigmas), max: Math.max(...sigmas) } : undefined);
+        if (solver.name === 'dpmpp-3m-sde') dpmSolverPlusPlus3MSde(e, times, solver, noise);
+        else if (solver.name === 'dpmpp-sde') dpmSolverPlusPlusSde(e, times, solver, noise);
+        else dpmSolverPlusPlus2MSde(e, times, solver, noise);
+      }
       else if (info.family === 'linear-multistep') pndmFamily(e, times, solver.name);
       else flowRungeKutta(e, times, solver.name);
       return e.program(solver.name, times);

@@ -12,7 +12,7 @@ const OPTIONS_BY_FAMILY: Record<string, (keyof SolverSpec)[]> = {
   unipc: ['order', 'variant', 'corrector', 'prediction', 'lowerOrderFinal'],
   sigma: ['sChurn', 'sTmin', 'sTmax', 'sNoise'],
   'sigma-ancestral': ['eta', 'sNoise'],
-  'sigma-sde': ['eta', 'sNoise', 'solverType'],
+  'sigma-sde': ['eta', 'sNoise', 'solverType', 'noiseSampler'],
   'linear-multistep': [],
   deis: ['order'],
   lms: ['order'],
@@ -47,6 +47,7 @@ export const solverSchema = z
     langevinSteps: z.number().int().min(0).max(10).optional(),
     snr: z.number().gt(0).max(10).optional(),
     noiseRemoval: z.boolean().optional(),
+    noiseSampler: z.enum(['brownian-tree', 'iid']).optional(),
   })
   .strict()
   .superRefine((solver, ctx) => {

@@ -20,6 +20,9 @@ export const RngStream = {
   referenceComponent: 2,
   /** exact samples of the target: Gaussian draws */
   referenceGaussian: 3,
+  /** the Brownian tree of SDE solvers (util/brownian.ts): node draws, and the second point in one leaf */
+  brownian: 8,
+  brownianLeaf: 9,
 } as const;
 
 const rotl = (x: number, r: number) => ((x << r) | (x >>> (32 - r))) >>> 0;
