@@ -46,9 +46,10 @@ function checkSize(file: string, n: number, d: number): void {
   if (d < 1 || d > MAX_DIM) throw new DatasetError(`'${file}': points of dimension ${d}; allowed: 1 to ${MAX_DIM} coordinates per point`);
 }
 
-function checkFileSize(file: string, bytes: Uint8Array): void {
-  if (bytes.length > MAX_FILE_BYTES)
-    throw new DatasetError(`'${file}': ${bytes.length} bytes; allowed: at most ${MAX_FILE_BYTES} (${MAX_FILE_BYTES / 1024 / 1024} MiB; a dataset holds at most ${MAX_COMPONENTS} points)`);
+/** Refuses a file over MAX_FILE_BYTES (a page checks a chosen file's size before reading it). */
+export function checkFileSize(file: string, byteLength: number): void {
+  if (byteLength > MAX_FILE_BYTES)
+    throw new DatasetError(`'${file}': ${byteLength} bytes; allowed: at most ${MAX_FILE_BYTES} (${MAX_FILE_BYTES / 1024 / 1024} MiB; a dataset holds at most ${MAX_COMPONENTS} points)`);
 }
 
 /**
@@ -68,7 +69,7 @@ function shortestFloat32(x: number): number {
 
 /** Points from a .npy file: a 2-D array (N, d) of any float or integer dtype, C order. */
 export function parseDatasetNpy(bytes: Uint8Array, file: string): PointsTarget {
-  checkFileSize(file, bytes);
+  checkFileSize(file, bytes.length);
   let array;
   try {
     array = parseNpyNumbers(bytes);
@@ -185,7 +186,7 @@ export function parseDatasetFile(file: string, bytes: Uint8Array): PointsTarget 
   const ext = extensionOf(file);
   if (ext === '.npy') return parseDatasetNpy(bytes, file);
   if (ext === '.csv') {
-    checkFileSize(file, bytes);
+    checkFileSize(file, bytes.length);
     return parseDatasetCsv(decodeText(bytes, file), file);
   }
   throw new DatasetError(`'${file}': unsupported file type ${ext ? `'${ext}'` : '(no extension)'}; allowed: ${DATASET_EXTENSIONS.join(', ')}`);
@@ -195,7 +196,7 @@ export function parseDatasetFile(file: string, bytes: Uint8Array): PointsTarget 
 export function parseTargetFile(file: string, bytes: Uint8Array): Target {
   const ext = extensionOf(file);
   if (ext === '.json') {
-    checkFileSize(file, bytes);
+    checkFileSize(file, bytes.length);
     return parseTargetJson(decodeText(bytes, file), file);
   }
   if ((DATASET_EXTENSIONS as readonly string[]).includes(ext)) return parseDatasetFile(file, bytes);
