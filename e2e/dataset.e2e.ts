@@ -50,7 +50,7 @@ test('your own dataset: an uploaded CSV and points drawn on the flow view become
   const csvPoints = [[1, 1], [-1, 1], [0, -1], [0.5, 0]];
   const fileInput = page.locator('[data-testid="target-file"]');
   await fileInput.setInputFiles({ name: 'data.csv', mimeType: 'text/csv', buffer: Buffer.from(`x,y\n${csvPoints.map((p) => p.join(',')).join('\n')}\n`) });
-  await page.waitForFunction(() => (window as unknown as { stepscope: StepscopeHook }).(stepscope.getSpec().target as { type?: string }).type === 'points', null, { timeout: 10_000 });
+  await page.waitForFunction(() => ((window as unknown as { stepscope: StepscopeHook }).stepscope.getSpec().target as { type?: string }).type === 'points', null, { timeout: 10_000 });
   assert.deepEqual((await app.evaluate((s) => s.getSpec())).target, { type: 'points', points: csvPoints }, 'target after the upload');
   await expectMemorised(app, csvPoints, 'uploaded CSV');
 
