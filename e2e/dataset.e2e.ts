@@ -41,7 +41,7 @@ async function overlayMapping(page: Page): Promise<(point: number[]) => [number,
 
 const drawCount = async (page: Page) => Number(await page.locator('[data-testid="draw-count"]').innerText());
 
-test('your own dataset: an uploaded CSV and points drawn on the flow view become the target, and the samples memorise them', async ({ page }) => {
+test('your own dataset: an uploaded CSV and points drawn on the flow view become the target, and the samples memorise them', async ({ page, screenshot }) => {
   const app = await openApp(page, BASE_URL);
   const base = await app.evaluate((s) => s.getSpec());
   await app.evaluate((s, spec) => s.setSpec(spec), { ...base, schedule: { type: 'karras' }, nfe: 20, n: N } as Spec);
@@ -80,6 +80,7 @@ test('your own dataset: an uploaded CSV and points drawn on the flow view become
   await page.mouse.up();
   const afterDrag = await drawCount(page);
   assert.ok(afterDrag >= 3 + 4, `a drag across the view should add several points, got ${afterDrag - 3}`);
+  await screenshot(page, 'draw-dataset.png');
   await page.click('[data-testid="draw-done"]');
   await page.waitForFunction(
     (count) => {
@@ -95,9 +96,21 @@ test('your own dataset: an uploaded CSV and points drawn on the flow view become
   for (const [x, y] of drawn.slice(3)) assert.ok(Math.abs(y + 1.6) < 0.02 && x >= -1.52 && x <= 1.52, `dragged point ${JSON.stringify([x, y])} should lie on the stroke y = -1.6`);
   assert.equal(await page.locator('[data-testid="draw-overlay"]').count(), 0, 'drawing mode ends when the points are used');
   await expectMemorised(app, drawn, 'drawn dataset');
+  await app.evaluate((s) => s.run());
+  await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
+  await screenshot(page, 'drawn-dataset-run.png');
 
   // --- the link carries the drawn dataset
   const param = new URL(page.url()).searchParams.get('spec');
   assert.ok(param, `the address bar should hold the spec: ${page.url()}`);
   assert.deepEqual(JSON.parse(Buffer.from(param, 'base64url').toString('utf8')).target, { type: 'points', points: drawn }, 'target in the address bar');
+
+  // --- a JSON target too large for a link (256 points in 16-D): taken, but the address bar drops the spec and says so
+  const big = Array.from({ length: 256 }, (_, i) => Array.from({ length: 16 }, (_, j) => Math.sin(16 * i + j) / 3));
+  await fileInput.setInputFiles({ name: 'big.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ type: 'points', points: big })) });
+  const linkNotice = page.locator('[data-testid="notice"]', { hasText: 'too large for a link' });
+  await linkNotice.first().waitFor({ state: 'visible', timeout: 10_000 });
+  assert.match(await linkNotice.first().innerText(), /256 points of dimension 16\): it needs \d+ characters; allowed: at most 65536/);
+  assert.equal(((await app.evaluate((s) => s.getSpec())).target as { points: number[][] }).points.length, 256, 'the large target is used');
+  assert.equal(new URL(page.url()).searchParams.get('spec'), null, 'no spec parameter that would be refused when the link is opened');
 });
