@@ -89,6 +89,7 @@ describe('stepscope --points / --target', () => {
       expectRejected((dir) => sample(dir, '--points', write(dir, 'cube.npy', serializeNpy(new Float64Array(8), [2, 2, 2]))), /--points: '.*cube\.npy': shape \(2, 2, 2\); allowed: a 2-D array \(N, d\)/);
       expectRejected((dir) => sample(dir, '--points', write(dir, 'data.txt', '1,2\n')), /--points: '.*data\.txt': unsupported file type '\.txt'; allowed: \.npy, \.csv/);
       expectRejected((dir) => sample(dir, '--points', join(dir, 'missing.csv')), /--points: cannot read '.*missing\.csv'/);
+      expectRejected((dir) => sample(dir, '--points', writeJson(dir, 't.json', { type: 'points', points: [[0, 0]] })), /--points: '.*t\.json' is JSON; allowed: a \.npy or \.csv dataset \(a JSON target object goes to --target\)/);
     });
     it('an invalid mixture, and a file that is not JSON', () => {
       const gmm = { type: 'gmm', weights: [1, -2], means: [[0, 0], [1, 1]], covs: [[[1, 0], [0, 1]], [[1, 0], [0, 1]]] };

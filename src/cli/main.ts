@@ -36,7 +36,7 @@ const FLAGS: Record<string, string[]> = {
   sweep: ['spec', 'out', 'nfe', 'solvers', 'csv', 'backend'],
 };
 
-// The target flags are kept out of the tables above so that they stay one place: both run commands take them.
+// Both run commands take the target flags, added here in one place (apart from the tables above).
 const TARGET_FLAGS = ['points', 'target'];
 const TARGET_USAGE = `  sample and sweep: --points data.npy|data.csv (N ≤ ${MAX_COMPONENTS} points of dimension ≤ ${MAX_DIM}) or --target target.json (a gmm, points or preset target) replaces the spec's target`;
 FLAGS.sample.push(...TARGET_FLAGS);
@@ -90,6 +90,7 @@ function withTargetFlags(spec: SampleSpec, flags: Record<string, string>): Sampl
   const flag = flags.points !== undefined ? 'points' : flags.target !== undefined ? 'target' : null;
   if (flag === null) return spec;
   const path = flags[flag];
+  if (flag === 'points' && path.toLowerCase().endsWith('.json')) throw new InputError(`--points: '${path}' is JSON; allowed: a .npy or .csv dataset (a JSON target object goes to --target)`);
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(readFileSync(path));

@@ -37,6 +37,7 @@ describe('datasets from .npy', () => {
     expect(parseDatasetNpy(fixture('dataset_i4_3x2.npy'), 'i4.npy').points).toEqual([[0, 1], [-2, 3], [4, -5]]);
     expect(parseDatasetNpy(fixture('dataset_i8_2x2.npy'), 'i8.npy').points).toEqual([[7, -8], [2 ** 53, 0]]);
     expect(parseDatasetNpy(fixture('dataset_u1_2x3.npy'), 'u1.npy').points).toEqual([[0, 128, 255], [1, 2, 3]]);
+    for (const dtype of ['i1', 'i2', 'u2', 'u4', 'u8']) expect(parseDatasetNpy(fixture(`dataset_${dtype}_2x2.npy`), `${dtype}.npy`).points, dtype).toEqual([[0, 1], [2, 100]]);
   });
   it('takes the limits of the points target: 1 × MAX_DIM and MAX_COMPONENTS × 1', () => {
     expect(parseDatasetNpy(serializeNpy(new Float64Array(MAX_DIM).fill(1), [1, MAX_DIM]), 'a.npy').points[0]).toHaveLength(MAX_DIM);
