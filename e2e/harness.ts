@@ -67,6 +67,8 @@ export interface StepscopeHook {
   run(): Promise<RunResult>;
   sweep(options?: { nfes?: number[]; solvers?: string[]; n?: number }): Promise<SweepResult>;
   getUrl(): string;
+  /** final samples (n·dim, row-major) of one fresh run of the current spec */
+  samples(): Promise<{ spec: Spec; n: number; dim: number; data: number[] }>;
 }
 
 // ---- test registry ----

@@ -5,7 +5,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { acquireGpu, type GpuContext } from './gpu/device.ts';
 import { createAppStore } from './state/store.ts';
-import { specFromSearch, specUrl } from './state/url.ts';
+import { SPEC_PARAM, specFromSearch, specLinkProblem, specUrl } from './state/url.ts';
 import { App } from './ui/App.tsx';
 import { RunController } from './ui/controller.ts';
 import { installTestHook } from './ui/testHook.ts';
@@ -44,9 +44,21 @@ async function main(): Promise<void> {
   hook.setController(controller);
   render(gpu, controller, presentation.ok);
 
-  // keep the address bar shareable: it always holds the current spec (after the first change)
+  // keep the address bar shareable: it always holds the current spec (after the first change), unless the
+  // spec is too large for a link (a big dataset target): a link that would be refused when opened is worse
+  // than none, so the parameter goes and a notice says why
   store.subscribe((state, previous) => {
-    if (state.spec !== previous.spec) window.history.replaceState(null, '', specUrl(state.spec, window.location.href));
+    if (state.spec === previous.spec) return;
+    const problem = specLinkProblem(state.spec);
+    if (problem) {
+      const url = new URL(window.location.href);
+      url.searchParams.delete(SPEC_PARAM);
+      window.history.replaceState(null, '', url.toString());
+      state.pushNotice({ level: 'warning', key: 'link-length', text: problem });
+    } else {
+      window.history.replaceState(null, '', specUrl(state.spec, window.location.href));
+      state.notices.filter((n) => n.key === 'link-length').forEach((n) => state.dismissNotice(n.id));
+    }
   });
   // first runs once the page is up (the test hook's `ready` resolves when the UI has mounted)
   void hook.hook.ready.then(() => setTimeout(() => controller.start(), 0));

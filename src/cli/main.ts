@@ -3,15 +3,18 @@
 //   stepscope sweep  --spec run.json --nfe 2,3,4 --out curves.json [--solvers ddim,dpmpp-2m] [--csv curves.csv] [--backend gpu|cpu]
 // Exit codes: 0 success, 1 runtime failure (no GPU, device error), 2 bad input. Inputs are all validated before
 // any work; outputs are written only when everything succeeded, each to a temporary file renamed into place.
+// Both run commands take --points data.npy|data.csv (a dataset) or --target target.json (a target object),
+// which replace the spec's target (see TARGET_FLAGS).
 
 import { existsSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { DatasetError, parseDatasetFile, parseTargetJson } from '../core/io/dataset.ts';
 import { NpyError, parseNpy, serializeNpy } from '../core/io/npy.ts';
 import { makeProcess, resolveExperiment } from '../core/sampling/experiment.ts';
 import { describeGrid } from '../core/sampling/schedules.ts';
 import { SOLVERS, SOLVER_NAMES, type SolverName } from '../core/sampling/solvers.ts';
 import { solverOptionNames } from '../core/spec/solverSchema.ts';
-import { MAX_STEPS, SpecError, parseSpec, type SampleSpec } from '../core/spec/spec.ts';
+import { MAX_COMPONENTS, MAX_DIM, MAX_STEPS, SpecError, parseSpec, type SampleSpec } from '../core/spec/spec.ts';
 import type { AdapterSummary } from '../gpu/device.ts';
 import { CpuSamplerBackend, GpuSamplerBackend, type SamplerBackend } from '../engine/sampling.ts';
 
@@ -33,9 +36,15 @@ const FLAGS: Record<string, string[]> = {
   sweep: ['spec', 'out', 'nfe', 'solvers', 'csv', 'backend'],
 };
 
+// Both run commands take the target flags, added here in one place (apart from the tables above).
+const TARGET_FLAGS = ['points', 'target'];
+const TARGET_USAGE = `  sample and sweep: --points data.npy|data.csv (N ≤ ${MAX_COMPONENTS} points of dimension ≤ ${MAX_DIM}) or --target target.json (a gmm, points or preset target) replaces the spec's target`;
+FLAGS.sample.push(...TARGET_FLAGS);
+FLAGS.sweep.push(...TARGET_FLAGS);
+
 function parseArgs(argv: string[]): { command: string; flags: Record<string, string> } {
   const [command, ...rest] = argv;
-  if (!command || command === '--help' || command === '-h') throw new InputError(USAGE);
+  if (!command || command === '--help' || command === '-h') throw new InputError(`${USAGE}\n${TARGET_USAGE}`);
   if (!(command in FLAGS)) throw new InputError(`unknown command '${command}' (allowed: solvers, sample, sweep)\n${USAGE}`);
   const flags: Record<string, string> = {};
   for (let i = 0; i < rest.length; i++) {
@@ -71,6 +80,29 @@ function readSpec(path: string): SampleSpec {
     return parseSpec(json);
   } catch (error) {
     if (error instanceof SpecError) throw new InputError(`--spec: '${path}' is not a valid spec:\n  ${error.problems.join('\n  ')}`);
+    throw error;
+  }
+}
+
+/** The spec with its target replaced by --points or --target (when given), validated like the spec itself. */
+function withTargetFlags(spec: SampleSpec, flags: Record<string, string>): SampleSpec {
+  if (flags.points !== undefined && flags.target !== undefined) throw new InputError('--points and --target both replace the target; give one of them');
+  const flag = flags.points !== undefined ? 'points' : flags.target !== undefined ? 'target' : null;
+  if (flag === null) return spec;
+  const path = flags[flag];
+  if (flag === 'points' && path.toLowerCase().endsWith('.json')) throw new InputError(`--points: '${path}' is JSON; allowed: a .npy or .csv dataset (a JSON target object goes to --target)`);
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(readFileSync(path));
+  } catch (error) {
+    throw new InputError(`--${flag}: cannot read '${path}': ${(error as Error).message}`);
+  }
+  try {
+    const target = flag === 'points' ? parseDatasetFile(path, bytes) : parseTargetJson(new TextDecoder().decode(bytes), path);
+    return parseSpec({ ...spec, target });
+  } catch (error) {
+    if (error instanceof DatasetError) throw new InputError(`--${flag}: ${error.message}`);
+    if (error instanceof SpecError) throw new InputError(`--${flag}: '${path}' does not fit the spec:\n  ${error.problems.join('\n  ')}`);
     throw error;
   }
 }
@@ -147,7 +179,7 @@ async function openBackend(kind: string | undefined): Promise<{ backend: Sampler
 }
 
 async function sampleCommand(flags: Record<string, string>): Promise<void> {
-  const spec = readSpec(flags.spec);
+  const spec = withTargetFlags(readSpec(flags.spec), flags);
   const { dim } = resolveExperiment(spec);
   const noise = flags.noise !== undefined ? readNoise(flags.noise, spec.n, dim) : undefined;
   const out = checkOutputPath('out', flags.out);
@@ -178,7 +210,7 @@ async function sampleCommand(flags: Record<string, string>): Promise<void> {
 }
 
 async function sweepCommand(flags: Record<string, string>): Promise<void> {
-  const spec = readSpec(flags.spec);
+  const spec = withTargetFlags(readSpec(flags.spec), flags);
   if (spec.schedule.type === 'custom') throw new InputError(`--spec: schedule.type 'custom' fixes the steps; a sweep over NFE needs time-uniform, logsnr or time-quadratic`);
   const nfes = parseNfeList(flags.nfe);
   const solvers = flags.solvers !== undefined ? parseSolverList(flags.solvers) : [...SOLVER_NAMES];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SPEC, SpecError } from '../core/spec/spec.ts';
+import { DEFAULT_SPEC, MAX_COMPONENTS, SpecError } from '../core/spec/spec.ts';
 import { createAppStore, shownSolvers } from './store.ts';
 
 describe('app store', () => {
@@ -25,5 +25,24 @@ describe('app store', () => {
     store.getState().pushNotice({ level: 'warning', key: 'url', text: 'a' });
     store.getState().pushNotice({ level: 'warning', key: 'url', text: 'b' });
     expect(store.getState().notices.map((n) => n.text)).toEqual(['b']);
+  });
+
+  it('drawing a dataset: add, undo, clear, at most MAX_COMPONENTS points, and the spec untouched until used', () => {
+    const store = createAppStore(DEFAULT_SPEC);
+    const s = () => store.getState();
+    s().startDrawing([[0, 0]]);
+    expect(s().draw).toEqual({ active: true, points: [[0, 0]] });
+    expect(s().addDrawnPoint([1, 2])).toBe(true);
+    expect(s().addDrawnPoint([3, 4])).toBe(true);
+    s().undoDrawnPoint();
+    expect(s().draw.points).toEqual([[0, 0], [1, 2]]);
+    s().clearDrawnPoints();
+    expect(s().draw).toEqual({ active: true, points: [] });
+    for (let i = 0; i < MAX_COMPONENTS; i++) expect(s().addDrawnPoint([i, 0])).toBe(true);
+    expect(s().addDrawnPoint([-1, -1])).toBe(false);
+    expect(s().draw.points).toHaveLength(MAX_COMPONENTS);
+    expect(s().spec).toBe(DEFAULT_SPEC);
+    s().stopDrawing();
+    expect(s().draw).toEqual({ active: false, points: [] });
   });
 });

@@ -5,7 +5,7 @@
 import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
 import type { SolverName } from '../core/sampling/solvers.ts';
 import { SOLVER_NAMES } from '../core/sampling/solvers.ts';
-import { parseSpec, type SampleSpec } from '../core/spec/spec.ts';
+import { MAX_COMPONENTS, parseSpec, type SampleSpec } from '../core/spec/spec.ts';
 import type { Backend, RunMetrics, SweepCurve, SweepResult } from '../engine/sampling.ts';
 import type { AdapterSummary, GpuStatusKind } from '../gpu/device.ts';
 
@@ -85,6 +85,23 @@ export interface SweepSlice {
   setSweep(sweep: Partial<SweepSlice['sweep']>): void;
 }
 
+// ------------------------------------------------------------------------------------- drawn dataset
+
+/**
+ * A dataset drawn by hand on the flow view (2-D points in data coordinates). UI state until "done" makes
+ * it the spec's `points` target; not part of the spec or the link while drawing.
+ */
+export interface DrawSlice {
+  draw: { active: boolean; points: number[][] };
+  /** enter drawing mode with these points (e.g. the current 2-D dataset), or none */
+  startDrawing(points?: number[][]): void;
+  /** add a point; false (and nothing added) when the dataset is full (MAX_COMPONENTS points) */
+  addDrawnPoint(point: number[]): boolean;
+  undoDrawnPoint(): void;
+  clearDrawnPoints(): void;
+  stopDrawing(): void;
+}
+
 // ------------------------------------------------------------------------------------------- notices
 
 export interface Notice {
@@ -101,7 +118,7 @@ export interface NoticeSlice {
   dismissNotice(id: number): void;
 }
 
-export type AppState = SpecSlice & GpuSlice & RunSlice & SweepSlice & NoticeSlice;
+export type AppState = SpecSlice & GpuSlice & RunSlice & SweepSlice & DrawSlice & NoticeSlice;
 export type AppStore = StoreApi<AppState>;
 
 /** shown by default: the first-order baseline and the usual second-order multistep solver */
@@ -139,6 +156,20 @@ const sweepSlice: StateCreator<AppState, [], [], SweepSlice> = (set, get) => ({
   setSweep: (sweep) => set({ sweep: { ...get().sweep, ...sweep } }),
 });
 
+const drawSlice: StateCreator<AppState, [], [], DrawSlice> = (set, get) => ({
+  draw: { active: false, points: [] },
+  startDrawing: (points = []) => set({ draw: { active: true, points: points.slice(0, MAX_COMPONENTS) } }),
+  addDrawnPoint(point) {
+    const { draw } = get();
+    if (draw.points.length >= MAX_COMPONENTS) return false;
+    set({ draw: { ...draw, points: [...draw.points, point] } });
+    return true;
+  },
+  undoDrawnPoint: () => set({ draw: { ...get().draw, points: get().draw.points.slice(0, -1) } }),
+  clearDrawnPoints: () => set({ draw: { ...get().draw, points: [] } }),
+  stopDrawing: () => set({ draw: { active: false, points: [] } }),
+});
+
 let noticeIds = 0;
 const noticeSlice: StateCreator<AppState, [], [], NoticeSlice> = (set, get) => ({
   notices: [],
@@ -157,6 +188,7 @@ export function createAppStore(initialSpec: SampleSpec): AppStore {
     ...gpuSlice(...a),
     ...runSlice(...a),
     ...sweepSlice(...a),
+    ...drawSlice(...a),
     ...noticeSlice(...a),
   }));
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SPEC, parseSpec, type SampleSpec } from '../core/spec/spec.ts';
-import { decodeSpecParam, encodeSpecParam, specFromSearch, specUrl } from './url.ts';
+import { MAX_PARAM_LENGTH, decodeSpecParam, encodeSpecParam, specFromSearch, specLinkProblem, specUrl } from './url.ts';
+import { MAX_COMPONENTS, MAX_DIM } from '../core/spec/spec.ts';
 
 const base64Url = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
 
@@ -73,5 +74,31 @@ describe('shareable URL codec', () => {
     const decoded = specFromSearch(`?spec=${p}&spec=${p}`);
     expect(decoded.spec).toEqual(DEFAULT_SPEC);
     expect(decoded.notice).toMatch(/spec: given 2 times/);
+  });
+
+  it('carries a full drawn dataset (256 points, 3 decimals) and a full-precision 2-D dataset', () => {
+    const drawn = Array.from({ length: MAX_COMPONENTS }, (_, i) => [Math.round(1000 * Math.cos(i)) / 1000 - 1, Math.round(1000 * Math.sin(3 * i)) / 1000]);
+    const spec = parseSpec({ ...DEFAULT_SPEC, target: { type: 'points', points: drawn } });
+    expect(specLinkProblem(spec)).toBeUndefined();
+    // about 7 kB: far under the limit
+    expect(encodeSpecParam(spec).length).toBeLessThan(8000);
+    expect(specFromSearch(new URL(specUrl(spec, 'http://127.0.0.1:4173/')).search)).toEqual({ spec });
+
+    const precise = parseSpec({ ...DEFAULT_SPEC, target: { type: 'points', points: drawn.map(([x, y]) => [x / 3, y / 7]) } });
+    expect(specLinkProblem(precise)).toBeUndefined();
+    expect(decodeSpecParam(encodeSpecParam(precise))).toEqual({ spec: precise });
+    expect(encodeSpecParam(precise).length).toBeLessThan(MAX_PARAM_LENGTH / 2);
+  });
+
+  it('says when a dataset is too large for a link, with its size and the limit', () => {
+    const points = Array.from({ length: MAX_COMPONENTS }, (_, i) => Array.from({ length: MAX_DIM }, (_, j) => Math.sin(i * MAX_DIM + j) / 3));
+    const spec = parseSpec({ ...DEFAULT_SPEC, target: { type: 'points', points } });
+    const length = encodeSpecParam(spec).length;
+    expect(length).toBeGreaterThan(MAX_PARAM_LENGTH);
+    expect(specLinkProblem(spec)).toBe(
+      `This spec is too large for a link (its target: ${MAX_COMPONENTS} points of dimension ${MAX_DIM}): it needs ${length} characters; allowed: at most ${MAX_PARAM_LENGTH}. The address bar does not hold it; save the target as a file to share it.`,
+    );
+    // which is what the decoder would refuse
+    expect(decodeSpecParam(encodeSpecParam(spec)).notice).toMatch(/more than the 65536 allowed/);
   });
 });

@@ -8,8 +8,12 @@ import { DEFAULT_SPEC, SpecError, parseSpec, type SampleSpec } from '../core/spe
 /** the query parameter that carries the spec */
 export const SPEC_PARAM = 'spec';
 
-/** a decoded parameter longer than this is refused before parsing (a spec is a few hundred bytes) */
-const MAX_PARAM_LENGTH = 64 * 1024;
+/**
+ * A decoded parameter longer than this is refused before parsing. A spec is a few hundred bytes; a dataset
+ * target of 256 2-D points fits easily (about 7 kB drawn, 20 kB at full float64 precision), but a large
+ * high-dimensional one does not, and then the link cannot carry the spec (see specLinkProblem).
+ */
+export const MAX_PARAM_LENGTH = 64 * 1024;
 
 export interface DecodedSpec {
   spec: SampleSpec;
@@ -84,6 +88,14 @@ export function specFromSearch(search: string): DecodedSpec {
   if (values.length === 0) return { spec: DEFAULT_SPEC };
   if (values.length > 1) return fallback(`spec: given ${values.length} times, expected once`);
   return decodeSpecParam(values[0]);
+}
+
+/** Why `spec` cannot travel in a link (its parameter would be refused when read back), or undefined when it can. */
+export function specLinkProblem(spec: SampleSpec): string | undefined {
+  const length = encodeSpecParam(spec).length;
+  if (length <= MAX_PARAM_LENGTH) return undefined;
+  const target = spec.target.type === 'points' ? ` (its target: ${spec.target.points.length} points of dimension ${spec.target.points[0].length})` : '';
+  return `This spec is too large for a link${target}: it needs ${length} characters; allowed: at most ${MAX_PARAM_LENGTH}. The address bar does not hold it; save the target as a file to share it.`;
 }
 
 /**

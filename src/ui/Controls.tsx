@@ -8,6 +8,7 @@ import { SpecError, type SampleSpec } from '../core/spec/spec.ts';
 import { useAppStore, useAppStoreApi } from '../state/hooks.ts';
 import { solverColor } from '../views/palette.ts';
 import { PARTICLE_COUNTS, PRESET_LABELS, processLabel, scheduleLabel } from './labels.ts';
+import { TargetSource, describeTarget } from './TargetSource.tsx';
 
 const NFE_MIN = 2;
 const NFE_MAX = 50;
@@ -198,10 +199,11 @@ export function Controls() {
           ))}
           {!preset && (
             <option value="custom" disabled>
-              Custom mixture (from the link)
+              Your {describeTarget(spec.target)}
             </option>
           )}
         </select>
+        <TargetSource />
       </div>
       <div className="field">
         <label htmlFor={processId}>Noise process</label>

@@ -5,6 +5,7 @@ import { useAppStore, useAppStoreApi } from '../state/hooks.ts';
 import type { FlowView, FlowViewState } from '../views/flowView.ts';
 import { solverColor } from '../views/palette.ts';
 import type { RunController } from './controller.ts';
+import { DrawOverlay } from './DrawOverlay.tsx';
 
 const MAX_LINES = 512;
 
@@ -28,6 +29,7 @@ export function FlowPanel({ controller, device, backend, lowPower, onSettled }: 
   const [state, setState] = useState<FlowViewState>({ progress: 1, playing: false, time: null, step: null, steps: null });
   const solvers = useAppStore((s) => shownSolvers(s).join(','));
   const n = useAppStore((s) => s.run.results[0]?.n ?? s.spec.n);
+  const drawing = useAppStore((s) => s.draw.active);
 
   useEffect(() => {
     if (!controller || !host.current) return;
@@ -101,6 +103,8 @@ export function FlowPanel({ controller, device, backend, lowPower, onSettled }: 
           </div>
         )}
         {!failure && !view && <div className="flow-failure">starting the renderer…</div>}
+        {drawing && <DrawOverlay />}
+        {drawing && <div className="draw-banner">Drawing a dataset: click or drag to add points</div>}
       </div>
       <div className="flow-controls">
         <button

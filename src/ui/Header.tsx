@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useAppStore, useAppStoreApi } from '../state/hooks.ts';
-import { specUrl } from '../state/url.ts';
+import { specLinkProblem, specUrl } from '../state/url.ts';
 
 function GpuBadge() {
   const gpu = useAppStore((s) => s.gpu);
@@ -33,6 +33,11 @@ function CopyLink() {
   const store = useAppStoreApi();
   const [copied, setCopied] = useState<'idle' | 'copied' | 'failed'>('idle');
   const copy = async () => {
+    const problem = specLinkProblem(store.getState().spec);
+    if (problem) {
+      store.getState().pushNotice({ level: 'warning', key: 'link-length', text: problem });
+      return;
+    }
     const url = specUrl(store.getState().spec, window.location.href);
     try {
       await navigator.clipboard.writeText(url);

@@ -224,6 +224,22 @@ export class RunController {
   }
 
   /**
+   * The final samples of one run of the current spec (its own solver), read back: for the test hook, which
+   * checks properties of the samples themselves (a dataset target memorises). Queued with the live runs,
+   * since they share the backend's buffers.
+   */
+  samples(): Promise<{ spec: SampleSpec; samples: Float32Array | Float64Array }> {
+    const next = this.liveChain.then(async () => {
+      if (this.disposed) throw new Error('the page is closing');
+      const spec = this.store.getState().spec;
+      const outcome = await this.live.sample(spec, { readSamples: true });
+      return { spec, samples: outcome.samples };
+    });
+    this.liveChain = next.catch(() => {});
+    return next;
+  }
+
+  /**
    * Keep the solver's trajectory for the flow view. GPU: copy the trajectory registers (GPU → GPU) into a
    * buffer owned here, now, before the backend's next run reuses its register file.
    */

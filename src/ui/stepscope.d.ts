@@ -42,6 +42,8 @@ export interface StepscopeHook {
   /** run the current spec with metrics (GPU when available, else CPU) */
   run(): Promise<StepscopeRunResult>;
   sweep(options?: StepscopeSweepOptions): Promise<SweepResult>;
+  /** the final samples (n·dim, row-major) of one fresh run of the current spec with its own solver */
+  samples(): Promise<{ spec: SampleSpec; n: number; dim: number; data: number[] }>;
   /** absolute shareable URL of the current spec */
   getUrl(): string;
 }

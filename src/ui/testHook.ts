@@ -55,6 +55,10 @@ export function installTestHook(store: AppStore): HookHandle {
       const result = await (await needController()).sweep(options);
       return structuredClone(result);
     },
+    async samples() {
+      const { spec, samples } = await (await needController()).samples();
+      return { spec: structuredClone(spec), n: spec.n, dim: samples.length / spec.n, data: Array.from(samples) };
+    },
     getUrl(): string {
       return specUrl(store.getState().spec, window.location.href);
     },

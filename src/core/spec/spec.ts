@@ -136,7 +136,7 @@ const pointsSchema = z
     });
   });
 
-const targetSchema = z.discriminatedUnion('type', [
+export const targetSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('preset'), name: z.enum(TARGET_PRESETS) }).strict(),
   gmmSchema,
   pointsSchema,
@@ -324,6 +324,13 @@ export function formatZodError(error: z.ZodError, input: unknown, prefix = ''): 
     }
     return `${field}: got ${value}; ${allowed}`;
   });
+}
+
+/** Parse and validate a target on its own (a mixture or dataset file); problems are named `target.…`. Throws SpecError. */
+export function parseTarget(input: unknown): SampleSpec['target'] {
+  const result = targetSchema.safeParse(input);
+  if (!result.success) throw new SpecError(formatZodError(result.error, input, 'target.').map((p) => p.replace(/^target\.\(spec\)/, 'target')));
+  return result.data;
 }
 
 /** Parse and validate a spec (defaults filled in); throws SpecError. */
