@@ -3,7 +3,9 @@ import rngWgsl from './common/rng.wgsl?raw';
 import combineWgsl from './sampler/combine.wgsl?raw';
 import gmmWgsl from './sampler/gmm.wgsl?raw';
 import metricsWgsl from './sampler/metrics.wgsl?raw';
+import modesWgsl from './sampler/modes.wgsl?raw';
 import noiseWgsl from './sampler/noise.wgsl?raw';
+import slicedWgsl from './sampler/sliced.wgsl?raw';
 
 export const shaders = {
   rng: rngWgsl,
@@ -13,4 +15,8 @@ export const shaders = {
   /** the noise kernel calls the RNG: prepend it */
   noise: `${rngWgsl}\n${noiseWgsl}`,
   metrics: metricsWgsl,
+  /** sliced W2: projection and bitonic sort per direction (specs §17.3a) */
+  sliced: slicedWgsl,
+  /** mode-mass counts and exact NLL (specs §17.3a) */
+  modes: modesWgsl,
 };

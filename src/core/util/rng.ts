@@ -20,6 +20,8 @@ export const RngStream = {
   referenceComponent: 2,
   /** exact samples of the target: Gaussian draws */
   referenceGaussian: 3,
+  /** sliced-W2 directions on the unit sphere (specs §17.3a diagnostics): direction index as the particle */
+  slicedDirections: 4,
 } as const;
 
 const rotl = (x: number, r: number) => ((x << r) | (x >>> (32 - r))) >>> 0;
