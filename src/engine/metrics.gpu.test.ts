@@ -7,8 +7,10 @@ import { slicedDirections, slicedW2 } from '../core/metrics/sliced.ts';
 import { prepareMixture, sampleMixture, type PreparedMixture } from '../core/sampling/gmm.ts';
 import { targetPreset } from '../core/sampling/presets.ts';
 import { VpLinearProcess } from '../core/sampling/process.ts';
+import { DEFAULT_SPEC, parseSpec } from '../core/spec/spec.ts';
 import { testDevice, withGpuErrors } from '../gpu/testing.ts';
 import { GpuMetrics } from './gpuMetrics.ts';
+import { CpuSamplerBackend, GpuSamplerBackend, SWEEP_METRICS } from './sampling.ts';
 
 const process = new VpLinearProcess();
 const f32 = (x: Float64Array) => Float64Array.from(Float32Array.from(x));
@@ -97,5 +99,69 @@ describe('diagnostics kernels against the float64 twins', () => {
     expect(ofGenerated.modeMass).toBeCloseTo(1 / 6, 12);
     expect(ofGenerated.nll).toBeNull();
     expect(ofReference.nll).toBeNull();
+  });
+});
+
+describe('GPU backend against the CPU backend: diagnostics in sample and sweep results', () => {
+  // the GPU samples are float32 (1e-5 relative RMS from the CPU's): SW2 and NLL agree to 1e-3 relative, mode counts
+  // within 2 points, the null values (exact sets rounded to f32 on the GPU) to 1e-4 relative or 5e-6 absolute
+  const close = (g: number, c: number, rel: number, abs = 0) => expect(Math.abs(g - c)).toBeLessThanOrEqual(rel * Math.abs(c) + abs);
+
+  it('sample: SW2, mode mass, NLL, the exact set’s NLL and all null values', async () => {
+    const gpu = await testDevice();
+    const spec = parseSpec({ ...DEFAULT_SPEC, n: 512, nfe: 5, target: { type: 'preset', name: 'two-moons-gmm' }, seed: 4 });
+    const backend = new GpuSamplerBackend(gpu);
+    const g = (await withGpuErrors(gpu, () => backend.sample(spec, { metrics: true }))).metrics!;
+    const c = (await new CpuSamplerBackend().sample(spec, { metrics: true })).metrics!;
+    expect(c.sw2).toBeGreaterThan(c.nulls.sw2); // 5 NFE is visibly off
+    close(g.sw2, c.sw2, 1e-3);
+    close(g.modeMass, c.modeMass, 0, 2 / 512 + 1e-12);
+    close(g.nll!, c.nll!, 1e-3, 1e-4);
+    close(g.nllReference!, c.nllReference!, 1e-4, 1e-5);
+    close(g.nulls.sw2, c.nulls.sw2, 1e-4);
+    close(g.nulls.mmd2, c.nulls.mmd2, 1e-3, 5e-6);
+    close(g.nulls.energy, c.nulls.energy, 1e-3, 5e-6);
+    close(g.nulls.modeMass, c.nulls.modeMass, 0, 2 / 512 + 1e-12);
+    backend.destroy();
+  });
+
+  it('sweep with 2 seeds: every metric per seed (but wall time) and the null bands agree', async () => {
+    const gpu = await testDevice();
+    const spec = parseSpec({ ...DEFAULT_SPEC, n: 256 });
+    const options = { nfes: [4, 8], solvers: ['dpmpp-2m' as const], seeds: 2 };
+    const backend = new GpuSamplerBackend(gpu);
+    const g = await withGpuErrors(gpu, () => backend.sweep(spec, options));
+    const c = await new CpuSamplerBackend().sweep(spec, options);
+    expect(g.seeds).toEqual([0, 1]);
+    g.curves[0].points.forEach((point, p) => {
+      const cpu = c.curves[0].points[p];
+      for (const name of SWEEP_METRICS) {
+        if (name === 'wallMs') continue;
+        const [gv, cv] = [point.stats![name].values as number[], cpu.stats![name].values as number[]];
+        expect(gv).toHaveLength(2);
+        gv.forEach((v, s) => {
+          if (name === 'modeMass') close(v, cv[s], 0, 2 / 256 + 1e-12);
+          else if (name === 'mmd2' || name === 'energy') close(v, cv[s], 1e-3, 5e-6);
+          else close(v, cv[s], 1e-3, 1e-4);
+        });
+        expect(point.stats![name].ci95).not.toBeNull();
+      }
+    });
+    close(g.nullBands!.sw2.mean!, c.nullBands!.sw2.mean!, 1e-4);
+    close(g.nullBands!.nll.mean!, c.nullBands!.nll.mean!, 1e-4, 1e-5);
+    backend.destroy();
+  });
+
+  it('the points target ending at σ = 0: NLL null on the GPU too', async () => {
+    const gpu = await testDevice();
+    const spec = parseSpec({ ...DEFAULT_SPEC, process: { type: 'edm' }, schedule: { type: 'karras' }, tStart: undefined, tEnd: undefined, solver: { name: 'dpmpp-2m' }, target: { type: 'points', points: [[0.5, 0.2], [-0.7, 0.4], [0.1, -0.9]] }, n: 128, nfe: 8 });
+    const backend = new GpuSamplerBackend(gpu);
+    const g = (await withGpuErrors(gpu, () => backend.sample(spec, { metrics: true }))).metrics!;
+    const c = (await new CpuSamplerBackend().sample(spec, { metrics: true })).metrics!;
+    expect(g.nll).toBeNull();
+    expect(g.nllReference).toBeNull();
+    close(g.modeMass, c.modeMass, 0, 2 / 128 + 1e-12);
+    close(g.sw2, c.sw2, 1e-3);
+    backend.destroy();
   });
 });
