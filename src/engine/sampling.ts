@@ -3,7 +3,7 @@
 // p_{t_end} and the same RK4 reference solution, so their numbers agree to float32 rounding.
 
 import { meanNegLogDensity, modeMassError } from '../core/metrics/density.ts';
-import { energyFromSums, mmdBandwidths, mmdFromSums, pairSums, sameNoiseRmse } from '../core/metrics/distance.ts';
+import { energyFromSums, mmdBandwidths, mmdFromSums, pairSum, pairSums, sameNoiseRmse } from '../core/metrics/distance.ts';
 import { summarize, type MetricSummary } from '../core/metrics/intervals.ts';
 import { slicedDirections, slicedSums, slicedW2FromSums, sortedProjections } from '../core/metrics/sliced.ts';
 import { buildSpecProgram, mixtureModel, resolveExperiment, type ResolvedExperiment } from '../core/sampling/experiment.ts';
@@ -317,6 +317,8 @@ interface CpuReferenceSet {
   reference: Float64Array;
   solution: Float64Array;
   bandwidths: number[];
+  /** Σ_{i≠j} k(y_i, y_j) and Σ_{i≠j} ‖y_i − y_j‖ of the reference set, computed once per set (as on the GPU) */
+  referenceSelf: { rbf: number; distance: number };
   mixture: PreparedMixture;
   alpha: number;
   sigma: number;
@@ -343,8 +345,9 @@ export class CpuSamplerBackend {
     const directions = slicedDirections(d, spec.seed);
     const bandwidths = mmdBandwidths(mixtureScale(experiment.mixture));
     const referenceSorted = sortedProjections(reference, d, directions);
+    const referenceSelf = pairSum(reference, reference, d, bandwidths, true);
     const nullSet = exactNullSamples(experiment, spec, m);
-    const nullSums = pairSums(nullSet, reference, d, bandwidths);
+    const nullSums = pairSums(nullSet, reference, d, bandwidths, referenceSelf);
     const nulls: NullValues = {
       mmd2: mmdFromSums(nullSums.rbf, m, m),
       energy: energyFromSums(nullSums.distance, m, m),
@@ -352,7 +355,7 @@ export class CpuSamplerBackend {
       modeMass: modeMassError(experiment.mixture, nullSet, alpha, sigma),
     };
     const nllReference = meanNegLogDensity(experiment.mixture, reference, alpha, sigma);
-    this.cache = { key, reference, solution, bandwidths, mixture: experiment.mixture, alpha, sigma, directions, referenceSorted, nulls, nllReference };
+    this.cache = { key, reference, solution, bandwidths, referenceSelf, mixture: experiment.mixture, alpha, sigma, directions, referenceSorted, nulls, nllReference };
     return this.cache;
   }
 
@@ -361,7 +364,7 @@ export class CpuSamplerBackend {
     const d = experiment.dim;
     const m = refs.solution.length / d;
     const generated = samples.subarray(0, m * d);
-    const sums = pairSums(generated, refs.reference, d, refs.bandwidths);
+    const sums = pairSums(generated, refs.reference, d, refs.bandwidths, refs.referenceSelf);
     return {
       mmd2: mmdFromSums(sums.rbf, m, m),
       energy: energyFromSums(sums.distance, m, m),
