@@ -5,7 +5,9 @@ import combineWgsl from './sampler/combine.wgsl?raw';
 import gmmWgsl from './sampler/gmm.wgsl?raw';
 import measureWgsl from './sampler/measure.wgsl?raw';
 import metricsWgsl from './sampler/metrics.wgsl?raw';
+import modesWgsl from './sampler/modes.wgsl?raw';
 import noiseWgsl from './sampler/noise.wgsl?raw';
+import slicedWgsl from './sampler/sliced.wgsl?raw';
 
 export const shaders = {
   rng: rngWgsl,
@@ -16,4 +18,8 @@ export const shaders = {
   noise: `${rngWgsl}\n${noiseWgsl}`,
   metrics: metricsWgsl,
   measure: measureWgsl,
+  /** sliced W2: projection and bitonic sort per direction (specs §17.3a) */
+  sliced: slicedWgsl,
+  /** mode-mass counts and exact NLL (specs §17.3a) */
+  modes: modesWgsl,
 };

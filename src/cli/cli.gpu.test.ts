@@ -84,8 +84,16 @@ describe('stepscope sweep', () => {
     expect(at10(g, 'dpmpp-2m').rmse).toBeLessThan(at10(g, 'ddim').rmse);
     for (const solver of ['ddim', 'dpmpp-2m']) expect(Math.abs(at10(g, solver).rmse - at10(c, solver).rmse)).toBeLessThan(1e-4 * at10(c, solver).rmse);
     const csv = readFileSync(join(dir, 'c-gpu.csv'), 'utf8').trim().split('\n');
-    expect(csv[0]).toBe('solver,nfe,metric,value');
-    expect(csv).toHaveLength(1 + 2 * 3 * 4);
+    expect(csv[0]).toBe('solver,nfe,metric,value,ci_low,ci_high');
+    // mmd2, energy, rmse, sw2, mode_mass, nll, nll_ref, wall_ms
+    expect(csv).toHaveLength(1 + 2 * 3 * 8);
+    // the diagnostics on the GPU match the CPU's (f32 samples: SW2 and NLL to 1e-3 relative, mode counts within 2 of 512)
+    for (const solver of ['ddim', 'dpmpp-2m']) {
+      expect(Math.abs(at10(g, solver).sw2 - at10(c, solver).sw2)).toBeLessThan(1e-3 * at10(c, solver).sw2);
+      expect(Math.abs(at10(g, solver).nll - at10(c, solver).nll)).toBeLessThan(1e-3 * Math.abs(at10(c, solver).nll) + 1e-4);
+      expect(Math.abs(at10(g, solver).modeMass - at10(c, solver).modeMass)).toBeLessThanOrEqual(2 / 512 + 1e-12);
+    }
+    expect(Math.abs(g.nullBands.sw2.mean - c.nullBands.sw2.mean)).toBeLessThan(1e-4 * c.nullBands.sw2.mean);
     const row = csv.find((line) => line.startsWith('dpmpp-2m,10,mmd2,'))!.split(',');
     expect(Number(row[3])).toBe(at10(g, 'dpmpp-2m').mmd2);
   });

@@ -1,5 +1,5 @@
 // Bad input at the CLI: exit code 2, a message naming the field and what is allowed, and no output file.
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { serializeNpy } from '../core/io/npy.ts';
@@ -57,5 +57,75 @@ describe('stepscope CLI rejects bad input with exit code 2 and writes nothing', 
     expect(result.status).toBe(0);
     expect(existsSync(join(dir, 'out.npy'))).toBe(true);
     expect(readdirSync(dir).some((f) => f.includes('.tmp-'))).toBe(false);
+  });
+  it('bad --seeds: zero, not a number, a fraction, too many', () => {
+    for (const bad of ['0', 'abc', '1.5', '101', '-2x'])
+      expectRejected((dir) => ['sweep', '--spec', writeJson(dir, 'spec.json', good), '--nfe', '2', '--seeds', bad, '--out', join(dir, 'out.json'), '--backend', 'cpu'], new RegExp(`--seeds: got '${escape(bad)}'; allowed: an integer 1…100`));
+    expectRejected((dir) => ['sweep', '--spec', writeJson(dir, 'spec.json', { ...good, seed: 4294967295 }), '--nfe', '2', '--seeds', '2', '--out', join(dir, 'out.json'), '--backend', 'cpu'], /--seeds: got 2; with the spec's seed 4294967295 .* allowed: at most 1/);
+  });
+});
+
+describe('stepscope sweep --seeds on the CPU backend: metrics, intervals and null bands in CSV and JSON', () => {
+  it('S = 2: one CSV row per (solver, NFE, metric) with the mean and its t interval, as in the JSON', () => {
+    const dir = scratchDir();
+    const r = runCli(['sweep', '--spec', writeJson(dir, 'spec.json', { ...good, seed: 3 }), '--nfe', '2,4', '--solvers', 'ddim', '--seeds', '2', '--out', join(dir, 'c.json'), '--csv', join(dir, 'c.csv'), '--backend', 'cpu']);
+    expect(r.status, r.stderr).toBe(0);
+    const json = JSON.parse(readFileSync(join(dir, 'c.json'), 'utf8'));
+    expect(json.seeds).toEqual([3, 4]);
+    for (const name of ['mmd2', 'energy', 'sw2', 'modeMass', 'nll']) {
+      expect(json.nullBands[name].values).toHaveLength(2);
+      expect(json.nullBands[name].ci95).toHaveLength(2);
+    }
+    const csv = readFileSync(join(dir, 'c.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('solver,nfe,metric,value,ci_low,ci_high');
+    const metrics = ['mmd2', 'energy', 'rmse', 'sw2', 'mode_mass', 'nll', 'nll_ref', 'wall_ms'];
+    expect(csv).toHaveLength(1 + 2 * metrics.length);
+    const jsonName: Record<string, string> = { mode_mass: 'modeMass', nll_ref: 'nllReference', wall_ms: 'wallMs' };
+    // t_{0.975, 1} = tan(0.475π) = 12.706: the interval is mean ± 12.706·|v₁ − v₂|/2
+    const t1 = Math.tan(0.475 * Math.PI);
+    for (const line of csv.slice(1)) {
+      const [solver, nfe, metric, value, low, high] = line.split(',');
+      expect(solver).toBe('ddim');
+      const point = json.curves[0].points.find((p: { nfe: number }) => p.nfe === Number(nfe));
+      const stats = point.stats[jsonName[metric] ?? metric];
+      const [v1, v2] = stats.values as number[];
+      const mean = (v1 + v2) / 2;
+      const half = (t1 * Math.abs(v1 - v2)) / 2;
+      const digits = metric === 'wall_ms' ? 2 : 10;
+      expect(Number(value)).toBeCloseTo(mean, digits);
+      expect(Number(low)).toBeCloseTo(mean - half, metric === 'wall_ms' ? 2 : 8);
+      expect(Number(high)).toBeCloseTo(mean + half, metric === 'wall_ms' ? 2 : 8);
+      expect(Number(low)).toBeLessThanOrEqual(Math.min(v1, v2) + 1e-3);
+      expect(Number(high)).toBeGreaterThanOrEqual(Math.max(v1, v2) - 1e-3);
+    }
+  });
+
+  it('S = 1 (the default): empty interval cells; a point-mass target at σ = 0 has empty NLL cells and null NLL in JSON', () => {
+    const dir = scratchDir();
+    const points = { ...good, process: { type: 'edm' }, schedule: { type: 'karras' }, tStart: undefined, tEnd: undefined, solver: { name: 'dpmpp-2m' }, target: { type: 'points', points: [[0.5, 0.2], [-0.7, 0.4]] } };
+    const r = runCli(['sweep', '--spec', writeJson(dir, 'spec.json', points), '--nfe', '4', '--solvers', 'dpmpp-2m', '--out', join(dir, 'c.json'), '--csv', join(dir, 'c.csv'), '--backend', 'cpu']);
+    expect(r.status, r.stderr).toBe(0);
+    const csv = readFileSync(join(dir, 'c.csv'), 'utf8').trim().split('\n');
+    expect(csv.find((l) => l.startsWith('dpmpp-2m,4,nll,'))).toBe('dpmpp-2m,4,nll,,,');
+    expect(csv.find((l) => l.startsWith('dpmpp-2m,4,nll_ref,'))).toBe('dpmpp-2m,4,nll_ref,,,');
+    const sw2 = csv.find((l) => l.startsWith('dpmpp-2m,4,sw2,'))!.split(',');
+    expect(Number(sw2[3])).toBeGreaterThan(0);
+    expect(sw2.slice(4)).toEqual(['', '']);
+    const json = JSON.parse(readFileSync(join(dir, 'c.json'), 'utf8'));
+    expect(json.seeds).toEqual([0]);
+    expect(json.curves[0].points[0].nll).toBeNull();
+    expect(json.curves[0].points[0].stats.nll).toEqual({ mean: null, ci95: null, values: [null] });
+    expect(json.nullBands.nll.mean).toBeNull();
+    expect(json.nullBands.sw2.ci95).toBeNull();
+    expect(json.nullBands.sw2.mean).toBeGreaterThan(0);
+  });
+
+  it('sample --metrics writes the new metrics next to the old ones', () => {
+    const dir = scratchDir();
+    const r = runCli(['sample', '--spec', writeJson(dir, 'spec.json', good), '--out', join(dir, 'out.npy'), '--metrics', join(dir, 'm.json'), '--backend', 'cpu']);
+    expect(r.status, r.stderr).toBe(0);
+    const { metrics } = JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8'));
+    for (const key of ['mmd2', 'energy', 'rmse', 'sw2', 'modeMass', 'nll', 'nllReference']) expect(Number.isFinite(metrics[key]), key).toBe(true);
+    for (const key of ['mmd2', 'energy', 'sw2', 'modeMass']) expect(Number.isFinite(metrics.nulls[key]), key).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 // `stepscope` command line: the same engine as the app, on Node (DESIGN §1, foundation issue §8).
 //   stepscope sample --spec run.json --out x.npy [--noise xT.npy] [--traj traj.npy] [--metrics m.json] [--backend gpu|cpu]
-//   stepscope sweep  --spec run.json --nfe 2,3,4 --out curves.json [--solvers ddim,dpmpp-2m] [--csv curves.csv] [--backend gpu|cpu]
+//   stepscope sweep  --spec run.json --nfe 2,3,4 --out curves.json [--solvers ddim,dpmpp-2m] [--csv curves.csv] [--seeds S] [--backend gpu|cpu]
 // Exit codes: 0 success, 1 runtime failure (no GPU, device error), 2 bad input. Inputs are all validated before
 // any work; outputs are written only when everything succeeded, each to a temporary file renamed into place.
 // Both run commands take --points data.npy|data.csv (a dataset) or --target target.json (a target object),
@@ -16,7 +16,8 @@ import { SOLVERS, SOLVER_NAMES, type SolverName } from '../core/sampling/solvers
 import { solverOptionNames } from '../core/spec/solverSchema.ts';
 import { MAX_COMPONENTS, MAX_DIM, MAX_STEPS, SpecError, parseSpec, type SampleSpec } from '../core/spec/spec.ts';
 import type { AdapterSummary } from '../gpu/device.ts';
-import { CpuSamplerBackend, GpuSamplerBackend, type SamplerBackend } from '../engine/sampling.ts';
+import type { MetricSummary } from '../core/metrics/intervals.ts';
+import { CpuSamplerBackend, GpuSamplerBackend, MAX_SWEEP_SEEDS, SWEEP_METRICS, type SamplerBackend, type SweepMetric } from '../engine/sampling.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -27,13 +28,14 @@ class InputError extends Error {}
 const USAGE = `usage:
   stepscope solvers   (the solver catalogue: order, parameterisation, the official options each default reproduces)
   stepscope sample --spec run.json --out x.npy [--noise xT.npy] [--traj traj.npy] [--metrics m.json] [--backend gpu|cpu]
-  stepscope sweep  --spec run.json --nfe 2,3,4,5,6,8,10,15,20,30,50 --out curves.json [--solvers ddim,dpmpp-2m] [--csv curves.csv] [--backend gpu|cpu]
+  stepscope sweep  --spec run.json --nfe 2,3,4,5,6,8,10,15,20,30,50 --out curves.json [--solvers ddim,dpmpp-2m] [--csv curves.csv] [--seeds S] [--backend gpu|cpu]
+    --seeds S: replicates with seeds spec.seed … spec.seed+S−1 (default 1); each metric gets a mean and a 95% t interval
 exit codes: 0 success, 1 runtime failure, 2 bad input`;
 
 const FLAGS: Record<string, string[]> = {
   solvers: [],
   sample: ['spec', 'out', 'noise', 'traj', 'metrics', 'backend'],
-  sweep: ['spec', 'out', 'nfe', 'solvers', 'csv', 'backend'],
+  sweep: ['spec', 'out', 'nfe', 'solvers', 'csv', 'seeds', 'backend'],
 };
 
 // Both run commands take the target flags, added here in one place (apart from the tables above).
@@ -150,6 +152,31 @@ function parseSolverList(text: string): SolverName[] {
   return names as SolverName[];
 }
 
+function parseSeedCount(text: string, spec: SampleSpec): number {
+  const count = Number(text);
+  if (!/^\d+$/.test(text.trim()) || count < 1 || count > MAX_SWEEP_SEEDS) throw new InputError(`--seeds: got '${text}'; allowed: an integer 1…${MAX_SWEEP_SEEDS} (the number of seeds, from the spec's seed)`);
+  if (spec.seed + count - 1 > 0xffffffff) throw new InputError(`--seeds: got ${count}; with the spec's seed ${spec.seed} the last seed would pass ${0xffffffff}; allowed: at most ${0xffffffff - spec.seed + 1}`);
+  return count;
+}
+
+/** the CSV names of the sweep metrics (snake case, as the existing `wall_ms`) */
+const CSV_METRIC_NAMES: Record<SweepMetric, string> = {
+  mmd2: 'mmd2',
+  energy: 'energy',
+  rmse: 'rmse',
+  sw2: 'sw2',
+  modeMass: 'mode_mass',
+  nll: 'nll',
+  nllReference: 'nll_ref',
+  wallMs: 'wall_ms',
+};
+
+/** value, ci_low, ci_high cells: empty where the metric is not defined (NLL of point masses at σ = 0) or S = 1 */
+function csvCells(name: SweepMetric, summary: MetricSummary): string {
+  const format = (v: number | null) => (v === null ? '' : name === 'wallMs' ? v.toFixed(3) : String(v));
+  return [format(summary.mean), format(summary.ci95?.[0] ?? null), format(summary.ci95?.[1] ?? null)].join(',');
+}
+
 /** Write all files only after everything succeeded; each lands atomically (temporary file, then rename). */
 function writeOutputs(files: [string, string | Uint8Array][]): void {
   const temporaries: [string, string][] = [];
@@ -216,10 +243,12 @@ async function sweepCommand(flags: Record<string, string>): Promise<void> {
   const solvers = flags.solvers !== undefined ? parseSolverList(flags.solvers) : [...SOLVER_NAMES];
   const out = checkOutputPath('out', flags.out);
   const csv = flags.csv !== undefined ? checkOutputPath('csv', flags.csv) : undefined;
+  const seeds = flags.seeds !== undefined ? parseSeedCount(flags.seeds, spec) : 1;
   const { backend, adapter } = await openBackend(flags.backend);
   const result = await backend.sweep(spec, {
     nfes,
     solvers,
+    seeds,
     onProgress: (done, total, point) => process.stderr.write(`\r${done}/${total} ${point ? `${point.solver} NFE ${point.nfe}` : ''}   `),
   });
   process.stderr.write('\n');
@@ -229,15 +258,20 @@ async function sweepCommand(flags: Record<string, string>): Promise<void> {
     adapter,
     metricSamples: result.metricSamples,
     nfes: result.nfes,
+    // the replicates; every point's `stats` has each metric's mean, 95% t interval (`ci95`, null with one seed) and per-seed values
+    seeds: result.seeds,
+    // null bands (two independent exact sets; `nll`: the exact set's own NLL) for charts to draw under the curves
+    nullBands: result.nullBands,
     curves: result.curves.map((c) => ({ solver: c.solver, label: SOLVERS[c.solver].label, points: c.points })),
   };
   const files: [string, string | Uint8Array][] = [[out, `${JSON.stringify(report, null, 2)}\n`]];
   if (csv) {
-    // long format: one row per (solver, NFE, metric), the shape plotting tools and pandas.pivot expect
+    // long format: one row per (solver, NFE, metric), the shape plotting tools and pandas.pivot expect; value is
+    // the mean over the seeds, ci_low/ci_high its 95% t interval (empty with one seed), empty cells where undefined
     const rows = [
-      'solver,nfe,metric,value',
+      'solver,nfe,metric,value,ci_low,ci_high',
       ...result.curves.flatMap((c) =>
-        c.points.flatMap((p) => [`${c.solver},${p.nfe},mmd2,${p.mmd2}`, `${c.solver},${p.nfe},energy,${p.energy}`, `${c.solver},${p.nfe},rmse,${p.rmse}`, `${c.solver},${p.nfe},wall_ms,${p.wallMs.toFixed(3)}`]),
+        c.points.flatMap((p) => SWEEP_METRICS.map((name) => `${c.solver},${p.nfe},${CSV_METRIC_NAMES[name]},${csvCells(name, p.stats![name])}`)),
       ),
     ];
     files.push([csv, `${rows.join('\n')}\n`]);

@@ -1,20 +1,34 @@
 // Metrics on the GPU (specs §17.3): unbiased multi-bandwidth RBF MMD² against exact samples of p_{t_end},
 // and the same-noise RMSE against a reference solution. The kernels reduce rows in f32; only the row sums
 // are read back and added in float64. The reference set's own kernel sum is computed once per set.
+// Diagnostics (specs §17.3a): sliced W2 (projections and a bitonic sort per direction, only the per-direction sums
+// read back), the mode-mass error (only the K counts read back) and the mean exact NLL (per-workgroup sums).
 
 import { shaders } from '../../shaders/index.ts';
+import { isDegenerate, modeMassErrorFromCounts } from '../core/metrics/density.ts';
 import { energyFromSums, mmdFromSums } from '../core/metrics/distance.ts';
+import { slicedW2FromSums } from '../core/metrics/sliced.ts';
+import type { PreparedMixture } from '../core/sampling/gmm.ts';
 import { bindGroup, getKernel, workgroups, type KernelDefinition } from '../gpu/kernels.ts';
 import { readFloat32 } from '../gpu/readback.ts';
+import { packMixture } from './gpuSampler.ts';
 
 const WORKGROUP = 64;
 const MAX_BANDWIDTHS = 8;
 const METRIC_BINDINGS: KernelDefinition['bindings'] = ['uniform', 'read-only-storage', 'read-only-storage', 'storage'];
+const SLICED_BINDINGS: KernelDefinition['bindings'] = ['uniform', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage'];
+const MODE_BINDINGS: KernelDefinition['bindings'] = ['uniform', 'read-only-storage', 'read-only-storage', 'storage', 'storage'];
+/** the sort runs in workgroup memory: at most this many points (shaders/sampler/sliced.wgsl SORT_SIZE) */
+export const SLICED_MAX_POINTS = 4096;
+const MODE_WORKGROUP = 64;
 
 export const METRIC_KERNELS = {
   mmdGenerated: { label: 'mmd generated rows', code: shaders.metrics, entryPoint: 'mmd_generated_rows', bindings: METRIC_BINDINGS },
   mmdReference: { label: 'mmd reference rows', code: shaders.metrics, entryPoint: 'mmd_reference_rows', bindings: METRIC_BINDINGS },
   squaredError: { label: 'squared error rows', code: shaders.metrics, entryPoint: 'squared_error_rows', bindings: METRIC_BINDINGS },
+  slicedReference: { label: 'sliced w2 sort reference', code: shaders.sliced, entryPoint: 'sort_reference', bindings: SLICED_BINDINGS },
+  slicedSums: { label: 'sliced w2 sums', code: shaders.sliced, entryPoint: 'sliced_sums', bindings: SLICED_BINDINGS },
+  modeCounts: { label: 'mode counts and log density', code: shaders.modes, entryPoint: 'mode_counts', bindings: MODE_BINDINGS },
 } satisfies Record<string, KernelDefinition>;
 
 const sum64 = (values: Float32Array) => {
@@ -22,6 +36,28 @@ const sum64 = (values: Float32Array) => {
   for (const v of values) s += v;
   return s;
 };
+
+/** What the diagnostics compare against: p_{t_end} (mixture at α, σ) and the SW2 directions (count×d, unit). */
+export interface DiagnosticsTarget {
+  mixture: PreparedMixture;
+  alpha: number;
+  sigma: number;
+  directions: Float64Array;
+}
+
+/** The diagnostics of one set of m points (specs §17.3a). */
+export interface Diagnostics {
+  /** sliced W2 against the reference set */
+  sw2: number;
+  /** ½ Σ_k |π̂_k − π_k|, π̂ from argmax responsibilities */
+  modeMass: number;
+  /** points per component */
+  modeCounts: Float64Array;
+  /** mean −log p_t(x); null when p_t is degenerate (no density) */
+  nll: number | null;
+}
+
+const nextPowerOfTwo = (m: number) => 2 ** Math.ceil(Math.log2(Math.max(m, 2)));
 
 export class GpuMetrics {
   private reference: GPUBuffer | null = null;
@@ -33,6 +69,18 @@ export class GpuMetrics {
   private params: GPUBuffer;
   private rows: GPUBuffer | null = null;
   private solution: GPUBuffer | null = null;
+  private diagnosticsState: {
+    target: DiagnosticsTarget;
+    degenerate: boolean;
+    mixture: GPUBuffer;
+    directions: GPUBuffer;
+    referenceSorted: GPUBuffer;
+    slicedParams: GPUBuffer;
+    modeParams: GPUBuffer;
+    sums: GPUBuffer;
+    counts: GPUBuffer;
+    logDensity: GPUBuffer;
+  } | null = null;
 
   constructor(readonly device: GPUDevice) {
     this.params = device.createBuffer({ label: 'metric parameters', size: 64, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
@@ -74,6 +122,8 @@ export class GpuMetrics {
   /** Upload the exact reference samples (n_ref·d) and the RBF bandwidths; computes Σ_{i≠j} k(y_i, y_j) once. */
   async setReference(samples: Float32Array<ArrayBuffer>, dim: number, bandwidths: number[]): Promise<void> {
     if (bandwidths.length > MAX_BANDWIDTHS) throw new Error(`at most ${MAX_BANDWIDTHS} bandwidths`);
+    // the sorted reference projections belong to the old set
+    this.destroyDiagnostics();
     this.reference?.destroy();
     this.reference = this.device.createBuffer({ label: 'mmd reference samples', size: samples.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
     this.device.queue.writeBuffer(this.reference, 0, samples);
@@ -125,7 +175,145 @@ export class GpuMetrics {
     return Math.sqrt(sum64(rows) / (m * this.dim));
   }
 
+  private writeSlicedParams(xOffset: number, m: number) {
+    const state = this.diagnosticsState!;
+    this.device.queue.writeBuffer(state.slicedParams, 0, Uint32Array.of(xOffset, m, this.dim, nextPowerOfTwo(m)));
+  }
+
+  private writeModeParams(xOffset: number, m: number) {
+    const state = this.diagnosticsState!;
+    const v = new DataView(new ArrayBuffer(32));
+    v.setUint32(0, xOffset, true);
+    v.setUint32(4, m, true);
+    v.setUint32(8, this.dim, true);
+    v.setUint32(12, state.target.mixture.components, true);
+    v.setFloat32(16, state.target.alpha, true);
+    v.setFloat32(20, state.target.sigma, true);
+    v.setUint32(24, state.degenerate ? 1 : 0, true);
+    this.device.queue.writeBuffer(state.modeParams, 0, v.buffer);
+  }
+
+  /**
+   * Set p_{t_end} and the SW2 directions for the diagnostics, after setReference: sorts the reference set's
+   * projections once (kept on the GPU) and returns the reference set's own diagnostics (its NLL is the
+   * Monte-Carlo entropy estimate shown next to the generated NLL; its SW2 against itself is 0).
+   */
+  async setDiagnostics(target: DiagnosticsTarget): Promise<Diagnostics> {
+    if (!this.reference) throw new Error('GpuMetrics.setDiagnostics: call setReference first');
+    if (this.referenceCount > SLICED_MAX_POINTS) throw new Error(`GpuMetrics: sliced W2 sorts at most ${SLICED_MAX_POINTS} points, got ${this.referenceCount}`);
+    if (target.mixture.dim !== this.dim) throw new Error(`GpuMetrics.setDiagnostics: mixture dimension ${target.mixture.dim} ≠ reference dimension ${this.dim}`);
+    this.destroyDiagnostics();
+    const directionCount = target.directions.length / this.dim;
+    const storage = (label: string, size: number, extra = 0) =>
+      this.device.createBuffer({ label, size: Math.max(16, Math.ceil(size / 4) * 4), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | extra });
+    const mixture = packMixture(target.mixture);
+    const directions = Float32Array.from(target.directions);
+    this.diagnosticsState = {
+      target,
+      degenerate: isDegenerate(target.mixture, target.alpha, target.sigma),
+      mixture: storage('diagnostics mixture', mixture.byteLength),
+      directions: storage('sliced w2 directions', directions.byteLength),
+      referenceSorted: storage('sliced w2 sorted reference projections', directionCount * this.referenceCount * 4),
+      slicedParams: this.device.createBuffer({ label: 'sliced w2 parameters', size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST }),
+      modeParams: this.device.createBuffer({ label: 'mode parameters', size: 32, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST }),
+      sums: storage('sliced w2 direction sums', directionCount * 4, GPUBufferUsage.COPY_SRC),
+      counts: storage('mode counts', target.mixture.components * 4, GPUBufferUsage.COPY_SRC),
+      logDensity: storage('log density workgroup sums', Math.ceil(SLICED_MAX_POINTS / MODE_WORKGROUP) * 4, GPUBufferUsage.COPY_SRC),
+    };
+    const state = this.diagnosticsState;
+    this.device.queue.writeBuffer(state.mixture, 0, mixture);
+    this.device.queue.writeBuffer(state.directions, 0, directions);
+    this.writeSlicedParams(0, this.referenceCount);
+    const kernel = getKernel(this.device, METRIC_KERNELS.slicedReference);
+    const encoder = this.device.createCommandEncoder({ label: 'sliced w2 sort reference' });
+    const pass = encoder.beginComputePass({ label: 'sliced w2 sort reference' });
+    pass.setPipeline(kernel.pipeline);
+    pass.setBindGroup(0, bindGroup(this.device, kernel, [{ buffer: state.slicedParams }, { buffer: this.reference }, { buffer: state.directions }, { buffer: state.sums }, { buffer: state.referenceSorted }]));
+    pass.dispatchWorkgroups(directionCount);
+    pass.end();
+    this.device.queue.submit([encoder.finish()]);
+    return this.diagnostics(this.reference, 0, this.referenceCount, this.referenceCount);
+  }
+
+  /**
+   * Sliced W2, mode counts and mean NLL of the first m particles of register `register` (n per register): the
+   * sort-and-reduce and the mode kernels in one compute pass, then one readback of the direction sums, the K
+   * counts and the per-workgroup log-density sums.
+   */
+  async diagnostics(regs: GPUBuffer, register: number, n: number, m: number): Promise<Diagnostics> {
+    const state = this.diagnosticsState;
+    if (!state || !this.reference) throw new Error('GpuMetrics.diagnostics: no diagnostics target (setDiagnostics)');
+    if (m !== this.referenceCount) throw new Error(`GpuMetrics.diagnostics: sliced W2 needs equal sizes; got ${m} points against ${this.referenceCount} reference points`);
+    const xOffset = register * n * this.dim;
+    this.writeSlicedParams(xOffset, m);
+    this.writeModeParams(xOffset, m);
+    const directionCount = state.target.directions.length / this.dim;
+    const components = state.target.mixture.components;
+    const groups = workgroups(m, MODE_WORKGROUP);
+    const sliced = getKernel(this.device, METRIC_KERNELS.slicedSums);
+    const modes = getKernel(this.device, METRIC_KERNELS.modeCounts);
+    const encoder = this.device.createCommandEncoder({ label: 'diagnostics' });
+    encoder.clearBuffer(state.counts);
+    const pass = encoder.beginComputePass({ label: 'diagnostics' });
+    pass.setPipeline(sliced.pipeline);
+    pass.setBindGroup(0, bindGroup(this.device, sliced, [{ buffer: state.slicedParams }, { buffer: regs }, { buffer: state.directions }, { buffer: state.referenceSorted }, { buffer: state.sums }]));
+    pass.dispatchWorkgroups(directionCount);
+    pass.setPipeline(modes.pipeline);
+    pass.setBindGroup(0, bindGroup(this.device, modes, [{ buffer: state.modeParams }, { buffer: regs }, { buffer: state.mixture }, { buffer: state.counts }, { buffer: state.logDensity }]));
+    pass.dispatchWorkgroups(groups);
+    pass.end();
+    // one staging buffer for all three results: [direction sums | counts | log-density sums]
+    const sizes = [directionCount * 4, components * 4, groups * 4];
+    const staging = this.device.createBuffer({ label: 'diagnostics readback', size: sizes[0] + sizes[1] + sizes[2], usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+    encoder.copyBufferToBuffer(state.sums, 0, staging, 0, sizes[0]);
+    encoder.copyBufferToBuffer(state.counts, 0, staging, sizes[0], sizes[1]);
+    encoder.copyBufferToBuffer(state.logDensity, 0, staging, sizes[0] + sizes[1], sizes[2]);
+    this.device.queue.submit([encoder.finish()]);
+    await staging.mapAsync(GPUMapMode.READ);
+    const raw = staging.getMappedRange().slice(0);
+    staging.unmap();
+    staging.destroy();
+    const sums = new Float32Array(raw, 0, directionCount);
+    const modeCounts = Float64Array.from(new Uint32Array(raw, sizes[0], components));
+    const logDensity = new Float32Array(raw, sizes[0] + sizes[1], groups);
+    let logSum = 0;
+    for (const v of logDensity) logSum += v;
+    const { mixture } = state.target;
+    return {
+      sw2: slicedW2FromSums(sums, m),
+      modeMass: modeMassErrorFromCounts(mixture, modeCounts),
+      modeCounts,
+      // the kernel leaves out the −(d/2) log 2π of every log N(·): added here in float64
+      nll: state.degenerate ? null : -logSum / m + 0.5 * this.dim * Math.log(2 * Math.PI),
+    };
+  }
+
+  /**
+   * Null values (specs §17.2): MMD², energy distance and the diagnostics of a second exact set of the same size
+   * against the reference set, from a temporary GPU copy of that set.
+   */
+  async nullValues(samples: Float32Array<ArrayBuffer>): Promise<{ mmd2: number; energy: number } & Diagnostics> {
+    const m = samples.length / this.dim;
+    const buffer = this.device.createBuffer({ label: 'null exact set', size: samples.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+    this.device.queue.writeBuffer(buffer, 0, samples);
+    try {
+      const distances = await this.distances(buffer, 0, m, m);
+      const diagnostics = await this.diagnostics(buffer, 0, m, m);
+      return { ...distances, ...diagnostics };
+    } finally {
+      buffer.destroy();
+    }
+  }
+
+  private destroyDiagnostics(): void {
+    const state = this.diagnosticsState;
+    if (!state) return;
+    for (const buffer of [state.mixture, state.directions, state.referenceSorted, state.slicedParams, state.modeParams, state.sums, state.counts, state.logDensity]) buffer.destroy();
+    this.diagnosticsState = null;
+  }
+
   destroy(): void {
+    this.destroyDiagnostics();
     this.reference?.destroy();
     this.solution?.destroy();
     this.rows?.destroy();

@@ -2,9 +2,12 @@
 // Both backends draw the same x_T (counter-based RNG), compare against the same exact reference samples of
 // p_{t_end} and the same RK45 reference solution (reference.ts), so their numbers agree to float32 rounding.
 
-import { energyFromSums, mmdBandwidths, mmdFromSums, pairSums, sameNoiseRmse } from '../core/metrics/distance.ts';
+import { meanNegLogDensity, modeMassError } from '../core/metrics/density.ts';
+import { energyFromSums, mmdBandwidths, mmdFromSums, pairSum, pairSums, sameNoiseRmse } from '../core/metrics/distance.ts';
+import { summarize, type MetricSummary } from '../core/metrics/intervals.ts';
+import { slicedDirections, slicedSums, slicedW2FromSums, sortedProjections } from '../core/metrics/sliced.ts';
 import { buildSpecProgram, mixtureModel, resolveExperiment, type ResolvedExperiment } from '../core/sampling/experiment.ts';
-import { mixtureScale, sampleMixture } from '../core/sampling/gmm.ts';
+import { mixtureScale, sampleMixture, type PreparedMixture } from '../core/sampling/gmm.ts';
 import { runProgramCpu } from '../core/sampling/interpreter.ts';
 import { sameNoiseReference } from '../core/sampling/reference.ts';
 import { scheduleEndsAtZero } from '../core/sampling/schedules.ts';
@@ -21,6 +24,19 @@ export type Backend = 'gpu' | 'cpu';
 /** metrics use at most this many generated and reference samples (specs §17.3a: 4096 and 4096) */
 export const METRIC_SAMPLES = 4096;
 
+/**
+ * The metrics' null values (specs §17.2, §17.4): each metric between a second independent exact set of p_{t_end}
+ * (same size m) and the reference set, computed once per reference set. MMD² and energy have a zero-mean null
+ * (this is one draw of it); SW2 is biased upwards (~m^{−1/2}) and the mode-mass error by multinomial noise
+ * (~√(K/m)), so a generated set cannot be told from exact below these values.
+ */
+export interface NullValues {
+  mmd2: number;
+  energy: number;
+  sw2: number;
+  modeMass: number;
+}
+
 export interface RunMetrics {
   /** unbiased multi-bandwidth RBF MMD² against fresh exact samples of p_{t_end} */
   mmd2: number;
@@ -28,6 +44,19 @@ export interface RunMetrics {
   energy: number;
   /** same-noise RMSE against the RK45 reference solution (rtol = atol = 1e-7) from the same x_T */
   rmse: number;
+  /** sliced W2 against the same exact samples, 256 seeded directions (specs §17.3a diagnostics; biased: see nulls.sw2) */
+  sw2: number;
+  /** mode-mass error ½Σ_k|π̂_k − π_k|, π̂ from argmax responsibilities under p_{t_end} (specs §17.3a) */
+  modeMass: number;
+  /**
+   * mean exact NLL −E_gen[log p_{t_end}(x)]; null when p_{t_end} has no density (point masses at σ = 0).
+   * Only meaningful next to nllReference (§17.3a: a low NLL alone is gamed by mode collapse).
+   */
+  nll: number | null;
+  /** the same mean NLL on the exact reference set: a Monte-Carlo estimate of the entropy H(p_{t_end}); null likewise */
+  nllReference: number | null;
+  /** null values of mmd2, energy, sw2 and modeMass for this reference set */
+  nulls: NullValues;
   /** particles used for the metrics */
   metricSamples: number;
 }
@@ -55,12 +84,32 @@ export interface SampleOptions {
   readSamples?: boolean;
 }
 
+/** the per-point metrics of a sweep that get a mean and an interval over seeds */
+export const SWEEP_METRICS = ['mmd2', 'energy', 'rmse', 'sw2', 'modeMass', 'nll', 'nllReference', 'wallMs'] as const;
+export type SweepMetric = (typeof SWEEP_METRICS)[number];
+
+/** the metrics with a null band (NullValues), plus `nll`: the exact set's own NLL, the level a perfect sampler reaches */
+export const NULL_BAND_METRICS = ['mmd2', 'energy', 'sw2', 'modeMass', 'nll'] as const;
+export type NullBandMetric = (typeof NULL_BAND_METRICS)[number];
+
+/**
+ * One (solver, NFE) point of a sweep. The plain numbers are means over the sweep's seeds (with one seed, the
+ * values themselves, as before); `stats` has each metric's mean, 95% Student-t interval over the seeds (null
+ * with one seed) and per-seed values. The engine always sets the diagnostics and `stats`; they are optional in
+ * the type only so that points built from older results still type-check.
+ */
 export interface SweepPoint {
   nfe: number;
   mmd2: number;
   energy: number;
   rmse: number;
   wallMs: number;
+  sw2?: number;
+  modeMass?: number;
+  /** null when p_{t_end} has no density (see RunMetrics.nll) */
+  nll?: number | null;
+  nllReference?: number | null;
+  stats?: Record<SweepMetric, MetricSummary>;
 }
 
 export interface SweepCurve {
@@ -73,11 +122,26 @@ export interface SweepResult {
   curves: SweepCurve[];
   metricSamples: number;
   backend: Backend;
+  /** the seeds of the replicates, spec.seed … spec.seed + S − 1 (set by the engine) */
+  seeds?: number[];
+  /**
+   * Null bands over the seeds, for charts to draw under the curves: MMD², energy, SW2 and mode-mass error between
+   * two independent exact sets, and `nll` the exact reference set's own mean NLL (set by the engine).
+   */
+  nullBands?: Record<NullBandMetric, MetricSummary>;
 }
+
+/** most seeds one sweep accepts (each seed is a full replicate of the sweep) */
+export const MAX_SWEEP_SEEDS = 100;
 
 export interface SweepOptions {
   nfes: number[];
   solvers: SolverName[];
+  /**
+   * number of seeds S (default 1): replicates with seeds spec.seed … spec.seed + S − 1, each with its own x_T,
+   * exact reference set, reference solution and SW2 directions; every metric gets a mean and a 95% t interval
+   */
+  seeds?: number;
   onProgress?: (done: number, total: number, point?: SweepPoint & { solver: SolverName }) => void;
   signal?: AbortSignal;
 }
@@ -91,23 +155,49 @@ export class CancelledError extends Error {
 
 const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
+/** The seeds of a sweep with `count` replicates, checked: an integer 1…MAX_SWEEP_SEEDS that keeps seeds in uint32. */
+export function sweepSeeds(spec: SampleSpec, count = 1): number[] {
+  if (!Number.isInteger(count) || count < 1 || count > MAX_SWEEP_SEEDS) throw new RangeError(`seeds: got ${count}; allowed: an integer 1…${MAX_SWEEP_SEEDS}`);
+  if (spec.seed + count - 1 > 0xffffffff) throw new RangeError(`seeds: ${count} seeds from seed ${spec.seed} pass the largest seed ${0xffffffff}`);
+  return Array.from({ length: count }, (_, i) => spec.seed + i);
+}
+
+/** What one seed of a sweep provides: a point measurement, and the null values of its reference set. */
+interface SeedContext {
+  measure: (program: Program) => Promise<{ metrics: RunMetrics; wallMs: number; nfe: number }>;
+  nulls: NullValues;
+  nllReference: number | null;
+}
+
+const pointValues = (m: RunMetrics, wallMs: number): Record<SweepMetric, number | null> => ({
+  mmd2: m.mmd2,
+  energy: m.energy,
+  rmse: m.rmse,
+  sw2: m.sw2,
+  modeMass: m.modeMass,
+  nll: m.nll,
+  nllReference: m.nllReference,
+  wallMs,
+});
+
 /**
- * The sweep loop shared by both backends: every (solver, NFE) pair from the same x_T (common random
- * numbers, specs §17.4), with progress after each point and cancellation between points.
+ * The sweep loop shared by both backends: for each seed (an independent replicate), every (solver, NFE) pair
+ * from that seed's x_T (common random numbers, specs §17.4), with progress after each point and cancellation
+ * between points. Seeds run outermost so each seed's references are built once; a point is complete (mean and
+ * interval over the seeds) after the last seed, and only then passed to onProgress.
  */
 async function sweepPoints(
   spec: SampleSpec,
   experiment: ResolvedExperiment,
   options: SweepOptions,
-  measurePoint: (program: Program) => Promise<{ metrics: RunMetrics; wallMs: number; nfe: number }>,
-): Promise<SweepCurve[]> {
-  const total = options.nfes.length * options.solvers.length;
-  let done = 0;
-  const curves: SweepCurve[] = [];
-  for (const solver of options.solvers) {
-    const points: SweepPoint[] = [];
+  openSeed: (seedSpec: SampleSpec) => Promise<SeedContext>,
+): Promise<{ curves: SweepCurve[]; seeds: number[]; nullBands: Record<NullBandMetric, MetricSummary> }> {
+  const seeds = sweepSeeds(spec, options.seeds);
+  // the plan, the same for every seed: one program per distinct point of each solver's curve
+  const plan = options.solvers.map((solver) => {
+    const entries: (Program | null)[] = [];
+    let last: Program | null = null;
     for (const [index, nfe] of options.nfes.entries()) {
-      if (options.signal?.aborted) throw new CancelledError();
       let program: Program;
       try {
         // an adaptive solver is swept over its tolerance ladder instead: its NFE is what that tolerance costs
@@ -116,24 +206,75 @@ async function sweepPoints(
       } catch (error) {
         // a budget below one step of this solver (e.g. RK4 with 2 NFE) has no point on its curve
         if (!(error instanceof BudgetError)) throw error;
-        options.onProgress?.(++done, total);
+        entries.push(null);
         continue;
       }
       // budgets below a multiple of a solver's stages give the same program again (e.g. RK4 at 4, 5, 6): one point
-      const known = program.nfe; // undefined for adaptive solvers until they have run
-      if (known !== undefined && points.some((p) => p.nfe === known)) {
-        options.onProgress?.(++done, total);
+      // (an adaptive solver's NFE is known only after it has run: each tolerance is its own point)
+      if (last && last.nfe !== undefined && last.nfe === program.nfe) {
+        entries.push(null);
         continue;
       }
-      const measured = await measurePoint(program);
-      const point = { nfe: measured.nfe, mmd2: measured.metrics.mmd2, energy: measured.metrics.energy, rmse: measured.metrics.rmse, wallMs: measured.wallMs };
-      if (!points.some((p) => p.nfe === point.nfe)) points.push(point);
-      options.onProgress?.(++done, total, { ...point, solver });
+      entries.push(program);
+      last = program;
     }
-    points.sort((a, b) => a.nfe - b.nfe);
-    curves.push({ solver, points });
+    return { solver, entries };
+  });
+  const total = seeds.length * options.nfes.length * options.solvers.length;
+  let done = 0;
+  // per solver, per plan entry: the values of each seed, and the NFE each seed's run spent
+  const values = plan.map(({ entries }) => entries.map(() => [] as Record<SweepMetric, number | null>[]));
+  const spent = plan.map(({ entries }) => entries.map(() => [] as number[]));
+  const nulls: { nulls: NullValues; nllReference: number | null }[] = [];
+  const curves: SweepCurve[] = plan.map(({ solver }) => ({ solver, points: [] }));
+  for (const [s, seed] of seeds.entries()) {
+    if (options.signal?.aborted) throw new CancelledError();
+    const context = await openSeed({ ...spec, seed });
+    nulls.push({ nulls: context.nulls, nllReference: context.nllReference });
+    const lastSeed = s === seeds.length - 1;
+    for (const [c, { solver, entries }] of plan.entries()) {
+      for (const [e, program] of entries.entries()) {
+        if (options.signal?.aborted) throw new CancelledError();
+        if (!program) {
+          options.onProgress?.(++done, total);
+          continue;
+        }
+        const { metrics, wallMs, nfe } = await context.measure(program);
+        values[c][e].push(pointValues(metrics, wallMs));
+        spent[c][e].push(nfe);
+        if (!lastSeed) {
+          options.onProgress?.(++done, total);
+          continue;
+        }
+        const stats = Object.fromEntries(SWEEP_METRICS.map((name) => [name, summarize(values[c][e].map((v) => v[name]))])) as Record<SweepMetric, MetricSummary>;
+        const mean = (name: SweepMetric) => stats[name].mean as number;
+        const point: SweepPoint = {
+          // a fixed program spends the same NFE for every seed; an adaptive one is plotted at its mean over the seeds
+          nfe: spent[c][e].reduce((a, b) => a + b, 0) / spent[c][e].length,
+          mmd2: mean('mmd2'),
+          energy: mean('energy'),
+          rmse: mean('rmse'),
+          wallMs: mean('wallMs'),
+          sw2: mean('sw2'),
+          modeMass: mean('modeMass'),
+          nll: stats.nll.mean,
+          nllReference: stats.nllReference.mean,
+          stats,
+        };
+        curves[c].points.push(point);
+        options.onProgress?.(++done, total, { ...point, solver });
+      }
+    }
   }
-  return curves;
+  for (const curve of curves) curve.points.sort((a, b) => a.nfe - b.nfe);
+  const nullBands = {
+    mmd2: summarize(nulls.map((n) => n.nulls.mmd2)),
+    energy: summarize(nulls.map((n) => n.nulls.energy)),
+    sw2: summarize(nulls.map((n) => n.nulls.sw2)),
+    modeMass: summarize(nulls.map((n) => n.nulls.modeMass)),
+    nll: summarize(nulls.map((n) => n.nllReference)),
+  };
+  return { curves, seeds, nullBands };
 }
 
 /** Everything the metrics of a spec depend on besides the solver: the key for caching references. */
@@ -153,6 +294,20 @@ export function exactEndSamples(experiment: ResolvedExperiment, spec: SampleSpec
   return sampleMixture(mixture, count, process.alpha(t), process.sigma(t), spec.seed);
 }
 
+/**
+ * A second exact set of the same size, independent of the reference set: the particles count … 2·count − 1 of the
+ * same counter-based streams (the reference set is particles 0 … count − 1), for the null values (specs §17.2).
+ */
+export function exactNullSamples(experiment: ResolvedExperiment, spec: SampleSpec, count: number): Float64Array {
+  return exactEndSamples(experiment, spec, 2 * count).subarray(count * experiment.dim);
+}
+
+/** α and σ of p_{t_end}, the distribution the metrics compare against (specs §17.4) */
+export function finalAlphaSigma(experiment: ResolvedExperiment, spec: SampleSpec): { alpha: number; sigma: number } {
+  const t = finalTime(spec);
+  return { alpha: experiment.process.alpha(t), sigma: experiment.process.sigma(t) };
+}
+
 /** the same-noise reference for the spec's endpoint */
 function referenceProgram(spec: SampleSpec, experiment: ResolvedExperiment) {
   return sameNoiseReference(experiment.process, spec.tStart, spec.tEnd, scheduleEndsAtZero(spec.schedule));
@@ -164,18 +319,51 @@ function drawNoise(spec: SampleSpec, dim: number): Float64Array {
 
 // ---------------------------------------------------------------------------------------------------- CPU
 
+/** What the CPU metrics of one reference set need, computed once per set. */
+interface CpuReferenceSet {
+  key: string;
+  reference: Float64Array;
+  solution: Float64Array;
+  bandwidths: number[];
+  /** Σ_{i≠j} k(y_i, y_j) and Σ_{i≠j} ‖y_i − y_j‖ of the reference set, computed once per set (as on the GPU) */
+  referenceSelf: { rbf: number; distance: number };
+  mixture: PreparedMixture;
+  alpha: number;
+  sigma: number;
+  directions: Float64Array;
+  /** the reference set's sorted projections on each direction */
+  referenceSorted: Float64Array[];
+  nulls: NullValues;
+  nllReference: number | null;
+}
+
 export class CpuSamplerBackend {
   readonly kind = 'cpu' as const;
-  private cache: { key: string; reference: Float64Array; solution: Float64Array; bandwidths: number[] } | null = null;
+  private cache: CpuReferenceSet | null = null;
 
-  private references(spec: SampleSpec, experiment: ResolvedExperiment, xT: Float64Array) {
+  private references(spec: SampleSpec, experiment: ResolvedExperiment, xT: Float64Array): CpuReferenceSet {
     const key = referenceKey(spec) + (xT === undefined ? '' : `:${xT.length}:${xT[0]}:${xT[xT.length - 1]}`);
     if (this.cache?.key === key) return this.cache;
     const m = Math.min(spec.n, METRIC_SAMPLES);
     const d = experiment.dim;
     const reference = exactEndSamples(experiment, spec, m);
     const solution = runProgramCpu(referenceProgram(spec, experiment), mixtureModel(experiment.mixture), xT.subarray(0, m * d)).x;
-    this.cache = { key, reference, solution, bandwidths: mmdBandwidths(mixtureScale(experiment.mixture)) };
+    const { alpha, sigma } = finalAlphaSigma(experiment, spec);
+    // SW2 directions keyed by the spec's seed: fixed for a run, independent across the seeds of a sweep
+    const directions = slicedDirections(d, spec.seed);
+    const bandwidths = mmdBandwidths(mixtureScale(experiment.mixture));
+    const referenceSorted = sortedProjections(reference, d, directions);
+    const referenceSelf = pairSum(reference, reference, d, bandwidths, true);
+    const nullSet = exactNullSamples(experiment, spec, m);
+    const nullSums = pairSums(nullSet, reference, d, bandwidths, referenceSelf);
+    const nulls: NullValues = {
+      mmd2: mmdFromSums(nullSums.rbf, m, m),
+      energy: energyFromSums(nullSums.distance, m, m),
+      sw2: slicedW2FromSums(slicedSums(nullSet, d, directions, referenceSorted), m),
+      modeMass: modeMassError(experiment.mixture, nullSet, alpha, sigma),
+    };
+    const nllReference = meanNegLogDensity(experiment.mixture, reference, alpha, sigma);
+    this.cache = { key, reference, solution, bandwidths, referenceSelf, mixture: experiment.mixture, alpha, sigma, directions, referenceSorted, nulls, nllReference };
     return this.cache;
   }
 
@@ -184,11 +372,16 @@ export class CpuSamplerBackend {
     const d = experiment.dim;
     const m = refs.solution.length / d;
     const generated = samples.subarray(0, m * d);
-    const sums = pairSums(generated, refs.reference, d, refs.bandwidths);
+    const sums = pairSums(generated, refs.reference, d, refs.bandwidths, refs.referenceSelf);
     return {
       mmd2: mmdFromSums(sums.rbf, m, m),
       energy: energyFromSums(sums.distance, m, m),
       rmse: sameNoiseRmse(generated, refs.solution),
+      sw2: slicedW2FromSums(slicedSums(generated, d, refs.directions, refs.referenceSorted), m),
+      modeMass: modeMassError(refs.mixture, generated, refs.alpha, refs.sigma),
+      nll: meanNegLogDensity(refs.mixture, generated, refs.alpha, refs.sigma),
+      nllReference: refs.nllReference,
+      nulls: refs.nulls,
       metricSamples: m,
     };
   }
@@ -217,17 +410,24 @@ export class CpuSamplerBackend {
 
   async sweep(spec: SampleSpec, options: SweepOptions): Promise<SweepResult> {
     const experiment = resolveExperiment(spec);
-    const xT = drawNoise(spec, experiment.dim);
     const model = mixtureModel(experiment.mixture);
-    const curves = await sweepPoints(spec, experiment, options, async (program) => {
-      const start = now();
-      const { x, nfe } = runProgramCpu(program, model, xT, { seed: spec.seed });
-      const wallMs = now() - start;
-      // yield to the event loop between points so that progress shows and a cancel can arrive
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      return { metrics: this.metrics(spec, experiment, xT, x), wallMs, nfe };
+    const { curves, seeds, nullBands } = await sweepPoints(spec, experiment, options, async (seedSpec) => {
+      const xT = drawNoise(seedSpec, experiment.dim);
+      const refs = this.references(seedSpec, experiment, xT);
+      return {
+        nulls: refs.nulls,
+        nllReference: refs.nllReference,
+        measure: async (program) => {
+          const start = now();
+          const { x, nfe } = runProgramCpu(program, model, xT, { seed: seedSpec.seed });
+          const wallMs = now() - start;
+          // yield to the event loop between points so that progress shows and a cancel can arrive
+          await new Promise((resolve) => setTimeout(resolve, 0));
+          return { metrics: this.metrics(seedSpec, experiment, xT, x), wallMs, nfe };
+        },
+      };
     });
-    return { nfes: options.nfes, curves, metricSamples: Math.min(spec.n, METRIC_SAMPLES), backend: 'cpu' };
+    return { nfes: options.nfes, curves, metricSamples: Math.min(spec.n, METRIC_SAMPLES), backend: 'cpu', seeds, nullBands };
   }
 }
 
@@ -241,6 +441,8 @@ export class GpuSamplerBackend {
   private targetKey = '';
   private referenceSetKey = '';
   private solutionKey = '';
+  /** the current reference set's null values and own NLL */
+  private referenceSet: { nulls: NullValues; nllReference: number | null } | null = null;
 
   constructor(readonly device: GPUDevice) {
     this.sampler = new GpuSampler(device, 'sampler');
@@ -263,8 +465,17 @@ export class GpuSamplerBackend {
     const m = Math.min(spec.n, METRIC_SAMPLES);
     const setKey = JSON.stringify([spec.process, spec.target, finalTime(spec), spec.seed, m]);
     if (setKey !== this.referenceSetKey) {
+      this.referenceSetKey = '';
       const reference = Float32Array.from(exactEndSamples(experiment, spec, m));
       await this.metrics.setReference(reference, experiment.dim, mmdBandwidths(mixtureScale(experiment.mixture)));
+      const { alpha, sigma } = finalAlphaSigma(experiment, spec);
+      // the same directions as the CPU backend (seeded by the spec's seed, stream slicedDirections)
+      const own = await this.metrics.setDiagnostics({ mixture: experiment.mixture, alpha, sigma, directions: slicedDirections(experiment.dim, spec.seed) });
+      const nullValues = await this.metrics.nullValues(Float32Array.from(exactNullSamples(experiment, spec, m)));
+      this.referenceSet = {
+        nulls: { mmd2: nullValues.mmd2, energy: nullValues.energy, sw2: nullValues.sw2, modeMass: nullValues.modeMass },
+        nllReference: own.nll,
+      };
       this.referenceSetKey = setKey;
     }
     const solutionKey = referenceKey(spec) + (noise ? `:noise:${noise.length}:${noise[0]}:${noise[noise.length - 1]}` : '');
@@ -279,7 +490,9 @@ export class GpuSamplerBackend {
   private async measure(run: GpuRun, m: number): Promise<RunMetrics> {
     const { mmd2, energy } = await this.metrics.distances(run.regs, run.resultRegister, run.n, m);
     const rmse = await this.metrics.rmse(run.regs, run.resultRegister, run.n, m);
-    return { mmd2, energy, rmse, metricSamples: m };
+    const { sw2, modeMass, nll } = await this.metrics.diagnostics(run.regs, run.resultRegister, run.n, m);
+    const set = this.referenceSet!;
+    return { mmd2, energy, rmse, sw2, modeMass, nll, nllReference: set.nllReference, nulls: set.nulls, metricSamples: m };
   }
 
   async sample(spec: SampleSpec, options: SampleOptions = {}): Promise<SampleOutcome> {
@@ -305,14 +518,22 @@ export class GpuSamplerBackend {
 
   async sweep(spec: SampleSpec, options: SweepOptions): Promise<SweepResult> {
     const experiment = this.prepare(spec);
-    const m = await this.prepareMetrics(spec, experiment);
-    const curves = await sweepPoints(spec, experiment, options, async (program) => {
-      const start = now();
-      const run = await this.sampler.run(program, { n: spec.n, seed: spec.seed });
-      const wallMs = now() - start;
-      return { metrics: await this.measure(run, m), wallMs, nfe: run.nfe };
+    const m = Math.min(spec.n, METRIC_SAMPLES);
+    const { curves, seeds, nullBands } = await sweepPoints(spec, experiment, options, async (seedSpec) => {
+      await this.prepareMetrics(seedSpec, experiment);
+      const set = this.referenceSet!;
+      return {
+        nulls: set.nulls,
+        nllReference: set.nllReference,
+        measure: async (program) => {
+          const start = now();
+          const run = await this.sampler.run(program, { n: seedSpec.n, seed: seedSpec.seed });
+          const wallMs = now() - start;
+          return { metrics: await this.measure(run, m), wallMs, nfe: run.nfe };
+        },
+      };
     });
-    return { nfes: options.nfes, curves, metricSamples: m, backend: 'gpu' };
+    return { nfes: options.nfes, curves, metricSamples: m, backend: 'gpu', seeds, nullBands };
   }
 
   destroy(): void {

@@ -22,28 +22,42 @@ export interface PairSums {
 }
 
 /**
- * The pair sums of MMD²_u, Σ_{i≠j} k(x_i,x_j), Σ_{i≠j} k(y_i,y_j), Σ_{i,j} k(x_i,y_j), for the RBF kernel and for
- * the Euclidean distance (energy distance), in one pass like the GPU kernel.
+ * Σ_{i,j} k(a_i, b_j) for the RBF kernel and Σ_{i,j} ‖a_i − b_j‖ (energy distance), leaving out i = j when
+ * `skipDiagonal` (a set against itself).
  */
-export function pairSums(x: Float64Array, y: Float64Array, d: number, bandwidths: number[]): { rbf: PairSums; distance: PairSums } {
+export function pairSum(a: Float64Array, b: Float64Array, d: number, bandwidths: number[], skipDiagonal: boolean): { rbf: number; distance: number } {
   const inv2b2 = bandwidths.map((b) => 1 / (2 * b * b));
-  const m = x.length / d;
-  const n = y.length / d;
-  const pairSum = (a: Float64Array, na: number, b: Float64Array, nb: number, skipDiagonal: boolean) => {
-    let rbf = 0;
-    let distance = 0;
-    for (let i = 0; i < na; i++) {
-      for (let j = 0; j < nb; j++) {
-        if (skipDiagonal && i === j) continue;
-        let d2 = 0;
-        for (let c = 0; c < d; c++) d2 += (a[i * d + c] - b[j * d + c]) ** 2;
-        rbf += kernelSum(d2, inv2b2);
-        distance += Math.sqrt(d2);
-      }
+  const na = a.length / d;
+  const nb = b.length / d;
+  let rbf = 0;
+  let distance = 0;
+  for (let i = 0; i < na; i++) {
+    for (let j = 0; j < nb; j++) {
+      if (skipDiagonal && i === j) continue;
+      let d2 = 0;
+      for (let c = 0; c < d; c++) d2 += (a[i * d + c] - b[j * d + c]) ** 2;
+      rbf += kernelSum(d2, inv2b2);
+      distance += Math.sqrt(d2);
     }
-    return { rbf, distance };
-  };
-  const [xx, yy, xy] = [pairSum(x, m, x, m, true), pairSum(y, n, y, n, true), pairSum(x, m, y, n, false)];
+  }
+  return { rbf, distance };
+}
+
+/**
+ * The pair sums of MMD²_u, Σ_{i≠j} k(x_i,x_j), Σ_{i≠j} k(y_i,y_j), Σ_{i,j} k(x_i,y_j), for the RBF kernel and for
+ * the Euclidean distance (energy distance), in one pass like the GPU kernel. `referenceSelf`, the y–y sums from an
+ * earlier call (pairSum(y, y, …, true)), saves a third of the work when y is a fixed reference set.
+ */
+export function pairSums(
+  x: Float64Array,
+  y: Float64Array,
+  d: number,
+  bandwidths: number[],
+  referenceSelf?: { rbf: number; distance: number },
+): { rbf: PairSums; distance: PairSums } {
+  const xx = pairSum(x, x, d, bandwidths, true);
+  const yy = referenceSelf ?? pairSum(y, y, d, bandwidths, true);
+  const xy = pairSum(x, y, d, bandwidths, false);
   return { rbf: { xx: xx.rbf, yy: yy.rbf, xy: xy.rbf }, distance: { xx: xx.distance, yy: yy.distance, xy: xy.distance } };
 }
 

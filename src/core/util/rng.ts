@@ -20,6 +20,8 @@ export const RngStream = {
   referenceComponent: 2,
   /** exact samples of the target: Gaussian draws */
   referenceGaussian: 3,
+  /** sliced-W2 directions on the unit sphere (specs §17.3a diagnostics): direction index as the particle */
+  slicedDirections: 4,
   /** the Brownian tree of SDE solvers (util/brownian.ts): node draws, and the second point in one leaf */
   brownian: 8,
   brownianLeaf: 9,
