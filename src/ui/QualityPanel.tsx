@@ -102,7 +102,7 @@ export function QualityPanel({ controller, autoSweep }: { controller: RunControl
       <MetricChart data={rmse} title="same-noise RMSE" currentNfe={currentNfe} height={230} />
       <p className="hint">
         MMD²: unbiased multi-bandwidth RBF estimate against exact samples of p(t_end); it can fall to ≤ 0 once the error is below its
-        sampling noise: points within the size of the most negative estimate sit hollow on the “below noise” line. RMSE: distance to a 200-step RK4 solution from the same starting noise. Rings:
+        sampling noise: points within the size of the most negative estimate sit hollow on the “below noise” line. RMSE: distance to an RK45 solution (tolerance 1e-7) from the same starting noise. Rings:
         the live run.
       </p>
     </section>

@@ -41,7 +41,7 @@ export function RunPanel({ controller }: { controller: RunController | null }) {
                 <br />
                 ×10³
               </th>
-              <th scope="col" title="same-noise RMSE against a 200-step RK4 solution from the same x_T">RMSE</th>
+              <th scope="col" title="same-noise RMSE against an RK45 solution (tolerance 1e-7) from the same x_T">RMSE</th>
               <th scope="col" title="wall time of the sampling (no metrics)">time</th>
             </tr>
           </thead>

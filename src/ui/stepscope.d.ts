@@ -15,7 +15,7 @@ export interface StepscopeRunResult {
   mmd2: number;
   /** unbiased energy distance against the same exact samples */
   energy: number;
-  /** same-noise RMSE against the RK4 reference from the same x_T */
+  /** same-noise RMSE against the RK45 reference (rtol = atol = 1e-7) from the same x_T */
   rmse: number;
   nfe: number;
   /** the time grid t_0 > … > t_N */
