@@ -2,12 +2,14 @@
 import rngWgsl from './common/rng.wgsl?raw';
 import combineWgsl from './sampler/combine.wgsl?raw';
 import gmmWgsl from './sampler/gmm.wgsl?raw';
+import gmmDiagWgsl from './sampler/gmm_diag.wgsl?raw';
 import metricsWgsl from './sampler/metrics.wgsl?raw';
 import noiseWgsl from './sampler/noise.wgsl?raw';
 
 export const shaders = {
   rng: rngWgsl,
   gmm: gmmWgsl,
+  gmmDiag: gmmDiagWgsl,
   /** stochastic solvers draw their noise in the combine: prepend the RNG */
   combine: `${rngWgsl}\n${combineWgsl}`,
   /** the noise kernel calls the RNG: prepend it */

@@ -5,7 +5,7 @@
 import { shaders } from '../../shaders/index.ts';
 import type { PreparedMixture } from '../core/sampling/gmm.ts';
 import { MAX_COMBINE_TERMS, type SamplerProgram } from '../core/sampling/program.ts';
-import { MAX_DIM } from '../core/spec/spec.ts';
+import { MAX_DIAGONAL_DIM, MAX_DIM } from '../core/spec/spec.ts';
 import { RngStream } from '../core/util/rng.ts';
 import { bindGroup, getKernel, workgroups, type KernelDefinition } from '../gpu/kernels.ts';
 import { readFloat32 } from '../gpu/readback.ts';
@@ -15,10 +15,15 @@ const PARAM_SLOT = 256;
 const EVAL_WORKGROUP = 64;
 const COMBINE_WORKGROUP = 64;
 
+const DIAG_BINDINGS: KernelDefinition['bindings'] = ['uniform-dynamic', 'read-only-storage', 'storage', 'storage', 'read-only-storage'];
+
 export const SAMPLER_KERNELS = {
   denoise: { label: 'gmm denoise', code: shaders.gmm, entryPoint: 'gmm_denoise', bindings: ['uniform-dynamic', 'read-only-storage', 'storage'] },
   combine: { label: 'combine', code: shaders.combine, entryPoint: 'combine', bindings: ['uniform-dynamic', 'storage'] },
   noise: { label: 'fill normal', code: shaders.noise, entryPoint: 'fill_normal', bindings: ['uniform-dynamic', 'storage'] },
+  // diagonal covariances (shaders/sampler/gmm_diag.wgsl): two dispatches per eval, any dimension
+  diagLogWeights: { label: 'gmm diagonal log weights', code: shaders.gmmDiag, entryPoint: 'diag_log_weights', bindings: DIAG_BINDINGS },
+  diagDenoise: { label: 'gmm diagonal denoise', code: shaders.gmmDiag, entryPoint: 'diag_denoise', bindings: DIAG_BINDINGS },
 } satisfies Record<string, KernelDefinition>;
 
 /** Where a finished run's particles are: register r of particle p, coordinate j is float r·n·d + p·d + j. */
@@ -58,11 +63,37 @@ export function packMixture(m: PreparedMixture): Float32Array<ArrayBuffer> {
   return out;
 }
 
+/** Pack a diagonal mixture in the layout of shaders/sampler/gmm_diag.wgsl: [μ (K·d), s² (K·d)]. */
+export function packDiagonalMixture(m: PreparedMixture): Float32Array<ArrayBuffer> {
+  const out = new Float32Array(2 * m.components * m.dim);
+  out.set(m.means, 0);
+  out.set(m.eigenvalues, m.components * m.dim);
+  return out;
+}
+
+/**
+ * log π_k − ½ Σ_i log(α² s²_{k,i} + σ²) for one eval of a diagonal mixture, in float64 (specs §15.1): uploaded so
+ * that the kernel's only long f32 sum is the quadratic form.
+ */
+export function diagonalLogNorms(m: PreparedMixture, alpha: number, sigma: number): Float64Array {
+  const d = m.dim;
+  const out = new Float64Array(m.components);
+  for (let k = 0; k < m.components; k++) {
+    let s = 0;
+    for (let i = 0; i < d; i++) s += Math.log(alpha * alpha * m.eigenvalues[k * d + i] + sigma * sigma);
+    out[k] = m.logWeights[k] - 0.5 * s;
+  }
+  return out;
+}
+
 export class GpuSampler {
   private mixture: PreparedMixture | null = null;
   private mixtureBuffer: GPUBuffer | null = null;
   private regs: GPUBuffer | null = null;
   private params: GPUBuffer | null = null;
+  /** diagonal mixtures: log w̃ per (particle, component), and the per-eval log normalisers */
+  private logWeights: GPUBuffer | null = null;
+  private logNorms: GPUBuffer | null = null;
 
   constructor(
     readonly device: GPUDevice,
@@ -70,8 +101,11 @@ export class GpuSampler {
   ) {}
 
   setTarget(mixture: PreparedMixture): void {
-    if (mixture.dim > MAX_DIM) throw new Error(`target dimension ${mixture.dim} exceeds the GPU denoiser's limit of ${MAX_DIM}`);
-    const packed = packMixture(mixture);
+    if (mixture.diagonal ? mixture.dim > MAX_DIAGONAL_DIM : mixture.dim > MAX_DIM)
+      throw new Error(
+        `target dimension ${mixture.dim} exceeds the GPU denoiser's limit: ${MAX_DIM} for full covariances, ${MAX_DIAGONAL_DIM} for diagonal ones (this target's are ${mixture.diagonal ? 'diagonal' : 'full'})`,
+      );
+    const packed = mixture.diagonal ? packDiagonalMixture(mixture) : packMixture(mixture);
     this.mixtureBuffer?.destroy();
     this.mixtureBuffer = this.device.createBuffer({ label: `${this.label} mixture`, size: packed.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
     this.device.queue.writeBuffer(this.mixtureBuffer, 0, packed);
@@ -106,7 +140,10 @@ export class GpuSampler {
     this.regs = this.ensureBuffer(this.regs, bytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, 'registers');
 
     // One parameter slot per dispatch.
-    type Dispatch = { kind: 'denoise' | 'combine' | 'noise'; groups: number };
+    type Dispatch = { kind: 'denoise' | 'combine' | 'noise' | 'diagLogWeights' | 'diagDenoise'; groups: number };
+    const diagonal = this.mixture.diagonal === true;
+    const K = this.mixture.components;
+    const logNormValues: number[] = [];
     const dispatches: Dispatch[] = [];
     const slots: ArrayBuffer[] = [];
     const slot = () => {
@@ -150,16 +187,25 @@ export class GpuSampler {
     record(0);
     for (const op of program.ops) {
       if (op.op === 'eval') {
-        const v = slot();
-        v.setUint32(0, op.x * size, true);
-        v.setUint32(4, op.out * size, true);
-        v.setUint32(8, n, true);
-        v.setUint32(12, d, true);
-        v.setFloat32(16, op.alpha, true);
-        v.setFloat32(20, op.sigma, true);
-        v.setUint32(24, this.mixture.components, true);
-        v.setUint32(28, op.prediction === 'noise' ? 1 : 0, true);
-        dispatches.push({ kind: 'denoise', groups: workgroups(n, EVAL_WORKGROUP) });
+        // a diagonal eval is two dispatches (log-responsibilities, then coordinates), each with its own copy of the slot
+        const logNormOffset = logNormValues.length;
+        if (diagonal) logNormValues.push(...diagonalLogNorms(this.mixture, op.alpha, op.sigma));
+        for (let copy = 0; copy < (diagonal ? 2 : 1); copy++) {
+          const v = slot();
+          v.setUint32(0, op.x * size, true);
+          v.setUint32(4, op.out * size, true);
+          v.setUint32(8, n, true);
+          v.setUint32(12, d, true);
+          v.setFloat32(16, op.alpha, true);
+          v.setFloat32(20, op.sigma, true);
+          v.setUint32(24, K, true);
+          v.setUint32(28, op.prediction === 'noise' ? 1 : 0, true);
+          v.setUint32(32, logNormOffset, true);
+        }
+        if (diagonal) {
+          dispatches.push({ kind: 'diagLogWeights', groups: workgroups(n * K, EVAL_WORKGROUP) });
+          dispatches.push({ kind: 'diagDenoise', groups: workgroups(size, EVAL_WORKGROUP) });
+        } else dispatches.push({ kind: 'denoise', groups: workgroups(n, EVAL_WORKGROUP) });
       } else {
         combineSlot(op.out, op.terms, op.noise);
         if (op.gridIndex !== undefined && op.out === 0) record(op.gridIndex);
@@ -172,22 +218,30 @@ export class GpuSampler {
     slots.forEach((s, i) => packed.set(new Uint8Array(s), i * PARAM_SLOT));
     this.device.queue.writeBuffer(this.params, 0, packed);
 
-    const kernels = {
-      denoise: getKernel(this.device, SAMPLER_KERNELS.denoise),
-      combine: getKernel(this.device, SAMPLER_KERNELS.combine),
-      noise: getKernel(this.device, SAMPLER_KERNELS.noise),
-    };
+    const kernelOf = (kind: Dispatch['kind']) => getKernel(this.device, SAMPLER_KERNELS[kind]);
     const paramBinding = { buffer: this.params, offset: 0, size: PARAM_SLOT };
-    const groups = {
-      denoise: bindGroup(this.device, kernels.denoise, [paramBinding, { buffer: this.mixtureBuffer }, { buffer: this.regs, size: bytes }]),
-      combine: bindGroup(this.device, kernels.combine, [paramBinding, { buffer: this.regs, size: bytes }]),
-      noise: bindGroup(this.device, kernels.noise, [paramBinding, { buffer: this.regs, size: bytes }]),
+    const groups: Partial<Record<Dispatch['kind'], GPUBindGroup>> = {
+      combine: bindGroup(this.device, kernelOf('combine'), [paramBinding, { buffer: this.regs, size: bytes }]),
+      noise: bindGroup(this.device, kernelOf('noise'), [paramBinding, { buffer: this.regs, size: bytes }]),
     };
+    if (diagonal) {
+      const logWeightBytes = Math.max(n * K * 4, 16);
+      if (logWeightBytes > limit) throw new Error(`n = ${n} with ${K} components needs ${logWeightBytes} bytes of GPU storage for the responsibilities; this device allows ${limit}`);
+      this.logWeights = this.ensureBuffer(this.logWeights, logWeightBytes, GPUBufferUsage.STORAGE, 'log responsibilities');
+      const norms = Float32Array.from(logNormValues.length ? logNormValues : [0]);
+      this.logNorms = this.ensureBuffer(this.logNorms, norms.byteLength, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, 'log normalisers');
+      this.device.queue.writeBuffer(this.logNorms, 0, norms);
+      const diagResources = [paramBinding, { buffer: this.mixtureBuffer }, { buffer: this.regs, size: bytes }, { buffer: this.logWeights }, { buffer: this.logNorms }];
+      groups.diagLogWeights = bindGroup(this.device, kernelOf('diagLogWeights'), diagResources);
+      groups.diagDenoise = bindGroup(this.device, kernelOf('diagDenoise'), diagResources);
+    } else {
+      groups.denoise = bindGroup(this.device, kernelOf('denoise'), [paramBinding, { buffer: this.mixtureBuffer }, { buffer: this.regs, size: bytes }]);
+    }
     const encoder = this.device.createCommandEncoder({ label: `${this.label} ${program.solver}` });
     const pass = encoder.beginComputePass({ label: `${this.label} ${program.solver} program` });
     dispatches.forEach((dispatch, i) => {
-      pass.setPipeline(kernels[dispatch.kind].pipeline);
-      pass.setBindGroup(0, groups[dispatch.kind], [i * PARAM_SLOT]);
+      pass.setPipeline(kernelOf(dispatch.kind).pipeline);
+      pass.setBindGroup(0, groups[dispatch.kind]!, [i * PARAM_SLOT]);
       pass.dispatchWorkgroups(dispatch.groups);
     });
     pass.end();
@@ -213,5 +267,7 @@ export class GpuSampler {
     this.mixtureBuffer?.destroy();
     this.regs?.destroy();
     this.params?.destroy();
+    this.logWeights?.destroy();
+    this.logNorms?.destroy();
   }
 }
