@@ -246,8 +246,9 @@ export function mixtureLogDensity(m: PreparedMixture, x: ArrayLike<number>, alph
 /**
  * n exact samples of p_t (α, σ) from the counter-based RNG: component by inverse CDF of one uniform, then
  * αμ_k + α U_k diag(√e_k) z + σ z'. With α = 1, σ = 0 these are samples of the data distribution p0.
+ * Sample j uses the RNG's particle index firstParticle + j, so disjoint index ranges are independent sets.
  */
-export function sampleMixture(m: PreparedMixture, n: number, alpha: number, sigma: number, seed: number): Float64Array {
+export function sampleMixture(m: PreparedMixture, n: number, alpha: number, sigma: number, seed: number, firstParticle = 0): Float64Array {
   const d = m.dim;
   const out = new Float64Array(n * d);
   const cdf: number[] = [];
@@ -255,11 +256,11 @@ export function sampleMixture(m: PreparedMixture, n: number, alpha: number, sigm
   for (let k = 0; k < m.components; k++) cdf.push((acc += Math.exp(m.logWeights[k])));
   const z = new Float64Array(2 * d + 2);
   for (let p = 0; p < n; p++) {
-    const u = uniformOpen(randomBits(seed, RngStream.referenceComponent, p, 0, 0)[0]) * acc;
+    const u = uniformOpen(randomBits(seed, RngStream.referenceComponent, firstParticle + p, 0, 0)[0]) * acc;
     let k = 0;
     while (k < m.components - 1 && u > cdf[k]) k++;
     for (let b = 0; b < d; b++) {
-      const [z0, z1] = normalPair(seed, RngStream.referenceGaussian, p, 0, b);
+      const [z0, z1] = normalPair(seed, RngStream.referenceGaussian, firstParticle + p, 0, b);
       z[2 * b] = z0;
       z[2 * b + 1] = z1;
     }

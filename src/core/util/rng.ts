@@ -20,6 +20,8 @@ export const RngStream = {
   referenceComponent: 2,
   /** exact samples of the target: Gaussian draws */
   referenceGaussian: 3,
+  /** the weights of FD-RF's fixed random feature map φ (src/core/metrics/features.ts, specs §17.3b) */
+  featureMap: 6,
 } as const;
 
 const rotl = (x: number, r: number) => ((x << r) | (x >>> (32 - r))) >>> 0;
