@@ -3,7 +3,9 @@ import rngWgsl from './common/rng.wgsl?raw';
 import combineWgsl from './sampler/combine.wgsl?raw';
 import gmmWgsl from './sampler/gmm.wgsl?raw';
 import gmmDiagWgsl from './sampler/gmm_diag.wgsl?raw';
+import featuresWgsl from './sampler/features.wgsl?raw';
 import metricsWgsl from './sampler/metrics.wgsl?raw';
+import momentsWgsl from './sampler/moments.wgsl?raw';
 import noiseWgsl from './sampler/noise.wgsl?raw';
 
 export const shaders = {
@@ -15,4 +17,6 @@ export const shaders = {
   /** the noise kernel calls the RNG: prepend it */
   noise: `${rngWgsl}\n${noiseWgsl}`,
   metrics: metricsWgsl,
+  features: featuresWgsl,
+  moments: momentsWgsl,
 };
