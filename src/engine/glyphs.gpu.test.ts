@@ -13,6 +13,8 @@ import { RngStream, fillNormal } from '../core/util/rng.ts';
 import { readBuffer } from '../gpu/readback.ts';
 import { testDevice, withGpuErrors } from '../gpu/testing.ts';
 import { GpuSampler } from './gpuSampler.ts';
+import { CpuSamplerBackend, GpuSamplerBackend } from './sampling.ts';
+import { parseSpec } from '../core/spec/spec.ts';
 
 const process = new VpLinearProcess();
 const glyphs = prepareTarget({ type: 'glyphs16', components: 10, pixelStd: 0.2 });
@@ -79,5 +81,40 @@ describe('GPU programs on glyphs16 against the float64 interpreter', () => {
     const huge = prepareTarget({ type: 'points', points: [new Array(2050).fill(0), new Array(2050).fill(1)] });
     expect(() => sampler.setTarget(huge)).toThrow(/dimension 2050 exceeds/);
     sampler.destroy();
+  });
+});
+
+describe('FD-RF and FD-pix in sample and sweep runs on glyphs16 (specs §17.3b)', () => {
+  // slow on SwiftShader (the same-noise RMSE's 200-step RK4 reference is 800 evaluations), hence the tiny n
+  it('the GPU backend reports the same FD-RF, FD-pix and null bands as the float64 CPU backend', { timeout: 400_000 }, async () => {
+    const gpu = await testDevice();
+    const spec = parseSpec({ version: 1, kind: 'sample', process: { type: 'vp-linear' }, target: { type: 'glyphs16' }, solver: { name: 'dpmpp-2m' }, schedule: { type: 'logsnr' }, nfe: 6, n: 64, seed: 2 });
+    const options = { fdReferenceSamples: 300 };
+    const gpuBackend = new GpuSamplerBackend(gpu, options);
+    const start = performance.now();
+    const g = await withGpuErrors(gpu, () => gpuBackend.sample(spec, { metrics: true }));
+    const gpuMs = performance.now() - start;
+    const c = await new CpuSamplerBackend(options).sample(spec, { metrics: true });
+    const gm = g.metrics!;
+    const cm = c.metrics!;
+    console.log(`glyphs16 n = 64, n_ref = 300: GPU fdRf ${gm.fdRf} (null ${gm.fdRfNull}), fdPix ${gm.fdPix} (null ${gm.fdPixNull}); CPU fdRf ${cm.fdRf}, fdPix ${cm.fdPix}; GPU sample + metrics ${gpuMs.toFixed(0)} ms`);
+    for (const key of ['fdRf', 'fdRfNull', 'fdPix', 'fdPixNull'] as const) {
+      expect(Number.isFinite(gm[key]) && gm[key]! > 0, key).toBe(true);
+      expect(Math.abs(gm[key]! - cm[key]!), key).toBeLessThan(2e-3 * cm[key]!);
+    }
+    expect(gm.fdSamples).toBe(64);
+    expect(gm.fdReferenceSamples).toBe(300);
+    // 6-NFE DPM-Solver++(2M) is close to exact: its FD-RF is of the order of the null band, not of a dropped digit
+    expect(gm.fdRf!).toBeLessThan(3 * gm.fdRfNull!);
+    // and a sweep carries FD per point and the null bands once
+    const sweep = await withGpuErrors(gpu, () => gpuBackend.sweep(spec, { nfes: [2, 6], solvers: ['ddim'] }));
+    expect(sweep.fdRfNull).toBeCloseTo(gm.fdRfNull!, 10);
+    const [p2, p6] = sweep.curves[0].points;
+    console.log(`glyphs16 DDIM sweep: fdRf ${p2.fdRf} at 2 NFE, ${p6.fdRf} at 6 NFE; fdPix ${p2.fdPix}, ${p6.fdPix}`);
+    expect(p2.fdRf!).toBeGreaterThan(p6.fdRf!);
+    // at n = 64 the null band is wide (plug-in bias ~ F/n): 2-NFE DDIM is still twice outside it
+    expect(p2.fdRf!).toBeGreaterThan(2 * sweep.fdRfNull!);
+    expect(p2.fdPix!).toBeGreaterThan(2 * sweep.fdPixNull!);
+    gpuBackend.destroy();
   });
 });

@@ -6,7 +6,7 @@
 
 import { shaders } from '../../shaders/index.ts';
 import { FEATURE_DIM, FEATURE_INPUT_DIM, featureMapWeights } from '../core/metrics/features.ts';
-import type { GaussianFit } from '../core/metrics/frechet.ts';
+import { type GaussianFit, MomentAccumulator } from '../core/metrics/frechet.ts';
 import { bindGroup, getKernel, workgroups, type KernelDefinition } from '../gpu/kernels.ts';
 import { readFloat32 } from '../gpu/readback.ts';
 
@@ -31,41 +31,6 @@ export interface MomentRequest {
 export interface MomentResult {
   features?: GaussianFit;
   pixels?: GaussianFit;
-}
-
-/** running float64 combination of per-batch (count, mean, centred sums) */
-class MomentAccumulator {
-  private count = 0;
-  private readonly mean: Float64Array;
-  private readonly m2: Float64Array;
-
-  constructor(readonly width: number) {
-    this.mean = new Float64Array(width);
-    this.m2 = new Float64Array(width * width);
-  }
-
-  /** Chan, Golub & LeVeque: M2 = M2_a + M2_b + δδᵀ n_a n_b / n, δ = μ_b − μ_a (upper triangle from the GPU) */
-  add(count: number, mean: Float32Array, centredUpper: Float32Array): void {
-    const w = this.width;
-    const total = this.count + count;
-    const delta = Float64Array.from(mean, (v, i) => v - this.mean[i]);
-    const factor = (this.count * count) / total;
-    for (let f = 0; f < w; f++)
-      for (let g = f; g < w; g++) {
-        const v = this.m2[f * w + g] + centredUpper[f * w + g] + delta[f] * delta[g] * factor;
-        this.m2[f * w + g] = v;
-        this.m2[g * w + f] = v;
-      }
-    for (let f = 0; f < w; f++) this.mean[f] += (delta[f] * count) / total;
-    this.count = total;
-  }
-
-  fit(): GaussianFit {
-    if (this.count < 2) throw new Error(`moments need at least 2 rows, got ${this.count}`);
-    const cov = Float64Array.from(this.m2, (v) => v / (this.count - 1));
-    if (!cov.every(Number.isFinite) || !this.mean.every(Number.isFinite)) throw new Error('GPU moments are not finite (NaN or infinite samples?)');
-    return { mean: Float64Array.from(this.mean), cov };
-  }
 }
 
 export class GpuFeatures {

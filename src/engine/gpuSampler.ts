@@ -13,6 +13,8 @@ import { readFloat32 } from '../gpu/readback.ts';
 /** bytes per op's parameter slot: WebGPU's minUniformBufferOffsetAlignment is at most 256 */
 const PARAM_SLOT = 256;
 const EVAL_WORKGROUP = 64;
+/** coordinates per thread of diag_denoise (COORDS in shaders/sampler/gmm_diag.wgsl) */
+const DIAG_COORDS_PER_THREAD = 8;
 const COMBINE_WORKGROUP = 64;
 
 const DIAG_BINDINGS: KernelDefinition['bindings'] = ['uniform-dynamic', 'read-only-storage', 'storage', 'storage', 'read-only-storage'];
@@ -204,7 +206,7 @@ export class GpuSampler {
         }
         if (diagonal) {
           dispatches.push({ kind: 'diagLogWeights', groups: workgroups(n * K, EVAL_WORKGROUP) });
-          dispatches.push({ kind: 'diagDenoise', groups: workgroups(size, EVAL_WORKGROUP) });
+          dispatches.push({ kind: 'diagDenoise', groups: workgroups(n * Math.ceil(d / DIAG_COORDS_PER_THREAD), EVAL_WORKGROUP) });
         } else dispatches.push({ kind: 'denoise', groups: workgroups(n, EVAL_WORKGROUP) });
       } else {
         combineSlot(op.out, op.terms, op.noise);

@@ -3,7 +3,7 @@
 // p_{t_end} and the same RK4 reference solution, so their numbers agree to float32 rounding.
 
 import { energyFromSums, mmdBandwidths, mmdFromSums, pairSums, sameNoiseRmse } from '../core/metrics/distance.ts';
-import { buildSpecProgram, mixtureModel, resolveExperiment, type ResolvedExperiment } from '../core/sampling/experiment.ts';
+import { buildSpecProgram, mixtureModel, resolveExperiment, targetImageShape, type ResolvedExperiment } from '../core/sampling/experiment.ts';
 import { mixtureScale, sampleMixture } from '../core/sampling/gmm.ts';
 import { runProgramCpu } from '../core/sampling/interpreter.ts';
 import { REFERENCE_STEPS, rk4ReferenceProgram } from '../core/sampling/reference.ts';
@@ -12,6 +12,8 @@ import type { SamplerProgram } from '../core/sampling/program.ts';
 import { BudgetError, type SolverName } from '../core/sampling/solvers.ts';
 import type { SampleSpec } from '../core/spec/spec.ts';
 import { RngStream, fillNormal } from '../core/util/rng.ts';
+import { FD_REFERENCE_SAMPLES, FrechetReferences, type FrechetMetrics, type ImageFitter, cpuImageFits } from './frechetMetrics.ts';
+import { GpuFeatures } from './gpuFeatures.ts';
 import { GpuMetrics } from './gpuMetrics.ts';
 import { GpuSampler, type GpuRun } from './gpuSampler.ts';
 
@@ -29,6 +31,19 @@ export interface RunMetrics {
   rmse: number;
   /** particles used for the metrics */
   metricSamples: number;
+}
+
+/**
+ * Image targets (glyphs16) add FD-RF and FD-pix with their null bands (specs §17.3b; frechetMetrics.ts), over all
+ * n generated samples. MMD², energy and RMSE are still reported beside them (same definitions as in 2D; their
+ * pairwise pass costs O(m²·d), affordable on a GPU at m = 4096, d = 256).
+ */
+export interface RunMetrics extends Partial<FrechetMetrics> {}
+
+/** Options of both backends. */
+export interface BackendOptions {
+  /** exact samples behind FD-RF's reference statistics (default FD_REFERENCE_SAMPLES = 50 000, specs §17.3b) */
+  fdReferenceSamples?: number;
 }
 
 export interface SampleOutcome {
@@ -60,6 +75,9 @@ export interface SweepPoint {
   energy: number;
   rmse: number;
   wallMs: number;
+  /** image targets only (specs §17.3b) */
+  fdRf?: number;
+  fdPix?: number;
 }
 
 export interface SweepCurve {
@@ -72,6 +90,10 @@ export interface SweepResult {
   curves: SweepCurve[];
   metricSamples: number;
   backend: Backend;
+  /** image targets only: the null bands of FD-RF and FD-pix at this n, and the reference size */
+  fdRfNull?: number;
+  fdPixNull?: number;
+  fdReferenceSamples?: number;
 }
 
 export interface SweepOptions {
@@ -122,7 +144,8 @@ async function sweepPoints(
         continue;
       }
       const { metrics, wallMs } = await measurePoint(program);
-      const point = { nfe: program.nfe, mmd2: metrics.mmd2, energy: metrics.energy, rmse: metrics.rmse, wallMs };
+      const point: SweepPoint = { nfe: program.nfe, mmd2: metrics.mmd2, energy: metrics.energy, rmse: metrics.rmse, wallMs };
+      if (metrics.fdRf !== undefined) Object.assign(point, { fdRf: metrics.fdRf, fdPix: metrics.fdPix });
       points.push(point);
       options.onProgress?.(++done, total, { ...point, solver });
     }
@@ -157,11 +180,46 @@ function drawNoise(spec: SampleSpec, dim: number): Float64Array {
   return fillNormal(new Float64Array(spec.n * dim), spec.n, dim, spec.seed, RngStream.initialNoise);
 }
 
+/** FD reference statistics of an image target, cached by everything they depend on */
+class FrechetCache {
+  private key = '';
+  private refs: FrechetReferences | null = null;
+
+  constructor(private readonly referenceSamples: number) {}
+
+  async get(spec: SampleSpec, experiment: ResolvedExperiment, fit: ImageFitter): Promise<FrechetReferences | null> {
+    if (!targetImageShape(spec.target)) return null;
+    const t = finalTime(spec);
+    const key = JSON.stringify([spec.process, spec.target, t, spec.seed, spec.n, this.referenceSamples]);
+    if (key !== this.key || !this.refs) {
+      const { process, mixture } = experiment;
+      this.refs = await FrechetReferences.build(mixture, process.alpha(t), process.sigma(t), spec.seed, this.referenceSamples, spec.n, fit);
+      this.key = key;
+    }
+    return this.refs;
+  }
+}
+
+function frechetSweepFields(refs: FrechetReferences | null): Partial<SweepResult> {
+  return refs ? { fdRfNull: refs.nullRf, fdPixNull: refs.nullPix, fdReferenceSamples: refs.referenceSamples } : {};
+}
+
 // ---------------------------------------------------------------------------------------------------- CPU
 
 export class CpuSamplerBackend {
   readonly kind = 'cpu' as const;
   private cache: { key: string; reference: Float64Array; solution: Float64Array; bandwidths: number[] } | null = null;
+  private readonly frechet: FrechetCache;
+
+  constructor(options: BackendOptions = {}) {
+    this.frechet = new FrechetCache(options.fdReferenceSamples ?? FD_REFERENCE_SAMPLES);
+  }
+
+  /** FD-RF / FD-pix of all n samples (image targets), float64 */
+  private async frechetMetrics(spec: SampleSpec, experiment: ResolvedExperiment, samples: Float64Array): Promise<FrechetMetrics | undefined> {
+    const refs = await this.frechet.get(spec, experiment, cpuImageFits);
+    return refs ? refs.measure(await cpuImageFits(samples, spec.n), spec.n) : undefined;
+  }
 
   private references(spec: SampleSpec, experiment: ResolvedExperiment, xT: Float64Array) {
     const key = referenceKey(spec) + (xT === undefined ? '' : `:${xT.length}:${xT[0]}:${xT[xT.length - 1]}`);
@@ -205,7 +263,7 @@ export class CpuSamplerBackend {
       trajectory,
       times: experiment.program.times,
       nfe: experiment.program.nfe,
-      metrics: options.metrics ? this.metrics(spec, experiment, xT, result.x) : undefined,
+      metrics: options.metrics ? { ...this.metrics(spec, experiment, xT, result.x), ...(await this.frechetMetrics(spec, experiment, result.x)) } : undefined,
       wallMs,
     };
   }
@@ -220,9 +278,10 @@ export class CpuSamplerBackend {
       const wallMs = now() - start;
       // yield to the event loop between points so that progress shows and a cancel can arrive
       await new Promise((resolve) => setTimeout(resolve, 0));
-      return { metrics: this.metrics(spec, experiment, xT, x), wallMs };
+      return { metrics: { ...this.metrics(spec, experiment, xT, x), ...(await this.frechetMetrics(spec, experiment, x)) }, wallMs };
     });
-    return { nfes: options.nfes, curves, metricSamples: Math.min(spec.n, METRIC_SAMPLES), backend: 'cpu' };
+    const refs = await this.frechet.get(spec, experiment, cpuImageFits);
+    return { nfes: options.nfes, curves, metricSamples: Math.min(spec.n, METRIC_SAMPLES), backend: 'cpu', ...frechetSweepFields(refs) };
   }
 }
 
@@ -236,12 +295,28 @@ export class GpuSamplerBackend {
   private targetKey = '';
   private referenceSetKey = '';
   private solutionKey = '';
+  private readonly frechet: FrechetCache;
+  /** the feature map and moment kernels, created on the first image target */
+  private features: GpuFeatures | null = null;
+  /** reference statistics of the current image target (null for other targets) */
+  private frechetRefs: FrechetReferences | null = null;
 
-  constructor(readonly device: GPUDevice) {
+  constructor(
+    readonly device: GPUDevice,
+    options: BackendOptions = {},
+  ) {
     this.sampler = new GpuSampler(device, 'sampler');
     this.referenceSampler = new GpuSampler(device, 'reference');
     this.metrics = new GpuMetrics(device);
+    this.frechet = new FrechetCache(options.fdReferenceSamples ?? FD_REFERENCE_SAMPLES);
   }
+
+  /** φ and the moments on the GPU (f32), for exact sets uploaded from the CPU */
+  private gpuImageFits: ImageFitter = async (samples) => {
+    this.features ??= new GpuFeatures(this.device);
+    const fits = await this.features.momentsOf(samples, { features: true, pixels: true });
+    return { features: fits.features!, pixels: fits.pixels! };
+  };
 
   private prepare(spec: SampleSpec): ResolvedExperiment {
     const experiment = resolveExperiment(spec);
@@ -268,13 +343,21 @@ export class GpuSamplerBackend {
       this.metrics.storeSolution(run.regs, run.resultRegister, spec.n);
       this.solutionKey = solutionKey;
     }
+    this.frechetRefs = await this.frechet.get(spec, experiment, this.gpuImageFits);
     return m;
   }
 
   private async measure(run: GpuRun, m: number): Promise<RunMetrics> {
     const { mmd2, energy } = await this.metrics.distances(run.regs, run.resultRegister, run.n, m);
     const rmse = await this.metrics.rmse(run.regs, run.resultRegister, run.n, m);
-    return { mmd2, energy, rmse, metricSamples: m };
+    const metrics: RunMetrics = { mmd2, energy, rmse, metricSamples: m };
+    if (this.frechetRefs) {
+      // FD-RF / FD-pix of all n particles, straight from the register file: only μ and Σ come back
+      this.features ??= new GpuFeatures(this.device);
+      const fits = await this.features.moments(run.regs, run.resultRegister * run.n * run.dim, run.n, { features: true, pixels: true });
+      Object.assign(metrics, this.frechetRefs.measure({ features: fits.features!, pixels: fits.pixels! }, run.n));
+    }
+    return metrics;
   }
 
   async sample(spec: SampleSpec, options: SampleOptions = {}): Promise<SampleOutcome> {
@@ -307,13 +390,14 @@ export class GpuSamplerBackend {
       const wallMs = now() - start;
       return { metrics: await this.measure(run, m), wallMs };
     });
-    return { nfes: options.nfes, curves, metricSamples: m, backend: 'gpu' };
+    return { nfes: options.nfes, curves, metricSamples: m, backend: 'gpu', ...frechetSweepFields(this.frechetRefs) };
   }
 
   destroy(): void {
     this.sampler.destroy();
     this.referenceSampler.destroy();
     this.metrics.destroy();
+    this.features?.destroy();
   }
 }
 

@@ -237,3 +237,53 @@ export function mixtureMoments(m: PreparedMixture, alpha: number, sigma: number)
   }
   return { mean, cov };
 }
+
+/**
+ * Running float64 combination of per-batch moments (count, mean, centred sums M2 = Σ (x − μ)(x − μ)ᵀ) by Chan,
+ * Golub & LeVeque's pairwise update M2 = M2_a + M2_b + δδᵀ n_a n_b / n, δ = μ_b − μ_a: batches of any size,
+ * computed anywhere (GPU batches, CPU chunks), give the moments of their union without a second pass.
+ */
+export class MomentAccumulator {
+  private count = 0;
+  private readonly mean: Float64Array;
+  private readonly m2: Float64Array;
+
+  constructor(readonly width: number) {
+    this.mean = new Float64Array(width);
+    this.m2 = new Float64Array(width * width);
+  }
+
+  get rows(): number {
+    return this.count;
+  }
+
+  /** add a batch: its mean and centred sums (only the upper triangle g ≥ f of `centred` is read) */
+  add(count: number, mean: ArrayLike<number>, centred: ArrayLike<number>): void {
+    if (count <= 0) return;
+    const w = this.width;
+    const total = this.count + count;
+    const delta = Float64Array.from({ length: w }, (_, i) => mean[i] - this.mean[i]);
+    const factor = (this.count * count) / total;
+    for (let f = 0; f < w; f++)
+      for (let g = f; g < w; g++) {
+        const v = this.m2[f * w + g] + centred[f * w + g] + delta[f] * delta[g] * factor;
+        this.m2[f * w + g] = v;
+        this.m2[g * w + f] = v;
+      }
+    for (let f = 0; f < w; f++) this.mean[f] += (delta[f] * count) / total;
+    this.count = total;
+  }
+
+  /** add the fit of a batch of `count` rows (covariance with 1/(count − 1)) */
+  addFit(count: number, fit: GaussianFit): void {
+    this.add(count, fit.mean, Float64Array.from(fit.cov, (v) => v * (count - 1)));
+  }
+
+  /** mean and covariance (1/(N − 1)) of everything added */
+  fit(): GaussianFit {
+    if (this.count < 2) throw new Error(`moments need at least 2 rows, got ${this.count}`);
+    const cov = Float64Array.from(this.m2, (v) => v / (this.count - 1));
+    if (!cov.every(Number.isFinite) || !this.mean.every(Number.isFinite)) throw new Error('moments are not finite (NaN or infinite samples?)');
+    return { mean: Float64Array.from(this.mean), cov };
+  }
+}
