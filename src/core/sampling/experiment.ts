@@ -48,6 +48,8 @@ export function targetMixture(target: SampleSpec['target']): GaussianMixture {
 /** The target prepared for the denoiser (diagonal fast path when every covariance is diagonal, specs §15.1). */
 export function prepareTarget(target: SampleSpec['target']): PreparedMixture {
   if (target.type === 'glyphs16') return prepareDiagonalMixture(glyphMixture(target));
+  // point masses are diagonal (zero) covariances: no K·d² zero matrices for high-dimensional datasets
+  if (target.type === 'points') return prepareDiagonalMixture({ weights: target.points.map(() => 1), means: target.points, variances: target.points.map((p) => p.map(() => 0)) });
   return prepareMixture(targetMixture(target));
 }
 
