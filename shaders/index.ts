@@ -3,15 +3,19 @@ import brownianWgsl from './common/brownian.wgsl?raw';
 import rngWgsl from './common/rng.wgsl?raw';
 import combineWgsl from './sampler/combine.wgsl?raw';
 import gmmWgsl from './sampler/gmm.wgsl?raw';
+import gmmDiagWgsl from './sampler/gmm_diag.wgsl?raw';
+import featuresWgsl from './sampler/features.wgsl?raw';
 import measureWgsl from './sampler/measure.wgsl?raw';
 import metricsWgsl from './sampler/metrics.wgsl?raw';
 import modesWgsl from './sampler/modes.wgsl?raw';
+import momentsWgsl from './sampler/moments.wgsl?raw';
 import noiseWgsl from './sampler/noise.wgsl?raw';
 import slicedWgsl from './sampler/sliced.wgsl?raw';
 
 export const shaders = {
   rng: rngWgsl,
   gmm: gmmWgsl,
+  gmmDiag: gmmDiagWgsl,
   /** stochastic solvers draw their noise in the combine: prepend the RNG and the Brownian tree */
   combine: `${rngWgsl}\n${brownianWgsl}\n${combineWgsl}`,
   /** the noise kernel calls the RNG: prepend it */
@@ -22,4 +26,6 @@ export const shaders = {
   sliced: slicedWgsl,
   /** mode-mass counts and exact NLL (specs §17.3a) */
   modes: modesWgsl,
+  features: featuresWgsl,
+  moments: momentsWgsl,
 };

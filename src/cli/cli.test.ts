@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { serializeNpy } from '../core/io/npy.ts';
+import { parseNpy, serializeNpy } from '../core/io/npy.ts';
 import { SOLVER_NAMES } from '../core/sampling/solvers.ts';
 import { DEFAULT_SPEC } from '../core/spec/spec.ts';
 
@@ -50,6 +50,23 @@ describe('stepscope CLI rejects bad input with exit code 2 and writes nothing', 
     expectRejected((dir) => ['sweep', '--spec', writeJson(dir, 'spec.json', good), '--nfe', '2,x,5', '--out', join(dir, 'out.json'), '--backend', 'cpu'], /--nfe: got 'x'/);
     expectRejected((dir) => ['sweep', '--spec', writeJson(dir, 'spec.json', good), '--nfe', '2,5', '--solvers', 'ddim,lms-magic', '--out', join(dir, 'out.json'), '--backend', 'cpu'], new RegExp(`--solvers: got 'lms-magic'; allowed: ${escape(allowedSolvers)}`));
     expectRejected((dir) => ['sample', '--spec', writeJson(dir, 'spec.json', good), '--out', join(dir, 'out.npy'), '--colour', 'blue'], /unknown option --colour/);
+  });
+  it('--fd-reference must be an integer ≥ 2', () => {
+    expectRejected((dir) => ['sample', '--spec', writeJson(dir, 'spec.json', good), '--out', join(dir, 'out.npy'), '--backend', 'cpu', '--fd-reference', '1'], /--fd-reference: got '1'; allowed: an integer 2…/);
+  });
+  it('a glyphs16 spec writes (n, 256) samples and FD-RF / FD-pix with null bands in the metrics file', () => {
+    const dir = scratchDir();
+    const spec = { ...good, target: { type: 'glyphs16', components: 3 }, n: 16, nfe: 3 };
+    const result = runCli(['sample', '--spec', writeJson(dir, 'spec.json', spec), '--out', join(dir, 'out.npy'), '--metrics', join(dir, 'm.json'), '--backend', 'cpu', '--fd-reference', '64']);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const samples = parseNpy(new Uint8Array(readFileSync(join(dir, 'out.npy'))));
+    expect(samples.shape).toEqual([16, 256]);
+    const report = JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8'));
+    expect(report.imageShape).toEqual([16, 16]);
+    for (const key of ['fdRf', 'fdRfNull', 'fdPix', 'fdPixNull']) expect(report.metrics[key], key).toBeGreaterThan(0);
+    expect(report.metrics.fdReferenceSamples).toBe(64);
+    expect(report.metrics.fdRfVersion).toBe(1);
   });
   it('a good spec on the CPU backend writes the sample file', () => {
     const dir = scratchDir();

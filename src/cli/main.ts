@@ -1,6 +1,6 @@
 // `stepscope` command line: the same engine as the app, on Node (DESIGN §1, foundation issue §8).
-//   stepscope sample --spec run.json --out x.npy [--noise xT.npy] [--traj traj.npy] [--metrics m.json] [--backend gpu|cpu]
-//   stepscope sweep  --spec run.json --nfe 2,3,4 --out curves.json [--solvers ddim,dpmpp-2m] [--csv curves.csv] [--seeds S] [--backend gpu|cpu]
+//   stepscope sample --spec run.json --out x.npy [--noise xT.npy] [--traj traj.npy] [--metrics m.json] [--backend gpu|cpu] [--fd-reference N]
+//   stepscope sweep  --spec run.json --nfe 2,3,4 --out curves.json [--solvers ddim,dpmpp-2m] [--csv curves.csv] [--seeds S] [--backend gpu|cpu] [--fd-reference N]
 // Exit codes: 0 success, 1 runtime failure (no GPU, device error), 2 bad input. Inputs are all validated before
 // any work; outputs are written only when everything succeeded, each to a temporary file renamed into place.
 // Both run commands take --points data.npy|data.csv (a dataset) or --target target.json (a target object),
@@ -10,14 +10,15 @@ import { existsSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSy
 import { dirname, resolve } from 'node:path';
 import { DatasetError, parseDatasetFile, parseTargetJson } from '../core/io/dataset.ts';
 import { NpyError, parseNpy, serializeNpy } from '../core/io/npy.ts';
-import { makeProcess, resolveExperiment } from '../core/sampling/experiment.ts';
+import { makeProcess, resolveExperiment, targetImageShape } from '../core/sampling/experiment.ts';
 import { describeGrid } from '../core/sampling/schedules.ts';
 import { SOLVERS, SOLVER_NAMES, type SolverName } from '../core/sampling/solvers.ts';
 import { solverOptionNames } from '../core/spec/solverSchema.ts';
-import { MAX_COMPONENTS, MAX_DIM, MAX_STEPS, SpecError, parseSpec, type SampleSpec } from '../core/spec/spec.ts';
+import { MAX_COMPONENTS, MAX_DIM, MAX_PARTICLES, MAX_STEPS, SpecError, parseSpec, type SampleSpec } from '../core/spec/spec.ts';
 import type { AdapterSummary } from '../gpu/device.ts';
 import type { MetricSummary } from '../core/metrics/intervals.ts';
-import { CpuSamplerBackend, GpuSamplerBackend, MAX_SWEEP_SEEDS, SWEEP_METRICS, type SamplerBackend, type SweepMetric } from '../engine/sampling.ts';
+import { FD_REFERENCE_SAMPLES } from '../engine/frechetMetrics.ts';
+import { type BackendOptions, CpuSamplerBackend, GpuSamplerBackend, MAX_SWEEP_SEEDS, SWEEP_METRICS, type SamplerBackend, type SweepMetric } from '../engine/sampling.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -27,15 +28,16 @@ class InputError extends Error {}
 
 const USAGE = `usage:
   stepscope solvers   (the solver catalogue: order, parameterisation, the official options each default reproduces)
-  stepscope sample --spec run.json --out x.npy [--noise xT.npy] [--traj traj.npy] [--metrics m.json] [--backend gpu|cpu]
-  stepscope sweep  --spec run.json --nfe 2,3,4,5,6,8,10,15,20,30,50 --out curves.json [--solvers ddim,dpmpp-2m] [--csv curves.csv] [--seeds S] [--backend gpu|cpu]
+  stepscope sample --spec run.json --out x.npy [--noise xT.npy] [--traj traj.npy] [--metrics m.json] [--backend gpu|cpu] [--fd-reference N]
+  stepscope sweep  --spec run.json --nfe 2,3,4,5,6,8,10,15,20,30,50 --out curves.json [--solvers ddim,dpmpp-2m] [--csv curves.csv] [--seeds S] [--backend gpu|cpu] [--fd-reference N]
     --seeds S: replicates with seeds spec.seed … spec.seed+S−1 (default 1); each metric gets a mean and a 95% t interval
+    --fd-reference N: exact samples behind FD-RF's reference statistics for image targets (glyphs16); default ${FD_REFERENCE_SAMPLES}
 exit codes: 0 success, 1 runtime failure, 2 bad input`;
 
 const FLAGS: Record<string, string[]> = {
   solvers: [],
-  sample: ['spec', 'out', 'noise', 'traj', 'metrics', 'backend'],
-  sweep: ['spec', 'out', 'nfe', 'solvers', 'csv', 'seeds', 'backend'],
+  sample: ['spec', 'out', 'noise', 'traj', 'metrics', 'backend', 'fd-reference'],
+  sweep: ['spec', 'out', 'nfe', 'solvers', 'csv', 'seeds', 'backend', 'fd-reference'],
 };
 
 // Both run commands take the target flags, added here in one place (apart from the tables above).
@@ -62,6 +64,8 @@ function parseArgs(argv: string[]): { command: string; flags: Record<string, str
     if (!(required in flags)) throw new InputError(`--${required} is required for '${command}'\n${USAGE}`);
   }
   if (flags.backend !== undefined && flags.backend !== 'gpu' && flags.backend !== 'cpu') throw new InputError(`--backend: got '${flags.backend}'; allowed: gpu, cpu`);
+  if (flags['fd-reference'] !== undefined && !(/^\d+$/.test(flags['fd-reference']) && Number(flags['fd-reference']) >= 2 && Number(flags['fd-reference']) <= MAX_PARTICLES))
+    throw new InputError(`--fd-reference: got '${flags['fd-reference']}'; allowed: an integer 2…${MAX_PARTICLES}`);
   return { command, flags };
 }
 
@@ -193,8 +197,12 @@ function writeOutputs(files: [string, string | Uint8Array][]): void {
   }
 }
 
-async function openBackend(kind: string | undefined): Promise<{ backend: SamplerBackend; adapter: AdapterSummary | null }> {
-  if (kind === 'cpu') return { backend: new CpuSamplerBackend(), adapter: null };
+function backendOptions(flags: Record<string, string>): BackendOptions {
+  return flags['fd-reference'] !== undefined ? { fdReferenceSamples: Number(flags['fd-reference']) } : {};
+}
+
+async function openBackend(kind: string | undefined, options: BackendOptions = {}): Promise<{ backend: SamplerBackend; adapter: AdapterSummary | null }> {
+  if (kind === 'cpu') return { backend: new CpuSamplerBackend(options), adapter: null };
   const { acquireNodeGpu } = await import('../gpu/node.ts');
   const gpu = await acquireNodeGpu('stepscope-cli');
   if (!gpu.device) throw new Error(`no WebGPU device: ${gpu.reason} (or run with --backend cpu)`);
@@ -202,7 +210,7 @@ async function openBackend(kind: string | undefined): Promise<{ backend: Sampler
     if (event.type === 'device-lost') console.error(`stepscope: GPU device lost (${event.reason}): ${event.message}`);
     else console.error(`stepscope: GPU ${event.errorType} error: ${event.message}`);
   });
-  return { backend: new GpuSamplerBackend(gpu.device), adapter: gpu.adapterInfo };
+  return { backend: new GpuSamplerBackend(gpu.device, options), adapter: gpu.adapterInfo };
 }
 
 async function sampleCommand(flags: Record<string, string>): Promise<void> {
@@ -212,7 +220,7 @@ async function sampleCommand(flags: Record<string, string>): Promise<void> {
   const out = checkOutputPath('out', flags.out);
   const traj = flags.traj !== undefined ? checkOutputPath('traj', flags.traj) : undefined;
   const metricsPath = flags.metrics !== undefined ? checkOutputPath('metrics', flags.metrics) : undefined;
-  const { backend, adapter } = await openBackend(flags.backend);
+  const { backend, adapter } = await openBackend(flags.backend, backendOptions(flags));
   const result = await backend.sample(spec, { noise, recordTrajectory: traj !== undefined, metrics: metricsPath !== undefined });
   if (!result.samples.every(Number.isFinite)) throw new Error('sampling produced NaN or infinite values; nothing written');
   const files: [string, string | Uint8Array][] = [[out, serializeNpy(result.samples, [spec.n, dim])]];
@@ -228,6 +236,8 @@ async function sampleCommand(flags: Record<string, string>): Promise<void> {
       grid: describeGrid(process, { times: result.times, endsAtZero: result.times[result.times.length - 1] === 0 }),
       steps: result.times.length - 1,
       nfe: result.nfe,
+      // image targets (glyphs16): each sample row is an image of this [height, width], pixel i = row·width + col
+      ...(targetImageShape(spec.target) ? { imageShape: targetImageShape(spec.target) } : {}),
       metrics: result.metrics,
       wallMs: result.wallMs,
     };
@@ -244,7 +254,7 @@ async function sweepCommand(flags: Record<string, string>): Promise<void> {
   const out = checkOutputPath('out', flags.out);
   const csv = flags.csv !== undefined ? checkOutputPath('csv', flags.csv) : undefined;
   const seeds = flags.seeds !== undefined ? parseSeedCount(flags.seeds, spec) : 1;
-  const { backend, adapter } = await openBackend(flags.backend);
+  const { backend, adapter } = await openBackend(flags.backend, backendOptions(flags));
   const result = await backend.sweep(spec, {
     nfes,
     solvers,
@@ -257,6 +267,7 @@ async function sweepCommand(flags: Record<string, string>): Promise<void> {
     backend: backend.kind,
     adapter,
     metricSamples: result.metricSamples,
+    ...(result.fdRfNull !== undefined ? { fdRfNull: result.fdRfNull, fdPixNull: result.fdPixNull, fdReferenceSamples: result.fdReferenceSamples } : {}),
     nfes: result.nfes,
     // the replicates; every point's `stats` has each metric's mean, 95% t interval (`ci95`, null with one seed) and per-seed values
     seeds: result.seeds,
@@ -271,7 +282,11 @@ async function sweepCommand(flags: Record<string, string>): Promise<void> {
     const rows = [
       'solver,nfe,metric,value,ci_low,ci_high',
       ...result.curves.flatMap((c) =>
-        c.points.flatMap((p) => SWEEP_METRICS.map((name) => `${c.solver},${p.nfe},${CSV_METRIC_NAMES[name]},${csvCells(name, p.stats![name])}`)),
+        c.points.flatMap((p) => [
+          ...SWEEP_METRICS.map((name) => `${c.solver},${p.nfe},${CSV_METRIC_NAMES[name]},${csvCells(name, p.stats![name])}`),
+          // FD-RF / FD-pix of image targets: one seed's value, no interval
+          ...(p.fdRf !== undefined ? [`${c.solver},${p.nfe},fd_rf,${p.fdRf},,`, `${c.solver},${p.nfe},fd_pix,${p.fdPix},,`] : []),
+        ]),
       ),
     ];
     files.push([csv, `${rows.join('\n')}\n`]);

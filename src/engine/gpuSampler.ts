@@ -5,7 +5,7 @@
 import { shaders } from '../../shaders/index.ts';
 import type { PreparedMixture } from '../core/sampling/gmm.ts';
 import { type CombineOp, MAX_COMBINE_TERMS, type Measure, type Program, type ProgramOp, isDriven } from '../core/sampling/program.ts';
-import { MAX_DIM } from '../core/spec/spec.ts';
+import { MAX_DIAGONAL_DIM, MAX_DIM } from '../core/spec/spec.ts';
 import { RngStream } from '../core/util/rng.ts';
 import { bindGroup, getKernel, workgroups, type KernelDefinition } from '../gpu/kernels.ts';
 import { readFloat32 } from '../gpu/readback.ts';
@@ -13,7 +13,11 @@ import { readFloat32 } from '../gpu/readback.ts';
 /** bytes per op's parameter slot: WebGPU's minUniformBufferOffsetAlignment is at most 256 */
 const PARAM_SLOT = 256;
 const EVAL_WORKGROUP = 64;
+/** coordinates per thread of diag_denoise (COORDS in shaders/sampler/gmm_diag.wgsl) */
+const DIAG_COORDS_PER_THREAD = 8;
 const COMBINE_WORKGROUP = 64;
+
+const DIAG_BINDINGS: KernelDefinition['bindings'] = ['uniform-dynamic', 'read-only-storage', 'storage', 'storage', 'read-only-storage'];
 
 export const SAMPLER_KERNELS = {
   denoise: { label: 'gmm denoise', code: shaders.gmm, entryPoint: 'gmm_denoise', bindings: ['uniform-dynamic', 'read-only-storage', 'storage'] },
@@ -21,6 +25,9 @@ export const SAMPLER_KERNELS = {
   noise: { label: 'fill normal', code: shaders.noise, entryPoint: 'fill_normal', bindings: ['uniform-dynamic', 'storage'] },
   measureRows: { label: 'measure rows', code: shaders.measure, entryPoint: 'measure_rows', bindings: ['uniform-dynamic', 'read-only-storage', 'storage', 'storage'] },
   reduceRows: { label: 'reduce rows', code: shaders.measure, entryPoint: 'reduce_rows', bindings: ['uniform-dynamic', 'read-only-storage', 'storage', 'storage'] },
+  // diagonal covariances (shaders/sampler/gmm_diag.wgsl): two dispatches per eval, any dimension
+  diagLogWeights: { label: 'gmm diagonal log weights', code: shaders.gmmDiag, entryPoint: 'diag_log_weights', bindings: DIAG_BINDINGS },
+  diagDenoise: { label: 'gmm diagonal denoise', code: shaders.gmmDiag, entryPoint: 'diag_denoise', bindings: DIAG_BINDINGS },
 } satisfies Record<string, KernelDefinition>;
 
 /** Where a finished run's particles are: register r of particle p, coordinate j is float r·n·d + p·d + j. */
@@ -60,6 +67,29 @@ export function packMixture(m: PreparedMixture): Float32Array<ArrayBuffer> {
   return out;
 }
 
+/** Pack a diagonal mixture in the layout of shaders/sampler/gmm_diag.wgsl: [μ (K·d), s² (K·d)]. */
+export function packDiagonalMixture(m: PreparedMixture): Float32Array<ArrayBuffer> {
+  const out = new Float32Array(2 * m.components * m.dim);
+  out.set(m.means, 0);
+  out.set(m.eigenvalues, m.components * m.dim);
+  return out;
+}
+
+/**
+ * log π_k − ½ Σ_i log(α² s²_{k,i} + σ²) for one eval of a diagonal mixture, in float64 (specs §15.1): uploaded so
+ * that the kernel's only long f32 sum is the quadratic form.
+ */
+export function diagonalLogNorms(m: PreparedMixture, alpha: number, sigma: number): Float64Array {
+  const d = m.dim;
+  const out = new Float64Array(m.components);
+  for (let k = 0; k < m.components; k++) {
+    let s = 0;
+    for (let i = 0; i < d; i++) s += Math.log(alpha * alpha * m.eigenvalues[k * d + i] + sigma * sigma);
+    out[k] = m.logWeights[k] - 0.5 * s;
+  }
+  return out;
+}
+
 /** what every fragment of one run shares */
 interface EncodeContext {
   n: number;
@@ -84,6 +114,9 @@ export class GpuSampler {
   private measureParams: GPUBuffer | null = null;
   private measureRows: GPUBuffer | null = null;
   private measureResults: GPUBuffer | null = null;
+  /** diagonal mixtures: log w̃ per (particle, component), and the per-eval log normalisers */
+  private logWeights: GPUBuffer | null = null;
+  private logNorms: GPUBuffer | null = null;
 
   constructor(
     readonly device: GPUDevice,
@@ -91,8 +124,11 @@ export class GpuSampler {
   ) {}
 
   setTarget(mixture: PreparedMixture): void {
-    if (mixture.dim > MAX_DIM) throw new Error(`target dimension ${mixture.dim} exceeds the GPU denoiser's limit of ${MAX_DIM}`);
-    const packed = packMixture(mixture);
+    if (mixture.diagonal ? mixture.dim > MAX_DIAGONAL_DIM : mixture.dim > MAX_DIM)
+      throw new Error(
+        `target dimension ${mixture.dim} exceeds the GPU denoiser's limit: ${MAX_DIM} for full covariances, ${MAX_DIAGONAL_DIM} for diagonal ones (this target's are ${mixture.diagonal ? 'diagonal' : 'full'})`,
+      );
+    const packed = mixture.diagonal ? packDiagonalMixture(mixture) : packMixture(mixture);
     this.mixtureBuffer?.destroy();
     this.mixtureBuffer = this.device.createBuffer({ label: `${this.label} mixture`, size: packed.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
     this.device.queue.writeBuffer(this.mixtureBuffer, 0, packed);
@@ -154,7 +190,11 @@ export class GpuSampler {
   private async submit(ops: ProgramOp[], measures: Measure[], c: EncodeContext, first: boolean): Promise<number[]> {
     const { size, d } = c;
     // One parameter slot per dispatch.
-    type Dispatch = { kind: 'denoise' | 'combine' | 'noise'; groups: number };
+    type Dispatch = { kind: 'denoise' | 'combine' | 'noise' | 'diagLogWeights' | 'diagDenoise'; groups: number };
+    const mixture = this.mixture!;
+    const diagonal = mixture.diagonal === true;
+    const K = mixture.components;
+    const logNormValues: number[] = [];
     const dispatches: Dispatch[] = [];
     const slots: ArrayBuffer[] = [];
     const slot = () => {
@@ -203,16 +243,25 @@ export class GpuSampler {
     if (first) record(0);
     for (const op of ops) {
       if (op.op === 'eval') {
-        const v = slot();
-        v.setUint32(0, op.x * size, true);
-        v.setUint32(4, op.out * size, true);
-        v.setUint32(8, c.n, true);
-        v.setUint32(12, d, true);
-        v.setFloat32(16, op.alpha, true);
-        v.setFloat32(20, op.sigma, true);
-        v.setUint32(24, this.mixture!.components, true);
-        v.setUint32(28, op.prediction === 'noise' ? 1 : 0, true);
-        dispatches.push({ kind: 'denoise', groups: workgroups(c.n, EVAL_WORKGROUP) });
+        // a diagonal eval is two dispatches (log-responsibilities, then coordinates), each with its own copy of the slot
+        const logNormOffset = logNormValues.length;
+        if (diagonal) logNormValues.push(...diagonalLogNorms(mixture, op.alpha, op.sigma));
+        for (let copy = 0; copy < (diagonal ? 2 : 1); copy++) {
+          const v = slot();
+          v.setUint32(0, op.x * size, true);
+          v.setUint32(4, op.out * size, true);
+          v.setUint32(8, c.n, true);
+          v.setUint32(12, d, true);
+          v.setFloat32(16, op.alpha, true);
+          v.setFloat32(20, op.sigma, true);
+          v.setUint32(24, K, true);
+          v.setUint32(28, op.prediction === 'noise' ? 1 : 0, true);
+          v.setUint32(32, logNormOffset, true);
+        }
+        if (diagonal) {
+          dispatches.push({ kind: 'diagLogWeights', groups: workgroups(c.n * K, EVAL_WORKGROUP) });
+          dispatches.push({ kind: 'diagDenoise', groups: workgroups(c.n * Math.ceil(d / DIAG_COORDS_PER_THREAD), EVAL_WORKGROUP) });
+        } else dispatches.push({ kind: 'denoise', groups: workgroups(c.n, EVAL_WORKGROUP) });
       } else {
         combineSlot(op.out, op.terms, op.noise);
         if (op.gridIndex !== undefined && op.out === 0) record(op.gridIndex);
@@ -227,22 +276,31 @@ export class GpuSampler {
       const packed = new Uint8Array(paramBytes);
       slots.forEach((s, i) => packed.set(new Uint8Array(s), i * PARAM_SLOT));
       this.device.queue.writeBuffer(this.params, 0, packed);
-      const kernels = {
-        denoise: getKernel(this.device, SAMPLER_KERNELS.denoise),
-        combine: getKernel(this.device, SAMPLER_KERNELS.combine),
-        noise: getKernel(this.device, SAMPLER_KERNELS.noise),
-      };
+      const kernelOf = (kind: Dispatch['kind']) => getKernel(this.device, SAMPLER_KERNELS[kind]);
       const paramBinding = { buffer: this.params, offset: 0, size: PARAM_SLOT };
       const regs = { buffer: this.regs!, size: c.bytes };
-      const groups = {
-        denoise: bindGroup(this.device, kernels.denoise, [paramBinding, { buffer: this.mixtureBuffer! }, regs]),
-        combine: bindGroup(this.device, kernels.combine, [paramBinding, regs]),
-        noise: bindGroup(this.device, kernels.noise, [paramBinding, regs]),
+      const groups: Partial<Record<Dispatch['kind'], GPUBindGroup>> = {
+        combine: bindGroup(this.device, kernelOf('combine'), [paramBinding, regs]),
+        noise: bindGroup(this.device, kernelOf('noise'), [paramBinding, regs]),
       };
+      if (diagonal) {
+        const limit = this.device.limits.maxStorageBufferBindingSize;
+        const logWeightBytes = Math.max(c.n * K * 4, 16);
+        if (logWeightBytes > limit) throw new Error(`n = ${c.n} with ${K} components needs ${logWeightBytes} bytes of GPU storage for the responsibilities; this device allows ${limit}`);
+        this.logWeights = this.ensureBuffer(this.logWeights, logWeightBytes, GPUBufferUsage.STORAGE, 'log responsibilities');
+        const norms = Float32Array.from(logNormValues.length ? logNormValues : [0]);
+        this.logNorms = this.ensureBuffer(this.logNorms, norms.byteLength, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, 'log normalisers');
+        this.device.queue.writeBuffer(this.logNorms, 0, norms);
+        const diagResources = [paramBinding, { buffer: this.mixtureBuffer! }, regs, { buffer: this.logWeights }, { buffer: this.logNorms }];
+        groups.diagLogWeights = bindGroup(this.device, kernelOf('diagLogWeights'), diagResources);
+        groups.diagDenoise = bindGroup(this.device, kernelOf('diagDenoise'), diagResources);
+      } else {
+        groups.denoise = bindGroup(this.device, kernelOf('denoise'), [paramBinding, { buffer: this.mixtureBuffer! }, regs]);
+      }
       const pass = encoder.beginComputePass({ label: `${this.label} ${c.label} program` });
       dispatches.forEach((dispatch, i) => {
-        pass.setPipeline(kernels[dispatch.kind].pipeline);
-        pass.setBindGroup(0, groups[dispatch.kind], [i * PARAM_SLOT]);
+        pass.setPipeline(kernelOf(dispatch.kind).pipeline);
+        pass.setBindGroup(0, groups[dispatch.kind]!, [i * PARAM_SLOT]);
         pass.dispatchWorkgroups(dispatch.groups);
       });
       pass.end();
@@ -330,5 +388,7 @@ export class GpuSampler {
     this.measureParams?.destroy();
     this.measureRows?.destroy();
     this.measureResults?.destroy();
+    this.logWeights?.destroy();
+    this.logNorms?.destroy();
   }
 }

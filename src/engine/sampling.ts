@@ -6,7 +6,7 @@ import { meanNegLogDensity, modeMassError } from '../core/metrics/density.ts';
 import { energyFromSums, mmdBandwidths, mmdFromSums, pairSum, pairSums, sameNoiseRmse } from '../core/metrics/distance.ts';
 import { summarize, type MetricSummary } from '../core/metrics/intervals.ts';
 import { slicedDirections, slicedSums, slicedW2FromSums, sortedProjections } from '../core/metrics/sliced.ts';
-import { buildSpecProgram, mixtureModel, resolveExperiment, type ResolvedExperiment } from '../core/sampling/experiment.ts';
+import { buildSpecProgram, mixtureModel, resolveExperiment, targetImageShape, type ResolvedExperiment } from '../core/sampling/experiment.ts';
 import { mixtureScale, sampleMixture, type PreparedMixture } from '../core/sampling/gmm.ts';
 import { runProgramCpu } from '../core/sampling/interpreter.ts';
 import { sameNoiseReference } from '../core/sampling/reference.ts';
@@ -16,6 +16,8 @@ import { BudgetError, SOLVERS, type SolverName } from '../core/sampling/solvers.
 import { sweepTolerance } from '../core/sampling/driven.ts';
 import type { SampleSpec } from '../core/spec/spec.ts';
 import { RngStream, fillNormal } from '../core/util/rng.ts';
+import { FD_REFERENCE_SAMPLES, FrechetReferences, type FrechetMetrics, type ImageFitter, cpuImageFits } from './frechetMetrics.ts';
+import { GpuFeatures } from './gpuFeatures.ts';
 import { GpuMetrics } from './gpuMetrics.ts';
 import { GpuSampler, type GpuRun } from './gpuSampler.ts';
 
@@ -59,6 +61,19 @@ export interface RunMetrics {
   nulls: NullValues;
   /** particles used for the metrics */
   metricSamples: number;
+}
+
+/**
+ * Image targets (glyphs16) add FD-RF and FD-pix with their null bands (specs §17.3b; frechetMetrics.ts), over all
+ * n generated samples. MMD², energy and RMSE are still reported beside them (same definitions as in 2D; their
+ * pairwise pass costs O(m²·d), affordable on a GPU at m = 4096, d = 256).
+ */
+export interface RunMetrics extends Partial<FrechetMetrics> {}
+
+/** Options of both backends. */
+export interface BackendOptions {
+  /** exact samples behind FD-RF's reference statistics (default FD_REFERENCE_SAMPLES = 50 000, specs §17.3b) */
+  fdReferenceSamples?: number;
 }
 
 export interface SampleOutcome {
@@ -110,6 +125,9 @@ export interface SweepPoint {
   nll?: number | null;
   nllReference?: number | null;
   stats?: Record<SweepMetric, MetricSummary>;
+  /** image targets only (specs §17.3b): mean over the seeds */
+  fdRf?: number;
+  fdPix?: number;
 }
 
 export interface SweepCurve {
@@ -129,6 +147,10 @@ export interface SweepResult {
    * two independent exact sets, and `nll` the exact reference set's own mean NLL (set by the engine).
    */
   nullBands?: Record<NullBandMetric, MetricSummary>;
+  /** image targets only: the null bands of FD-RF and FD-pix at this n, and the reference size */
+  fdRfNull?: number;
+  fdPixNull?: number;
+  fdReferenceSamples?: number;
 }
 
 /** most seeds one sweep accepts (each seed is a full replicate of the sweep) */
@@ -225,6 +247,8 @@ async function sweepPoints(
   // per solver, per plan entry: the values of each seed, and the NFE each seed's run spent
   const values = plan.map(({ entries }) => entries.map(() => [] as Record<SweepMetric, number | null>[]));
   const spent = plan.map(({ entries }) => entries.map(() => [] as number[]));
+  // FD-RF and FD-pix of image targets (no interval: their reference statistics are per seed and costly)
+  const frechet = plan.map(({ entries }) => entries.map(() => [] as [number, number][]));
   const nulls: { nulls: NullValues; nllReference: number | null }[] = [];
   const curves: SweepCurve[] = plan.map(({ solver }) => ({ solver, points: [] }));
   for (const [s, seed] of seeds.entries()) {
@@ -242,6 +266,7 @@ async function sweepPoints(
         const { metrics, wallMs, nfe } = await context.measure(program);
         values[c][e].push(pointValues(metrics, wallMs));
         spent[c][e].push(nfe);
+        if (metrics.fdRf !== undefined) frechet[c][e].push([metrics.fdRf, metrics.fdPix!]);
         if (!lastSeed) {
           options.onProgress?.(++done, total);
           continue;
@@ -261,6 +286,8 @@ async function sweepPoints(
           nllReference: stats.nllReference.mean,
           stats,
         };
+        const fd = frechet[c][e];
+        if (fd.length) Object.assign(point, { fdRf: fd.reduce((a, v) => a + v[0], 0) / fd.length, fdPix: fd.reduce((a, v) => a + v[1], 0) / fd.length });
         curves[c].points.push(point);
         options.onProgress?.(++done, total, { ...point, solver });
       }
@@ -317,6 +344,30 @@ function drawNoise(spec: SampleSpec, dim: number): Float64Array {
   return fillNormal(new Float64Array(spec.n * dim), spec.n, dim, spec.seed, RngStream.initialNoise);
 }
 
+/** FD reference statistics of an image target, cached by everything they depend on */
+class FrechetCache {
+  private key = '';
+  private refs: FrechetReferences | null = null;
+
+  constructor(private readonly referenceSamples: number) {}
+
+  async get(spec: SampleSpec, experiment: ResolvedExperiment, fit: ImageFitter): Promise<FrechetReferences | null> {
+    if (!targetImageShape(spec.target)) return null;
+    const t = finalTime(spec);
+    const key = JSON.stringify([spec.process, spec.target, t, spec.seed, spec.n, this.referenceSamples]);
+    if (key !== this.key || !this.refs) {
+      const { process, mixture } = experiment;
+      this.refs = await FrechetReferences.build(mixture, process.alpha(t), process.sigma(t), spec.seed, this.referenceSamples, spec.n, fit);
+      this.key = key;
+    }
+    return this.refs;
+  }
+}
+
+function frechetSweepFields(refs: FrechetReferences | null): Partial<SweepResult> {
+  return refs ? { fdRfNull: refs.nullRf, fdPixNull: refs.nullPix, fdReferenceSamples: refs.referenceSamples } : {};
+}
+
 // ---------------------------------------------------------------------------------------------------- CPU
 
 /** What the CPU metrics of one reference set need, computed once per set. */
@@ -340,6 +391,17 @@ interface CpuReferenceSet {
 export class CpuSamplerBackend {
   readonly kind = 'cpu' as const;
   private cache: CpuReferenceSet | null = null;
+  private readonly frechet: FrechetCache;
+
+  constructor(options: BackendOptions = {}) {
+    this.frechet = new FrechetCache(options.fdReferenceSamples ?? FD_REFERENCE_SAMPLES);
+  }
+
+  /** FD-RF / FD-pix of all n samples (image targets), float64 */
+  private async frechetMetrics(spec: SampleSpec, experiment: ResolvedExperiment, samples: Float64Array): Promise<FrechetMetrics | undefined> {
+    const refs = await this.frechet.get(spec, experiment, cpuImageFits);
+    return refs ? refs.measure(await cpuImageFits(samples, spec.n), spec.n) : undefined;
+  }
 
   private references(spec: SampleSpec, experiment: ResolvedExperiment, xT: Float64Array): CpuReferenceSet {
     const key = referenceKey(spec) + (xT === undefined ? '' : `:${xT.length}:${xT[0]}:${xT[xT.length - 1]}`);
@@ -403,7 +465,7 @@ export class CpuSamplerBackend {
       trajectory,
       times: result.times,
       nfe: result.nfe,
-      metrics: options.metrics ? this.metrics(spec, experiment, xT, result.x) : undefined,
+      metrics: options.metrics ? { ...this.metrics(spec, experiment, xT, result.x), ...(await this.frechetMetrics(spec, experiment, result.x)) } : undefined,
       wallMs,
     };
   }
@@ -423,11 +485,12 @@ export class CpuSamplerBackend {
           const wallMs = now() - start;
           // yield to the event loop between points so that progress shows and a cancel can arrive
           await new Promise((resolve) => setTimeout(resolve, 0));
-          return { metrics: this.metrics(seedSpec, experiment, xT, x), wallMs, nfe };
+          return { metrics: { ...this.metrics(seedSpec, experiment, xT, x), ...(await this.frechetMetrics(seedSpec, experiment, x)) }, wallMs, nfe };
         },
       };
     });
-    return { nfes: options.nfes, curves, metricSamples: Math.min(spec.n, METRIC_SAMPLES), backend: 'cpu', seeds, nullBands };
+    const refs = await this.frechet.get(spec, experiment, cpuImageFits);
+    return { nfes: options.nfes, curves, metricSamples: Math.min(spec.n, METRIC_SAMPLES), backend: 'cpu', seeds, nullBands, ...frechetSweepFields(refs) };
   }
 }
 
@@ -443,12 +506,28 @@ export class GpuSamplerBackend {
   private solutionKey = '';
   /** the current reference set's null values and own NLL */
   private referenceSet: { nulls: NullValues; nllReference: number | null } | null = null;
+  private readonly frechet: FrechetCache;
+  /** the feature map and moment kernels, created on the first image target */
+  private features: GpuFeatures | null = null;
+  /** reference statistics of the current image target (null for other targets) */
+  private frechetRefs: FrechetReferences | null = null;
 
-  constructor(readonly device: GPUDevice) {
+  constructor(
+    readonly device: GPUDevice,
+    options: BackendOptions = {},
+  ) {
     this.sampler = new GpuSampler(device, 'sampler');
     this.referenceSampler = new GpuSampler(device, 'reference');
     this.metrics = new GpuMetrics(device);
+    this.frechet = new FrechetCache(options.fdReferenceSamples ?? FD_REFERENCE_SAMPLES);
   }
+
+  /** φ and the moments on the GPU (f32), for exact sets uploaded from the CPU */
+  private gpuImageFits: ImageFitter = async (samples) => {
+    this.features ??= new GpuFeatures(this.device);
+    const fits = await this.features.momentsOf(samples, { features: true, pixels: true });
+    return { features: fits.features!, pixels: fits.pixels! };
+  };
 
   private prepare(spec: SampleSpec): ResolvedExperiment {
     const experiment = resolveExperiment(spec);
@@ -484,6 +563,7 @@ export class GpuSamplerBackend {
       this.metrics.storeSolution(run.regs, run.resultRegister, spec.n);
       this.solutionKey = solutionKey;
     }
+    this.frechetRefs = await this.frechet.get(spec, experiment, this.gpuImageFits);
     return m;
   }
 
@@ -492,7 +572,14 @@ export class GpuSamplerBackend {
     const rmse = await this.metrics.rmse(run.regs, run.resultRegister, run.n, m);
     const { sw2, modeMass, nll } = await this.metrics.diagnostics(run.regs, run.resultRegister, run.n, m);
     const set = this.referenceSet!;
-    return { mmd2, energy, rmse, sw2, modeMass, nll, nllReference: set.nllReference, nulls: set.nulls, metricSamples: m };
+    const metrics: RunMetrics = { mmd2, energy, rmse, sw2, modeMass, nll, nllReference: set.nllReference, nulls: set.nulls, metricSamples: m };
+    if (this.frechetRefs) {
+      // FD-RF / FD-pix of all n particles, straight from the register file: only μ and Σ come back
+      this.features ??= new GpuFeatures(this.device);
+      const fits = await this.features.moments(run.regs, run.resultRegister * run.n * run.dim, run.n, { features: true, pixels: true });
+      Object.assign(metrics, this.frechetRefs.measure({ features: fits.features!, pixels: fits.pixels! }, run.n));
+    }
+    return metrics;
   }
 
   async sample(spec: SampleSpec, options: SampleOptions = {}): Promise<SampleOutcome> {
@@ -533,13 +620,14 @@ export class GpuSamplerBackend {
         },
       };
     });
-    return { nfes: options.nfes, curves, metricSamples: m, backend: 'gpu', seeds, nullBands };
+    return { nfes: options.nfes, curves, metricSamples: m, backend: 'gpu', seeds, nullBands, ...frechetSweepFields(this.frechetRefs) };
   }
 
   destroy(): void {
     this.sampler.destroy();
     this.referenceSampler.destroy();
     this.metrics.destroy();
+    this.features?.destroy();
   }
 }
 

@@ -14,6 +14,7 @@ const NOTICE_KEY = 'target-source';
 export function describeTarget(target: SampleSpec['target']): string {
   if (target.type === 'preset') return `preset ${target.name}`;
   if (target.type === 'gmm') return `mixture of ${target.weights.length} Gaussians in ${target.means[0].length}-D`;
+  if (target.type === 'glyphs16') return `glyphs16 (${target.components} digits, 16×16 images)`;
   return `dataset of ${target.points.length} points in ${target.points[0].length}-D`;
 }
 

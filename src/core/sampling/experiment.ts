@@ -2,7 +2,8 @@
 // One place, used by the CPU interpreter, the GPU engine, the CLI and the UI.
 
 import type { SampleSpec } from '../spec/spec.ts';
-import { type PreparedMixture, mixtureDenoise, prepareMixture, type GaussianMixture } from './gmm.ts';
+import { GLYPH_SIZE, glyphMixture } from './glyphs.ts';
+import { type PreparedMixture, mixtureDenoise, prepareDiagonalMixture, prepareMixture, type GaussianMixture } from './gmm.ts';
 import type { DenoiserModel } from './interpreter.ts';
 import { type NoiseProcess, createProcess } from './process.ts';
 import { targetPreset } from './presets.ts';
@@ -21,10 +22,18 @@ export function makeProcess(spec: SampleSpec['process']): NoiseProcess {
   return createProcess(spec);
 }
 
+/**
+ * The target as full covariance matrices. For glyphs16 this builds K dense 256×256 (diagonal) matrices: fine for
+ * viewers that take a 2D marginal, but runs use prepareTarget, which never forms them.
+ */
 export function targetMixture(target: SampleSpec['target']): GaussianMixture {
   switch (target.type) {
     case 'preset':
       return targetPreset(target.name);
+    case 'glyphs16': {
+      const g = glyphMixture(target);
+      return { weights: g.weights, means: g.means, covs: g.variances.map((v) => v.map((vi, i) => v.map((_, j) => (i === j ? vi : 0)))) };
+    }
     case 'gmm':
       return { weights: target.weights, means: target.means, covs: target.covs };
     case 'points': {
@@ -34,6 +43,19 @@ export function targetMixture(target: SampleSpec['target']): GaussianMixture {
       return { weights: target.points.map(() => 1), means: target.points, covs: target.points.map(() => zero) };
     }
   }
+}
+
+/** The target prepared for the denoiser (diagonal fast path when every covariance is diagonal, specs §15.1). */
+export function prepareTarget(target: SampleSpec['target']): PreparedMixture {
+  if (target.type === 'glyphs16') return prepareDiagonalMixture(glyphMixture(target));
+  // point masses are diagonal (zero) covariances: no K·d² zero matrices for high-dimensional datasets
+  if (target.type === 'points') return prepareDiagonalMixture({ weights: target.points.map(() => 1), means: target.points, variances: target.points.map((p) => p.map(() => 0)) });
+  return prepareMixture(targetMixture(target));
+}
+
+/** [height, width] when the target's samples are images (pixel i = row·width + col), else undefined */
+export function targetImageShape(target: SampleSpec['target']): [number, number] | undefined {
+  return target.type === 'glyphs16' ? [GLYPH_SIZE, GLYPH_SIZE] : undefined;
 }
 
 export function mixtureModel(mixture: PreparedMixture): DenoiserModel {
@@ -67,6 +89,6 @@ export function buildSpecProgram(spec: SampleSpec, process: NoiseProcess = makeP
 
 export function resolveExperiment(spec: SampleSpec): ResolvedExperiment {
   const process = makeProcess(spec.process);
-  const mixture = prepareMixture(targetMixture(spec.target));
+  const mixture = prepareTarget(spec.target);
   return { process, mixture, program: buildSpecProgram(spec, process), dim: mixture.dim };
 }

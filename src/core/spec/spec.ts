@@ -2,6 +2,7 @@
 // Validated with zod; every error names the field, the value and what is allowed.
 
 import { z } from 'zod';
+import { GLYPH_COUNT, GLYPH_DEFAULTS } from '../sampling/glyphs.ts';
 import { TARGET_PRESETS } from '../sampling/presets.ts';
 import { BETA_RANGE_DEFAULTS, BETA_SCHEDULES, PROCESS_DEFAULTS, createProcess } from '../sampling/process.ts';
 import { SCHEDULE_DEFAULTS, checkSchedule } from '../sampling/schedules.ts';
@@ -10,8 +11,14 @@ import { solverSchema } from './solverSchema.ts';
 export const SPEC_VERSION = 1;
 /** largest particle count one run may ask for */
 export const MAX_PARTICLES = 1 << 20;
-/** largest dimension of a mixture target (the WGSL denoiser's private-array size) */
+/** largest dimension of a mixture target with full (non-diagonal) covariances: the eigen-form WGSL denoiser's private-array size */
 export const MAX_DIM = 16;
+/**
+ * largest dimension of a target whose covariances are all diagonal (or zero: `points`): the diagonal GPU denoiser
+ * (shaders/sampler/gmm_diag.wgsl) has no private arrays, and the limit is the RNG's 2·RNG_BLOCKS_PER_STEP = 2048
+ * normals per (particle, step, stream) that the noise and combine kernels draw (src/core/util/rng.ts).
+ */
+export const MAX_DIAGONAL_DIM = 2048;
 export const MAX_COMPONENTS = 256;
 export const MAX_STEPS = 2000;
 
@@ -79,13 +86,21 @@ const gmmSchema = z
   .object({
     type: z.literal('gmm'),
     weights: z.array(finite().pipe(z.number().positive())).min(1).max(MAX_COMPONENTS),
-    means: z.array(z.array(finite()).min(1).max(MAX_DIM)).min(1).max(MAX_COMPONENTS),
+    means: z.array(z.array(finite()).min(1).max(MAX_DIAGONAL_DIM)).min(1).max(MAX_COMPONENTS),
     covs: z.array(z.array(z.array(finite()))).min(1).max(MAX_COMPONENTS),
   })
   .strict()
   .superRefine((g, ctx) => {
     const k = g.weights.length;
     const d = g.means[0]?.length ?? 0;
+    // above MAX_DIM only diagonal covariances have a GPU denoiser (the eigen form needs d-sized private arrays)
+    if (d > MAX_DIM) {
+      const full = g.covs.findIndex((c) => Array.isArray(c) && c.some((row, a) => Array.isArray(row) && row.some((v, b) => a !== b && v !== 0)));
+      if (full >= 0) {
+        ctx.addIssue({ code: 'custom', path: ['covs', full], message: `has off-diagonal entries; full covariances allow dimension ≤ ${MAX_DIM} (got ${d}); diagonal covariances allow ≤ ${MAX_DIAGONAL_DIM}` });
+        return;
+      }
+    }
     if (g.means.length !== k) ctx.addIssue({ code: 'custom', path: ['means'], message: `needs ${k} means (one per weight), got ${g.means.length}` });
     if (g.covs.length !== k) ctx.addIssue({ code: 'custom', path: ['covs'], message: `needs ${k} covariance matrices (one per weight), got ${g.covs.length}` });
     g.means.forEach((m, i) => {
@@ -126,7 +141,7 @@ function isPositiveSemiDefinite(c: number[][]): boolean {
 const pointsSchema = z
   .object({
     type: z.literal('points'),
-    points: z.array(z.array(finite()).min(1).max(MAX_DIM)).min(1).max(MAX_COMPONENTS),
+    points: z.array(z.array(finite()).min(1).max(MAX_DIAGONAL_DIM)).min(1).max(MAX_COMPONENTS),
   })
   .strict()
   .superRefine((t, ctx) => {
@@ -136,8 +151,23 @@ const pointsSchema = z
     });
   });
 
+/**
+ * glyphs16 (src/core/sampling/glyphs.ts): 256-D mixture of 16×16 digit images with diagonal covariances, the
+ * image target of specs §17.2/§17.3b; its samples are scored with FD-RF and FD-pix.
+ */
+const glyphsSchema = z
+  .object({
+    type: z.literal('glyphs16'),
+    /** digits 0 … components − 1, equal weights */
+    components: z.number().int().min(1).max(GLYPH_COUNT).default(GLYPH_DEFAULTS.components),
+    /** per-pixel standard deviation scale: background pixels 0.5×, full-ink pixels 1.5× */
+    pixelStd: finite().pipe(z.number().gt(0).max(2)).default(GLYPH_DEFAULTS.pixelStd),
+  })
+  .strict();
+
 export const targetSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('preset'), name: z.enum(TARGET_PRESETS) }).strict(),
+  glyphsSchema,
   gmmSchema,
   pointsSchema,
 ]);

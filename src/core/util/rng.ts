@@ -22,6 +22,8 @@ export const RngStream = {
   referenceGaussian: 3,
   /** sliced-W2 directions on the unit sphere (specs §17.3a diagnostics): direction index as the particle */
   slicedDirections: 4,
+  /** the weights of FD-RF's fixed random feature map φ (src/core/metrics/features.ts, specs §17.3b) */
+  featureMap: 6,
   /** the Brownian tree of SDE solvers (util/brownian.ts): node draws, and the second point in one leaf */
   brownian: 8,
   brownianLeaf: 9,
