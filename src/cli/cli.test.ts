@@ -68,6 +68,24 @@ describe('stepscope CLI rejects bad input with exit code 2 and writes nothing', 
     expect(report.metrics.fdReferenceSamples).toBe(64);
     expect(report.metrics.fdRfVersion).toBe(1);
   });
+  it('a glyphs16 sweep over 2 seeds writes fd_rf / fd_pix rows with their intervals, and an adaptive solver at its spent NFE', () => {
+    const dir = scratchDir();
+    const spec = { ...good, target: { type: 'glyphs16', components: 3 }, n: 16 };
+    const args = ['sweep', '--spec', writeJson(dir, 'spec.json', spec), '--nfe', '2,4', '--solvers', 'ddim,rk45', '--seeds', '2', '--out', join(dir, 'out.json'), '--csv', join(dir, 'out.csv'), '--backend', 'cpu', '--fd-reference', '64'];
+    const result = runCli(args);
+    expect(result.status, result.stderr).toBe(0);
+    const rows = readFileSync(join(dir, 'out.csv'), 'utf8').trim().split('\n').slice(1).map((line) => line.split(','));
+    const fd = rows.filter((r) => r[0] === 'ddim' && r[2] === 'fd_rf');
+    expect(fd.map((r) => Number(r[1]))).toEqual([2, 4]);
+    for (const [, , , value, low, high] of fd) {
+      expect(Number(low)).toBeLessThan(Number(value));
+      expect(Number(high)).toBeGreaterThan(Number(value));
+    }
+    // rk45's points sit at the NFE its tolerances cost (two rungs of the ladder), not at the NFE asked for
+    const rk45 = [...new Set(rows.filter((r) => r[0] === 'rk45').map((r) => Number(r[1])))];
+    expect(rk45).toHaveLength(2);
+    for (const nfe of rk45) expect(nfe).toBeGreaterThan(4);
+  });
   it('a good spec on the CPU backend writes the sample file', () => {
     const dir = scratchDir();
     const result = runCli(['sample', '--spec', writeJson(dir, 'spec.json', good), '--out', join(dir, 'out.npy'), '--backend', 'cpu']);

@@ -176,7 +176,7 @@ const CSV_METRIC_NAMES: Record<SweepMetric, string> = {
 };
 
 /** value, ci_low, ci_high cells: empty where the metric is not defined (NLL of point masses at σ = 0) or S = 1 */
-function csvCells(name: SweepMetric, summary: MetricSummary): string {
+function csvCells(name: SweepMetric | 'fdRf' | 'fdPix', summary: MetricSummary): string {
   const format = (v: number | null) => (v === null ? '' : name === 'wallMs' ? v.toFixed(3) : String(v));
   return [format(summary.mean), format(summary.ci95?.[0] ?? null), format(summary.ci95?.[1] ?? null)].join(',');
 }
@@ -284,8 +284,8 @@ async function sweepCommand(flags: Record<string, string>): Promise<void> {
       ...result.curves.flatMap((c) =>
         c.points.flatMap((p) => [
           ...SWEEP_METRICS.map((name) => `${c.solver},${p.nfe},${CSV_METRIC_NAMES[name]},${csvCells(name, p.stats![name])}`),
-          // FD-RF / FD-pix of image targets: one seed's value, no interval
-          ...(p.fdRf !== undefined ? [`${c.solver},${p.nfe},fd_rf,${p.fdRf},,`, `${c.solver},${p.nfe},fd_pix,${p.fdPix},,`] : []),
+          // FD-RF / FD-pix of image targets
+          ...(p.imageStats ? [`${c.solver},${p.nfe},fd_rf,${csvCells('fdRf', p.imageStats.fdRf)}`, `${c.solver},${p.nfe},fd_pix,${csvCells('fdPix', p.imageStats.fdPix)}`] : []),
         ]),
       ),
     ];

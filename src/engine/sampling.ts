@@ -125,9 +125,10 @@ export interface SweepPoint {
   nll?: number | null;
   nllReference?: number | null;
   stats?: Record<SweepMetric, MetricSummary>;
-  /** image targets only (specs §17.3b): mean over the seeds */
+  /** image targets only (specs §17.3b): mean over the seeds, and the intervals in imageStats */
   fdRf?: number;
   fdPix?: number;
+  imageStats?: { fdRf: MetricSummary; fdPix: MetricSummary };
 }
 
 export interface SweepCurve {
@@ -247,7 +248,7 @@ async function sweepPoints(
   // per solver, per plan entry: the values of each seed, and the NFE each seed's run spent
   const values = plan.map(({ entries }) => entries.map(() => [] as Record<SweepMetric, number | null>[]));
   const spent = plan.map(({ entries }) => entries.map(() => [] as number[]));
-  // FD-RF and FD-pix of image targets (no interval: their reference statistics are per seed and costly)
+  // FD-RF and FD-pix of image targets (each seed against its own reference statistics)
   const frechet = plan.map(({ entries }) => entries.map(() => [] as [number, number][]));
   const nulls: { nulls: NullValues; nllReference: number | null }[] = [];
   const curves: SweepCurve[] = plan.map(({ solver }) => ({ solver, points: [] }));
@@ -287,7 +288,10 @@ async function sweepPoints(
           stats,
         };
         const fd = frechet[c][e];
-        if (fd.length) Object.assign(point, { fdRf: fd.reduce((a, v) => a + v[0], 0) / fd.length, fdPix: fd.reduce((a, v) => a + v[1], 0) / fd.length });
+        if (fd.length) {
+          const imageStats = { fdRf: summarize(fd.map((v) => v[0])), fdPix: summarize(fd.map((v) => v[1])) };
+          Object.assign(point, { fdRf: imageStats.fdRf.mean, fdPix: imageStats.fdPix.mean, imageStats });
+        }
         curves[c].points.push(point);
         options.onProgress?.(++done, total, { ...point, solver });
       }
