@@ -276,14 +276,16 @@ export function pcSampler(process: NoiseProcess, times: number[], o: PcOptions):
         for (let j = 0; j < o.langevinSteps; j++) {
           e.evaluate(X, t, EPS);
           e.combine(Z, [], undefined, { coef: 1, step: noiseStep++ });
-          const norm: Measure['reduce'] = 'mean-norm';
-          const [epsNorm, zNorm] = yield { ops: e.flush(), measures: [{ a: EPS, reduce: norm }, { a: Z, reduce: norm }] };
+          const [epsNorm, zNorm] = yield { ops: e.flush(), measures: [{ a: EPS, reduce: 'mean-norm' }, { a: Z, reduce: 'mean-norm' }] };
           const scoreNorm = finiteOrThrow(epsNorm, 'the score norm', t) / sigma;
           if (scoreNorm === 0) throw new DrivenError(`the Langevin step is undefined at t = ${t}: the score is zero for every particle`);
           const stepSize = 2 * oneMinusBeta * ((o.snr * zNorm) / scoreNorm) ** 2;
-          // x_mean = x + ε_L·s = x − (ε_L/σ)·ε̂; the corrector output of the very last step is x_mean when there is no predictor
-          const noisy = !(last && o.predictor === 'none' && j === o.langevinSteps - 1 && o.noiseRemoval);
-          e.combine(X, [[X, 1], [EPS, -stepSize / sigma], ...(noisy ? ([[Z, Math.sqrt(2 * stepSize)]] as [number, number][]) : [])], o.predictor === 'none' && j === o.langevinSteps - 1 ? k + 1 : undefined);
+          // x_mean = x + ε_L·s = x − (ε_L/σ)·ε̂; without a predictor the last corrector step ends the level, and the
+          // very last one returns x_mean when noise_removal is on
+          const endsLevel = o.predictor === 'none' && j === o.langevinSteps - 1;
+          const terms: [number, number][] = [[X, 1], [EPS, -stepSize / sigma]];
+          if (!(last && endsLevel && o.noiseRemoval)) terms.push([Z, Math.sqrt(2 * stepSize)]);
+          e.combine(X, terms, endsLevel ? k + 1 : undefined);
         }
         if (o.predictor === 'none') continue;
         e.evaluate(X, t, EPS);
@@ -317,7 +319,7 @@ export function pcSampler(process: NoiseProcess, times: number[], o: PcOptions):
  * sweep walks down a ladder of tolerances (×½ per point, rtol and atol together, from 4× the defaults) and
  * plots each run at the NFE it spent.
  */
-export function sweepTolerance(solver: 'rk45' | 'dpm-solver-adaptive' | string, index: number): { rtol: number; atol: number } {
+export function sweepTolerance(solver: string, index: number): { rtol: number; atol: number } {
   const defaults = solver === 'rk45' ? RK45_DEFAULTS : ADAPTIVE_DEFAULTS;
   const factor = 4 * 0.5 ** index;
   return { rtol: defaults.rtol * factor, atol: defaults.atol * factor };
