@@ -53,6 +53,8 @@ export interface LiveResult {
   times: number[];
   wallMs: number;
   n: number;
+  /** image targets only: the final samples (n·d, row-major), read back once per run for the image grid */
+  samples?: Float32Array | Float64Array;
 }
 
 export interface RunSlice {

@@ -102,3 +102,24 @@ describe('shareable URL codec', () => {
     expect(decodeSpecParam(encodeSpecParam(spec)).notice).toMatch(/more than the 65536 allowed/);
   });
 });
+
+describe('shareable URL codec: the glyphs16 image target', () => {
+  it('round-trips glyphs16 with its options, and fills the defaults of a bare one', () => {
+    const spec = parseSpec({ ...DEFAULT_SPEC, target: { type: 'glyphs16', components: 4, pixelStd: 0.35 }, n: 64 });
+    const decoded = specFromSearch(new URL(specUrl(spec, 'http://127.0.0.1:4173/')).search);
+    expect(decoded.notice).toBeUndefined();
+    expect(decoded.spec).toEqual(spec);
+    expect(decoded.spec.target).toEqual({ type: 'glyphs16', components: 4, pixelStd: 0.35 });
+    expect(specLinkProblem(spec)).toBeUndefined();
+    const bare = decodeSpecParam(base64Url(JSON.stringify({ ...DEFAULT_SPEC, target: { type: 'glyphs16' } })));
+    expect(bare.notice).toBeUndefined();
+    expect(bare.spec.target).toEqual({ type: 'glyphs16', components: 10, pixelStd: 0.2 });
+  });
+
+  it('refuses a link with glyphs16 components out of range, naming the field and value', () => {
+    const decoded = decodeSpecParam(base64Url(JSON.stringify({ ...DEFAULT_SPEC, target: { type: 'glyphs16', components: 11 } })));
+    expect(decoded.spec).toEqual(DEFAULT_SPEC);
+    expect(decoded.notice).toMatch(/components/);
+    expect(decoded.notice).toMatch(/11/);
+  });
+});

@@ -6,11 +6,13 @@ import type { RunController } from './controller.ts';
 import { Controls } from './Controls.tsx';
 import { FlowPanel } from './FlowPanel.tsx';
 import { Header } from './Header.tsx';
+import { ImagePanel } from './ImagePanel.tsx';
 import { NoticeBanner } from './NoticeBanner.tsx';
 import { NoWebGpu } from './NoWebGpu.tsx';
 import { QualityPanel } from './QualityPanel.tsx';
 import { RunPanel } from './RunPanel.tsx';
 import { describeProcess } from './labels.ts';
+import { flowViewProblem } from './targetInfo.ts';
 
 function Footer() {
   const process = useAppStore((s) => s.spec.process);
@@ -36,6 +38,9 @@ function Layout({ gpu, controller, presentable, onReady }: Omit<AppProps, 'store
   const status = useAppStore((s) => s.gpu.status);
   const lost = useAppStore((s) => s.gpu.lost);
   const backend = useAppStore((s) => s.gpu.backend);
+  // targets the flow view cannot draw (images, > 16-D) get the image panel in its place: the flow view (and its
+  // density background) is not even mounted, so nothing computes a 2-D picture of them
+  const flow = useAppStore((s) => flowViewProblem(s.spec.target) === null);
   // "mounted" includes the flow view's renderer (or its failure), with a time limit in case it hangs
   const [flowSettled, setFlowSettled] = useState(false);
   const onFlowSettled = useCallback(() => setFlowSettled(true), []);
@@ -59,8 +64,12 @@ function Layout({ gpu, controller, presentable, onReady }: Omit<AppProps, 'store
           <Controls />
           <RunPanel controller={controller} />
         </aside>
-        <FlowPanel key={device ? 'gpu' : 'cpu'} controller={controller} device={device} backend={backend} lowPower={status !== 'ok'} onSettled={onFlowSettled} />
-        <QualityPanel controller={controller} autoSweep={controller?.autoSweep ?? true} />
+        {flow ? (
+          <FlowPanel key={device ? 'gpu' : 'cpu'} controller={controller} device={device} backend={backend} lowPower={status !== 'ok'} onSettled={onFlowSettled} />
+        ) : (
+          <ImagePanel onSettled={onFlowSettled} />
+        )}
+        <QualityPanel controller={controller} />
       </main>
       <Footer />
     </div>

@@ -1,5 +1,6 @@
 import { useEffect, useId, useState } from 'react';
 import { buildSpecProgram } from '../core/sampling/experiment.ts';
+import { GLYPH_COUNT } from '../core/sampling/glyphs.ts';
 import { TARGET_PRESETS, type TargetPresetName } from '../core/sampling/presets.ts';
 import { PROCESS_TYPES, type ProcessType } from '../core/sampling/process.ts';
 import { SCHEDULE_TYPES, type ScheduleType } from '../core/sampling/schedules.ts';
@@ -8,6 +9,7 @@ import { SpecError, type SampleSpec } from '../core/spec/spec.ts';
 import { useAppStore, useAppStoreApi } from '../state/hooks.ts';
 import { solverColor } from '../views/palette.ts';
 import { PARTICLE_COUNTS, PRESET_LABELS, processLabel, scheduleLabel } from './labels.ts';
+import { SOFTWARE_IMAGE_N } from './controller.ts';
 import { TargetSource, describeTarget } from './TargetSource.tsx';
 
 const NFE_MIN = 2;
@@ -169,15 +171,51 @@ function SeedInput() {
   );
 }
 
+/** the built-in image target's entry in the target picker */
+const GLYPHS_OPTION = 'glyphs16';
+
+/** glyphs16's `components`: how many digits (0 … k − 1) the mixture has */
+function GlyphComponents({ components }: { components: number }) {
+  const edit = useSpecEditor();
+  const id = useId();
+  return (
+    <div className="row">
+      <label htmlFor={id} className="hint">
+        digits
+      </label>
+      <select
+        id={id}
+        data-testid="glyph-components"
+        value={components}
+        onChange={(e) => {
+          const k = Number(e.target.value);
+          edit((d) => {
+            if (d.target.type === 'glyphs16') d.target = { ...d.target, components: k };
+          });
+        }}
+      >
+        {Array.from({ length: GLYPH_COUNT }, (_, i) => i + 1).map((k) => (
+          <option key={k} value={k}>
+            {k === 1 ? '0 only' : `0 … ${k - 1}`}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 export function Controls() {
   const spec = useAppStore((s) => s.spec);
   const backend = useAppStore((s) => s.gpu.backend);
+  const software = useAppStore((s) => s.gpu.status === 'software');
+  const store = useAppStoreApi();
   const edit = useSpecEditor();
   const targetId = useId();
   const scheduleId = useId();
   const processId = useId();
   const nId = useId();
   const preset = spec.target.type === 'preset' ? spec.target.name : null;
+  const glyphs = spec.target.type === 'glyphs16';
   const counts = PARTICLE_COUNTS.includes(spec.n) ? PARTICLE_COUNTS : [...PARTICLE_COUNTS, spec.n].sort((a, b) => a - b);
   const schedules = SCHEDULE_TYPES.filter((t) => t !== 'custom' || spec.schedule.type === 'custom');
   return (
@@ -186,8 +224,25 @@ export function Controls() {
         <label htmlFor={targetId}>Target distribution</label>
         <select
           id={targetId}
-          value={preset ?? 'custom'}
+          value={preset ?? (glyphs ? GLYPHS_OPTION : 'custom')}
+          data-testid="target-picker"
           onChange={(e) => {
+            if (e.target.value === GLYPHS_OPTION) {
+              // on a software adapter every image metric costs CPU time in proportion to n: start small
+              const shrink = software && store.getState().spec.n > SOFTWARE_IMAGE_N;
+              edit((d) => {
+                // the schema fills components and pixelStd with their defaults
+                d.target = { type: 'glyphs16' } as SampleSpec['target'];
+                if (shrink) d.n = SOFTWARE_IMAGE_N;
+              });
+              if (shrink && store.getState().spec.target.type === 'glyphs16')
+                store.getState().pushNotice({
+                  level: 'info',
+                  key: 'image-n',
+                  text: `Particles set to n = ${SOFTWARE_IMAGE_N} for the image target: this is a software adapter, where every run’s image metrics cost CPU time in proportion to n.`,
+                });
+              return;
+            }
             const name = e.target.value as TargetPresetName;
             edit((d) => void (d.target = { type: 'preset', name }));
           }}
@@ -197,12 +252,14 @@ export function Controls() {
               {PRESET_LABELS[name]}
             </option>
           ))}
-          {!preset && (
+          <option value={GLYPHS_OPTION}>Digit images 16×16 (glyphs16, 256-D)</option>
+          {!preset && !glyphs && (
             <option value="custom" disabled>
               Your {describeTarget(spec.target)}
             </option>
           )}
         </select>
+        {spec.target.type === 'glyphs16' && <GlyphComponents components={spec.target.components} />}
         <TargetSource />
       </div>
       <div className="field">
@@ -257,6 +314,9 @@ export function Controls() {
           ))}
         </select>
         {backend === 'cpu' && spec.n > 4096 && <div className="hint warn">the CPU fallback is slow above a few thousand particles</div>}
+        {glyphs && software && spec.n > SOFTWARE_IMAGE_N && (
+          <div className="hint warn">image target on a software adapter: runs above {SOFTWARE_IMAGE_N} particles take a long time</div>
+        )}
       </div>
       <SeedInput />
     </div>

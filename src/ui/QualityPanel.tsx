@@ -1,8 +1,10 @@
 import { useEffect, useRef, useState } from 'react';
 import { SOLVERS, type SolverName } from '../core/sampling/solvers.ts';
 import { useAppStore } from '../state/hooks.ts';
+import { targetImageShape } from '../core/sampling/experiment.ts';
 import { drawQualityChart, type QualityChartData } from '../views/qualityChart.ts';
 import type { RunController } from './controller.ts';
+import { autoSweepAllowed } from './targetInfo.ts';
 
 const label = (s: string) => SOLVERS[s as SolverName]?.label ?? s;
 
@@ -40,7 +42,10 @@ function MetricChart({ data, title, currentNfe, height, noiseFloor }: { data: Qu
   );
 }
 
-export function QualityPanel({ controller, autoSweep }: { controller: RunController | null; autoSweep: boolean }) {
+export function QualityPanel({ controller }: { controller: RunController | null }) {
+  const autoSweep = useAppStore((s) => autoSweepAllowed(s.gpu.backend ?? 'gpu', s.gpu.status === 'software', s.spec.target));
+  const imageTarget = useAppStore((s) => targetImageShape(s.spec.target) !== undefined);
+  const backend = useAppStore((s) => s.gpu.backend);
   const sweep = useAppStore((s) => s.sweep);
   const run = useAppStore((s) => s.run);
   const spec = useAppStore((s) => s.spec);
@@ -54,7 +59,15 @@ export function QualityPanel({ controller, autoSweep }: { controller: RunControl
     curves: sweep.curves.map((c) => ({ solver: c.solver, label: label(c.solver), points: c.points.map((p) => ({ nfe: p.nfe, value: p.rmse })) })),
     live: liveMatches ? run.results.flatMap((r) => (r.metrics ? [{ solver: r.solver, nfe: r.nfe, value: r.metrics.rmse }] : [])) : [],
   };
+  // image targets: FD-RF per point (sweep points carry it; the live ring from the run's metrics)
+  const fdRf: QualityChartData = {
+    curves: sweep.curves.map((c) => ({ solver: c.solver, label: label(c.solver), points: c.points.flatMap((p) => (p.fdRf !== undefined ? [{ nfe: p.nfe, value: p.fdRf }] : [])) })),
+    live: liveMatches ? run.results.flatMap((r) => (r.metrics?.fdRf !== undefined ? [{ solver: r.solver, nfe: r.nfe, value: r.metrics.fdRf }] : [])) : [],
+  };
+  const showFd = imageTarget && (fdRf.curves.some((c) => c.points.length > 0) || (fdRf.live?.length ?? 0) > 0);
   const running = sweep.status === 'running';
+  // an image target on a software adapter: the automatic sweep is off (autoSweepAllowed), say so instead
+  const noAutoImageSweep = !autoSweep && imageTarget && backend !== 'cpu';
   const start = () => void controller?.sweep().catch(() => {});
   return (
     <section className="panel quality-panel" aria-label="Quality against NFE">
@@ -81,10 +94,19 @@ export function QualityPanel({ controller, autoSweep }: { controller: RunControl
             </span>
           </>
         )}
-        {sweep.status === 'idle' && (
-          <span className="hint">{autoSweep ? 'the sweep starts by itself…' : 'CPU fallback: the sweep (11 NFEs per shown solver) starts when you ask for it.'}</span>
+        {noAutoImageSweep && sweep.status !== 'running' && sweep.status !== 'done' ? (
+          <span className="hint" data-testid="sweep-idle">
+            Image target on a software adapter: no automatic sweep (11 NFEs per shown solver, each with FD-RF and FD-pix, take many minutes of CPU
+            here). “Run sweep” starts one.
+          </span>
+        ) : (
+          sweep.status === 'idle' && (
+            <span className="hint" data-testid="sweep-idle">
+              {autoSweep ? 'the sweep starts by itself…' : 'CPU fallback: the sweep (11 NFEs per shown solver) starts when you ask for it.'}
+            </span>
+          )
         )}
-        {sweep.status === 'cancelled' && (
+        {sweep.status === 'cancelled' && !noAutoImageSweep && (
           <span className="hint">
             cancelled after {sweep.done} of {sweep.total} runs
           </span>
@@ -100,6 +122,7 @@ export function QualityPanel({ controller, autoSweep }: { controller: RunControl
       </div>
       <MetricChart data={mmd} title="MMD² ×10³" currentNfe={currentNfe} height={230} noiseFloor={noiseLevel(mmd)} />
       <MetricChart data={rmse} title="same-noise RMSE" currentNfe={currentNfe} height={230} />
+      {showFd && <MetricChart data={fdRf} title="FD-RF" currentNfe={currentNfe} height={200} noiseFloor={sweep.result?.fdRfNull} />}
       <p className="hint">
         MMD²: unbiased multi-bandwidth RBF estimate against exact samples of p(t_end); it can fall to ≤ 0 once the error is below its
         sampling noise: points within the size of the most negative estimate sit hollow on the “below noise” line. RMSE: distance to an RK45 solution (tolerance 1e-7) from the same starting noise. Rings:

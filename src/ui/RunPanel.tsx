@@ -1,7 +1,7 @@
 import { SOLVERS, type SolverName } from '../core/sampling/solvers.ts';
 import { useAppStore } from '../state/hooks.ts';
 import { solverColor } from '../views/palette.ts';
-import type { RunController } from './controller.ts';
+import { FD_REFERENCE_HARDWARE, FD_REFERENCE_SOFTWARE, type RunController } from './controller.ts';
 import { formatNumber } from './labels.ts';
 
 /** The Run button, the live run's state and its metrics per shown solver. */
@@ -9,6 +9,9 @@ export function RunPanel({ controller }: { controller: RunController | null }) {
   const run = useAppStore((s) => s.run);
   const backend = useAppStore((s) => s.gpu.backend);
   const busy = run.status === 'running';
+  const slowImageRun = useAppStore((s) => s.spec.target.type === 'glyphs16' && s.gpu.status !== 'ok');
+  // image targets (glyphs16) add FD-RF and FD-pix, with their null values, to the run's metrics
+  const fd = run.results.flatMap((r) => (r.metrics?.fdRf !== undefined ? [{ solver: r.solver, metrics: r.metrics, n: r.n }] : []));
   return (
     <section className="run-panel" aria-label="Run">
       <div className="row">
@@ -19,7 +22,7 @@ export function RunPanel({ controller }: { controller: RunController | null }) {
           {!controller
             ? 'waiting for the GPU…'
             : busy
-              ? `sampling on the ${backend === 'gpu' ? 'GPU (float32)' : 'CPU (float64)'}…`
+              ? `sampling on the ${backend === 'gpu' ? 'GPU (float32)' : 'CPU (float64)'}…${slowImageRun ? ' An image target’s first run also builds FD-RF’s reference statistics: a minute or two on a software adapter.' : ''}`
               : run.status === 'error'
                 ? 'the last run failed'
                 : 'runs again when a control changes'}
@@ -59,6 +62,43 @@ export function RunPanel({ controller }: { controller: RunController | null }) {
             ))}
           </tbody>
         </table>
+      )}
+      {fd.length > 0 && (
+        <>
+          <table className="metrics fd-metrics" data-testid="fd-metrics">
+            <thead>
+              <tr>
+                <th scope="col">solver</th>
+                <th scope="col" title="Fréchet distance of random features (fixed random conv net, F = 256) against exact samples of p(t_end)">
+                  FD-RF
+                </th>
+                <th scope="col" title="Fréchet distance in pixel space against the exact mean and covariance of p(t_end)">FD-pix</th>
+              </tr>
+            </thead>
+            <tbody>
+              {fd.map(({ solver, metrics }) => (
+                <tr key={solver}>
+                  <th scope="row">
+                    <span className="swatch" style={{ background: solverColor(solver) }} aria-hidden="true" />
+                    {SOLVERS[solver as SolverName]?.label ?? solver}
+                  </th>
+                  <td data-testid={`fd-rf-${solver}`}>{formatNumber(metrics.fdRf!)}</td>
+                  <td data-testid={`fd-pix-${solver}`}>{formatNumber(metrics.fdPix!)}</td>
+                </tr>
+              ))}
+              <tr className="null-row" title="the same distances for an independent exact set of the same n: a perfect sampler scores about this">
+                <th scope="row">exact set (null)</th>
+                <td data-testid="fd-rf-null">{formatNumber(fd[0].metrics.fdRfNull!)}</td>
+                <td data-testid="fd-pix-null">{formatNumber(fd[0].metrics.fdPixNull!)}</td>
+              </tr>
+            </tbody>
+          </table>
+          <p className="hint" data-testid="fd-note">
+            FD-RF against {(fd[0].metrics.fdReferenceSamples ?? 0).toLocaleString('en-US')} exact samples ({FD_REFERENCE_SOFTWARE.toLocaleString('en-US')} on a software
+            adapter or the CPU, {FD_REFERENCE_HARDWARE.toLocaleString('en-US')} on a hardware GPU; the CLI uses the spec’s 50,000, so compare values at the same
+            count); FD-pix against the exact moments. Both over all {fd[0].n.toLocaleString('en-US')} samples and biased ~1/n: read them against the null row.
+          </p>
+        </>
       )}
       {run.results.length > 0 && (
         <p className="hint">

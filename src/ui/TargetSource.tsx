@@ -3,10 +3,11 @@
 // (DrawOverlay.tsx draws; the buttons here finish it), or save the current target as JSON.
 // A refused file or dataset becomes a notice naming what is wrong; the spec stays as it was.
 
-import { useId, type ChangeEvent } from 'react';
+import { useEffect, useId, type ChangeEvent } from 'react';
 import { DatasetError, TARGET_FILE_EXTENSIONS, checkFileSize, parseTargetFile } from '../core/io/dataset.ts';
 import { MAX_COMPONENTS, MAX_DIM, SpecError, type SampleSpec } from '../core/spec/spec.ts';
 import { useAppStore, useAppStoreApi } from '../state/hooks.ts';
+import { flowViewProblem } from './targetInfo.ts';
 
 const NOTICE_KEY = 'target-source';
 
@@ -26,7 +27,13 @@ function problemText(error: unknown): string {
 export function TargetSource() {
   const store = useAppStoreApi();
   const draw = useAppStore((s) => s.draw);
+  // points are drawn on the flow view: not there for image and > 16-D targets
+  const noFlow = useAppStore((s) => flowViewProblem(s.spec.target));
   const inputId = useId();
+  // the overlay lives on the flow view: leaving it (a target it does not draw) ends the drawing
+  useEffect(() => {
+    if (noFlow !== null && store.getState().draw.active) store.getState().stopDrawing();
+  }, [noFlow, store]);
 
   /** take a new target through the spec's schema; false (a notice, nothing changed) when refused */
   const applyTarget = (target: SampleSpec['target'], source: string): boolean => {
@@ -88,7 +95,14 @@ export function TargetSource() {
           Load file…
         </label>
         <input id={inputId} className="visually-hidden" type="file" accept={TARGET_FILE_EXTENSIONS.join(',')} data-testid="target-file" onChange={(e) => void onFile(e)} />
-        <button type="button" className="button secondary small" data-testid="draw-start" disabled={draw.active} onClick={startDrawing} title="Click or drag on the flow view to place data points">
+        <button
+          type="button"
+          className="button secondary small"
+          data-testid="draw-start"
+          disabled={draw.active || noFlow !== null}
+          onClick={startDrawing}
+          title={noFlow ? `Drawing needs the flow view, and there is none for this target (${noFlow}); pick a 2-D target first` : 'Click or drag on the flow view to place data points'}
+        >
           Draw points
         </button>
         <button type="button" className="button secondary small" onClick={saveTarget} title="Download the current target as a JSON file (load it here or pass it to the CLI's --target)">

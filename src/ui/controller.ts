@@ -4,6 +4,7 @@
 // cancels the running one. Spec changes re-run automatically after a short debounce. On device loss both
 // switch to the float64 CPU backend.
 
+import { targetImageShape } from '../core/sampling/experiment.ts';
 import { SOLVER_NAMES, type SolverName } from '../core/sampling/solvers.ts';
 import { parseSpec, type SampleSpec } from '../core/spec/spec.ts';
 import {
@@ -18,11 +19,27 @@ import {
 } from '../engine/sampling.ts';
 import type { GpuContext } from '../gpu/device.ts';
 import { shownSolvers, type AppStore, type LiveResult } from '../state/store.ts';
+import { readFloat32 } from '../gpu/readback.ts';
 import type { TrajectorySnapshot } from '../views/flowView.ts';
+import { GRID_SAMPLES } from '../views/imageGrid.ts';
+import { autoSweepAllowed, flowViewProblem } from './targetInfo.ts';
 import { WorkerCpuBackend } from './workerBackend.ts';
 
 /** particles of the automatic sweep on a software adapter (the metrics' cost grows as n²) */
 export const SOFTWARE_AUTO_SWEEP_N = 1024;
+
+/**
+ * Exact samples behind FD-RF's reference statistics in the browser (image targets). The spec's 50 000 (specs
+ * §17.3b, the CLI's default) took minutes on SwiftShader (4096 + a 1024 null set took 21 s there, see
+ * engine/frechetMetrics.ts); a page must answer in seconds. Values are comparable only at the same count.
+ */
+export const FD_REFERENCE_SOFTWARE = 4096;
+export const FD_REFERENCE_HARDWARE = 10_000;
+/** the float64 CPU fallback spends ~0.7 ms per sample on the feature map */
+export const FD_REFERENCE_CPU = 4096;
+
+/** particles an image target gets when picked on a software adapter (every metric grows with n·256) */
+export const SOFTWARE_IMAGE_N = 256;
 
 /** NFE list of the quality sweep (every shown solver) */
 export const SWEEP_NFES = [2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 50];
@@ -37,6 +54,11 @@ export interface SweepRequest {
 /** what the sweep depends on besides NFE and solver */
 export function sweepKey(spec: SampleSpec): string {
   return JSON.stringify([spec.process, spec.target, spec.schedule, spec.tStart, spec.tEnd, spec.n, spec.seed]);
+}
+
+/** what a shown sweep was measured for, except n (a sweep may use fewer particles than the spec) */
+function sweepShownKey(spec: SampleSpec): string {
+  return JSON.stringify([spec.process, spec.target, spec.schedule, spec.tStart, spec.tEnd, spec.seed]);
 }
 
 function sweepWanted(spec: SampleSpec, solvers: SolverName[]): string {
@@ -61,7 +83,7 @@ interface Backend {
 
 /** the CPU fallback, in a worker when the browser allows it (else on the main thread) */
 function cpuBackend(): Backend {
-  return WorkerCpuBackend.create() ?? new CpuSamplerBackend();
+  return WorkerCpuBackend.create() ?? new CpuSamplerBackend({ fdReferenceSamples: FD_REFERENCE_CPU });
 }
 
 export interface RunControllerOptions {
@@ -92,6 +114,8 @@ export class RunController {
   private completedSweepWanted = '';
   private sweepKind: 'auto' | 'manual' | null = null;
   private sweepCache: { key: string; curves: Map<SolverName, SweepCurve>; metricSamples: number } | null = null;
+  /** sweepShownKey of the spec the sweep in the store was measured for */
+  private shownSweepKey = '';
   private disposed = false;
   /** bumps on device loss: work started before it no longer writes to the store */
   private epoch = 0;
@@ -102,8 +126,9 @@ export class RunController {
     private readonly options: RunControllerOptions = {},
   ) {
     const device = gpu.device;
-    this.live = device ? new GpuSamplerBackend(device) : cpuBackend();
-    this.sweeper = device ? new GpuSamplerBackend(device) : cpuBackend();
+    const fdReferenceSamples = gpu.status === 'software' ? FD_REFERENCE_SOFTWARE : FD_REFERENCE_HARDWARE;
+    this.live = device ? new GpuSamplerBackend(device, { fdReferenceSamples }) : cpuBackend();
+    this.sweeper = device ? new GpuSamplerBackend(device, { fdReferenceSamples }) : cpuBackend();
     store.getState().setGpu({ backend: device ? 'gpu' : 'cpu' });
     this.unsubscribe.push(
       gpu.on((event) => {
@@ -132,9 +157,17 @@ export class RunController {
     return this.store.getState().gpu.status === 'software';
   }
 
-  /** Sweeps recompute by themselves on a GPU; on the CPU fallback (float64, in a worker) they wait for a click. */
+  /**
+   * Sweeps recompute by themselves on a GPU; on the CPU fallback (float64, in a worker), and for image targets
+   * on a software adapter, they wait for a click (see autoSweepAllowed).
+   */
   get autoSweep(): boolean {
-    return this.live.kind === 'gpu';
+    return autoSweepAllowed(this.live.kind, this.software, this.store.getState().spec.target);
+  }
+
+  /** exact samples behind FD-RF's reference statistics on this page (image targets) */
+  get fdReferenceSamples(): number {
+    return this.live.kind === 'cpu' ? FD_REFERENCE_CPU : this.software ? FD_REFERENCE_SOFTWARE : FD_REFERENCE_HARDWARE;
   }
 
   // ---------------------------------------------------------------------------------------- live runs
@@ -148,8 +181,18 @@ export class RunController {
 
   /** Schedule an automatic sweep when the shown curves are not those of the current spec. */
   private maybeScheduleAutoSweep(): void {
-    if (!this.autoSweep || this.disposed) return;
+    if (this.disposed) return;
     const state = this.store.getState();
+    if (!this.autoSweep) {
+      // curves of another target must not stand under this one's name: clear them (a running automatic
+      // sweep of the old spec stops; a requested one finishes and then shows what it was asked for)
+      if (this.sweepKind === 'auto') this.cancelSweep();
+      if (this.sweepKind !== 'manual' && this.shownSweepKey !== '' && this.shownSweepKey !== sweepShownKey(state.spec)) {
+        this.shownSweepKey = '';
+        state.setSweep({ status: 'idle', done: 0, total: 0, curves: [], nfes: [], n: 0, result: null, error: null });
+      }
+      return;
+    }
     if (sweepWanted(state.spec, shownSolvers(state)) === this.completedSweepWanted) return;
     this.scheduleSweep(this.software ? 2000 : 600);
   }
@@ -197,6 +240,8 @@ export class RunController {
     const spec = state.spec;
     const solvers = shownSolvers(state);
     this.lastRunKey = runKey(spec, solvers);
+    const flow = flowViewProblem(spec.target) === null;
+    const image = targetImageShape(spec.target) !== undefined;
     state.setRun({ status: 'running', error: null });
     const backend = this.live;
     const epoch = this.epoch;
@@ -204,12 +249,29 @@ export class RunController {
       const results: LiveResult[] = [];
       for (const solver of solvers) {
         const solverSpec: SampleSpec = { ...spec, solver: { name: solver } };
-        const outcome = await backend.sample(solverSpec, { recordTrajectory: true, metrics: true, readSamples: backend.kind === 'cpu' || this.options.flowReadback === true });
+        // targets the flow view does not draw record no trajectory ((steps + 1)·n·d floats)
+        const outcome = await backend.sample(solverSpec, {
+          recordTrajectory: flow,
+          metrics: true,
+          readSamples: flow && (backend.kind === 'cpu' || this.options.flowReadback === true),
+        });
         if (epoch !== this.epoch) throw new Error('the GPU device was lost during the run');
-        this.keepTrajectory(solver, outcome);
-        results.push({ solver, backend: outcome.backend, metrics: outcome.metrics, nfe: outcome.nfe, times: outcome.times, wallMs: outcome.wallMs, n: spec.n });
+        // image targets: the samples the image grid shows, read back once per run (on the GPU only those
+        // GRID_SAMPLES rows, 64 KiB, not all n·256 floats), before the next run reuses the register file
+        const shownSamples = image ? await this.gridSamples(outcome, spec.n) : undefined;
+        if (flow) this.keepTrajectory(solver, outcome);
+        results.push({
+          solver,
+          backend: outcome.backend,
+          metrics: outcome.metrics,
+          nfe: outcome.nfe,
+          times: outcome.times,
+          wallMs: outcome.wallMs,
+          n: spec.n,
+          ...(shownSamples ? { samples: shownSamples } : {}),
+        });
       }
-      for (const solver of [...this.trajectories.keys()]) if (!solvers.includes(solver)) this.dropTrajectory(solver);
+      for (const solver of [...this.trajectories.keys()]) if (!flow || !solvers.includes(solver)) this.dropTrajectory(solver);
       this.publishTrajectories();
       this.store.getState().setRun({ status: 'done', results, spec, error: null });
       this.maybeScheduleAutoSweep();
@@ -221,6 +283,17 @@ export class RunController {
       this.store.getState().pushNotice({ level: 'error', key: 'run-error', text: `The run failed: ${message}` });
       throw error;
     }
+  }
+
+  /** the first GRID_SAMPLES final samples of a run (image targets) */
+  private async gridSamples(outcome: SampleOutcome, n: number): Promise<Float32Array | Float64Array> {
+    const run = outcome.gpuRun;
+    if (run && this.gpu.device && outcome.samples.length === 0) {
+      const rowBytes = run.dim * 4;
+      return readFloat32(this.gpu.device, run.regs, run.resultRegister * run.n * rowBytes, Math.min(run.n, GRID_SAMPLES) * rowBytes);
+    }
+    const dim = outcome.samples.length / n;
+    return outcome.samples.slice(0, Math.min(outcome.samples.length, GRID_SAMPLES * dim));
   }
 
   /**
@@ -363,6 +436,7 @@ export class RunController {
     const epoch = this.epoch;
     const key = `${sweepKey(spec)}${JSON.stringify(nfes)}${this.sweeper.kind}`;
     this.sweepKind = automatic !== null ? 'auto' : 'manual';
+    this.shownSweepKey = sweepShownKey(spec);
     if (!this.sweepCache || this.sweepCache.key !== key) this.sweepCache = { key, curves: new Map(), metricSamples: 0 };
     const cache = automatic !== null ? this.sweepCache : { key, curves: new Map<SolverName, SweepCurve>(), metricSamples: 0 };
     const missing = solvers.filter((s) => !cache.curves.has(s));
@@ -379,7 +453,9 @@ export class RunController {
           onProgress: (done, _total, point) => {
             if (abort.signal.aborted || epoch !== this.epoch) return;
             const curves: SweepCurve[] = this.store.getState().sweep.curves.map((c) =>
-              point && c.solver === point.solver ? { ...c, points: [...c.points, { nfe: point.nfe, mmd2: point.mmd2, energy: point.energy, rmse: point.rmse, wallMs: point.wallMs }] } : c,
+              point && c.solver === point.solver
+                ? { ...c, points: [...c.points, { nfe: point.nfe, mmd2: point.mmd2, energy: point.energy, rmse: point.rmse, wallMs: point.wallMs, fdRf: point.fdRf, fdPix: point.fdPix }] }
+                : c,
             );
             setSweep({ done, curves });
           },

@@ -22,6 +22,13 @@ export interface StepscopeRunResult {
   times: number[];
   /** wall time of the sampling itself, ms */
   wallMs: number;
+  /** image targets (glyphs16) only: FD-RF and FD-pix of all n samples, and their null values (engine RunMetrics) */
+  fdRf?: number;
+  fdRfNull?: number;
+  fdPix?: number;
+  fdPixNull?: number;
+  /** exact samples behind FD-RF's reference statistics */
+  fdReferenceSamples?: number;
 }
 
 export interface StepscopeSweepOptions {

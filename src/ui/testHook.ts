@@ -49,7 +49,11 @@ export function installTestHook(store: AppStore): HookHandle {
       const results = await (await needController()).runLive();
       const primary = results[0];
       if (!primary?.metrics) throw new Error('stepscope.run: the run produced no metrics');
-      return { mmd2: primary.metrics.mmd2, energy: primary.metrics.energy, rmse: primary.metrics.rmse, nfe: primary.nfe, times: [...primary.times], wallMs: primary.wallMs };
+      const m = primary.metrics;
+      // image targets add FD-RF / FD-pix with their null values (left out, not undefined, for other targets)
+      const frechet =
+        m.fdRf !== undefined ? { fdRf: m.fdRf, fdRfNull: m.fdRfNull, fdPix: m.fdPix, fdPixNull: m.fdPixNull, fdReferenceSamples: m.fdReferenceSamples } : {};
+      return { mmd2: m.mmd2, energy: m.energy, rmse: m.rmse, nfe: primary.nfe, times: [...primary.times], wallMs: primary.wallMs, ...frechet };
     },
     async sweep(options: StepscopeSweepOptions = {}) {
       const result = await (await needController()).sweep(options);
