@@ -22,10 +22,11 @@ const DIAG_BINDINGS: KernelDefinition['bindings'] = ['uniform-dynamic', 'read-on
 export const SAMPLER_KERNELS = {
   denoise: { label: 'gmm denoise', code: shaders.gmm, entryPoint: 'gmm_denoise', bindings: ['uniform-dynamic', 'read-only-storage', 'storage'] },
   combine: { label: 'combine', code: shaders.combine, entryPoint: 'combine', bindings: ['uniform-dynamic', 'storage'] },
+  combineBrownian: { label: 'combine', code: shaders.combine, entryPoint: 'combine_brownian', bindings: ['uniform-dynamic', 'storage'] },
   noise: { label: 'fill normal', code: shaders.noise, entryPoint: 'fill_normal', bindings: ['uniform-dynamic', 'storage'] },
   measureRows: { label: 'measure rows', code: shaders.measure, entryPoint: 'measure_rows', bindings: ['uniform-dynamic', 'read-only-storage', 'storage', 'storage'] },
   reduceRows: { label: 'reduce rows', code: shaders.measure, entryPoint: 'reduce_rows', bindings: ['uniform-dynamic', 'read-only-storage', 'storage', 'storage'] },
-  // diagonal covariances (shaders/sampler/gmm_diag.wgsl): two dispatches per eval, any dimension
+  // diagonal covariances above MAX_DIM (shaders/sampler/gmm_diag.wgsl): two dispatches per eval, any dimension
   diagLogWeights: { label: 'gmm diagonal log weights', code: shaders.gmmDiag, entryPoint: 'diag_log_weights', bindings: DIAG_BINDINGS },
   diagDenoise: { label: 'gmm diagonal denoise', code: shaders.gmmDiag, entryPoint: 'diag_denoise', bindings: DIAG_BINDINGS },
 } satisfies Record<string, KernelDefinition>;
@@ -65,6 +66,16 @@ export function packMixture(m: PreparedMixture): Float32Array<ArrayBuffer> {
     out.set(m.eigenvalues.subarray(k * d, (k + 1) * d), base + 1 + d + d * d);
   }
   return out;
+}
+
+/**
+ * Which denoiser a mixture runs on: up to MAX_DIM dimensions the fused one-pass kernel (gmm.wgsl; a diagonal
+ * mixture carries identity eigenvectors there), above it the two-pass diagonal kernel. The fused kernel needs one
+ * dispatch per eval and no n·K buffer; on SwiftShader the two measured the same for ring8 (bench: 1.9e5 and 2.0e5
+ * particle-evaluations/s); no real GPU was at hand to compare them.
+ */
+export function usesDiagonalKernel(m: PreparedMixture): boolean {
+  return m.diagonal === true && m.dim > MAX_DIM;
 }
 
 /** Pack a diagonal mixture in the layout of shaders/sampler/gmm_diag.wgsl: [μ (K·d), s² (K·d)]. */
@@ -128,7 +139,7 @@ export class GpuSampler {
       throw new Error(
         `target dimension ${mixture.dim} exceeds the GPU denoiser's limit: ${MAX_DIM} for full covariances, ${MAX_DIAGONAL_DIM} for diagonal ones (this target's are ${mixture.diagonal ? 'diagonal' : 'full'})`,
       );
-    const packed = mixture.diagonal ? packDiagonalMixture(mixture) : packMixture(mixture);
+    const packed = usesDiagonalKernel(mixture) ? packDiagonalMixture(mixture) : packMixture(mixture);
     this.mixtureBuffer?.destroy();
     this.mixtureBuffer = this.device.createBuffer({ label: `${this.label} mixture`, size: packed.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
     this.device.queue.writeBuffer(this.mixtureBuffer, 0, packed);
@@ -190,9 +201,9 @@ export class GpuSampler {
   private async submit(ops: ProgramOp[], measures: Measure[], c: EncodeContext, first: boolean): Promise<number[]> {
     const { size, d } = c;
     // One parameter slot per dispatch.
-    type Dispatch = { kind: 'denoise' | 'combine' | 'noise' | 'diagLogWeights' | 'diagDenoise'; groups: number };
+    type Dispatch = { kind: 'denoise' | 'combine' | 'combineBrownian' | 'noise' | 'diagLogWeights' | 'diagDenoise'; groups: number };
     const mixture = this.mixture!;
-    const diagonal = mixture.diagonal === true;
+    const diagonal = usesDiagonalKernel(mixture);
     const K = mixture.components;
     const logNormValues: number[] = [];
     const dispatches: Dispatch[] = [];
@@ -219,10 +230,9 @@ export class GpuSampler {
       v.setUint32(84, noise?.step ?? 0, true);
       v.setUint32(88, c.seed >>> 0, true);
       v.setUint32(92, d, true);
-      v.setUint32(96, brownian ? 1 : 0, true);
       v.setFloat32(100, brownian?.from ?? 0, true);
       v.setFloat32(104, brownian?.to ?? 0, true);
-      dispatches.push({ kind: 'combine', groups: workgroups(size, COMBINE_WORKGROUP) });
+      dispatches.push({ kind: brownian ? 'combineBrownian' : 'combine', groups: workgroups(size, COMBINE_WORKGROUP) });
     };
     const record = (gridIndex: number) => {
       if (c.trajectoryRegister === undefined) return;
@@ -283,6 +293,8 @@ export class GpuSampler {
         combine: bindGroup(this.device, kernelOf('combine'), [paramBinding, regs]),
         noise: bindGroup(this.device, kernelOf('noise'), [paramBinding, regs]),
       };
+      // the Brownian-tree combine is compiled only when a program draws from the tree
+      if (dispatches.some((dispatch) => dispatch.kind === 'combineBrownian')) groups.combineBrownian = bindGroup(this.device, kernelOf('combineBrownian'), [paramBinding, regs]);
       if (diagonal) {
         const limit = this.device.limits.maxStorageBufferBindingSize;
         const logWeightBytes = Math.max(c.n * K * 4, 16);
