@@ -10,6 +10,7 @@ import {
   CancelledError,
   CpuSamplerBackend,
   GpuSamplerBackend,
+  MAX_SWEEP_SEEDS,
   type SampleOptions,
   type SampleOutcome,
   type SweepCurve,
@@ -17,7 +18,7 @@ import {
   type SweepResult,
 } from '../engine/sampling.ts';
 import type { GpuContext } from '../gpu/device.ts';
-import { shownSolvers, type AppStore, type LiveResult } from '../state/store.ts';
+import { effectiveSweepSeeds, shownSolvers, type AppStore, type LiveResult } from '../state/store.ts';
 import type { TrajectorySnapshot } from '../views/flowView.ts';
 import { WorkerCpuBackend } from './workerBackend.ts';
 
@@ -32,6 +33,8 @@ export interface SweepRequest {
   solvers?: string[];
   /** particles for this sweep only (default: the spec's n) */
   n?: number;
+  /** seeds to repeat over (default: the store's sweepSeeds, else 1 on a software adapter and 3 on a hardware GPU) */
+  seeds?: number;
 }
 
 /** what the sweep depends on besides NFE and solver */
@@ -39,8 +42,8 @@ export function sweepKey(spec: SampleSpec): string {
   return JSON.stringify([spec.process, spec.target, spec.schedule, spec.tStart, spec.tEnd, spec.n, spec.seed]);
 }
 
-function sweepWanted(spec: SampleSpec, solvers: SolverName[]): string {
-  return sweepKey(spec) + solvers.join(',');
+function sweepWanted(spec: SampleSpec, solvers: SolverName[], seeds = 1): string {
+  return sweepKey(spec) + solvers.join(',') + `×${seeds}`;
 }
 
 function runKey(spec: SampleSpec, solvers: SolverName[]): string {
@@ -49,6 +52,19 @@ function runKey(spec: SampleSpec, solvers: SolverName[]): string {
 
 function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** what a sweep reports besides its curves (kept with cached curves so that a reused curve keeps its null band) */
+type SweepExtras = Pick<SweepResult, 'seeds' | 'nullBands' | 'fdRfNull' | 'fdPixNull' | 'fdReferenceSamples'>;
+
+function sweepExtras(result: SweepResult): SweepExtras {
+  const { seeds, nullBands, fdRfNull, fdPixNull, fdReferenceSamples } = result;
+  return Object.fromEntries(Object.entries({ seeds, nullBands, fdRfNull, fdPixNull, fdReferenceSamples }).filter(([, v]) => v !== undefined));
+}
+
+function withoutSolver<T extends { solver: SolverName }>(point: T): Omit<T, 'solver'> {
+  const { solver: _solver, ...rest } = point;
+  return rest;
 }
 
 /** what the controller needs of a backend: the engine's GPU and CPU backends, or the CPU one in a worker */
@@ -91,7 +107,7 @@ export class RunController {
   /** what the last completed automatic sweep covered (spec key and solvers) */
   private completedSweepWanted = '';
   private sweepKind: 'auto' | 'manual' | null = null;
-  private sweepCache: { key: string; curves: Map<SolverName, SweepCurve>; metricSamples: number } | null = null;
+  private sweepCache: { key: string; curves: Map<SolverName, SweepCurve>; metricSamples: number; extras?: SweepExtras } | null = null;
   private disposed = false;
   /** bumps on device loss: work started before it no longer writes to the store */
   private epoch = 0;
@@ -111,7 +127,11 @@ export class RunController {
         else store.getState().pushNotice({ level: 'error', key: 'gpu-error', text: `GPU ${event.errorType} error: ${event.message}` });
       }),
     );
-    this.unsubscribe.push(store.subscribe((state, previous) => this.onStateChange(state.spec !== previous.spec || state.compareSolvers !== previous.compareSolvers)));
+    this.unsubscribe.push(
+      store.subscribe((state, previous) =>
+        this.onStateChange(state.spec !== previous.spec || state.compareSolvers !== previous.compareSolvers || state.sweepSeeds !== previous.sweepSeeds),
+      ),
+    );
   }
 
   get backendKind(): 'gpu' | 'cpu' {
@@ -150,7 +170,7 @@ export class RunController {
   private maybeScheduleAutoSweep(): void {
     if (!this.autoSweep || this.disposed) return;
     const state = this.store.getState();
-    if (sweepWanted(state.spec, shownSolvers(state)) === this.completedSweepWanted) return;
+    if (sweepWanted(state.spec, shownSolvers(state), effectiveSweepSeeds(state)) === this.completedSweepWanted) return;
     this.scheduleSweep(this.software ? 2000 : 600);
   }
 
@@ -305,7 +325,7 @@ export class RunController {
   }
 
   /** Validate a sweep request against the current spec (throws with a message naming the field). */
-  private resolveSweep(request: SweepRequest): { spec: SampleSpec; nfes: number[]; solvers: SolverName[] } {
+  private resolveSweep(request: SweepRequest): { spec: SampleSpec; nfes: number[]; solvers: SolverName[]; seeds: number } {
     const spec = request.n === undefined ? this.store.getState().spec : parseSpec({ ...this.store.getState().spec, n: request.n });
     const nfes = request.nfes ?? SWEEP_NFES;
     if (!Array.isArray(nfes) || nfes.length === 0 || !nfes.every((v) => Number.isInteger(v) && v >= 1 && v <= 2000)) {
@@ -315,7 +335,9 @@ export class RunController {
     if (!Array.isArray(solvers) || solvers.length === 0 || !solvers.every((s) => (SOLVER_NAMES as readonly string[]).includes(s))) {
       throw new Error(`sweep.solvers: got ${JSON.stringify(request.solvers)}; allowed: ${SOLVER_NAMES.map((s) => JSON.stringify(s)).join(', ')}`);
     }
-    return { spec, nfes: [...nfes], solvers };
+    const seeds = request.seeds ?? effectiveSweepSeeds(this.store.getState());
+    if (!Number.isInteger(seeds) || seeds < 1 || seeds > MAX_SWEEP_SEEDS) throw new Error(`sweep.seeds: got ${JSON.stringify(seeds)}; expected an integer in 1…${MAX_SWEEP_SEEDS}`);
+    return { spec, nfes: [...nfes], solvers, seeds };
   }
 
   /** Start a sweep (cancelling the running one); resolves with its result, rejects when cancelled. */
@@ -326,7 +348,7 @@ export class RunController {
   private startSweep(request: SweepRequest, automatic: boolean): Promise<SweepResult> {
     clearTimeout(this.sweepTimer);
     const state = this.store.getState();
-    const wanted = sweepWanted(state.spec, shownSolvers(state));
+    const wanted = sweepWanted(state.spec, shownSolvers(state), effectiveSweepSeeds(state));
     // on a software adapter the automatic sweep measures fewer particles (MMD costs n²); "Sweep again" uses n
     if (automatic && this.software && state.spec.n > SOFTWARE_AUTO_SWEEP_N) request = { ...request, n: SOFTWARE_AUTO_SWEEP_N };
     let resolved: ReturnType<RunController['resolveSweep']>;
@@ -339,7 +361,7 @@ export class RunController {
     this.sweepAbort?.abort();
     const next = this.sweepChain.then(() => {
       if (ticket !== this.sweepTicket) throw new CancelledError();
-      return this.executeSweep(resolved.spec, resolved.nfes, resolved.solvers, automatic ? wanted : null);
+      return this.executeSweep(resolved.spec, resolved.nfes, resolved.solvers, automatic ? wanted : null, resolved.seeds);
     });
     this.sweepChain = next.catch(() => {});
     return next;
@@ -356,12 +378,12 @@ export class RunController {
    * numbers make them identical), so showing one more solver only sweeps that solver.
    */
   /** `automatic`: what the automatic sweep stands for (spec key and solvers), null for a requested sweep */
-  private async executeSweep(spec: SampleSpec, nfes: number[], solvers: SolverName[], automatic: string | null): Promise<SweepResult> {
+  private async executeSweep(spec: SampleSpec, nfes: number[], solvers: SolverName[], automatic: string | null, seeds = 1): Promise<SweepResult> {
     if (this.disposed) throw new CancelledError();
     const abort = new AbortController();
     this.sweepAbort = abort;
     const epoch = this.epoch;
-    const key = `${sweepKey(spec)}${JSON.stringify(nfes)}${this.sweeper.kind}`;
+    const key = `${sweepKey(spec)}${JSON.stringify(nfes)}${this.sweeper.kind}×${seeds}`;
     this.sweepKind = automatic !== null ? 'auto' : 'manual';
     if (!this.sweepCache || this.sweepCache.key !== key) this.sweepCache = { key, curves: new Map(), metricSamples: 0 };
     const cache = automatic !== null ? this.sweepCache : { key, curves: new Map<SolverName, SweepCurve>(), metricSamples: 0 };
@@ -375,11 +397,13 @@ export class RunController {
         const partial = await this.sweeper.sweep(spec, {
           nfes,
           solvers: missing,
+          seeds,
           signal: abort.signal,
           onProgress: (done, _total, point) => {
             if (abort.signal.aborted || epoch !== this.epoch) return;
             const curves: SweepCurve[] = this.store.getState().sweep.curves.map((c) =>
-              point && c.solver === point.solver ? { ...c, points: [...c.points, { nfe: point.nfe, mmd2: point.mmd2, energy: point.energy, rmse: point.rmse, wallMs: point.wallMs }] } : c,
+              // the whole point (stats over seeds, diagnostics, image metrics), without its solver tag
+              point && c.solver === point.solver ? { ...c, points: [...c.points, withoutSolver(point)] } : c,
             );
             setSweep({ done, curves });
           },
@@ -387,8 +411,10 @@ export class RunController {
         if (epoch !== this.epoch) throw new CancelledError();
         partial.curves.forEach((curve) => cache.curves.set(curve.solver, curve));
         cache.metricSamples = partial.metricSamples;
+        // null bands and seeds depend on the spec key and seeds, not the solver: the latest partial sweep's hold for all
+        cache.extras = sweepExtras(partial);
       }
-      const result: SweepResult = { nfes, curves: curvesNow(), metricSamples: cache.metricSamples, backend: this.sweeper.kind };
+      const result: SweepResult = { nfes, curves: curvesNow(), metricSamples: cache.metricSamples, backend: this.sweeper.kind, ...cache.extras };
       setSweep({ status: 'done', done: total, total, curves: result.curves, result });
       if (automatic !== null) this.completedSweepWanted = automatic;
       return result;
