@@ -4,6 +4,7 @@ import { StoreContext, useAppStore } from '../state/hooks.ts';
 import type { AppStore } from '../state/store.ts';
 import type { RunController } from './controller.ts';
 import { Controls } from './Controls.tsx';
+import { GridPanel } from './GridPanel.tsx';
 import { FlowPanel } from './FlowPanel.tsx';
 import { Header } from './Header.tsx';
 import { NoticeBanner } from './NoticeBanner.tsx';
@@ -61,6 +62,7 @@ function Layout({ gpu, controller, presentable, onReady }: Omit<AppProps, 'store
         </aside>
         <FlowPanel key={device ? 'gpu' : 'cpu'} controller={controller} device={device} backend={backend} lowPower={status !== 'ok'} onSettled={onFlowSettled} />
         <QualityPanel controller={controller} autoSweep={controller?.autoSweep ?? true} />
+        <GridPanel />
       </main>
       <Footer />
     </div>
