@@ -126,6 +126,8 @@ test('quality chart: 95% bands over 2 seeds, the null band and measured orders; 
   const chart = page.locator('[data-testid="quality-chart"]');
   assert.equal(await chart.locator('.null-band rect').count(), 1, 'one null band in the chart');
   assert.match(await chart.locator('.null-band-label').textContent() ?? '', /exact-vs-exact noise/);
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  await page.getByRole('region', { name: 'Quality against NFE' }).screenshot({ path: join(RESULTS_DIR, 'quality.png') });
 
   // RMSE: each curve's tail slope is finite, fitted over its last 3 points, labelled at its end; DPM-Solver++(2M)'s
   // measured order is above DDIM's (second against first order)
@@ -143,8 +145,7 @@ test('quality chart: 95% bands over 2 seeds, the null band and measured orders; 
   assert.equal(labels.length, 2, `a slope label per curve: ${JSON.stringify(labels)}`);
   for (const text of labels) assert.match(text, /^order \d+\.\d$/);
 
-  mkdirSync(RESULTS_DIR, { recursive: true });
-  await page.getByRole('region', { name: 'Quality against NFE' }).screenshot({ path: join(RESULTS_DIR, 'quality.png') });
+  await page.getByRole('region', { name: 'Quality against NFE' }).screenshot({ path: join(RESULTS_DIR, 'quality-rmse.png') });
 
   // the grid view: N + 1 points per configuration in t, σ̃ and λ; λ increasing, t and σ̃ decreasing
   const checkGrid = async (steps: number): Promise<void> => {
@@ -173,5 +174,21 @@ test('quality chart: 95% bands over 2 seeds, the null band and measured orders; 
   await page.keyboard.press('ArrowLeft');
   await page.keyboard.press('ArrowLeft');
   await checkGrid(8);
+
+  // an adaptive solver's grid is the one its latest live run chose (the controller runs it on being shown)
+  await chips.getByRole('button', { name: /^RK45/ }).click();
+  const adaptive = await pollViews(
+    page,
+    app,
+    (v) => v.grid?.configurations.find((c) => c.solver === 'rk45' && c.source === 'run'),
+    'the RK45 grid from its run',
+  );
+  assert.ok(adaptive.steps >= 2, `RK45 took ${adaptive.steps} steps`);
+  const adaptiveView = (await app.evaluate((s) => s.views())).grid!;
+  for (const key of ['t', 'sigma', 'lambda'] as const) {
+    assert.equal(adaptive[key].length, adaptive.steps + 1, `rk45: ${key} has N + 1 values`);
+    assert.equal(adaptiveView.points[key].find((p) => p.solver === 'rk45')?.points, adaptive.steps + 1, `rk45: N + 1 points drawn in the ${key} panel`);
+  }
+  for (let i = 1; i <= adaptive.steps; i++) assert.ok(adaptive.lambda[i] > adaptive.lambda[i - 1], `rk45: λ increases at step ${i}: ${adaptive.lambda}`);
   await page.getByRole('region', { name: 'Time grids' }).screenshot({ path: join(RESULTS_DIR, 'grid.png') });
 });

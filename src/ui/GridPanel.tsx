@@ -7,10 +7,16 @@ import { useAppStore } from '../state/hooks.ts';
 import { shownSolvers } from '../state/store.ts';
 import { GRID_QUANTITY_TITLES, drawGridChart, type GridChartReport, type GridQuantity } from '../views/gridChart.ts';
 import { solverColor } from '../views/palette.ts';
-import { configurationGrids } from './gridData.ts';
+import { configurationGrids, type ConfigurationGrid } from './gridData.ts';
 import { gridReportFrom, reportGridView } from './viewReports.ts';
 
 const QUANTITIES: GridQuantity[] = ['t', 'sigma', 'lambda'];
+
+/** the label of an earlier configuration with exactly this grid (their points coincide in every panel) */
+function sameAs(all: ConfigurationGrid[], c: ConfigurationGrid): string | null {
+  const earlier = all.slice(0, all.indexOf(c)).find((o) => o.source !== 'none' && o.t.length === c.t.length && o.t.every((t, i) => t === c.t[i]));
+  return earlier ? earlier.label : null;
+}
 const PANEL_HEIGHT = 170;
 
 const EXPLAIN: Record<GridQuantity, string> = {
@@ -60,7 +66,11 @@ export function GridPanel() {
             <li key={c.solver} className="legend-item" title={c.note ?? `${c.t.length - 1} steps, computed from the settings`}>
               <span className="swatch" style={{ background: solverColor(c.solver) }} aria-hidden="true" />
               {c.label}
-              {c.source === 'spec' && <span className="grid-steps">&nbsp;· {c.t.length - 1} steps</span>}
+              {c.source === 'spec' && (
+                <span className="grid-steps">
+                  &nbsp;· {c.t.length - 1} steps{sameAs(configurations, c) && `, same grid as ${sameAs(configurations, c)}`}
+                </span>
+              )}
               {c.source === 'run' && <span className="grid-steps">&nbsp;· {c.t.length - 1} steps (its run)</span>}
               {c.source === 'none' && <span className="grid-steps">&nbsp;· {c.note}</span>}
             </li>
@@ -69,7 +79,7 @@ export function GridPanel() {
       </div>
       <div className="grid-panels" ref={box}>
         {QUANTITIES.map((q, i) => (
-          <figure key={q} className="grid-figure">
+          <figure key={q} className="grid-figure" style={panelWidth > 0 ? { width: panelWidth } : undefined}>
             <svg
               ref={(el) => {
                 svgs.current[i] = el;

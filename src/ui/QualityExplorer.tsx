@@ -139,7 +139,8 @@ export function QualityExplorer({ currentNfe }: { currentNfe: number }) {
       <p className="hint">
         {seeds !== null && seeds > 1 ? `Shaded: 95% interval over ${seeds} seeds. ` : 'One seed: no interval (set Seeds ≥ 2 for bands). '}
         {metric.nullBand(sweep.result) ? 'Grey band: exact-vs-exact noise (two exact sample sets compared); below its top a sampler cannot be told from exact sampling. ' : ''}
-        Labels at the curves' ends: the log-log slope over the last 3 points above noise
+        Labels at the curves' ends: the log-log slope over the last 3 points above noise (above the “below noise” line and the grey band; none
+        with fewer)
         {metric.id === 'rmse' ? ' (for RMSE, minus the global order: the order is shown)' : ''}. Rings: the live run.
       </p>
     </div>

@@ -388,7 +388,8 @@ export class RunController {
     if (!this.sweepCache || this.sweepCache.key !== key) this.sweepCache = { key, curves: new Map(), metricSamples: 0 };
     const cache = automatic !== null ? this.sweepCache : { key, curves: new Map<SolverName, SweepCurve>(), metricSamples: 0 };
     const missing = solvers.filter((s) => !cache.curves.has(s));
-    const total = missing.length * nfes.length;
+    // the engine counts one step per (seed, solver, NFE)
+    const total = missing.length * nfes.length * seeds;
     const setSweep = this.store.getState().setSweep;
     const curvesNow = () => solvers.map((solver) => cache.curves.get(solver) ?? { solver, points: [] });
     setSweep({ status: 'running', done: 0, total, curves: curvesNow(), nfes, n: spec.n, result: null, error: null });

@@ -70,7 +70,7 @@ export const QUALITY_METRICS: QualityMetric[] = [
   {
     id: 'sw2',
     name: 'Sliced W2',
-    title: 'sliced W2²',
+    title: 'sliced W2',
     explain: 'sliced Wasserstein-2 over 256 fixed directions; biased upwards (~n^−½), so read it against its null band',
     scale: 1,
     mean: (p) => p.sw2,

@@ -30,7 +30,7 @@ export interface GridChartReport {
   series: { solver: string; points: number; pinned: number }[];
 }
 
-const MARGIN = { top: 10, right: 12, bottom: 30, left: 50 };
+const MARGIN = { top: 10, right: 12, bottom: 36, left: 50 };
 const tick = format('~g');
 
 export const GRID_QUANTITY_TITLES: Record<GridQuantity, string> = {
@@ -87,7 +87,7 @@ export function drawGridChart(svgElement: SVGSVGElement, data: GridSeries[], opt
     .append('text')
     .attr('class', 'axis-title')
     .attr('x', innerW / 2)
-    .attr('y', innerH + 26)
+    .attr('y', innerH + 32)
     .attr('text-anchor', 'middle')
     .text('step index i');
   root
@@ -98,8 +98,11 @@ export function drawGridChart(svgElement: SVGSVGElement, data: GridSeries[], opt
     .text(GRID_QUANTITY_TITLES[quantity]);
 
   const report: GridChartReport = { quantity, series: [] };
-  for (const series of data) {
+  for (const [k, series] of data.entries()) {
     const color = solverColor(series.solver);
+    // configurations often share a grid (every fixed-grid solver on the same schedule and NFE): earlier series get
+    // larger markers, so that coinciding points show as concentric rings in each colour instead of hiding
+    const radius = 2.5 + 1.6 * (data.length - 1 - k);
     const values = valuesOf(series, quantity);
     const placed = values.map((v, i) => ({ i, v, ...pin(v) }));
     const g = root.append('g').attr('class', 'grid-series').attr('data-solver', series.solver);
@@ -113,7 +116,7 @@ export function drawGridChart(svgElement: SVGSVGElement, data: GridSeries[], opt
       .attr('class', (p) => (p.pinned ? 'grid-point pinned' : 'grid-point'))
       .attr('cx', (p) => x(p.i))
       .attr('cy', (p) => p.y)
-      .attr('r', 3)
+      .attr('r', radius)
       .attr('fill', (p) => (p.pinned ? 'white' : color))
       .attr('stroke', color)
       .attr('stroke-width', 1.2)

@@ -2,7 +2,8 @@
 // against NFE on log-log axes, one curve per solver, the current NFE marked. With several seeds each curve gets
 // its 95% interval as a shaded band; the metric's null band (two exact sets compared) is a grey horizontal band:
 // below it a sampler cannot be told from exact sampling. Each curve's end is labelled with its log-log slope
-// over its last 3 points above noise (for the same-noise RMSE, minus the global order).
+// over its last 3 points above noise (above the below-noise line and the null band; for the same-noise RMSE,
+// minus the global order).
 //
 // MMD² is the unbiased estimator (specs/samplers.md §17.3a): near convergence it scatters around 0 and
 // can be ≤ 0. On a log axis such points (and those within the estimator's noise, when a noise level is
@@ -205,7 +206,8 @@ export function drawQualityChart(svgElement: SVGSVGElement, data: QualityChartDa
     if (outline.length > 0) {
       g.append('path').attr('class', 'ci-band').attr('d', polygonPath(outline)).attr('fill', color).attr('fill-opacity', 0.18).attr('stroke', 'none');
     }
-    const slope = tailSlope(points, 3, threshold);
+    // points inside the null band are noise-limited: their slope would be read as an order it is not
+    const slope = tailSlope(points, 3, Math.max(threshold, options.nullBand?.high ?? -Infinity));
     report.curves.push({
       solver: curve.solver,
       points: points.map((p) => ({
