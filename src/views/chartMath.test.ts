@@ -102,6 +102,16 @@ describe('bandOutline', () => {
     ]);
   });
 
+  it('maps the lower edge with its own function when given one', () => {
+    const bottom = (v: number) => (v > 0 ? yOf(v) : 100);
+    expect(bandOutline([{ nfe: 1, low: -2, high: 2 }, { nfe: 2, low: 1, high: 3 }], xOf, yOf, bottom)).toEqual([
+      [10, 98],
+      [20, 97],
+      [20, 99],
+      [10, 100],
+    ]);
+  });
+
   it('has no area with fewer than two intervals', () => {
     expect(bandOutline([{ nfe: 1, low: 1, high: 2 }], xOf, yOf)).toEqual([]);
     expect(polygonPath([])).toBe('');

@@ -57,13 +57,19 @@ export interface BandPoint {
 /**
  * The closed outline of a shaded band: along the upper edge in order of NFE, then back along the lower edge,
  * in pixels (xOf, yOf map data to pixels; yOf is where values below the chart's noise floor get pinned).
- * Points without a finite interval are skipped; a band needs two points to have an area.
+ * Points without a finite interval are skipped; a band needs two points to have an area. `yOfLow` maps the lower
+ * edge when it needs other handling (on a log axis a lower limit ≤ 0 goes to the axis' bottom).
  */
-export function bandOutline(points: readonly BandPoint[], xOf: (nfe: number) => number, yOf: (value: number) => number): [number, number][] {
+export function bandOutline(
+  points: readonly BandPoint[],
+  xOf: (nfe: number) => number,
+  yOf: (value: number) => number,
+  yOfLow: (value: number) => number = yOf,
+): [number, number][] {
   const usable = points.filter((p) => Number.isFinite(p.low) && Number.isFinite(p.high) && Number.isFinite(p.nfe)).sort((a, b) => a.nfe - b.nfe);
   if (usable.length < 2) return [];
   const upper = usable.map((p): [number, number] => [xOf(p.nfe), yOf(Math.max(p.low, p.high))]);
-  const lower = usable.map((p): [number, number] => [xOf(p.nfe), yOf(Math.min(p.low, p.high))]).reverse();
+  const lower = usable.map((p): [number, number] => [xOf(p.nfe), yOfLow(Math.min(p.low, p.high))]).reverse();
   return [...upper, ...lower];
 }
 

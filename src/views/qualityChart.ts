@@ -98,6 +98,9 @@ export function drawQualityChart(svgElement: SVGSVGElement, data: QualityChartDa
     .range([innerH, 0])
     .nice();
   const yOf = (v: number) => y(v > threshold ? v : floor);
+  // a band's lower edge: values below noise or below the axis (a 95% interval over few seeds can reach ≤ 0)
+  // go to the axis' bottom, rather than stretching the axis over decades or leaving the plot
+  const yOfLow = (v: number) => (v > threshold ? Math.min(innerH, y(v)) : innerH);
 
   // grid and axes
   const xTicks = [2, 3, 5, 10, 20, 30, 50].filter((t) => t >= options.nfeDomain[0] && t <= options.nfeDomain[1]);
@@ -202,7 +205,7 @@ export function drawQualityChart(svgElement: SVGSVGElement, data: QualityChartDa
     const points = curve.points.filter((p) => Number.isFinite(p.value)).sort((a, b) => a.nfe - b.nfe);
     const g = root.append('g').attr('class', 'curve').attr('data-solver', curve.solver);
     const intervals = points.flatMap((p) => (p.low !== undefined && p.high !== undefined ? [{ nfe: p.nfe, low: p.low, high: p.high }] : []));
-    const outline = bandOutline(intervals, x, yOf);
+    const outline = bandOutline(intervals, x, yOf, yOfLow);
     if (outline.length > 0) {
       g.append('path').attr('class', 'ci-band').attr('d', polygonPath(outline)).attr('fill', color).attr('fill-opacity', 0.18).attr('stroke', 'none');
     }
@@ -215,7 +218,7 @@ export function drawQualityChart(svgElement: SVGSVGElement, data: QualityChartDa
         value: p.value,
         x: x(p.nfe),
         y: yOf(p.value),
-        ...(p.low !== undefined && p.high !== undefined ? { low: p.low, high: p.high, yLow: yOf(Math.min(p.low, p.high)), yHigh: yOf(Math.max(p.low, p.high)) } : {}),
+        ...(p.low !== undefined && p.high !== undefined ? { low: p.low, high: p.high, yLow: yOfLow(Math.min(p.low, p.high)), yHigh: yOf(Math.max(p.low, p.high)) } : {}),
       })),
       bandVertices: outline.length,
       slope,
