@@ -62,8 +62,8 @@ function Layout({ gpu, controller, presentable, onReady }: Omit<AppProps, 'store
         </aside>
         <FlowPanel key={device ? 'gpu' : 'cpu'} controller={controller} device={device} backend={backend} lowPower={status !== 'ok'} onSettled={onFlowSettled} />
         <QualityPanel controller={controller} autoSweep={controller?.autoSweep ?? true} />
-        <GridPanel />
       </main>
+      <GridPanel />
       <Footer />
     </div>
   );
