@@ -101,6 +101,8 @@ test('quality chart: 95% bands over 2 seeds, the null band and measured orders; 
   const seeds = page.getByRole('region', { name: 'Quality against NFE' }).getByLabel('Seeds', { exact: true });
   await seeds.fill('2');
   assert.equal(await seeds.inputValue(), '2');
+  // its explanation shows while it has focus; leave it so that the screenshots show the charts
+  await seeds.blur();
   const result = await app.evaluate((s, options) => s.sweep(options), { nfes: NFES, n: N });
   assert.deepEqual(result.seeds?.length, 2, `the sweep ran over 2 seeds: ${JSON.stringify(result.seeds)}`);
   assert.deepEqual(result.curves.map((c) => c.solver).sort(), [...SOLVERS].sort(), 'one curve per shown solver');

@@ -61,7 +61,8 @@ function SeedsControl() {
           if (/^\d+$/.test(e.target.value) && v >= 1 && v <= UI_MAX_SEEDS) setSeeds(v);
         }}
       />
-      <span id={hintId} className="visually-hidden">
+      {/* shown while the input has focus (keyboard users get the explanation a mouse gets from the title) */}
+      <span id={hintId} className="hint focus-hint">
         {explain}
       </span>
       {!valid && <span className="hint error">1 … {UI_MAX_SEEDS}</span>}
