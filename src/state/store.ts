@@ -87,6 +87,28 @@ export interface SweepSlice {
   setSweep(sweep: Partial<SweepSlice['sweep']>): void;
 }
 
+// ---------------------------------------------------------------------------------------- sweep seeds
+
+/**
+ * How many seeds a quality sweep repeats over (each a full replicate: its own x_T and exact reference set), for
+ * the curves' 95% intervals. UI state, not part of the spec or the link; null = the adapter's default
+ * (defaultSweepSeeds).
+ */
+export interface SeedsSlice {
+  sweepSeeds: number | null;
+  setSweepSeeds(seeds: number | null): void;
+}
+
+/** 1 on a software adapter or the CPU fallback (every seed costs a full sweep of CPU time), 3 on a hardware GPU */
+export function defaultSweepSeeds(gpu: Pick<GpuSlice['gpu'], 'status' | 'backend'>): number {
+  return gpu.status === 'ok' && gpu.backend !== 'cpu' ? 3 : 1;
+}
+
+/** the seeds the next sweep uses */
+export function effectiveSweepSeeds(state: Pick<SeedsSlice, 'sweepSeeds'> & Pick<GpuSlice, 'gpu'>): number {
+  return state.sweepSeeds ?? defaultSweepSeeds(state.gpu);
+}
+
 // ------------------------------------------------------------------------------------- drawn dataset
 
 /**
@@ -120,7 +142,7 @@ export interface NoticeSlice {
   dismissNotice(id: number): void;
 }
 
-export type AppState = SpecSlice & GpuSlice & RunSlice & SweepSlice & DrawSlice & NoticeSlice;
+export type AppState = SpecSlice & GpuSlice & RunSlice & SweepSlice & DrawSlice & NoticeSlice & SeedsSlice;
 export type AppStore = StoreApi<AppState>;
 
 /** shown by default: the first-order baseline and the usual second-order multistep solver */
@@ -158,6 +180,11 @@ const sweepSlice: StateCreator<AppState, [], [], SweepSlice> = (set, get) => ({
   setSweep: (sweep) => set({ sweep: { ...get().sweep, ...sweep } }),
 });
 
+const seedsSlice: StateCreator<AppState, [], [], SeedsSlice> = (set) => ({
+  sweepSeeds: null,
+  setSweepSeeds: (sweepSeeds) => set({ sweepSeeds }),
+});
+
 const drawSlice: StateCreator<AppState, [], [], DrawSlice> = (set, get) => ({
   draw: { active: false, points: [] },
   startDrawing: (points = []) => set({ draw: { active: true, points: points.slice(0, MAX_COMPONENTS) } }),
@@ -192,5 +219,6 @@ export function createAppStore(initialSpec: SampleSpec): AppStore {
     ...sweepSlice(...a),
     ...drawSlice(...a),
     ...noticeSlice(...a),
+    ...seedsSlice(...a),
   }));
 }

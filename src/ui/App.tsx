@@ -4,6 +4,7 @@ import { StoreContext, useAppStore } from '../state/hooks.ts';
 import type { AppStore } from '../state/store.ts';
 import type { RunController } from './controller.ts';
 import { Controls } from './Controls.tsx';
+import { GridPanel } from './GridPanel.tsx';
 import { FlowPanel } from './FlowPanel.tsx';
 import { Header } from './Header.tsx';
 import { ImagePanel } from './ImagePanel.tsx';
@@ -71,6 +72,7 @@ function Layout({ gpu, controller, presentable, onReady }: Omit<AppProps, 'store
         )}
         <QualityPanel controller={controller} />
       </main>
+      <GridPanel />
       <Footer />
     </div>
   );

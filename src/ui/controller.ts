@@ -11,6 +11,7 @@ import {
   CancelledError,
   CpuSamplerBackend,
   GpuSamplerBackend,
+  MAX_SWEEP_SEEDS,
   type SampleOptions,
   type SampleOutcome,
   type SweepCurve,
@@ -18,7 +19,7 @@ import {
   type SweepResult,
 } from '../engine/sampling.ts';
 import type { GpuContext } from '../gpu/device.ts';
-import { shownSolvers, type AppStore, type LiveResult } from '../state/store.ts';
+import { effectiveSweepSeeds, shownSolvers, type AppStore, type LiveResult } from '../state/store.ts';
 import { readFloat32 } from '../gpu/readback.ts';
 import type { TrajectorySnapshot } from '../views/flowView.ts';
 import { GRID_SAMPLES } from '../views/imageGrid.ts';
@@ -49,6 +50,8 @@ export interface SweepRequest {
   solvers?: string[];
   /** particles for this sweep only (default: the spec's n) */
   n?: number;
+  /** seeds to repeat over (default: the store's sweepSeeds, else 1 on a software adapter and 3 on a hardware GPU) */
+  seeds?: number;
 }
 
 /** what the sweep depends on besides NFE and solver */
@@ -61,8 +64,8 @@ function sweepShownKey(spec: SampleSpec): string {
   return JSON.stringify([spec.process, spec.target, spec.schedule, spec.tStart, spec.tEnd, spec.seed]);
 }
 
-function sweepWanted(spec: SampleSpec, solvers: SolverName[]): string {
-  return sweepKey(spec) + solvers.join(',');
+function sweepWanted(spec: SampleSpec, solvers: SolverName[], seeds = 1): string {
+  return sweepKey(spec) + solvers.join(',') + `×${seeds}`;
 }
 
 function runKey(spec: SampleSpec, solvers: SolverName[]): string {
@@ -71,6 +74,19 @@ function runKey(spec: SampleSpec, solvers: SolverName[]): string {
 
 function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** what a sweep reports besides its curves (kept with cached curves so that a reused curve keeps its null band) */
+type SweepExtras = Pick<SweepResult, 'seeds' | 'nullBands' | 'fdRfNull' | 'fdPixNull' | 'fdReferenceSamples'>;
+
+function sweepExtras(result: SweepResult): SweepExtras {
+  const { seeds, nullBands, fdRfNull, fdPixNull, fdReferenceSamples } = result;
+  return Object.fromEntries(Object.entries({ seeds, nullBands, fdRfNull, fdPixNull, fdReferenceSamples }).filter(([, v]) => v !== undefined));
+}
+
+function withoutSolver<T extends { solver: SolverName }>(point: T): Omit<T, 'solver'> {
+  const { solver: _solver, ...rest } = point;
+  return rest;
 }
 
 /** what the controller needs of a backend: the engine's GPU and CPU backends, or the CPU one in a worker */
@@ -113,7 +129,7 @@ export class RunController {
   /** what the last completed automatic sweep covered (spec key and solvers) */
   private completedSweepWanted = '';
   private sweepKind: 'auto' | 'manual' | null = null;
-  private sweepCache: { key: string; curves: Map<SolverName, SweepCurve>; metricSamples: number } | null = null;
+  private sweepCache: { key: string; curves: Map<SolverName, SweepCurve>; metricSamples: number; extras?: SweepExtras } | null = null;
   /** sweepShownKey of the spec the sweep in the store was measured for */
   private shownSweepKey = '';
   private disposed = false;
@@ -136,7 +152,11 @@ export class RunController {
         else store.getState().pushNotice({ level: 'error', key: 'gpu-error', text: `GPU ${event.errorType} error: ${event.message}` });
       }),
     );
-    this.unsubscribe.push(store.subscribe((state, previous) => this.onStateChange(state.spec !== previous.spec || state.compareSolvers !== previous.compareSolvers)));
+    this.unsubscribe.push(
+      store.subscribe((state, previous) =>
+        this.onStateChange(state.spec !== previous.spec || state.compareSolvers !== previous.compareSolvers || state.sweepSeeds !== previous.sweepSeeds),
+      ),
+    );
   }
 
   get backendKind(): 'gpu' | 'cpu' {
@@ -193,7 +213,7 @@ export class RunController {
       }
       return;
     }
-    if (sweepWanted(state.spec, shownSolvers(state)) === this.completedSweepWanted) return;
+    if (sweepWanted(state.spec, shownSolvers(state), effectiveSweepSeeds(state)) === this.completedSweepWanted) return;
     this.scheduleSweep(this.software ? 2000 : 600);
   }
 
@@ -378,7 +398,7 @@ export class RunController {
   }
 
   /** Validate a sweep request against the current spec (throws with a message naming the field). */
-  private resolveSweep(request: SweepRequest): { spec: SampleSpec; nfes: number[]; solvers: SolverName[] } {
+  private resolveSweep(request: SweepRequest): { spec: SampleSpec; nfes: number[]; solvers: SolverName[]; seeds: number } {
     const spec = request.n === undefined ? this.store.getState().spec : parseSpec({ ...this.store.getState().spec, n: request.n });
     const nfes = request.nfes ?? SWEEP_NFES;
     if (!Array.isArray(nfes) || nfes.length === 0 || !nfes.every((v) => Number.isInteger(v) && v >= 1 && v <= 2000)) {
@@ -388,7 +408,9 @@ export class RunController {
     if (!Array.isArray(solvers) || solvers.length === 0 || !solvers.every((s) => (SOLVER_NAMES as readonly string[]).includes(s))) {
       throw new Error(`sweep.solvers: got ${JSON.stringify(request.solvers)}; allowed: ${SOLVER_NAMES.map((s) => JSON.stringify(s)).join(', ')}`);
     }
-    return { spec, nfes: [...nfes], solvers };
+    const seeds = request.seeds ?? effectiveSweepSeeds(this.store.getState());
+    if (!Number.isInteger(seeds) || seeds < 1 || seeds > MAX_SWEEP_SEEDS) throw new Error(`sweep.seeds: got ${JSON.stringify(seeds)}; expected an integer in 1…${MAX_SWEEP_SEEDS}`);
+    return { spec, nfes: [...nfes], solvers, seeds };
   }
 
   /** Start a sweep (cancelling the running one); resolves with its result, rejects when cancelled. */
@@ -399,7 +421,7 @@ export class RunController {
   private startSweep(request: SweepRequest, automatic: boolean): Promise<SweepResult> {
     clearTimeout(this.sweepTimer);
     const state = this.store.getState();
-    const wanted = sweepWanted(state.spec, shownSolvers(state));
+    const wanted = sweepWanted(state.spec, shownSolvers(state), effectiveSweepSeeds(state));
     // on a software adapter the automatic sweep measures fewer particles (MMD costs n²); "Sweep again" uses n
     if (automatic && this.software && state.spec.n > SOFTWARE_AUTO_SWEEP_N) request = { ...request, n: SOFTWARE_AUTO_SWEEP_N };
     let resolved: ReturnType<RunController['resolveSweep']>;
@@ -412,7 +434,7 @@ export class RunController {
     this.sweepAbort?.abort();
     const next = this.sweepChain.then(() => {
       if (ticket !== this.sweepTicket) throw new CancelledError();
-      return this.executeSweep(resolved.spec, resolved.nfes, resolved.solvers, automatic ? wanted : null);
+      return this.executeSweep(resolved.spec, resolved.nfes, resolved.solvers, automatic ? wanted : null, resolved.seeds);
     });
     this.sweepChain = next.catch(() => {});
     return next;
@@ -429,18 +451,19 @@ export class RunController {
    * numbers make them identical), so showing one more solver only sweeps that solver.
    */
   /** `automatic`: what the automatic sweep stands for (spec key and solvers), null for a requested sweep */
-  private async executeSweep(spec: SampleSpec, nfes: number[], solvers: SolverName[], automatic: string | null): Promise<SweepResult> {
+  private async executeSweep(spec: SampleSpec, nfes: number[], solvers: SolverName[], automatic: string | null, seeds = 1): Promise<SweepResult> {
     if (this.disposed) throw new CancelledError();
     const abort = new AbortController();
     this.sweepAbort = abort;
     const epoch = this.epoch;
-    const key = `${sweepKey(spec)}${JSON.stringify(nfes)}${this.sweeper.kind}`;
+    const key = `${sweepKey(spec)}${JSON.stringify(nfes)}${this.sweeper.kind}×${seeds}`;
     this.sweepKind = automatic !== null ? 'auto' : 'manual';
     this.shownSweepKey = sweepShownKey(spec);
     if (!this.sweepCache || this.sweepCache.key !== key) this.sweepCache = { key, curves: new Map(), metricSamples: 0 };
     const cache = automatic !== null ? this.sweepCache : { key, curves: new Map<SolverName, SweepCurve>(), metricSamples: 0 };
     const missing = solvers.filter((s) => !cache.curves.has(s));
-    const total = missing.length * nfes.length;
+    // the engine counts one step per (seed, solver, NFE)
+    const total = missing.length * nfes.length * seeds;
     const setSweep = this.store.getState().setSweep;
     const curvesNow = () => solvers.map((solver) => cache.curves.get(solver) ?? { solver, points: [] });
     setSweep({ status: 'running', done: 0, total, curves: curvesNow(), nfes, n: spec.n, result: null, error: null });
@@ -449,13 +472,13 @@ export class RunController {
         const partial = await this.sweeper.sweep(spec, {
           nfes,
           solvers: missing,
+          seeds,
           signal: abort.signal,
           onProgress: (done, _total, point) => {
             if (abort.signal.aborted || epoch !== this.epoch) return;
             const curves: SweepCurve[] = this.store.getState().sweep.curves.map((c) =>
-              point && c.solver === point.solver
-                ? { ...c, points: [...c.points, { nfe: point.nfe, mmd2: point.mmd2, energy: point.energy, rmse: point.rmse, wallMs: point.wallMs, fdRf: point.fdRf, fdPix: point.fdPix }] }
-                : c,
+              // the whole point (stats over seeds, diagnostics, image metrics), without its solver tag
+              point && c.solver === point.solver ? { ...c, points: [...c.points, withoutSolver(point)] } : c,
             );
             setSweep({ done, curves });
           },
@@ -463,8 +486,10 @@ export class RunController {
         if (epoch !== this.epoch) throw new CancelledError();
         partial.curves.forEach((curve) => cache.curves.set(curve.solver, curve));
         cache.metricSamples = partial.metricSamples;
+        // null bands and seeds depend on the spec key and seeds, not the solver: the latest partial sweep's hold for all
+        cache.extras = sweepExtras(partial);
       }
-      const result: SweepResult = { nfes, curves: curvesNow(), metricSamples: cache.metricSamples, backend: this.sweeper.kind };
+      const result: SweepResult = { nfes, curves: curvesNow(), metricSamples: cache.metricSamples, backend: this.sweeper.kind, ...cache.extras };
       setSweep({ status: 'done', done: total, total, curves: result.curves, result });
       if (automatic !== null) this.completedSweepWanted = automatic;
       return result;

@@ -7,7 +7,7 @@ import { CpuSamplerBackend } from '../engine/sampling.ts';
 
 export type CpuWorkerRequest =
   | { id: number; type: 'sample'; spec: SampleSpec; options: { recordTrajectory?: boolean; metrics?: boolean } }
-  | { id: number; type: 'sweep'; spec: SampleSpec; options: { nfes: number[]; solvers: SolverName[] } };
+  | { id: number; type: 'sweep'; spec: SampleSpec; options: { nfes: number[]; solvers: SolverName[]; seeds?: number } };
 
 export type CpuWorkerResponse = { id: number; ok: true; value: unknown } | { id: number; ok: false; message: string };
 
@@ -30,7 +30,7 @@ async function handle(request: CpuWorkerRequest): Promise<void> {
       if (outcome.trajectory) transfer.push(outcome.trajectory.buffer as ArrayBuffer);
       scope.postMessage({ id: request.id, ok: true, value: { ...outcome, gpuRun: undefined } }, transfer);
     } else {
-      const result = await backend.sweep(request.spec, { nfes: request.options.nfes, solvers: request.options.solvers });
+      const result = await backend.sweep(request.spec, { nfes: request.options.nfes, solvers: request.options.solvers, seeds: request.options.seeds });
       scope.postMessage({ id: request.id, ok: true, value: result });
     }
   } catch (error) {

@@ -2,6 +2,7 @@
 
 import type { SampleSpec } from '../core/spec/spec.ts';
 import type { SweepResult } from '../engine/sampling.ts';
+import type { GridViewReport, QualityViewReport } from './viewReports.ts';
 
 export interface StepscopeAdapterInfo {
   vendor: string;
@@ -36,6 +37,8 @@ export interface StepscopeSweepOptions {
   solvers?: string[];
   /** particles for this sweep only */
   n?: number;
+  /** seeds to repeat over (default: the page's Seeds control) */
+  seeds?: number;
 }
 
 export interface StepscopeHook {
@@ -53,6 +56,8 @@ export interface StepscopeHook {
   samples(): Promise<{ spec: SampleSpec; n: number; dim: number; data: number[] }>;
   /** absolute shareable URL of the current spec */
   getUrl(): string;
+  /** what the quality chart (view 2) and the grid view (view 3) last drew: null until each has rendered */
+  views(): { quality: QualityViewReport | null; grid: GridViewReport | null };
 }
 
 declare global {

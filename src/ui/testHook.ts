@@ -6,6 +6,7 @@ import type { AppStore } from '../state/store.ts';
 import { specUrl } from '../state/url.ts';
 import type { RunController } from './controller.ts';
 import type { StepscopeHook, StepscopeRunResult, StepscopeSweepOptions } from './stepscope.d.ts';
+import { viewReports } from './viewReports.ts';
 
 export interface HookHandle {
   hook: StepscopeHook;
@@ -65,6 +66,9 @@ export function installTestHook(store: AppStore): HookHandle {
     },
     getUrl(): string {
       return specUrl(store.getState().spec, window.location.href);
+    },
+    views() {
+      return viewReports();
     },
   };
   Object.defineProperty(window, 'stepscope', { value: hook, configurable: true, enumerable: true });

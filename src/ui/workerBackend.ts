@@ -58,20 +58,23 @@ export class WorkerCpuBackend {
     const total = options.nfes.length * options.solvers.length;
     let done = 0;
     let metricSamples = 0;
+    // null bands and seeds are the same for every point (they depend on the spec and the seeds): the last one's
+    let extras: Pick<SweepResult, 'seeds' | 'nullBands'> = {};
     const curves: SweepCurve[] = [];
     for (const solver of options.solvers as SolverName[]) {
       const curve: SweepCurve = { solver, points: [] };
       for (const nfe of options.nfes) {
         if (options.signal?.aborted) throw new CancelledError();
-        const one = await this.request<SweepResult>({ type: 'sweep', spec, options: { nfes: [nfe], solvers: [solver] } });
+        const one = await this.request<SweepResult>({ type: 'sweep', spec, options: { nfes: [nfe], solvers: [solver], seeds: options.seeds } });
         const point = one.curves[0].points[0];
         metricSamples = one.metricSamples;
+        extras = { seeds: one.seeds, nullBands: one.nullBands };
         curve.points.push(point);
         options.onProgress?.(++done, total, { ...point, solver });
       }
       curves.push(curve);
     }
-    return { nfes: options.nfes, curves, metricSamples, backend: 'cpu' };
+    return { nfes: options.nfes, curves, metricSamples, backend: 'cpu', ...extras };
   }
 
   destroy(): void {

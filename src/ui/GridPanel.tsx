@@ -1,0 +1,101 @@
+// View 3 of the sampler lab (issue 11): the time grid of each configuration in t, σ̃ and λ against the step
+// index, three small d3 panels side by side. Fixed grids come from the spec through core (no GPU, no run);
+// solvers that choose their steps while running show their latest run's grid, or say that none has run yet.
+
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useAppStore } from '../state/hooks.ts';
+import { shownSolvers } from '../state/store.ts';
+import { GRID_QUANTITY_TITLES, drawGridChart, type GridChartReport, type GridQuantity } from '../views/gridChart.ts';
+import { solverColor } from '../views/palette.ts';
+import { configurationGrids, type ConfigurationGrid } from './gridData.ts';
+import { gridReportFrom, reportGridView } from './viewReports.ts';
+
+const QUANTITIES: GridQuantity[] = ['t', 'sigma', 'lambda'];
+
+/** the label of an earlier configuration with exactly this grid (their points coincide in every panel) */
+function sameAs(all: ConfigurationGrid[], c: ConfigurationGrid): string | null {
+  const earlier = all.slice(0, all.indexOf(c)).find((o) => o.source !== 'none' && o.t.length === c.t.length && o.t.every((t, i) => t === c.t[i]));
+  return earlier ? earlier.label : null;
+}
+const PANEL_HEIGHT = 170;
+
+const EXPLAIN: Record<GridQuantity, string> = {
+  t: 'the process time of each grid point, from t_start (noise) to t_end',
+  sigma: 'σ̃ = σ/α, the noise level in k-diffusion/EDM units, on a log axis',
+  lambda: 'λ = log(α/σ), the half log-SNR: a log-SNR-uniform grid is a straight line here',
+};
+
+export function GridPanel() {
+  const spec = useAppStore((s) => s.spec);
+  const compare = useAppStore((s) => s.compareSolvers);
+  const run = useAppStore((s) => s.run);
+  const solvers = useMemo(() => shownSolvers({ spec, compareSolvers: compare }), [spec, compare]);
+  const configurations = useMemo(() => configurationGrids(spec, solvers, { spec: run.spec, results: run.results }), [spec, solvers, run]);
+  const box = useRef<HTMLDivElement>(null);
+  const svgs = useRef<(SVGSVGElement | null)[]>([]);
+  const [width, setWidth] = useState(0);
+  useEffect(() => {
+    const element = box.current;
+    if (!element) return;
+    const measure = () => setWidth(Math.floor(element.clientWidth));
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    measure();
+    return () => observer.disconnect();
+  }, []);
+  // three panels in a row when there is room, else stacked
+  const panelWidth = width >= 720 ? Math.floor((width - 24) / 3) : width;
+
+  useEffect(() => {
+    if (panelWidth <= 0) return;
+    const drawn = configurations.filter((c) => c.source !== 'none');
+    const reports: GridChartReport[] = [];
+    QUANTITIES.forEach((quantity, i) => {
+      const svg = svgs.current[i];
+      if (svg) reports.push(drawGridChart(svg, drawn, { width: panelWidth, height: PANEL_HEIGHT, quantity }));
+    });
+    reportGridView(gridReportFrom(configurations, reports));
+  }, [configurations, panelWidth]);
+
+  return (
+    <section className="panel grid-panel" aria-label="Time grids">
+      <div className="panel-head">
+        <h2>Time grids</h2>
+        <ul className="legend grid-legend" aria-label="Configurations">
+          {configurations.map((c) => (
+            <li key={c.solver} className="legend-item" title={c.note ?? `${c.t.length - 1} steps, computed from the settings`}>
+              <span className="swatch" style={{ background: solverColor(c.solver) }} aria-hidden="true" />
+              {c.label}
+              {c.source === 'spec' && (
+                <span className="grid-steps">
+                  &nbsp;· {c.t.length - 1} steps{sameAs(configurations, c) && `, same grid as ${sameAs(configurations, c)}`}
+                </span>
+              )}
+              {c.source === 'run' && <span className="grid-steps">&nbsp;· {c.t.length - 1} steps (its run)</span>}
+              {c.source === 'none' && <span className="grid-steps">&nbsp;· {c.note}</span>}
+            </li>
+          ))}
+        </ul>
+      </div>
+      <div className="grid-panels" ref={box}>
+        {QUANTITIES.map((q, i) => (
+          <figure key={q} className="grid-figure" style={panelWidth > 0 ? { width: panelWidth } : undefined}>
+            <svg
+              ref={(el) => {
+                svgs.current[i] = el;
+              }}
+              role="img"
+              aria-label={`Time grid in ${GRID_QUANTITY_TITLES[q]} against the step index`}
+              data-testid={`grid-${q}`}
+            />
+            <figcaption className="hint">{EXPLAIN[q]}</figcaption>
+          </figure>
+        ))}
+      </div>
+      <p className="hint">
+        Step index i = 0 is the start (noise); each grid has N + 1 points for N steps. A grid ending at σ = 0 has λ = +∞ there: that point sits hollow on
+        the panel's edge.
+      </p>
+    </section>
+  );
+}

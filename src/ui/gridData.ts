@@ -1,0 +1,74 @@
+// The time grid of each shown configuration, for the grid view: computed from the spec by core (float64, no
+// GPU: the same buildSpecProgram the runs use), or, for solvers that choose their steps while they run (the
+// adaptive ones and PC: driven programs), taken from their latest run of the current settings.
+
+import { buildSpecProgram, makeProcess } from '../core/sampling/experiment.ts';
+import { isDriven } from '../core/sampling/program.ts';
+import { describeGrid, scheduleEndsAtZero } from '../core/sampling/schedules.ts';
+import { SOLVERS, type SolverName } from '../core/sampling/solvers.ts';
+import type { SampleSpec } from '../core/spec/spec.ts';
+
+export interface ConfigurationGrid {
+  solver: SolverName;
+  label: string;
+  /** 'spec': computed from the settings; 'run': the grid the latest run chose; 'none': nothing to show yet */
+  source: 'spec' | 'run' | 'none';
+  /** why there is no grid, or where it came from (shown beside the legend) */
+  note?: string;
+  t: number[];
+  sigmaTilde: number[];
+  lambda: number[];
+  endsAtZero: boolean;
+}
+
+/** the latest run's grid per solver, and the spec that run was made for */
+export interface RunGrids {
+  spec: SampleSpec | null;
+  results: { solver: SolverName; times: number[] }[];
+}
+
+const empty = (solver: SolverName, note: string): ConfigurationGrid => ({
+  solver,
+  label: SOLVERS[solver]?.label ?? solver,
+  source: 'none',
+  note,
+  t: [],
+  sigmaTilde: [],
+  lambda: [],
+  endsAtZero: false,
+});
+
+/** The grids of `solvers` under `spec`; the first solver is the spec's own (with its options), the rest by name. */
+export function configurationGrids(spec: SampleSpec, solvers: SolverName[], run: RunGrids): ConfigurationGrid[] {
+  const process = makeProcess(spec.process);
+  // the run's grids count only when they were made for exactly these settings (a run of another NFE or
+  // schedule would show a grid the current settings do not produce)
+  const current = run.spec !== null && JSON.stringify(run.spec) === JSON.stringify(spec);
+  return solvers.map((solver, index) => {
+    const label = SOLVERS[solver]?.label ?? solver;
+    const solverSpec: SampleSpec = { ...spec, solver: index === 0 && spec.solver.name === solver ? spec.solver : { name: solver } };
+    let times: number[];
+    let source: ConfigurationGrid['source'];
+    let note: string | undefined;
+    try {
+      const program = buildSpecProgram(solverSpec, process);
+      if (isDriven(program)) {
+        const result = current ? run.results.find((r) => r.solver === solver) : undefined;
+        if (!result || result.times.length < 2) return empty(solver, 'chooses its steps while it runs: no run of these settings yet');
+        times = result.times;
+        source = 'run';
+        note = `steps chosen by its latest run (${result.times.length - 1})`;
+      } else {
+        times = program.times;
+        source = 'spec';
+      }
+    } catch (error) {
+      // e.g. a budget below one step of this solver (RK4 with 2 NFE): the message says why
+      return empty(solver, error instanceof Error ? error.message : String(error));
+    }
+    // a grid ending at σ = 0 has t_N = 0 standing for the data (describeGrid gives λ = +∞, σ̃ = 0 there)
+    const endsAtZero = scheduleEndsAtZero(spec.schedule) && times[times.length - 1] === 0;
+    const report = describeGrid(process, { times, endsAtZero });
+    return { solver, label, source, note, t: report.t, sigmaTilde: report.sigmaTilde, lambda: report.lambda, endsAtZero };
+  });
+}

@@ -1,0 +1,69 @@
+// What the quality and grid views last drew, for the page's test hook (`window.stepscope.views()`): each view
+// reports after it renders, so a test can check that the view shows the current data (issue 11, "each view
+// reports that it rendered the current data"). Plain data, kept outside the store so that reporting does not
+// re-render anything.
+
+import type { SolverName } from '../core/sampling/solvers.ts';
+import type { GridChartReport, GridQuantity } from '../views/gridChart.ts';
+import type { QualityChartReport } from '../views/qualityChart.ts';
+import type { ConfigurationGrid } from './gridData.ts';
+
+export interface QualityViewReport {
+  /** the metric shown (QualityMetricId) and its axis title */
+  metric: string;
+  title: string;
+  /** values are the metric × scale */
+  scale: number;
+  currentNfe: number;
+  /** the sweep the chart shows */
+  sweep: { status: string; n: number; nfes: number[]; seeds: number[] | null };
+  curves: (Omit<QualityChartReport['curves'][number], 'slope'> & { slope: number | null; slopeNfes: number[] })[];
+  /** the shaded 95% bands drawn, one per curve that has one */
+  bands: { solver: string; vertices: number }[];
+  nullBand: QualityChartReport['nullBand'];
+}
+
+export interface GridViewReport {
+  configurations: (Pick<ConfigurationGrid, 'solver' | 'label' | 'source' | 'note' | 'endsAtZero'> & {
+    steps: number;
+    t: number[];
+    sigma: number[];
+    lambda: number[];
+  })[];
+  /** points drawn per panel and solver (pinned: on the panel's edge, e.g. λ = +∞ at σ = 0) */
+  points: Record<GridQuantity, { solver: SolverName | string; points: number; pinned: number }[]>;
+}
+
+const reports: { quality: QualityViewReport | null; grid: GridViewReport | null } = { quality: null, grid: null };
+
+export function reportQualityView(report: QualityViewReport): void {
+  reports.quality = report;
+}
+
+export function reportGridView(report: GridViewReport): void {
+  reports.grid = report;
+}
+
+export function gridReportFrom(configurations: ConfigurationGrid[], panels: GridChartReport[]): GridViewReport {
+  const points = { t: [], sigma: [], lambda: [] } as GridViewReport['points'];
+  for (const panel of panels) points[panel.quantity] = panel.series;
+  return {
+    configurations: configurations.map((c) => ({
+      solver: c.solver,
+      label: c.label,
+      source: c.source,
+      note: c.note,
+      endsAtZero: c.endsAtZero,
+      steps: Math.max(0, c.t.length - 1),
+      t: c.t,
+      sigma: c.sigmaTilde,
+      lambda: c.lambda,
+    })),
+    points,
+  };
+}
+
+/** a copy of the latest reports (JSON-safe: λ = +∞ becomes null in a JSON round trip, kept as Infinity here) */
+export function viewReports(): { quality: QualityViewReport | null; grid: GridViewReport | null } {
+  return structuredClone(reports);
+}
