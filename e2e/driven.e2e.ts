@@ -31,4 +31,12 @@ test('adaptive DPM-Solver, RK45 and PC run in the page: their own grids and NFE,
     // an accurate ODE solver lands close to the same-noise reference; PC is stochastic and does not
     if (solver.name !== 'pc') assert.ok(result.rmse < 0.05, `${label}: rmse ${result.rmse}`);
   }
+  // the spec's solver options reach the run: a tighter tolerance costs RK45 more evaluations
+  const nfeAt = (tol: number) =>
+    app.evaluate(async (s, next) => {
+      s.setSpec(next);
+      return (await s.run()).nfe;
+    }, { ...base, solver: { name: 'rk45', rtol: tol, atol: tol }, n: 256 });
+  const [loose, tight] = [await nfeAt(1e-3), await nfeAt(1e-6)];
+  assert.ok(tight > loose, `rk45 NFE at rtol 1e-6 (${tight}) should exceed that at 1e-3 (${loose})`);
 });

@@ -268,7 +268,8 @@ export class RunController {
     try {
       const results: LiveResult[] = [];
       for (const solver of solvers) {
-        const solverSpec: SampleSpec = { ...spec, solver: { name: solver } };
+        // the spec's own solver keeps its options (e.g. rk45's rtol); compared solvers run with their defaults
+        const solverSpec: SampleSpec = { ...spec, solver: solver === spec.solver.name ? spec.solver : { name: solver } };
         // targets the flow view does not draw record no trajectory ((steps + 1)·n·d floats)
         const outcome = await backend.sample(solverSpec, {
           recordTrajectory: flow,

@@ -2,7 +2,7 @@
 // Sweeps go one (solver, NFE) point per request so that cancelling takes effect between points; the worker's
 // backend caches the metrics' references, so the points cost what they cost in one sweep.
 
-import type { SolverName } from '../core/sampling/solvers.ts';
+import { SOLVERS, type SolverName } from '../core/sampling/solvers.ts';
 import type { SampleSpec } from '../core/spec/spec.ts';
 import { CancelledError, type SampleOptions, type SampleOutcome, type SweepCurve, type SweepOptions, type SweepResult } from '../engine/sampling.ts';
 import type { CpuWorkerRequest, CpuWorkerResponse } from './cpuWorker.ts';
@@ -63,14 +63,19 @@ export class WorkerCpuBackend {
     const curves: SweepCurve[] = [];
     for (const solver of options.solvers as SolverName[]) {
       const curve: SweepCurve = { solver, points: [] };
-      for (const nfe of options.nfes) {
+      // one request per point, so that progress shows and a cancel lands between points; an adaptive solver's
+      // points are rungs of one tolerance ladder over the whole NFE list (sweepTolerance), so it is one request
+      const requests = SOLVERS[solver].family === 'adaptive' ? [options.nfes] : options.nfes.map((nfe) => [nfe]);
+      for (const nfes of requests) {
         if (options.signal?.aborted) throw new CancelledError();
-        const one = await this.request<SweepResult>({ type: 'sweep', spec, options: { nfes: [nfe], solvers: [solver], seeds: options.seeds } });
-        const point = one.curves[0].points[0];
+        const one = await this.request<SweepResult>({ type: 'sweep', spec, options: { nfes, solvers: [solver], seeds: options.seeds } });
         metricSamples = one.metricSamples;
         extras = { seeds: one.seeds, nullBands: one.nullBands };
-        curve.points.push(point);
-        options.onProgress?.(++done, total, { ...point, solver });
+        for (const point of one.curves[0].points) {
+          curve.points.push(point);
+          options.onProgress?.(++done, total, { ...point, solver });
+        }
+        done += nfes.length - one.curves[0].points.length;
       }
       curves.push(curve);
     }
