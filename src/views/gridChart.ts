@@ -5,6 +5,7 @@
 // point is pinned to the panel's edge and drawn hollow, never dropped, so every panel shows N + 1 points.
 
 import { axisBottom, axisLeft, format, line, scaleLinear, scaleLog, select } from 'd3';
+import { drawAxisTitles } from './axisTitles.ts';
 import { solverColor } from './palette.ts';
 
 export type GridQuantity = 't' | 'sigma' | 'lambda';
@@ -83,19 +84,7 @@ export function drawGridChart(svgElement: SVGSVGElement, data: GridSeries[], opt
     .append('g')
     .attr('class', 'axis')
     .call(axisLeft(y).ticks(4, '~g'));
-  root
-    .append('text')
-    .attr('class', 'axis-title')
-    .attr('x', innerW / 2)
-    .attr('y', innerH + 32)
-    .attr('text-anchor', 'middle')
-    .text('step index i');
-  root
-    .append('text')
-    .attr('class', 'axis-title')
-    .attr('transform', `translate(${-38},${innerH / 2}) rotate(-90)`)
-    .attr('text-anchor', 'middle')
-    .text(GRID_QUANTITY_TITLES[quantity]);
+  drawAxisTitles(root, { innerW, innerH }, { x: 'step index i', y: GRID_QUANTITY_TITLES[quantity], xOffset: 32, yOffset: 38 });
 
   const report: GridChartReport = { quantity, series: [] };
   for (const [k, series] of data.entries()) {

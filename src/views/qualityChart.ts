@@ -11,6 +11,7 @@
 
 import { axisBottom, axisLeft, format, line, max as d3max, min as d3min, scaleLog, select } from 'd3';
 import { bandOutline, horizontalBand, polygonPath, tailSlope, type SlopeFit } from './chartMath.ts';
+import { drawAxisTitles } from './axisTitles.ts';
 import { solverColor } from './palette.ts';
 
 export interface QualityPoint {
@@ -123,19 +124,7 @@ export function drawQualityChart(svgElement: SVGSVGElement, data: QualityChartDa
     .append('g')
     .attr('class', 'axis')
     .call(axisLeft(y).ticks(5, '~g'));
-  root
-    .append('text')
-    .attr('class', 'axis-title')
-    .attr('x', innerW / 2)
-    .attr('y', innerH + 30)
-    .attr('text-anchor', 'middle')
-    .text('NFE (model evaluations)');
-  root
-    .append('text')
-    .attr('class', 'axis-title')
-    .attr('transform', `translate(${-42},${innerH / 2}) rotate(-90)`)
-    .attr('text-anchor', 'middle')
-    .text(options.title);
+  drawAxisTitles(root, { innerW, innerH }, { x: 'NFE (model evaluations)', y: options.title, xOffset: 30, yOffset: 42 });
 
   if (all.length === 0) {
     root
