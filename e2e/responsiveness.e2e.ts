@@ -1,0 +1,47 @@
+// Issue #11's responsiveness figure: with 3 configurations on a 2D preset at default sizes, how long from a
+// keyboard step of the NFE slider until the quality chart has redrawn at the new NFE, which it does once the live
+// runs of all three configurations are in (the chart's marker follows the live result, views().quality.currentNfe).
+// Reported (printed and written to test-results/nfe-slider.json), never asserted: timings are benchmark figures.
+
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BASE_URL, RESULTS_DIR, openApp, test } from './harness.ts';
+
+test('NFE slider with 3 configurations: time until the quality chart shows the new NFE (reported)', async ({ page }) => {
+  const app = await openApp(page, BASE_URL);
+  const chips = page.getByRole('group', { name: 'Also show these solvers' });
+  for (const name of ['DDIM', 'UniPC']) {
+    const chip = chips.getByRole('button', { name, exact: true });
+    if ((await chip.getAttribute('aria-pressed')) !== 'true') await chip.click();
+  }
+  assert.equal(await chips.getByRole('button', { pressed: true }).count(), 2, 'two compared solvers beside the primary');
+  const chartAt = (nfe: number) =>
+    page.waitForFunction((want) => (window as unknown as { stepscope: { views(): { quality: { currentNfe: number } | null } } }).stepscope.views().quality?.currentNfe === want, nfe, {
+      timeout: 120_000,
+      polling: 50,
+    });
+  const start = (await app.evaluate((s) => s.getSpec())).nfe as number;
+  await app.evaluate((s) => s.run());
+  await chartAt(start);
+
+  const figures: number[] = [];
+  const slider = page.getByLabel(/Steps budget/);
+  for (const [step, key] of [
+    [1, 'ArrowRight'],
+    [2, 'ArrowRight'],
+    [1, 'ArrowLeft'],
+  ] as const) {
+    const target = start + step;
+    await slider.focus();
+    const t0 = Date.now();
+    await page.keyboard.press(key);
+    await chartAt(target);
+    figures.push(Date.now() - t0);
+  }
+  const spec = await app.evaluate((s) => s.getSpec());
+  const report = { configurations: 3, n: spec.n, target: spec.target, msToChartUpdate: figures, medianMs: [...figures].sort((a, b) => a - b)[1] };
+  console.log(`  NFE slider → quality chart with 3 configurations (n = ${spec.n}): ${figures.join(', ')} ms (median ${report.medianMs} ms)`);
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  writeFileSync(join(RESULTS_DIR, 'nfe-slider.json'), JSON.stringify(report, null, 2));
+});
