@@ -8,18 +8,6 @@ import { statSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { BASE_URL, isFiniteNumber, openApp, test } from './harness.ts';
 
-/** what `stepscope.run()` adds for image targets (src/ui/stepscope.d.ts) */
-interface ImageRunResult {
-  mmd2: number;
-  nfe: number;
-  wallMs: number;
-  fdRf?: number;
-  fdRfNull?: number;
-  fdPix?: number;
-  fdPixNull?: number;
-  fdReferenceSamples?: number;
-}
-
 const N = 64;
 const GLYPH_DIM = 256;
 
@@ -75,7 +63,7 @@ test('glyphs16: picked in the UI, run at n = 64, shown as images with FD-RF and 
   assert.match(await page.locator('[data-testid="sweep-idle"]').innerText(), /no automatic sweep/i);
 
   const started = Date.now();
-  const result = (await app.evaluate((s) => s.run())) as ImageRunResult;
+  const result = await app.evaluate((s) => s.run());
   const runSeconds = (Date.now() - started) / 1000;
   console.log(`  glyphs16 run: n = ${N}, fdReferenceSamples = ${result.fdReferenceSamples}, ${runSeconds.toFixed(1)} s (all shown solvers, metrics included)`);
   for (const key of ['fdRf', 'fdRfNull', 'fdPix', 'fdPixNull'] as const)

@@ -53,6 +53,12 @@ export interface RunResult {
   nfe: number;
   times: number[];
   wallMs: number;
+  /** image targets (glyphs16) only */
+  fdRf?: number;
+  fdRfNull?: number;
+  fdPix?: number;
+  fdPixNull?: number;
+  fdReferenceSamples?: number;
 }
 export interface SweepResult {
   nfes: number[];

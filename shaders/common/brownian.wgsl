@@ -16,6 +16,11 @@ fn brownian_normal(k: BrownianKey, node: u32, leaf: bool) -> f32 {
   return select(z.x, z.y, k.coordinate % 2u == 1u);
 }
 
+// B(mid) − B(lo) of node's interval [lo, hi] with increment delta: the bridge's mean plus √(w/4)·z_node
+fn brownian_left_half(k: BrownianKey, lo: f32, hi: f32, delta: f32, node: u32) -> f32 {
+  return delta * 0.5 + sqrt((hi - lo) * 0.25) * brownian_normal(k, node, false);
+}
+
 // B(τ) − B(lo) within the interval [lo, hi] of `node` (increment delta), from tree level `level` down to the leaf
 fn brownian_offset(k: BrownianKey, tau: f32, lo_in: f32, hi_in: f32, delta_in: f32, node_in: u32, level_in: u32) -> f32 {
   var lo = lo_in;
@@ -25,7 +30,7 @@ fn brownian_offset(k: BrownianKey, tau: f32, lo_in: f32, hi_in: f32, delta_in: f
   var acc = 0.0;
   for (var level = level_in; level < BROWNIAN_DEPTH; level++) {
     let mid = (lo + hi) * 0.5;
-    let left = delta * 0.5 + sqrt((hi - lo) * 0.25) * brownian_normal(k, node, false);
+    let left = brownian_left_half(k, lo, hi, delta, node);
     if (tau < mid) {
       hi = mid;
       delta = left;
@@ -55,7 +60,7 @@ fn brownian_increment(k: BrownianKey, tau_a_in: f32, tau_b_in: f32) -> f32 {
   var node = 1u;
   for (var level = 0u; level < BROWNIAN_DEPTH; level++) {
     let mid = (lo + hi) * 0.5;
-    let left = delta * 0.5 + sqrt((hi - lo) * 0.25) * brownian_normal(k, node, false);
+    let left = brownian_left_half(k, lo, hi, delta, node);
     if (tau_b < mid) {
       hi = mid;
       delta = left;

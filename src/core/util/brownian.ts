@@ -18,12 +18,17 @@ export const BROWNIAN_DEPTH = 21;
 
 type Normal = (key: number, leaf: boolean) => number;
 
+/** B(mid) − B(lo) of node's interval [lo, hi] with increment Δ: the bridge's mean Δ/2 plus √(w/4)·z_node */
+function leftHalf(lo: number, hi: number, delta: number, node: number, z: Normal): number {
+  return delta / 2 + Math.sqrt((hi - lo) / 4) * z(node, false);
+}
+
 /** B(τ) − B(lo) within the interval of `node` ([lo, hi], increment Δ), descending to the leaf */
 function offsetWithin(tau: number, lo: number, hi: number, delta: number, node: number, level: number, z: Normal): number {
   let acc = 0;
   for (; level < BROWNIAN_DEPTH; level++) {
     const mid = (lo + hi) / 2;
-    const left = delta / 2 + Math.sqrt((hi - lo) / 4) * z(node, false);
+    const left = leftHalf(lo, hi, delta, node, z);
     if (tau < mid) {
       hi = mid;
       delta = left;
@@ -53,7 +58,7 @@ export function brownianIncrement(tauA: number, tauB: number, z: Normal): number
   let node = 1;
   for (let level = 0; level < BROWNIAN_DEPTH; level++) {
     const mid = (lo + hi) / 2;
-    const left = delta / 2 + Math.sqrt((hi - lo) / 4) * z(node, false);
+    const left = leftHalf(lo, hi, delta, node, z);
     if (tauB < mid) {
       hi = mid;
       delta = left;
