@@ -61,7 +61,6 @@ export interface NonlinearTerm {
 }
 
 export interface InitialCondition {
-  id: string;
   description: string;
   /** the initial state in physical space, [channel][…] interleaved complex, on the given grid */
   build: (grid: Grid, p: Params, seed: number) => Float64Array;
@@ -79,8 +78,6 @@ export interface Equation {
   title: string;
   /** the PDE as one line of text, in this project's convention */
   formula: string;
-  /** supported dimensions */
-  dims: number[];
   /** field names, one per channel */
   channels: string[];
   /** true when the field is complex in physical space (NLS) */
@@ -88,10 +85,32 @@ export interface Equation {
   params: Record<string, ParamSpec>;
   /** L(k; params) per channel (diagonal in Fourier space); complex for dispersive terms */
   linear: (k: WaveVector, p: Params) => Complex[];
-  nonlinear?: NonlinearTerm;
-  defaults: { grid: Grid; dt: number; tEnd: number; stepper: string };
-  /** the `preset` initial condition first */
-  initialConditions: InitialCondition[];
+  /** N(u) in `dims` dimensions (KS changes form between 1D and 2D); undefined for a linear PDE */
+  nonlinear?: (dims: number) => NonlinearTerm;
+  /** one entry per supported dimension: the preset's grid, time step, end time and stepper */
+  defaults: Partial<Record<1 | 2 | 3, PdeDefaults>>;
+  /** the `preset` initial condition (dimension-aware) */
+  preset: InitialCondition;
+  /** quantities to monitor (float64, from the physical state), e.g. mass, energy */
+  invariants: Invariant[];
+  /** where the preset comes from (shown in the "about this preset" panel) */
+  source: string;
+}
+
+export interface PdeDefaults {
+  grid: Grid;
+  dt: number;
+  tEnd: number;
+  stepper: string;
+}
+
+export interface Invariant {
+  id: string;
+  description: string;
+  /** expected behaviour, checked by tests and shown in the diagnostics view */
+  expect: 'conserved' | 'non-increasing' | 'none';
+  /** value from the physical state ([channel][…] interleaved complex) and its spectrum (same layout) */
+  compute: (physical: Float64Array, spectrum: Float64Array, grid: Grid, p: Params) => number;
 }
 
 /** a coefficient of a combine: a named per-wavenumber array ([channel][k] complex), or one complex scalar */
