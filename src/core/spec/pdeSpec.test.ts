@@ -41,3 +41,23 @@ describe('PDE spec', () => {
     expect(problems({ ...base, equation: 'heat', ic: { type: 'random', cutoff: 0 } })[0]).toMatch(/^ic.cutoff: got 0; .*>=\s*1/);
   });
 });
+
+describe('PDE spec initial conditions', () => {
+  const base = { version: 1, kind: 'pde' };
+  it('accepts expressions over x, y, the lengths and the parameters, and Gaussian blobs', () => {
+    expect(parsePdeSpec({ ...base, equation: 'heat', ic: { type: 'expression', expressions: ['sin(x) * nu'] } }).ic.type).toBe('expression');
+    expect(parsePdeSpec({ ...base, equation: 'nls', ic: { type: 'expression', expressions: ['sech(x - Lx/2)', '0'] } }).ic.type).toBe('expression');
+    const spec = parsePdeSpec({ ...base, equation: 'gray-scott', grid: { n: [32, 32], length: [2.5, 2.5] }, ic: { type: 'gaussians', blobs: [{ center: [1, 1], width: 0.1, amplitude: 0.5, channel: 1 }], background: [1, 0] } });
+    expect(spec.ic).toEqual({ type: 'gaussians', blobs: [{ center: [1, 1], width: 0.1, amplitude: 0.5, channel: 1 }], background: [1, 0] });
+  });
+  it('refuses bad expressions and blobs naming the field', () => {
+    expect(problems({ ...base, equation: 'heat', ic: { type: 'expression', expressions: ['sin(y)'] } })).toEqual([
+      "ic.expressions.0: got \"sin(y)\"; unknown name 'y' at position 5; allowed: x, Lx, nu, pi, e and the functions sin, cos, tan, exp, log, sqrt, abs, tanh, sinh, cosh, sech, atan, floor, sign, min, max, atan2, step",
+    ]);
+    expect(problems({ ...base, equation: 'nls', ic: { type: 'expression', expressions: ['1'] } })).toEqual(['ic.expressions: got ["1"]; nls needs 2 expressions, (re, im) for psi']);
+    expect(problems({ ...base, equation: 'heat', ic: { type: 'gaussians', blobs: [{ center: [1, 2], width: 1, amplitude: 1, channel: 1 }] } })).toEqual([
+      'ic.blobs.0.center: got [1,2]; needs 1 coordinate (the grid\'s axes)',
+      'ic.blobs.0.channel: got 1; allowed: 0 … 0 (u)',
+    ]);
+  });
+});

@@ -6,7 +6,9 @@
 
 import { z } from 'zod';
 import { EQUATIONS, EQUATION_IDS } from '../pde/equations.ts';
+import { ExpressionError, parseExpression } from '../pde/expression.ts';
 import { isPowerOfTwo } from '../pde/fft.ts';
+import { expressionVariables } from '../pde/fields.ts';
 import { STEPPERS } from '../pde/steppers.ts';
 import type { Equation, Grid } from '../pde/types.ts';
 import { SPEC_VERSION, SpecError, formatZodError } from './spec.ts';
@@ -38,6 +40,28 @@ const icSchema = z.discriminatedUnion('type', [
     .strict(),
   /** the array given with --init (CLI) or uploaded in the app */
   z.object({ type: z.literal('file') }).strict(),
+  /** typed formulas (core/pde/expression.ts): one per channel, or (re, im) per channel for a complex field */
+  z.object({ type: z.literal('expression'), expressions: z.array(z.string()).min(1).max(8) }).strict(),
+  /** Gaussian blobs on a background (per channel) */
+  z
+    .object({
+      type: z.literal('gaussians'),
+      blobs: z
+        .array(
+          z
+            .object({
+              center: z.array(z.number().refine(Number.isFinite, { message: 'must be a finite number' })).min(1).max(3),
+              width: positive('width'),
+              amplitude: z.number().refine(Number.isFinite, { message: 'must be a finite number' }),
+              channel: z.number().int().min(0).default(0),
+            })
+            .strict(),
+        )
+        .min(1)
+        .max(64),
+      background: z.array(z.number().refine(Number.isFinite, { message: 'must be a finite number' })).max(8).default([]),
+    })
+    .strict(),
 ]);
 
 export const pdeSpecSchema = z
@@ -90,6 +114,7 @@ export const pdeSpecSchema = z
       if (dims === 2 && s.grid.n[0] !== s.grid.n[1]) ctx.addIssue({ code: 'custom', path: ['grid', 'n'], message: '2D grids are N×N: give the same size on both axes' });
     }
     const defaults = resolveDefaults(equation, s.grid?.n.length);
+    checkInitialCondition(s.ic, equation, s.grid?.n.length ?? defaults.grid.n.length, ctx);
     const dt = s.dt ?? defaults.dt;
     const tEnd = s.tEnd ?? defaults.tEnd;
     if (dt > 0 && tEnd > 0 && tEnd / dt > MAX_PDE_STEPS) ctx.addIssue({ code: 'custom', path: [s.dt !== undefined ? 'dt' : 'tEnd'], message: `tEnd/dt = ${Math.ceil(tEnd / dt)} steps; allowed: at most ${MAX_PDE_STEPS}` });
@@ -111,6 +136,30 @@ export const pdeSpecSchema = z
 
 export type PdeSpec = z.infer<typeof pdeSpecSchema>;
 export type PdeSpecInput = z.input<typeof pdeSpecSchema>;
+
+function checkInitialCondition(ic: z.infer<typeof icSchema>, equation: Equation, dims: number, ctx: z.RefinementCtx): void {
+  const channels = equation.channels.length;
+  if (ic.type === 'expression') {
+    const count = equation.complexField ? 2 * channels : channels;
+    const what = equation.complexField ? `(re, im) for ${equation.channels.join(', ')}` : `one per field: ${equation.channels.join(', ')}`;
+    if (ic.expressions.length !== count) ctx.addIssue({ code: 'custom', path: ['ic', 'expressions'], message: `${equation.id} needs ${count} expression${count > 1 ? 's' : ''}, ${what}` });
+    ic.expressions.forEach((text, i) => {
+      try {
+        parseExpression(text, expressionVariables(dims, Object.keys(equation.params)));
+      } catch (error) {
+        if (error instanceof ExpressionError) ctx.addIssue({ code: 'custom', path: ['ic', 'expressions', i], message: error.message });
+        else throw error;
+      }
+    });
+  }
+  if (ic.type === 'gaussians') {
+    ic.blobs.forEach((blob, i) => {
+      if (blob.center.length !== dims) ctx.addIssue({ code: 'custom', path: ['ic', 'blobs', i, 'center'], message: `needs ${dims} coordinate${dims > 1 ? 's' : ''} (the grid's axes)` });
+      if (blob.channel >= channels) ctx.addIssue({ code: 'custom', path: ['ic', 'blobs', i, 'channel'], message: `allowed: 0 … ${channels - 1} (${equation.channels.join(', ')})` });
+    });
+    if (ic.background.length > channels) ctx.addIssue({ code: 'custom', path: ['ic', 'background'], message: `at most one value per field (${channels})` });
+  }
+}
 
 /** the dimensions an equation has presets for */
 export function supportedDims(equation: Equation): number[] {

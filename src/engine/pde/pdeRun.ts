@@ -4,7 +4,7 @@
 // axis of 2 (re, im) for complex fields.
 
 import { EQUATIONS } from '../../core/pde/equations.ts';
-import { randomFourierField, toSpectrum } from '../../core/pde/fields.ts';
+import { expressionField, gaussianField, randomFourierField, toSpectrum } from '../../core/pde/fields.ts';
 import { fftShape, gridSize } from '../../core/pde/grid.ts';
 import { CpuPdeSolver, type PdeProblem, preparePdeProblem } from '../../core/pde/run.ts';
 import type { Equation } from '../../core/pde/types.ts';
@@ -43,6 +43,10 @@ export function initialState(spec: PdeSpec, init?: Float64Array): Float64Array {
     case 'file':
       if (!init) throw new Error("ic.type 'file' needs an initial array (--init in the CLI)");
       return init;
+    case 'expression':
+      return expressionField(spec.grid, equation.complexField, spec.ic.expressions, spec.params);
+    case 'gaussians':
+      return gaussianField(spec.grid, equation.channels.length, spec.ic.blobs, spec.ic.background);
   }
 }
 
