@@ -211,8 +211,10 @@ async function checkReal(shape: readonly number[], batch: number, sizeClass: str
   const half = storage(gpu, 'rfft test half spectrum', rows * width * batch * 8);
   const halfIn = storage(gpu, 'irfft test half spectrum in', rows * width * batch * 8);
   const realOut = storage(gpu, 'irfft test real out', size * batch * 4);
+  const complexPlan = createFftPlan(gpu, shape, batch);
+  const full = storage(gpu, 'fft of real data', size * batch * 8);
   try {
-    const { spectrum, back, inputAfter, fromReference } = await withGpuErrors(gpu, async () => {
+    const { spectrum, back, inputAfter, fromReference, fullSpectrum } = await withGpuErrors(gpu, async () => {
       gpu.queue.writeBuffer(realIn, 0, Float32Array.from(real));
       gpu.queue.writeBuffer(halfIn, 0, Float32Array.from(expected));
       const encoder = gpu.createCommandEncoder({ label: 'rfft test' });
@@ -224,8 +226,10 @@ async function checkReal(shape: readonly number[], batch: number, sizeClass: str
       const inputAfter = await readFloat32(gpu, realIn);
       const encoder2 = gpu.createCommandEncoder({ label: 'irfft of the reference spectrum' });
       plan.encodeInverse(encoder2, halfIn, realOut);
+      gpu.queue.writeBuffer(full, 0, Float32Array.from(asComplex));
+      complexPlan.encode(encoder2, full, false);
       gpu.queue.submit([encoder2.finish()]);
-      return { spectrum, back, inputAfter, fromReference: await readFloat32(gpu, realOut) };
+      return { spectrum, back, inputAfter, fromReference: await readFloat32(gpu, realOut), fullSpectrum: await readFloat32(gpu, full) };
     });
     const error = scaledError(spectrum, expected);
     record(`${sizeClass} rfft vs float64`, error);
@@ -255,9 +259,34 @@ async function checkReal(shape: readonly number[], batch: number, sizeClass: str
     for (let i = 0; i < spectrum.length; i += 2) scale = Math.max(scale, Math.hypot(spectrum[i], spectrum[i + 1]));
     record(`${sizeClass} rfft Hermitian`, asym / scale);
     expect(asym / scale, 'Hermitian symmetry of the k = 0 and k = n/2 columns').toBeLessThan(GATE_IDENTITY);
+    // the complex plan on the same real data: a Hermitian spectrum X[−K] = conj X[K] whose first n/2 + 1 columns
+    // are the rfft's (a check of the half-length trick against the plain complex path)
+    let fullAsym = 0;
+    let fullScale = 0;
+    for (let b = 0; b < batch; b++) {
+      for (let f = 0; f < size; f++) {
+        let neg = 0;
+        let rest = f;
+        let stride = 1;
+        for (let a = shape.length - 1; a >= 0; a--) {
+          const i = rest % shape[a];
+          rest = Math.floor(rest / shape[a]);
+          neg += ((shape[a] - i) % shape[a]) * stride;
+          stride *= shape[a];
+        }
+        const p = 2 * (b * size + f);
+        const q = 2 * (b * size + neg);
+        fullAsym = Math.max(fullAsym, Math.hypot(fullSpectrum[p] - fullSpectrum[q], fullSpectrum[p + 1] + fullSpectrum[q + 1]));
+        fullScale = Math.max(fullScale, Math.hypot(fullSpectrum[p], fullSpectrum[p + 1]));
+      }
+    }
+    record(`${sizeClass} complex FFT of real data: Hermitian`, fullAsym / fullScale);
+    expect(fullAsym / fullScale, 'Hermitian symmetry of the complex FFT of real data').toBeLessThan(GATE_IDENTITY);
+    const halfVsComplex = scaledError(spectrum, halfOf(Float64Array.from(fullSpectrum), shape, batch));
+    record(`${sizeClass} rfft vs complex FFT`, halfVsComplex);
+    expect(halfVsComplex, 'rfft equals the first n/2 + 1 columns of the complex FFT').toBeLessThan(GATE_IDENTITY);
     // irfft(rfft(x)) = x, and irfft of the float64 spectrum = x, each against max |x|
-    const maxAbs = (v: ArrayLike<number>) => Array.prototype.reduce.call(v, (m: number, y: number) => Math.max(m, Math.abs(y)), 0) as number;
-    const xMax = maxAbs(real);
+    const xMax = real.reduce((m, y) => Math.max(m, Math.abs(y)), 0);
     const diff = (got: Float32Array) => got.reduce((m, y, i) => Math.max(m, Math.abs(y - real[i])), 0) / xMax;
     record(`${sizeClass} irfft(rfft) round trip`, diff(back));
     expect(diff(back), `irfft(rfft(x)) [${shape}]×${batch}`).toBeLessThan(GATE_IDENTITY);
@@ -265,8 +294,9 @@ async function checkReal(shape: readonly number[], batch: number, sizeClass: str
     expect(diff(fromReference), `irfft of the float64 spectrum [${shape}]×${batch}`).toBeLessThan(GATE_REFERENCE);
     expect(Array.from(inputAfter)).toEqual(Array.from(Float32Array.from(real))); // the input is not written
   } finally {
-    for (const b of [realIn, half, halfIn, realOut]) b.destroy();
+    for (const b of [realIn, half, halfIn, realOut, full]) b.destroy();
     plan.destroy();
+    complexPlan.destroy();
   }
 }
 
