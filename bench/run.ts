@@ -1,9 +1,17 @@
 // `npm run bench`: figures as ratios against a reference measured in the same run (never a test assertion).
-// Case (issue 3): particle evaluations per second of the GMM eval + combine step, n = 65 536, K = 8 (ring8), d = 2,
-// on the GPU path (float32, WebGPU through the `webgpu` package) and on the float64 CPU interpreter.
+// Cases, each { name, figure, reference, ratio (figure / reference, higher = GPU path faster), others? }:
+// - (issue 3) particle evaluations per second of the GMM eval + combine step, n = 65 536, K = 8 (ring8), d = 2,
+//   on the GPU path (float32, WebGPU through the `webgpu` package) against the float64 CPU interpreter;
+// - (issue 5) FFT forward + inverse pairs per second (complex, f32) of the WGSL FFT (src/engine/pde/gpuFft.ts) for
+//   1D 1024 × batch 1024, 2D 256², 512², 1024², against NumPy's numpy.fft (complex128, pocketfft; measured in the
+//   same run through `python3 -c`, when numpy imports) and beside the float64 TypeScript FFT (src/core/pde/fft.ts)
+//   and NumPy complex64. GPU time: many encodes in one submit, `queue.onSubmittedWorkDone()` around it.
 // Writes bench/results.json and prints a table. On SwiftShader the "GPU" is a CPU emulation: say so.
 
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { fftNd } from '../src/core/pde/fft.ts';
 import { prepareMixture } from '../src/core/sampling/gmm.ts';
 import { mixtureModel } from '../src/core/sampling/experiment.ts';
 import { runProgramCpu } from '../src/core/sampling/interpreter.ts';
@@ -12,15 +20,25 @@ import { targetPreset } from '../src/core/sampling/presets.ts';
 import { scheduleLogSnrUniform } from '../src/core/sampling/schedules.ts';
 import { programOnGrid } from '../src/core/sampling/solvers.ts';
 import { fillNormal } from '../src/core/util/rng.ts';
+import { createFftPlan } from '../src/engine/pde/gpuFft.ts';
 import { GpuSampler } from '../src/engine/gpuSampler.ts';
 import { acquireNodeGpu } from '../src/gpu/node.ts';
 
-const n = 65_536;
-const steps = 20;
-const vp = new VpLinearProcess();
-const mixture = prepareMixture(targetPreset('ring8'));
-const program = programOnGrid({ name: 'ddim' }, vp, scheduleLogSnrUniform(vp, 1, 1e-3, steps));
-const evaluations = n * program.nfe;
+interface Figure {
+  label: string;
+  value: number;
+}
+
+interface BenchCase {
+  name: string;
+  figure: Figure;
+  /** null when the reference could not be measured on this machine (then `note` says why) */
+  reference: Figure | null;
+  ratio: number | null;
+  /** further references measured in the same run, each with figure / reference */
+  others?: (Figure & { ratio: number })[];
+  note?: string;
+}
 
 async function timeIt(label: string, repeats: number, body: () => Promise<void> | void): Promise<number> {
   await body(); // warm-up (pipeline compilation, JIT)
@@ -41,33 +59,181 @@ if (!gpu.device) {
   console.error(`no WebGPU device: ${gpu.reason}`);
   globalThis.process.exit(1);
 }
-const sampler = new GpuSampler(gpu.device!, 'bench');
-sampler.setTarget(mixture);
-const gpuMs = await timeIt('gpu', 5, async () => {
-  await sampler.run(program, { n, seed: 0 });
-});
-const x = fillNormal(new Float64Array(n * 2), n, 2, 0, 0);
-const cpuMs = await timeIt('cpu float64', 3, () => {
-  runProgramCpu(program, mixtureModel(mixture), x);
-});
+const device = gpu.device!;
+const software = gpu.status === 'software';
+const SOFTWARE_NOTE = 'software adapter (SwiftShader): the "GPU" path is itself running on the CPU';
+
+async function samplerCase(): Promise<BenchCase> {
+  const n = 65_536;
+  const steps = 20;
+  const vp = new VpLinearProcess();
+  const mixture = prepareMixture(targetPreset('ring8'));
+  const program = programOnGrid({ name: 'ddim' }, vp, scheduleLogSnrUniform(vp, 1, 1e-3, steps));
+  const evaluations = n * program.nfe;
+  const sampler = new GpuSampler(device, 'bench');
+  sampler.setTarget(mixture);
+  const gpuMs = await timeIt('sampler gpu', 5, async () => {
+    await sampler.run(program, { n, seed: 0 });
+  });
+  const x = fillNormal(new Float64Array(n * 2), n, 2, 0, 0);
+  const cpuMs = await timeIt('sampler cpu float64', 3, () => {
+    runProgramCpu(program, mixtureModel(mixture), x);
+  });
+  return {
+    name: 'gmm eval+combine, ring8 (K = 8, d = 2), n = 65536, DDIM 20 steps',
+    figure: { label: 'GPU particle evaluations per second', value: evaluations / (gpuMs / 1000) },
+    reference: { label: 'float64 CPU particle evaluations per second', value: evaluations / (cpuMs / 1000) },
+    ratio: cpuMs / gpuMs,
+    note: software ? SOFTWARE_NOTE : undefined,
+  };
+}
+
+interface FftCase {
+  name: string;
+  shape: number[];
+  batch: number;
+}
+
+const FFT_CASES: FftCase[] = [
+  { name: 'FFT 1D N = 1024, batch 1024 (complex f32, forward + inverse)', shape: [1024], batch: 1024 },
+  { name: 'FFT 2D 256² (complex f32, forward + inverse)', shape: [256, 256], batch: 1 },
+  { name: 'FFT 2D 512² (complex f32, forward + inverse)', shape: [512, 512], batch: 1 },
+  { name: 'FFT 2D 1024² (complex f32, forward + inverse)', shape: [1024, 1024], batch: 1 },
+];
+
+/** ms per forward + inverse pair over `shape`×`batch` with numpy, complex128 and complex64; null when numpy is absent */
+function numpyPairMs(cases: FftCase[]): { ok: true; ms: { c128: number; c64: number }[]; version: string } | { ok: false; reason: string } {
+  const probe = spawnSync('python3', ['-c', 'import numpy; print(numpy.__version__)'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) return { ok: false, reason: `python3 with numpy unavailable: ${probe.error?.message ?? probe.stderr.trim().split('\n').pop()}` };
+  const script = `
+import json, sys, time
+import numpy as np
+cases = json.loads(sys.argv[1])
+rng = np.random.default_rng(0)
+out = []
+def pair_ms(a, ndim):
+    axes = tuple(range(-ndim, 0))
+    run = lambda: np.fft.ifftn(np.fft.fftn(a, axes=axes), axes=axes) if ndim > 1 else np.fft.ifft(np.fft.fft(a, axis=-1), axis=-1)
+    run()
+    reps = 1
+    while True:
+        t = time.perf_counter(); [run() for _ in range(reps)]; dt = time.perf_counter() - t
+        if dt > 0.2 or reps >= 1000: break
+        reps *= 2
+    times = []
+    for _ in range(5):
+        t = time.perf_counter(); [run() for _ in range(reps)]; times.append((time.perf_counter() - t) / reps)
+    return sorted(times)[2] * 1000
+for c in cases:
+    shape = ([c['batch']] if c['batch'] > 1 else []) + c['shape']
+    a = rng.standard_normal(shape) + 1j * rng.standard_normal(shape)
+    out.append({'c128': pair_ms(a, len(c['shape'])), 'c64': pair_ms(a.astype(np.complex64), len(c['shape']))})
+print(json.dumps(out))
+`;
+  const run = spawnSync('python3', ['-c', script, JSON.stringify(cases)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (run.error || run.status !== 0) return { ok: false, reason: `numpy timing failed: ${run.error?.message ?? run.stderr.trim().split('\n').pop()}` };
+  return { ok: true, ms: JSON.parse(run.stdout), version: probe.stdout.trim() };
+}
+
+/** ms per forward + inverse pair on the GPU: `reps` pairs encoded into one command buffer, one submit */
+async function gpuFftPairMs(c: FftCase): Promise<{ ms: number; dispatches: number }> {
+  const size = c.shape.reduce((a, b) => a * b, 1) * c.batch;
+  const plan = createFftPlan(device, c.shape, c.batch);
+  const buffer = device.createBuffer({ label: 'bench fft data', size: size * 8, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+  device.queue.writeBuffer(buffer, 0, Float32Array.from({ length: 2 * size }, (_, i) => Math.sin(i * 0.7)));
+  const submit = async (reps: number) => {
+    const encoder = device.createCommandEncoder({ label: 'bench fft' });
+    for (let r = 0; r < reps; r++) {
+      plan.encode(encoder, buffer, false);
+      plan.encode(encoder, buffer, true);
+    }
+    const start = performance.now();
+    device.queue.submit([encoder.finish()]);
+    await device.queue.onSubmittedWorkDone();
+    return performance.now() - start;
+  };
+  await submit(1); // pipelines, first-use costs
+  const one = await submit(1);
+  // about a second of work per measurement, at least 2 pairs per submit
+  const reps = Math.max(2, Math.min(200, Math.round(1000 / Math.max(one, 0.01))));
+  const ms = (await timeIt(`fft gpu [${c.shape}]×${c.batch} (${reps} pairs per submit)`, 3, async () => void (await submit(reps)))) / reps;
+  const dispatches = plan.dispatchesPerTransform;
+  buffer.destroy();
+  plan.destroy();
+  return { ms, dispatches };
+}
+
+function cpuFftPairMs(c: FftCase): number {
+  const size = c.shape.reduce((a, b) => a * b, 1) * c.batch;
+  const data = Float64Array.from({ length: 2 * size }, (_, i) => Math.sin(i * 0.7));
+  const pair = () => {
+    fftNd(data, c.shape, false, c.batch);
+    fftNd(data, c.shape, true, c.batch);
+  };
+  pair(); // JIT
+  const start = performance.now();
+  pair();
+  const one = performance.now() - start;
+  const reps = Math.max(1, Math.min(50, Math.round(1000 / Math.max(one, 0.01))));
+  const times: number[] = [];
+  for (let t = 0; t < 3; t++) {
+    const s = performance.now();
+    for (let r = 0; r < reps; r++) pair();
+    times.push((performance.now() - s) / reps);
+  }
+  times.sort((a, b) => a - b);
+  console.error(`fft cpu float64 [${c.shape}]×${c.batch}: median ${times[1].toFixed(2)} ms per pair`);
+  return times[1];
+}
+
+async function fftCases(): Promise<BenchCase[]> {
+  const numpy = numpyPairMs(FFT_CASES);
+  if (!numpy.ok) console.error(`numpy reference absent: ${numpy.reason}`);
+  const out: BenchCase[] = [];
+  for (const [i, c] of FFT_CASES.entries()) {
+    const { ms: gpuMs, dispatches } = await gpuFftPairMs(c);
+    const cpuMs = cpuFftPairMs(c);
+    const perSecond = (ms: number) => 1000 / ms;
+    const figure = { label: 'GPU forward + inverse pairs per second', value: perSecond(gpuMs) };
+    const cpu = { label: 'float64 TypeScript fftNd (src/core/pde/fft.ts) pairs per second', value: perSecond(cpuMs), ratio: cpuMs / gpuMs };
+    const notes = [`${dispatches} dispatches per transform`, `GPU ${gpuMs.toFixed(3)} ms per pair`];
+    if (software) notes.push(SOFTWARE_NOTE);
+    if (numpy.ok) {
+      const { c128, c64 } = numpy.ms[i];
+      out.push({
+        name: c.name,
+        figure,
+        reference: { label: `NumPy ${numpy.version} numpy.fft complex128 pairs per second`, value: perSecond(c128) },
+        ratio: c128 / gpuMs,
+        others: [cpu, { label: `NumPy ${numpy.version} numpy.fft complex64 pairs per second`, value: perSecond(c64), ratio: c64 / gpuMs }],
+        note: notes.join('; '),
+      });
+    } else {
+      notes.push(`NumPy reference absent (${numpy.reason})`);
+      out.push({ name: c.name, figure, reference: null, ratio: null, others: [cpu], note: notes.join('; ') });
+    }
+  }
+  return out;
+}
+
+const cases: BenchCase[] = [await samplerCase(), ...(await fftCases())];
 
 const results = {
   date: new Date().toISOString(),
-  machine: { node: globalThis.process.version, adapter: gpu.adapterInfo, status: gpu.status },
-  cases: [
-    {
-      name: 'gmm eval+combine, ring8 (K = 8, d = 2), n = 65536, DDIM 20 steps',
-      figure: { label: 'GPU particle evaluations per second', value: evaluations / (gpuMs / 1000) },
-      reference: { label: 'float64 CPU particle evaluations per second', value: evaluations / (cpuMs / 1000) },
-      ratio: cpuMs / gpuMs,
-      note: gpu.status === 'software' ? 'software adapter (SwiftShader): the "GPU" path is itself running on the CPU' : undefined,
-    },
-  ],
+  machine: { node: globalThis.process.version, cpu: cpus()[0]?.model, cpuCount: cpus().length, adapter: gpu.adapterInfo, status: gpu.status },
+  cases,
 };
 mkdirSync('bench', { recursive: true });
 writeFileSync('bench/results.json.tmp', `${JSON.stringify(results, null, 2)}\n`);
 renameSync('bench/results.json.tmp', 'bench/results.json');
-for (const c of results.cases) {
-  console.log(`${c.name}\n  ${c.figure.label}: ${c.figure.value.toExponential(3)}\n  ${c.reference.label}: ${c.reference.value.toExponential(3)}\n  ratio GPU/CPU: ${c.ratio.toFixed(2)}${c.note ? `  (${c.note})` : ''}`);
+console.log(`machine: ${results.machine.cpuCount}× ${results.machine.cpu}; adapter: ${gpu.adapterInfo?.description || gpu.adapterInfo?.device || 'unknown'} (${gpu.status})`);
+if (software) console.log(`note: ${SOFTWARE_NOTE}`);
+for (const c of cases) {
+  const lines = [c.name, `  ${c.figure.label}: ${c.figure.value.toExponential(3)}`];
+  if (c.reference) lines.push(`  ${c.reference.label}: ${c.reference.value.toExponential(3)}  (ratio GPU/reference ${c.ratio!.toFixed(3)})`);
+  else lines.push('  reference: absent');
+  for (const o of c.others ?? []) lines.push(`  ${o.label}: ${o.value.toExponential(3)}  (ratio GPU/this ${o.ratio.toFixed(3)})`);
+  if (c.note) lines.push(`  (${c.note})`);
+  console.log(lines.join('\n'));
 }
 globalThis.process.exit(0);

@@ -4,7 +4,7 @@
 @group(0) @binding(2) var<storage, read> src: array<vec2<f32>>;
 @group(0) @binding(3) var<storage, read_write> dst: array<vec2<f32>>;
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(THREADS)
 fn fft_lines_out_of_place(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) t: u32) {
   let first = (wid.y * p.grid_x + wid.x) * p.lines_per_group;
   let inverse = p.inverse != 0u;

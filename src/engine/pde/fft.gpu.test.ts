@@ -137,14 +137,19 @@ function inputs(shape: readonly number[], batch: number, seed: number): { x: Flo
   return { x, mode };
 }
 
+/** plan creation, buffers, transforms and checks all inside the validation and out-of-memory error scopes */
 async function checkComplex(shape: readonly number[], batch: number, sizeClass: string): Promise<void> {
   const gpu = await testDevice();
+  await withGpuErrors(gpu, () => checkComplexOn(gpu, shape, batch, sizeClass));
+}
+
+async function checkComplexOn(gpu: GPUDevice, shape: readonly number[], batch: number, sizeClass: string): Promise<void> {
   const size = product(shape);
   const { x, mode } = inputs(shape, batch, 17 + size + batch);
   const plan = createFftPlan(gpu, shape, batch);
   const buffer = storage(gpu, `fft test [${shape}]×${batch}`, x.length * 4);
   try {
-    const { forward, back } = await withGpuErrors(gpu, async () => {
+    const { forward, back } = await (async () => {
       gpu.queue.writeBuffer(buffer, 0, Float32Array.from(x));
       let encoder = gpu.createCommandEncoder({ label: 'fft test forward' });
       plan.encode(encoder, buffer, false);
@@ -155,7 +160,7 @@ async function checkComplex(shape: readonly number[], batch: number, sizeClass: 
       gpu.queue.submit([encoder.finish()]);
       const back = await readFloat32(gpu, buffer);
       return { forward, back };
-    });
+    })();
     const expected = reference(x, shape, batch);
     const error = scaledError(forward, expected);
     record(`${sizeClass} forward vs float64`, error);
@@ -197,6 +202,10 @@ function halfOf(full: Float64Array, shape: readonly number[], batch: number): Fl
 
 async function checkReal(shape: readonly number[], batch: number, sizeClass: string): Promise<void> {
   const gpu = await testDevice();
+  await withGpuErrors(gpu, () => checkRealOn(gpu, shape, batch, sizeClass));
+}
+
+async function checkRealOn(gpu: GPUDevice, shape: readonly number[], batch: number, sizeClass: string): Promise<void> {
   const size = product(shape);
   const n = shape[shape.length - 1];
   const width = n / 2 + 1;
@@ -214,7 +223,7 @@ async function checkReal(shape: readonly number[], batch: number, sizeClass: str
   const complexPlan = createFftPlan(gpu, shape, batch);
   const full = storage(gpu, 'fft of real data', size * batch * 8);
   try {
-    const { spectrum, back, inputAfter, fromReference, fullSpectrum } = await withGpuErrors(gpu, async () => {
+    const { spectrum, back, inputAfter, fromReference, fullSpectrum } = await (async () => {
       gpu.queue.writeBuffer(realIn, 0, Float32Array.from(real));
       gpu.queue.writeBuffer(halfIn, 0, Float32Array.from(expected));
       const encoder = gpu.createCommandEncoder({ label: 'rfft test' });
@@ -230,7 +239,7 @@ async function checkReal(shape: readonly number[], batch: number, sizeClass: str
       complexPlan.encode(encoder2, full, false);
       gpu.queue.submit([encoder2.finish()]);
       return { spectrum, back, inputAfter, fromReference: await readFloat32(gpu, realOut), fullSpectrum: await readFloat32(gpu, full) };
-    });
+    })();
     const error = scaledError(spectrum, expected);
     record(`${sizeClass} rfft vs float64`, error);
     expect(error, `rfft [${shape}]×${batch}: scaled error`).toBeLessThan(GATE_REFERENCE);
@@ -344,6 +353,7 @@ describe('plans', () => {
 
   it('dispatches per transform: one per axis, two for a four-step 1D length; real: one more', async () => {
     const gpu = await testDevice();
+    gpu.pushErrorScope('validation');
     const cases: [number[], number, number][] = [
       [[1024], 1, 2],
       [[2048], 2, 2],
@@ -360,6 +370,7 @@ describe('plans', () => {
       plan.destroy();
       realPlan.destroy();
     }
+    expect(await gpu.popErrorScope()).toBeNull();
   });
 });
 

@@ -3,7 +3,7 @@
 // - Every axis of length n ≤ 1024 is one dispatch of shaders/spectral/fft_lines.wgsl: a tile of 1024 values
 //   (1024/n lines) per workgroup, Stockham radix-4 (+ one radix-2) passes in 16 KiB of workgroup memory; the
 //   strided axes of 2D/3D arrays load their columns straight from global memory, neighbouring columns together.
-// - A 1D length N > 1024 is a four-step FFT, N = N1·N2 (N1 = 2^⌊k/2⌋, N2 = 2^⌈k/2⌉ ≤ 256·… ≤ 1024): N2 FFTs of
+// - A 1D length N > 1024 is a four-step FFT, N = N1·N2 (N1 = 2^⌊k/2⌋, N2 = 2^⌈k/2⌉, both ≤ 256 up to N = 65536): N2 FFTs of
 //   length N1 over the strided index with the twiddle W_N^{j2 k1} folded into their store, written transposed to a
 //   scratch buffer, then N1 FFTs of length N2 written back in natural order: two dispatches, no transpose pass.
 // - The inverse divides each axis by its length inside the pass (powers of two: exact), so the whole inverse
@@ -45,7 +45,8 @@ export interface RealFftPlan {
 
 /** values per workgroup tile of the line kernel (fft_lines.wgsl TILE); the longest single-pass line */
 const TILE = 1024;
-const THREADS = 256;
+/** invocations per workgroup of the real-data pre/post kernels (fft_real.wgsl) */
+const REAL_THREADS = 256;
 /** WebGPU's guaranteed maxComputeWorkgroupsPerDimension */
 const MAX_GROUPS_PER_DIMENSION = 65535;
 /** uniform parameter slots sit at multiples of the default minUniformBufferOffsetAlignment */
@@ -176,7 +177,7 @@ function axisPasses(n: number, lines: number, addressing: Addressing, table: num
 function realPass(kernel: 'r2cPost' | 'c2rPre', src: Slot, dst: Slot, n: number, rowsPerArray: number, otherAxes: readonly number[], batch: number, table: number): Pass {
   const half = n / 2;
   const count = batch * rowsPerArray * (kernel === 'r2cPost' ? half + 1 : half);
-  const groups = grid(Math.ceil(count / THREADS));
+  const groups = grid(Math.ceil(count / REAL_THREADS));
   const [a, b] = otherAxes.length === 2 ? otherAxes : otherAxes.length === 1 ? [1, otherAxes[0]] : [1, 1];
   const u = Uint32Array.from([half, rowsPerArray, a, b, count, groups[0], table / n, 0]);
   return { kernel, src, dst, groups, params: u };
