@@ -198,7 +198,8 @@ fn finish_step(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroup
       return;
     }
     let other = fin_regs[base + m];
-    value = vec2f(0.5 * (value.x + other.x), 0.5 * (value.y - other.y));
+    // halves first: ½a + ½b cannot overflow where a + b would (a diverging run is then flagged where its values are)
+    value = 0.5 * value + 0.5 * vec2f(other.x, -other.y);
     fin_regs[base + k] = value;
     fin_regs[base + m] = vec2f(value.x, -value.y);
   }
