@@ -13,6 +13,10 @@ import modesWgsl from './sampler/modes.wgsl?raw';
 import momentsWgsl from './sampler/moments.wgsl?raw';
 import noiseWgsl from './sampler/noise.wgsl?raw';
 import slicedWgsl from './sampler/sliced.wgsl?raw';
+import fftLinesWgsl from './spectral/fft_lines.wgsl?raw';
+import fftInPlaceWgsl from './spectral/fft_in_place.wgsl?raw';
+import fftOutOfPlaceWgsl from './spectral/fft_out_of_place.wgsl?raw';
+import fftRealWgsl from './spectral/fft_real.wgsl?raw';
 
 export const shaders = {
   rng: rngWgsl,
@@ -34,4 +38,10 @@ export const shaders = {
   modes: modesWgsl,
   features: featuresWgsl,
   moments: momentsWgsl,
+  /** batched 1D FFT along one axis in workgroup memory, in place (specs/pde.md §9.1): the shared line FFT + its entry point */
+  fftInPlace: `${fftLinesWgsl}\n${fftInPlaceWgsl}`,
+  /** the same line FFT reading one buffer and writing another (four-step FFT, real-data transforms) */
+  fftOutOfPlace: `${fftLinesWgsl}\n${fftOutOfPlaceWgsl}`,
+  /** real-to-complex / complex-to-real by the half-length trick (pre- and post-processing of a complex FFT) */
+  fftReal: fftRealWgsl,
 };

@@ -1,6 +1,7 @@
 // `stepscope` command line: the same engine as the app, on Node (DESIGN §1, foundation issue §8).
 //   stepscope sample --spec run.json --out x.npy [--noise xT.npy] [--traj traj.npy] [--metrics m.json] [--backend gpu|cpu] [--fd-reference N]
 //   stepscope sweep  --spec run.json --nfe 2,3,4 --out curves.json [--solvers ddim,dpmpp-2m] [--csv curves.csv] [--seeds S] [--backend gpu|cpu] [--fd-reference N]
+//   stepscope pde    --spec pde.json --out u.npy [--init u0.npy] [--frames f.npy --every K] [--metrics m.json] [--backend gpu|cpu]
 // Exit codes: 0 success, 1 runtime failure (no GPU, device error), 2 bad input. Inputs are all validated before
 // any work; outputs are written only when everything succeeded, each to a temporary file renamed into place.
 // Both run commands take --points data.npy|data.csv (a dataset) or --target target.json (a target object),
@@ -18,6 +19,12 @@ import { MAX_COMPONENTS, MAX_DIM, MAX_PARTICLES, MAX_STEPS, SpecError, parseSpec
 import type { AdapterSummary } from '../gpu/device.ts';
 import type { MetricSummary } from '../core/metrics/intervals.ts';
 import { FD_REFERENCE_SAMPLES } from '../engine/frechetMetrics.ts';
+import { EQUATIONS } from '../core/pde/equations.ts';
+import { parsePdeSpec, pdeStepCount } from '../core/spec/pdeSpec.ts';
+import { checkInitArray, cpuStepper, fieldShape, fieldToArray, runPde } from '../engine/pde/pdeRun.ts';
+
+/** most frames one `pde --frames` file may hold */
+const MAX_PDE_FRAMES = 10_000;
 import { type BackendOptions, CpuSamplerBackend, GpuSamplerBackend, MAX_SWEEP_SEEDS, SWEEP_METRICS, type SamplerBackend, type SweepMetric } from '../engine/sampling.ts';
 
 export const EXIT_OK = 0;
@@ -32,12 +39,16 @@ const USAGE = `usage:
   stepscope sweep  --spec run.json --nfe 2,3,4,5,6,8,10,15,20,30,50 --out curves.json [--solvers ddim,dpmpp-2m] [--csv curves.csv] [--seeds S] [--backend gpu|cpu] [--fd-reference N]
     --seeds S: replicates with seeds spec.seed … spec.seed+S−1 (default 1); each metric gets a mean and a 95% t interval
     --fd-reference N: exact samples behind FD-RF's reference statistics for image targets (glyphs16); default ${FD_REFERENCE_SAMPLES}
+  stepscope pde    --spec pde.json --out u.npy [--init u0.npy] [--frames f.npy --every K] [--metrics m.json] [--backend gpu|cpu]
+    arrays are [channel, (ny,) nx] (+ a last axis of 2, re and im, for complex fields); --init needs ic {"type":"file"};
+    --backend cpu is the float64 reference; a run that blows up stops with the step and time (exit 1, nothing written)
 exit codes: 0 success, 1 runtime failure, 2 bad input`;
 
 const FLAGS: Record<string, string[]> = {
   solvers: [],
   sample: ['spec', 'out', 'noise', 'traj', 'metrics', 'backend', 'fd-reference'],
   sweep: ['spec', 'out', 'nfe', 'solvers', 'csv', 'seeds', 'backend', 'fd-reference'],
+  pde: ['spec', 'out', 'init', 'frames', 'every', 'metrics', 'backend'],
 };
 
 // Both run commands take the target flags, added here in one place (apart from the tables above).
@@ -49,7 +60,7 @@ FLAGS.sweep.push(...TARGET_FLAGS);
 function parseArgs(argv: string[]): { command: string; flags: Record<string, string> } {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h') throw new InputError(`${USAGE}\n${TARGET_USAGE}`);
-  if (!(command in FLAGS)) throw new InputError(`unknown command '${command}' (allowed: solvers, sample, sweep)\n${USAGE}`);
+  if (!(command in FLAGS)) throw new InputError(`unknown command '${command}' (allowed: solvers, sample, sweep, pde)\n${USAGE}`);
   const flags: Record<string, string> = {};
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
@@ -69,25 +80,32 @@ function parseArgs(argv: string[]): { command: string; flags: Record<string, str
   return { command, flags };
 }
 
-function readSpec(path: string): SampleSpec {
+function readJsonFile(flag: string, path: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new InputError(`--spec: cannot read '${path}': ${(error as Error).message}`);
+    throw new InputError(`--${flag}: cannot read '${path}': ${(error as Error).message}`);
   }
-  let json: unknown;
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
-    throw new InputError(`--spec: '${path}' is not valid JSON: ${(error as Error).message}`);
+    throw new InputError(`--${flag}: '${path}' is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+function readSpecWith<T>(path: string, parse: (json: unknown) => T): T {
+  const json = readJsonFile('spec', path);
   try {
-    return parseSpec(json);
+    return parse(json);
   } catch (error) {
     if (error instanceof SpecError) throw new InputError(`--spec: '${path}' is not a valid spec:\n  ${error.problems.join('\n  ')}`);
     throw error;
   }
+}
+
+function readSpec(path: string): SampleSpec {
+  return readSpecWith(path, parseSpec);
 }
 
 /** The spec with its target replaced by --points or --target (when given), validated like the spec itself. */
@@ -294,6 +312,82 @@ async function sweepCommand(flags: Record<string, string>): Promise<void> {
   writeOutputs(files);
 }
 
+function readNpyFile(flag: string, path: string): { shape: number[]; data: ArrayLike<number> } {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(readFileSync(path));
+  } catch (error) {
+    throw new InputError(`--${flag}: cannot read '${path}': ${(error as Error).message}`);
+  }
+  try {
+    return parseNpy(bytes);
+  } catch (error) {
+    if (error instanceof NpyError) throw new InputError(`--${flag}: '${path}': ${error.message}`);
+    throw error;
+  }
+}
+
+async function pdeCommand(flags: Record<string, string>): Promise<void> {
+  const spec = readSpecWith(flags.spec, parsePdeSpec);
+  const equation = EQUATIONS[spec.equation];
+  let init: Float64Array | undefined;
+  if (flags.init !== undefined) {
+    if (spec.ic.type !== 'file') throw new InputError(`--init: the spec's ic.type is '${spec.ic.type}'; an initial array needs ic {"type":"file"}`);
+    const array = readNpyFile('init', flags.init);
+    const checked = checkInitArray(spec, array.shape, array.data);
+    if (typeof checked === 'string') throw new InputError(`--init: '${flags.init}' ${checked}`);
+    init = checked;
+  } else if (spec.ic.type === 'file') throw new InputError(`--init is required: the spec's ic.type is 'file'`);
+  if ((flags.frames === undefined) !== (flags.every === undefined)) throw new InputError('--frames and --every go together: give both or neither');
+  const total = pdeStepCount(spec);
+  let every: number | undefined;
+  if (flags.every !== undefined) {
+    every = Number(flags.every);
+    if (!/^\d+$/.test(flags.every) || every < 1 || every > total) throw new InputError(`--every: got '${flags.every}'; allowed: an integer 1…${total} (the run's steps)`);
+    if (Math.floor(total / every) + 2 > MAX_PDE_FRAMES) throw new InputError(`--every: ${flags.every} gives ${Math.floor(total / every) + 1} frames; allowed: at most ${MAX_PDE_FRAMES} (every ≥ ${Math.ceil(total / (MAX_PDE_FRAMES - 2))})`);
+  }
+  const out = checkOutputPath('out', flags.out);
+  const framesPath = flags.frames !== undefined ? checkOutputPath('frames', flags.frames) : undefined;
+  const metricsPath = flags.metrics !== undefined ? checkOutputPath('metrics', flags.metrics) : undefined;
+  const { makeStepper, adapter, backend } = await openPdeBackend(flags.backend);
+  const result = await runPde(spec, makeStepper, {
+    init,
+    every,
+    onProgress: (step, all) => process.stderr.write(`\r${step}/${all} steps   `),
+  });
+  process.stderr.write('\n');
+  const shape = fieldShape(spec);
+  const files: [string, string | Uint8Array][] = [[out, serializeNpy(fieldToArray(result.final, equation), shape)]];
+  if (framesPath) {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const all = new Float64Array(result.frames.states.length * size);
+    result.frames.states.forEach((state, i) => all.set(fieldToArray(state, equation), i * size));
+    files.push([framesPath, serializeNpy(all, [result.frames.states.length, ...shape])]);
+  }
+  if (metricsPath) {
+    const report = {
+      spec,
+      backend,
+      adapter,
+      equation: { id: equation.id, formula: equation.formula, channels: equation.channels, source: equation.source },
+      steps: result.steps,
+      time: result.time,
+      arrayShape: shape,
+      frames: { steps: result.frames.steps, times: result.frames.times },
+      invariants: result.invariants,
+      wallMs: result.wallMs,
+      stepsPerSecond: result.steps / (result.wallMs / 1000),
+    };
+    files.push([metricsPath, `${JSON.stringify(report, null, 2)}\n`]);
+  }
+  writeOutputs(files);
+}
+
+async function openPdeBackend(kind: string | undefined): Promise<{ makeStepper: Parameters<typeof runPde>[1]; adapter: AdapterSummary | null; backend: 'cpu' | 'gpu' }> {
+  if (kind === 'cpu') return { makeStepper: cpuStepper, adapter: null, backend: 'cpu' };
+  throw new Error('the GPU PDE backend is not built yet; run with --backend cpu');
+}
+
 function listSolvers(): void {
   for (const info of Object.values(SOLVERS)) {
     const options = solverOptionNames(info.name);
@@ -306,6 +400,7 @@ export async function main(argv: string[]): Promise<number> {
     const { command, flags } = parseArgs(argv);
     if (command === 'solvers') listSolvers();
     else if (command === 'sample') await sampleCommand(flags);
+    else if (command === 'pde') await pdeCommand(flags);
     else await sweepCommand(flags);
     return EXIT_OK;
   } catch (error) {

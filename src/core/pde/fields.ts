@@ -2,9 +2,10 @@
 // truncated Fourier series, and the integrals the invariants are made of.
 
 import { normalPair } from '../util/rng.ts';
+import { evaluate, parseExpression } from './expression.ts';
 import { fftNd } from './fft.ts';
 import { fftShape, gridPoints, gridSize, modeNumber, waveVectors } from './grid.ts';
-import type { Grid } from './types.ts';
+import type { Grid, Params } from './types.ts';
 
 /** RNG stream of PDE initial conditions (util/rng.ts RngStream continues here) */
 export const PDE_IC_STREAM = 10;
@@ -105,4 +106,56 @@ export function gradientSquaredIntegral(spectrum: Float64Array, grid: Grid, c: n
     sum += waves[i].k2 * (re * re + im * im);
   }
   return (sum * volume(grid)) / (size * size);
+}
+
+/** the variable names an initial-condition expression may use on this grid */
+export function expressionVariables(dims: number, params: readonly string[]): string[] {
+  return [...['x', 'y'].slice(0, dims), ...['Lx', 'Ly'].slice(0, dims), ...params];
+}
+
+/**
+ * A field from typed expressions (expression.ts): one per channel for a real field, two (re, im) for a
+ * complex one. Variables: x, y, the box lengths Lx, Ly and the parameters by name.
+ */
+export function expressionField(grid: Grid, complex: boolean, expressions: readonly string[], params: Params): Float64Array {
+  const dims = grid.n.length;
+  const asts = expressions.map((text) => parseExpression(text, expressionVariables(dims, Object.keys(params))));
+  const size = gridSize(grid);
+  const channels = complex ? asts.length / 2 : asts.length;
+  const out = new Float64Array(2 * channels * size);
+  const values: Record<string, number> = { ...params, Lx: grid.length[0], Ly: grid.length[1] ?? 0 };
+  gridPoints(grid).forEach((x, i) => {
+    values.x = x[0];
+    if (dims > 1) values.y = x[1];
+    for (let c = 0; c < channels; c++) {
+      out[2 * (c * size + i)] = evaluate(asts[complex ? 2 * c : c], values);
+      if (complex) out[2 * (c * size + i) + 1] = evaluate(asts[2 * c + 1], values);
+    }
+  });
+  return out;
+}
+
+export interface GaussianBlob {
+  center: number[];
+  width: number;
+  amplitude: number;
+  channel: number;
+}
+
+/** background + Σ amplitude·exp(−|x − c|²/(2 width²)) with periodic (nearest-image) distances */
+export function gaussianField(grid: Grid, channels: number, blobs: readonly GaussianBlob[], background: readonly number[]): Float64Array {
+  return realField(grid, channels, (x) => {
+    const values = Array.from({ length: channels }, (_, c) => background[c] ?? 0);
+    for (const blob of blobs) {
+      let r2 = 0;
+      x.forEach((xi, axis) => {
+        const length = grid.length[axis];
+        let d = xi - blob.center[axis];
+        d -= length * Math.round(d / length);
+        r2 += d * d;
+      });
+      values[blob.channel] += blob.amplitude * Math.exp(-r2 / (2 * blob.width * blob.width));
+    }
+    return values;
+  });
 }

@@ -1,0 +1,143 @@
+// Batched 1D FFT along one axis of a C-order complex array (vec2<f32> = re, im), in workgroup memory
+// (specs/pde.md §9.1): each workgroup loads a tile of 1024 complex values — `lines_per_group` lines of length
+// n ≤ 1024 — transforms every line by Stockham autosort passes (radix 4, one radix-2 pass when log2 n is odd)
+// ping-ponging between the two halves of a 16 KiB workgroup array, and writes the tile back.
+// Line g, element j lives at (g / div) * outer + (g % div) * inner + j * elem, separately for input and output,
+// so one kernel covers the contiguous axis, the strided axes (columns are loaded straight from global memory,
+// neighbouring lines side by side so that a run of `lines_per_group` values is contiguous), and both steps of
+// the four-step FFT (with the twiddle multiply folded into the store of its first step).
+// Twiddles come from a table W_T^m = e^{−2πi m/T} built in float64 on the CPU; there is no cos/sin here.
+// The inverse transform conjugates on load and on store (ifft(x) = conj(fft(conj(x))) / n) and applies `scale`.
+// This file is the shared part; fft_in_place.wgsl and fft_out_of_place.wgsl add the bindings and entry points.
+
+struct LineParams {
+  n: u32,
+  log2n: u32,
+  lines_per_group: u32,
+  log2_lines_per_group: u32,
+  /** lines in the whole dispatch */
+  lines: u32,
+  /** workgroups per row of the 2D dispatch grid */
+  grid_x: u32,
+  /** T / n: the stride in the twiddle table of W_n */
+  tw_stride: u32,
+  inverse: u32,
+  in_div: u32,
+  in_outer: u32,
+  in_inner: u32,
+  in_elem: u32,
+  out_div: u32,
+  out_outer: u32,
+  out_inner: u32,
+  out_elem: u32,
+  /** four-step: multiply output k of line g by W_T^{(g % post_mod) k post_stride}; 0 = no post-twiddle */
+  post_mod: u32,
+  post_stride: u32,
+  /** 1 forward; 1/n for the inverse (a power of two: exact) */
+  scale: f32,
+  _pad: u32,
+}
+
+const TILE: u32 = 1024u;
+const THREADS: u32 = 256u;
+
+@group(0) @binding(0) var<uniform> p: LineParams;
+@group(0) @binding(1) var<storage, read> twiddles: array<vec2<f32>>;
+
+// two halves of TILE complex values each: Stockham passes read one half and write the other (16 KiB in all)
+var<workgroup> tile: array<vec2<f32>, 2048>;
+
+fn cmul(a: vec2<f32>, b: vec2<f32>) -> vec2<f32> {
+  return vec2<f32>(a.x * b.x - a.y * b.y, a.x * b.y + a.y * b.x);
+}
+
+fn conj_if(v: vec2<f32>, flag: bool) -> vec2<f32> {
+  return select(v, vec2<f32>(v.x, -v.y), flag);
+}
+
+/** (line within the tile, element) of the e-th value the workgroup moves. Contiguous lines are walked element
+ * first, strided lines line first, so that consecutive invocations touch consecutive addresses. */
+fn tile_coords(e: u32, contiguous: bool) -> vec2<u32> {
+  if (contiguous) {
+    return vec2<u32>(e >> p.log2n, e & (p.n - 1u));
+  }
+  return vec2<u32>(e & (p.lines_per_group - 1u), e >> p.log2_lines_per_group);
+}
+
+fn in_address(g: u32, j: u32) -> u32 {
+  return (g / p.in_div) * p.in_outer + (g % p.in_div) * p.in_inner + j * p.in_elem;
+}
+
+fn out_address(g: u32, k: u32) -> u32 {
+  return (g / p.out_div) * p.out_outer + (g % p.out_div) * p.out_inner + k * p.out_elem;
+}
+
+/** the output value of line g, element k, from the transformed tile (post-twiddle, inverse's conjugate, scale) */
+fn finish(v: vec2<f32>, g: u32, k: u32) -> vec2<f32> {
+  var y = v;
+  if (p.post_mod != 0u) {
+    y = cmul(y, twiddles[((g % p.post_mod) * k) * p.post_stride]);
+  }
+  return conj_if(y, p.inverse != 0u) * p.scale;
+}
+
+/**
+ * Forward DFT of every line in the tile (line l occupies tile[l n .. l n + n) of the first half), by Stockham
+ * passes (Govindaraju et al. 2008): with Ns the product of the radices so far, butterfly j of a line reads
+ * v_r = src[j + r n/R] · W_{R Ns}^{r (j mod Ns)}, takes its R-point DFT and writes it to
+ * dst[(j / Ns) Ns R + (j mod Ns) + r Ns]. Returns the offset of the half that holds the result.
+ */
+fn transform_tile(t: u32) -> u32 {
+  var src = 0u;
+  var ns = 1u;
+  let n = p.n;
+  // radix 4: TILE / 4 = THREADS butterflies, one per invocation
+  loop {
+    if (ns * 4u > n) {
+      break;
+    }
+    let quarter = n >> 2u;
+    let l = t >> (p.log2n - 2u);
+    let j = t & (quarter - 1u);
+    let k = j & (ns - 1u);
+    let base = src + l * n;
+    // W_{4 Ns}^{r k} = W_T^{r k T / (4 Ns)}
+    let step = k * p.tw_stride * (n / (4u * ns));
+    let a0 = tile[base + j];
+    let a1 = cmul(tile[base + j + quarter], twiddles[step]);
+    let a2 = cmul(tile[base + j + 2u * quarter], twiddles[2u * step]);
+    let a3 = cmul(tile[base + j + 3u * quarter], twiddles[3u * step]);
+    let s02 = a0 + a2;
+    let d02 = a0 - a2;
+    let s13 = a1 + a3;
+    let d13 = a1 - a3;
+    // −i (a1 − a3)
+    let md13 = vec2<f32>(d13.y, -d13.x);
+    let dst = (TILE - src) + l * n + (j - k) * 4u + k;
+    tile[dst] = s02 + s13;
+    tile[dst + ns] = d02 + md13;
+    tile[dst + 2u * ns] = s02 - s13;
+    tile[dst + 3u * ns] = d02 - md13;
+    workgroupBarrier();
+    src = TILE - src;
+    ns = ns * 4u;
+  }
+  // a last radix-2 pass (Ns = n/2) when log2 n is odd: TILE / 2 butterflies, two per invocation
+  if (ns < n) {
+    let half = n >> 1u;
+    for (var h = 0u; h < 2u; h = h + 1u) {
+      let b = t + h * THREADS;
+      let l = b >> (p.log2n - 1u);
+      let k = b & (half - 1u);
+      let base = src + l * n;
+      let a0 = tile[base + k];
+      let a1 = cmul(tile[base + k + half], twiddles[k * p.tw_stride]);
+      let dst = (TILE - src) + l * n + k;
+      tile[dst] = a0 + a1;
+      tile[dst + half] = a0 - a1;
+    }
+    workgroupBarrier();
+    src = TILE - src;
+  }
+  return src;
+}
