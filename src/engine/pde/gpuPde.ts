@@ -20,6 +20,7 @@ import type { StepperOp } from '../../core/pde/types.ts';
 import { bindGroup, getKernel, type Kernel, type KernelDefinition } from '../../gpu/kernels.ts';
 import { readBuffer, readFloat32 } from '../../gpu/readback.ts';
 import { checkFftShape, createFftPlan, type FftPlan } from './gpuFft.ts';
+import type { PdeStepper } from './pdeRun.ts';
 
 /** bytes per parameter slot (WebGPU's minUniformBufferOffsetAlignment is at most 256) */
 const SLOT = 256;
@@ -506,4 +507,12 @@ export class GpuPdeSolver {
     for (const plan of this.plans.values()) plan.destroy();
     this.plans.clear();
   }
+}
+
+/** the GPU backend for `runPde` (pdeRun.ts): a GpuPdeSolver behind the PdeStepper interface */
+export function gpuPdeStepper(device: GPUDevice): (problem: PdeProblem, u0: Float64Array) => PdeStepper {
+  return (problem, u0) => {
+    const solver = new GpuPdeSolver(device, problem, u0);
+    return { advance: (steps) => solver.advance(steps), physical: () => solver.readPhysical(), destroy: () => solver.destroy() };
+  };
 }
