@@ -178,8 +178,24 @@ export class GpuPdeSolver {
   private readonly statsGroups: number;
   private readonly firstOps: CompiledOp[];
   private readonly stepOps: CompiledOp[];
+  private readonly finishKernel: Kernel;
+  private readonly foldKernel: Kernel;
   private readonly finishGroup: GPUBindGroup;
   private readonly statsGroup: GPUBindGroup;
+  /** the nonlinear term's kernels, bind groups, scratch buffers and FFT plans (null for a linear PDE) */
+  private nonlinear: {
+    inputKernel: Kernel;
+    inputGroup: GPUBindGroup;
+    pointKernel: Kernel;
+    pointGroup: GPUBindGroup;
+    accKernel: Kernel;
+    accGroup: GPUBindGroup;
+    inputs: GPUBuffer;
+    outputs: GPUBuffer;
+    inputPlan: FftPlan;
+    outputPlan: FftPlan;
+  } | null = null;
+  private encoded = 0;
 
   constructor(device: GPUDevice, problem: PdeProblem, initialPhysical: Float64Array | Float32Array) {
     this.device = device;
@@ -226,6 +242,42 @@ export class GpuPdeSolver {
     this.stateBytes = channels * fieldBytes;
     this.vOffsetBytes = vIndex * this.stateBytes;
 
+    // ---- the op slots (validates the program's register and array names) ------------------------------------
+    const allOps = [...program.first, ...program.step];
+    const slotData = new ArrayBuffer(allOps.length * SLOT);
+    const elementOffset = (reg: string) => {
+      const r = regIndex.get(reg);
+      if (r === undefined) throw new Error(`stepper ${problem.stepper}: unknown register '${reg}'`);
+      return (r * this.stateBytes) / 8;
+    };
+    allOps.forEach((op, s) => {
+      const view = new DataView(slotData, s * SLOT, SLOT);
+      if (op.op === 'nonlinear') {
+        view.setUint32(0, elementOffset(op.src), true);
+        view.setUint32(4, elementOffset(op.dst), true);
+        return;
+      }
+      if (op.terms.length > MAX_COMBINE_TERMS) throw new Error(`stepper ${problem.stepper}: a combine with ${op.terms.length} terms exceeds ${MAX_COMBINE_TERMS}`);
+      view.setUint32(0, elementOffset(op.dst), true);
+      view.setUint32(4, channels * size, true);
+      view.setUint32(8, op.terms.length, true);
+      op.terms.forEach(({ reg, coef }, j) => {
+        view.setUint32(16 + 4 * j, elementOffset(reg), true);
+        if ('array' in coef) {
+          const a = arrayIndex.get(coef.array);
+          if (a === undefined) throw new Error(`stepper ${problem.stepper}: unknown coefficient array '${coef.array}'`);
+          view.setUint32(64 + 4 * j, (a * this.stateBytes) / 8, true);
+        } else {
+          view.setUint32(64 + 4 * j, NONE, true);
+          view.setFloat32(112 + 8 * j, coef.scalar[0], true);
+          view.setFloat32(116 + 8 * j, coef.scalar[1], true);
+        }
+      });
+    });
+
+    // the generated pointwise module (validates the parameter names)
+    const pointDefinition = term ? pointwiseKernel(problem) : null;
+
     const storage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST;
     const make = (label: string, bytes: number, usage: number) => {
       const buffer = device.createBuffer({ label: `${this.label} ${label}`, size: Math.max(16, bytes), usage });
@@ -257,38 +309,7 @@ export class GpuPdeSolver {
     const layout = make('layout', LAYOUT_BYTES, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
     device.queue.writeBuffer(layout, 0, layoutWords);
 
-    const allOps = [...program.first, ...program.step];
     const opSlots = make('op slots', allOps.length * SLOT, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
-    const slotData = new ArrayBuffer(allOps.length * SLOT);
-    const elementOffset = (reg: string) => {
-      const r = regIndex.get(reg);
-      if (r === undefined) throw new Error(`stepper ${problem.stepper}: unknown register '${reg}'`);
-      return (r * this.stateBytes) / 8;
-    };
-    allOps.forEach((op, s) => {
-      const view = new DataView(slotData, s * SLOT, SLOT);
-      if (op.op === 'nonlinear') {
-        view.setUint32(0, elementOffset(op.src), true);
-        view.setUint32(4, elementOffset(op.dst), true);
-        return;
-      }
-      if (op.terms.length > MAX_COMBINE_TERMS) throw new Error(`stepper ${problem.stepper}: a combine with ${op.terms.length} terms exceeds ${MAX_COMBINE_TERMS}`);
-      view.setUint32(0, elementOffset(op.dst), true);
-      view.setUint32(4, channels * size, true);
-      view.setUint32(8, op.terms.length, true);
-      op.terms.forEach(({ reg, coef }, j) => {
-        view.setUint32(16 + 4 * j, elementOffset(reg), true);
-        if ('array' in coef) {
-          const a = arrayIndex.get(coef.array);
-          if (a === undefined) throw new Error(`stepper ${problem.stepper}: unknown coefficient array '${coef.array}'`);
-          view.setUint32(64 + 4 * j, (a * this.stateBytes) / 8, true);
-        } else {
-          view.setUint32(64 + 4 * j, NONE, true);
-          view.setFloat32(112 + 8 * j, coef.scalar[0], true);
-          view.setFloat32(116 + 8 * j, coef.scalar[1], true);
-        }
-      });
-    });
     device.queue.writeBuffer(opSlots, 0, slotData);
 
     const stepSlots = make('step slots', MAX_BATCH * SLOT, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
@@ -307,9 +328,9 @@ export class GpuPdeSolver {
     const slotBinding = (buffer: GPUBuffer, bytes: number) => ({ buffer, offset: 0, size: bytes });
     const combineKernel = kernel('combine');
     const combineGroup = bindGroup(device, combineKernel, [slotBinding(opSlots, SLOT), { buffer: this.regs }, { buffer: coefs }]);
-    const finishKernel = kernel('finishStep');
-    const foldKernel = kernel('watchFold');
-    this.finishGroup = bindGroup(device, finishKernel, [{ buffer: layout }, slotBinding(stepSlots, 16), { buffer: this.regs }, { buffer: this.watch }]);
+    this.finishKernel = kernel('finishStep');
+    this.foldKernel = kernel('watchFold');
+    this.finishGroup = bindGroup(device, this.finishKernel, [{ buffer: layout }, slotBinding(stepSlots, 16), { buffer: this.regs }, { buffer: this.watch }]);
     this.statsGroup = bindGroup(device, kernel('statsPartial'), [{ buffer: layout }, { buffer: this.display }, { buffer: this.statsPartial }, { buffer: this.statsResult }]);
 
     const stateGroups = linearGroups(channels * size);
@@ -329,7 +350,7 @@ export class GpuPdeSolver {
       }
       return { run: (r) => this.encodeNonlinear(r, slot), dispatches: 3 + this.nonlinear!.inputPlan.dispatchesPerTransform + this.nonlinear!.outputPlan.dispatchesPerTransform };
     };
-    if (term) this.prepareNonlinear(layout, opSlots, mults, inputs, outputs);
+    if (pointDefinition) this.prepareNonlinear(pointDefinition, layout, opSlots, mults, inputs, outputs);
     const compileAll = (ops: StepperOp[], first: number) => {
       const compiled = ops.map((op, i) => compile(op, first + i)).filter((c) => c !== null);
       return { run: compiled.map((c) => c.run), dispatches: compiled.reduce((s, c) => s + c.dispatches, 0) };
@@ -339,24 +360,7 @@ export class GpuPdeSolver {
     this.firstOps = first.run;
     this.stepOps = step.run;
     this.dispatchesPerStep = step.dispatches + 1;
-    this.foldKernel = foldKernel;
-    this.finishKernel = finishKernel;
   }
-
-  private readonly foldKernel: Kernel;
-  private readonly finishKernel: Kernel;
-  private nonlinear: {
-    inputKernel: Kernel;
-    inputGroup: GPUBindGroup;
-    pointKernel: Kernel;
-    pointGroup: GPUBindGroup;
-    accKernel: Kernel;
-    accGroup: GPUBindGroup;
-    inputs: GPUBuffer;
-    outputs: GPUBuffer;
-    inputPlan: FftPlan;
-    outputPlan: FftPlan;
-  } | null = null;
 
   private plan(batch: number): FftPlan {
     let plan = this.plans.get(batch);
@@ -364,7 +368,7 @@ export class GpuPdeSolver {
     return plan;
   }
 
-  private prepareNonlinear(layout: GPUBuffer, opSlots: GPUBuffer, mults: GPUBuffer, inputs: GPUBuffer, outputs: GPUBuffer): void {
+  private prepareNonlinear(pointDefinition: KernelDefinition, layout: GPUBuffer, opSlots: GPUBuffer, mults: GPUBuffer, inputs: GPUBuffer, outputs: GPUBuffer): void {
     const { device, problem } = this;
     const term = problem.nonlinear!;
     const names = paramNames(problem);
@@ -387,7 +391,7 @@ export class GpuPdeSolver {
     const opBinding = { buffer: opSlots, offset: 0, size: 16 };
     const inputKernel = getKernel(device, PDE_KERNELS.spectralInputs);
     const accKernel = getKernel(device, PDE_KERNELS.accumulate);
-    const pointKernel = getKernel(device, pointwiseKernel(problem));
+    const pointKernel = getKernel(device, pointDefinition);
     this.nonlinear = {
       inputKernel,
       inputGroup: bindGroup(device, inputKernel, [{ buffer: layout }, opBinding, { buffer: this.regs }, { buffer: mults }, { buffer: inputs }]),
@@ -412,6 +416,11 @@ export class GpuPdeSolver {
     r.dispatch(n.pointKernel, n.pointGroup, [], linearGroups(this.size));
     r.fft(n.outputPlan, n.outputs, false);
     r.dispatch(n.accKernel, n.accGroup, offsets, linearGroups(this.channels * this.size));
+  }
+
+  /** dispatches recorded by encodeSteps so far, FFT passes included (for cost figures) */
+  get dispatchesEncoded(): number {
+    return this.encoded;
   }
 
   /** completed steps (counted when encoded) */
@@ -442,6 +451,7 @@ export class GpuPdeSolver {
       done += batch;
     }
     recorder.end();
+    this.encoded += recorder.dispatches;
   }
 
   /**

@@ -407,6 +407,9 @@ describe('field statistics and engine facts', () => {
         const problem = preparePdeProblem({ equation: EQUATIONS.ks, grid, stepper: 'etdrk4', dt: 0.1 });
         const solver = new GpuPdeSolver(gpu, problem, EQUATIONS.ks.preset.build(grid, {}, 0));
         const count = solver.dispatchesPerStep;
+        // counted from what encodeSteps records: 3 steps and one watch_fold for the batch
+        solver.encodeSteps(gpu.createCommandEncoder(), 3);
+        expect(solver.dispatchesEncoded).toBe(3 * count + 1);
         solver.destroy();
         return count;
       }),
