@@ -417,6 +417,15 @@ describe('field statistics and engine facts', () => {
     expect(counts).toEqual([25, 33]);
   });
 
+  it("no equation's WGSL snippet calls WGSL's sin/cos (2^-11 accuracy; use pde_sin/pde_cos)", () => {
+    for (const equation of Object.values(EQUATIONS)) {
+      for (const dims of [1, 2]) {
+        const wgsl = equation.nonlinear?.(dims).wgsl ?? '';
+        expect(wgsl, `${equation.id} ${dims}D`).not.toMatch(/(?<![\w.])(sin|cos|tan)\s*\(/);
+      }
+    }
+  });
+
   it('refuses a problem larger than maxStorageBufferBindingSize before allocating, naming the size and the largest grid', () => {
     const grid = box(128, 2 * Math.PI, 2);
     const problem = preparePdeProblem({ equation: EQUATIONS['navier-stokes-2d'], grid, stepper: 'etdrk4', dt: 0.01 });
