@@ -1,6 +1,8 @@
 // All WGSL sources, bundled as text (Vite `?raw`; in Node the CLI's loader hook does the same).
 import brownianWgsl from './common/brownian.wgsl?raw';
 import rngWgsl from './common/rng.wgsl?raw';
+import pdeWgsl from './spectral/pde.wgsl?raw';
+import pdePointwiseWgsl from './spectral/pde_pointwise.wgsl?raw';
 import combineWgsl from './sampler/combine.wgsl?raw';
 import gmmWgsl from './sampler/gmm.wgsl?raw';
 import gmmDiagWgsl from './sampler/gmm_diag.wgsl?raw';
@@ -18,6 +20,10 @@ import fftRealWgsl from './spectral/fft_real.wgsl?raw';
 
 export const shaders = {
   rng: rngWgsl,
+  /** the PDE engine's spectral kernels: combine, nonlinear inputs/accumulation, Hermitian projection + watchdog, field stats */
+  pde: pdeWgsl,
+  /** template of the per-equation pointwise kernel (gpuPde.ts prepends Params, NI, NO and fn pointwise) */
+  pdePointwise: pdePointwiseWgsl,
   gmm: gmmWgsl,
   gmmDiag: gmmDiagWgsl,
   /** stochastic solvers draw their noise in the combine: prepend the RNG and the Brownian tree */

@@ -453,7 +453,7 @@ export const EQUATIONS: Record<string, Equation> = {
           out[0] = -(inp[0] * inp[4] + inp[2] * inp[6]) + p.A * p.kf * Math.cos(p.kf * x[1]);
           out[1] = 0;
         },
-        wgsl: 'let adv = inp[0].x * inp[2].x + inp[1].x * inp[3].x; return array<vec2f, 1>(vec2f(-adv + P.A * P.kf * cos(P.kf * x.y), 0.0));',
+        wgsl: 'let adv = inp[0].x * inp[2].x + inp[1].x * inp[3].x; return array<vec2f, 1>(vec2f(-adv + P.A * P.kf * pde_cos(P.kf * x.y), 0.0));',
         dealias: QUADRATIC,
       };
     },

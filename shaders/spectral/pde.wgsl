@@ -1,0 +1,298 @@
+// The PDE engine's spectral kernels (DESIGN §2, specs/pde.md §9.1): a stepper program (src/core/pde/types.ts)
+// runs as `combine` dispatches over one register file plus, per nonlinear evaluation,
+//   spectral_inputs → inverse FFT → pointwise (generated per equation, pde_pointwise.wgsl) → FFT → accumulate,
+// and every step ends with finish_step (Hermitian projection for real fields + the NaN/Inf watchdog).
+//
+// Layouts (vec2f = one complex value; K = points per channel, C = channels):
+//   regs    [register][channel][k]  every register of the program, the state v among them
+//   coefs   [array][channel][k]     the program's coefficient arrays, f32 from core's float64
+//   mults   [term][k]               the nonlinear term's multipliers (dealias mask folded in): inputs, then outputs
+//   inputs  [input][k]              physical inputs (after the inverse FFT), outputs [output][k] likewise
+// Large dispatches are 2D grids of 64-wide workgroups: index = gid.x + gid.y · (groups.x · 64).
+
+const WG: u32 = 64u;
+/** a combine term whose coefficient is a complex scalar, not an array */
+const SCALAR: u32 = 0xffffffffu;
+/** the watchdog's "no bad step" */
+const NONE: u32 = 0xffffffffu;
+const MAX_F32: f32 = 0x1.fffffep+127f;
+
+/** fixed for a problem */
+struct Layout {
+  size: u32, // K
+  channels: u32, // C
+  nx: u32,
+  ny: u32, // 1 in 1D
+  inputs: u32,
+  outputs: u32,
+  v_offset: u32, // element offset of the state register v in regs
+  real_field: u32, // 1: project onto Hermitian spectra after every step
+  in_channel: array<vec4u, 2>, // channel of input j (at most 8 inputs)
+  out_channel: array<vec4u, 2>, // channel of output j (at most 8 outputs)
+  stat_groups: u32, // workgroups per channel of stats_partial
+  _pad0: u32,
+  _pad1: u32,
+  _pad2: u32,
+}
+
+/** one combine: dst = Σ_j coef_j ⊙ reg_j; a 256-byte slot of the op uniform buffer (dynamic offset) */
+struct CombineOp {
+  dst: u32, // element offset of the destination register
+  count: u32, // C·K
+  terms: u32, // ≤ 12
+  _pad: u32,
+  reg: array<vec4u, 3>, // element offset of term j's register
+  coef: array<vec4u, 3>, // element offset of term j's coefficient array, or SCALAR
+  scalar: array<vec4f, 6>, // term j's scalar in .xy (j even) or .zw (j odd) of scalar[j / 2]
+}
+
+/** one nonlinear evaluation dst = N̂(src); shares the op slots with CombineOp */
+struct NonlinearOp {
+  src: u32, // element offset of the source register
+  dst: u32,
+  _pad0: u32,
+  _pad1: u32,
+}
+
+/** the step's index within the current batch (a 256-byte slot per index, written once) */
+struct StepSlot {
+  index: u32,
+  _pad0: u32,
+  _pad1: u32,
+  _pad2: u32,
+}
+
+/**
+ * The watchdog: batch_first is the lowest in-batch index of a step that ended non-finite (NONE if none); at the
+ * end of every batch watch_fold turns it into a global step number (first_bad, 1-based like the CPU's `steps`).
+ */
+struct Watch {
+  batch_first: atomic<u32>,
+  first_bad: u32,
+  done: u32, // steps completed on the GPU
+  _pad: u32,
+}
+
+fn cmul(a: vec2f, b: vec2f) -> vec2f {
+  return vec2f(a.x * b.x - a.y * b.y, a.x * b.y + a.y * b.x);
+}
+
+fn linear_index(gid: vec3u, groups: vec3u) -> u32 {
+  return gid.x + gid.y * groups.x * WG;
+}
+
+/** exponent bits all ones: ±Inf or NaN (bit test, so a compiler's no-NaN assumptions cannot remove it) */
+fn is_finite(v: vec2f) -> bool {
+  let e = bitcast<vec2u>(v) & vec2u(0x7f800000u);
+  return all(e != vec2u(0x7f800000u));
+}
+
+// ---- combine ----------------------------------------------------------------------------------------------
+
+@group(0) @binding(0) var<uniform> combine_op: CombineOp;
+@group(0) @binding(1) var<storage, read_write> combine_regs: array<vec2f>;
+@group(0) @binding(2) var<storage, read> combine_coefs: array<vec2f>;
+
+// Every invocation reads all its terms at its own index before writing dst there, so dst may be one of them.
+@compute @workgroup_size(WG)
+fn combine(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let i = linear_index(gid, groups);
+  if (i >= combine_op.count) {
+    return;
+  }
+  var acc = vec2f(0.0);
+  for (var j = 0u; j < combine_op.terms; j++) {
+    let value = combine_regs[combine_op.reg[j / 4u][j % 4u] + i];
+    let at = combine_op.coef[j / 4u][j % 4u];
+    var c: vec2f;
+    if (at == SCALAR) {
+      let pair = combine_op.scalar[j / 2u];
+      c = select(pair.xy, pair.zw, (j & 1u) == 1u);
+    } else {
+      c = combine_coefs[at + i];
+    }
+    acc += cmul(c, value);
+  }
+  combine_regs[combine_op.dst + i] = acc;
+}
+
+// ---- nonlinear term: spectral inputs and accumulation -------------------------------------------------------
+
+@group(0) @binding(0) var<uniform> nl_layout: Layout;
+@group(0) @binding(1) var<uniform> nl_op: NonlinearOp;
+@group(0) @binding(2) var<storage, read> in_regs: array<vec2f>;
+@group(0) @binding(3) var<storage, read> in_mults: array<vec2f>;
+@group(0) @binding(4) var<storage, read_write> in_fields: array<vec2f>;
+
+/** input j = multiplier_j ⊙ src[channel_j], for all inputs: ni·K invocations; the inverse FFT follows */
+@compute @workgroup_size(WG)
+fn spectral_inputs(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let i = linear_index(gid, groups);
+  let size = nl_layout.size;
+  if (i >= nl_layout.inputs * size) {
+    return;
+  }
+  let j = i / size;
+  let k = i % size;
+  let channel = nl_layout.in_channel[j / 4u][j % 4u];
+  in_fields[i] = cmul(in_mults[i], in_regs[nl_op.src + channel * size + k]);
+}
+
+@group(0) @binding(0) var<uniform> acc_layout: Layout;
+@group(0) @binding(1) var<uniform> acc_op: NonlinearOp;
+@group(0) @binding(2) var<storage, read_write> acc_regs: array<vec2f>;
+@group(0) @binding(3) var<storage, read> acc_mults: array<vec2f>;
+@group(0) @binding(4) var<storage, read> acc_fields: array<vec2f>;
+
+/** dst[c] = Σ_{outputs o of channel c} multiplier_o ⊙ FFT(output_o) (0 for a channel without outputs): C·K invocations */
+@compute @workgroup_size(WG)
+fn accumulate(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let i = linear_index(gid, groups);
+  let size = acc_layout.size;
+  if (i >= acc_layout.channels * size) {
+    return;
+  }
+  let c = i / size;
+  let k = i % size;
+  let first_output = acc_layout.inputs * size;
+  var sum = vec2f(0.0);
+  for (var o = 0u; o < acc_layout.outputs; o++) {
+    if (acc_layout.out_channel[o / 4u][o % 4u] == c) {
+      sum += cmul(acc_mults[first_output + o * size + k], acc_fields[o * size + k]);
+    }
+  }
+  acc_regs[acc_op.dst + i] = sum;
+}
+
+// ---- end of a step: Hermitian projection and the watchdog ----------------------------------------------------
+
+@group(0) @binding(0) var<uniform> fin_layout: Layout;
+@group(0) @binding(1) var<uniform> fin_step: StepSlot;
+@group(0) @binding(2) var<storage, read_write> fin_regs: array<vec2f>;
+@group(0) @binding(3) var<storage, read_write> fin_watch: Watch;
+
+/** storage index of −k: per axis j → (n − j) mod n */
+fn mirror_index(k: u32, nx: u32, ny: u32) -> u32 {
+  let x = k % nx;
+  let y = k / nx;
+  return ((ny - y) % ny) * nx + (nx - x) % nx;
+}
+
+// For a real field v̂(k) ← ½(v̂(k) + conj v̂(−k)) (src/core/pde/run.ts PdeProblem.mirror: without it round-off's
+// anti-Hermitian part grows wherever Re L > 0). One invocation per pair, the one at the lower index, so the
+// projection is in place. Then the watchdog: any non-finite value marks this step (atomicMin keeps the first).
+@compute @workgroup_size(WG)
+fn finish_step(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let i = linear_index(gid, groups);
+  let size = fin_layout.size;
+  if (i >= fin_layout.channels * size) {
+    return;
+  }
+  let c = i / size;
+  let k = i % size;
+  let base = fin_layout.v_offset + c * size;
+  var value = fin_regs[base + k];
+  if (fin_layout.real_field != 0u) {
+    let m = mirror_index(k, fin_layout.nx, fin_layout.ny);
+    if (m < k) {
+      return;
+    }
+    let other = fin_regs[base + m];
+    // halves first: ½a + ½b cannot overflow where a + b would (a diverging run is then flagged where its values are)
+    value = 0.5 * value + 0.5 * vec2f(other.x, -other.y);
+    fin_regs[base + k] = value;
+    fin_regs[base + m] = vec2f(value.x, -value.y);
+  }
+  if (!is_finite(value)) {
+    atomicMin(&fin_watch.batch_first, fin_step.index);
+  }
+}
+
+/** after a batch (one invocation; the slot holds index = batch length − 1): record the first bad step, count the batch */
+@compute @workgroup_size(1)
+fn watch_fold() {
+  let first = atomicLoad(&fin_watch.batch_first);
+  if (first != NONE && fin_watch.first_bad == NONE) {
+    fin_watch.first_bad = fin_watch.done + first + 1u;
+  }
+  fin_watch.done += fin_step.index + 1u;
+  atomicStore(&fin_watch.batch_first, NONE);
+}
+
+// ---- field statistics (workgroup tree reductions, no float atomics) ------------------------------------------
+
+@group(0) @binding(0) var<uniform> st_layout: Layout;
+@group(0) @binding(1) var<storage, read> st_field: array<vec2f>;
+@group(0) @binding(2) var<storage, read_write> st_partial: array<vec4f>;
+@group(0) @binding(3) var<storage, read_write> st_result: array<vec4f>;
+
+const ST_WG: u32 = 256u;
+/** (min Re, max Re, Σ Re, Σ |u|²) and max |u|² per invocation, then per tree level */
+var<workgroup> st_a: array<vec4f, ST_WG>;
+var<workgroup> st_b: array<f32, ST_WG>;
+
+fn st_merge(t: u32, other: u32) {
+  let a = st_a[t];
+  let b = st_a[other];
+  st_a[t] = vec4f(min(a.x, b.x), max(a.y, b.y), a.z + b.z, a.w + b.w);
+  st_b[t] = max(st_b[t], st_b[other]);
+}
+
+fn st_tree(t: u32) {
+  for (var stride = ST_WG / 2u; stride > 0u; stride /= 2u) {
+    workgroupBarrier();
+    if (t < stride) {
+      st_merge(t, t + stride);
+    }
+  }
+  workgroupBarrier();
+}
+
+/** workgroup (g, c): the points k ≡ g·256 + t (mod groups·256) of channel c → partial [c][g] (two vec4f) */
+@compute @workgroup_size(ST_WG)
+fn stats_partial(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: vec3u) {
+  let t = lid.x;
+  let g = wid.x;
+  let c = wid.y;
+  let size = st_layout.size;
+  let stride = st_layout.stat_groups * ST_WG;
+  var acc = vec4f(MAX_F32, -MAX_F32, 0.0, 0.0);
+  var peak = 0.0;
+  for (var k = g * ST_WG + t; k < size; k += stride) {
+    let u = st_field[c * size + k];
+    let m2 = dot(u, u);
+    acc = vec4f(min(acc.x, u.x), max(acc.y, u.x), acc.z + u.x, acc.w + m2);
+    peak = max(peak, m2);
+  }
+  st_a[t] = acc;
+  st_b[t] = peak;
+  st_tree(t);
+  if (t == 0u) {
+    let at = 2u * (c * st_layout.stat_groups + g);
+    st_partial[at] = st_a[0];
+    st_partial[at + 1u] = vec4f(st_b[0], 0.0, 0.0, 0.0);
+  }
+}
+
+/** workgroup c: the channel's partials → result [c] = (min, max, Σ Re, Σ |u|²), (max |u|², 0, 0, 0) */
+@compute @workgroup_size(ST_WG)
+fn stats_final(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: vec3u) {
+  let t = lid.x;
+  let c = wid.x;
+  let groups = st_layout.stat_groups;
+  var acc = vec4f(MAX_F32, -MAX_F32, 0.0, 0.0);
+  var peak = 0.0;
+  for (var g = t; g < groups; g += ST_WG) {
+    let a = st_partial[2u * (c * groups + g)];
+    let b = st_partial[2u * (c * groups + g) + 1u];
+    acc = vec4f(min(acc.x, a.x), max(acc.y, a.y), acc.z + a.z, acc.w + a.w);
+    peak = max(peak, b.x);
+  }
+  st_a[t] = acc;
+  st_b[t] = peak;
+  st_tree(t);
+  if (t == 0u) {
+    st_result[2u * c] = st_a[0];
+    st_result[2u * c + 1u] = vec4f(st_b[0], 0.0, 0.0, 0.0);
+  }
+}
