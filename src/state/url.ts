@@ -21,13 +21,15 @@ export interface DecodedSpec {
   notice?: string;
 }
 
-function bytesToBase64Url(bytes: Uint8Array): string {
+/** base64url (no padding) of bytes; shared with the PDE lab's link (pdeUrl.ts) */
+export function bytesToBase64Url(bytes: Uint8Array): string {
   let binary = '';
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-function base64UrlToBytes(text: string): Uint8Array | null {
+/** the bytes of base64url text, or null when it is not base64url */
+export function base64UrlToBytes(text: string): Uint8Array | null {
   if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return null;
   const padded = text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (text.length % 4)) % 4);
   try {
