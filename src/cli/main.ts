@@ -219,8 +219,8 @@ function backendOptions(flags: Record<string, string>): BackendOptions {
   return flags['fd-reference'] !== undefined ? { fdReferenceSamples: Number(flags['fd-reference']) } : {};
 }
 
-async function openBackend(kind: string | undefined, options: BackendOptions = {}): Promise<{ backend: SamplerBackend; adapter: AdapterSummary | null }> {
-  if (kind === 'cpu') return { backend: new CpuSamplerBackend(options), adapter: null };
+/** the Node WebGPU device (the npm package `webgpu`), with device-loss and uncaptured errors reported on stderr */
+async function openGpuDevice(): Promise<{ device: GPUDevice; adapter: AdapterSummary | null }> {
   const { acquireNodeGpu } = await import('../gpu/node.ts');
   const gpu = await acquireNodeGpu('stepscope-cli');
   if (!gpu.device) throw new Error(`no WebGPU device: ${gpu.reason} (or run with --backend cpu)`);
@@ -228,7 +228,13 @@ async function openBackend(kind: string | undefined, options: BackendOptions = {
     if (event.type === 'device-lost') console.error(`stepscope: GPU device lost (${event.reason}): ${event.message}`);
     else console.error(`stepscope: GPU ${event.errorType} error: ${event.message}`);
   });
-  return { backend: new GpuSamplerBackend(gpu.device, options), adapter: gpu.adapterInfo };
+  return { device: gpu.device, adapter: gpu.adapterInfo };
+}
+
+async function openBackend(kind: string | undefined, options: BackendOptions = {}): Promise<{ backend: SamplerBackend; adapter: AdapterSummary | null }> {
+  if (kind === 'cpu') return { backend: new CpuSamplerBackend(options), adapter: null };
+  const { device, adapter } = await openGpuDevice();
+  return { backend: new GpuSamplerBackend(device, options), adapter };
 }
 
 async function sampleCommand(flags: Record<string, string>): Promise<void> {
@@ -357,10 +363,12 @@ async function pdeCommand(flags: Record<string, string>): Promise<void> {
   });
   process.stderr.write('\n');
   const shape = fieldShape(spec);
-  const files: [string, string | Uint8Array][] = [[out, serializeNpy(fieldToArray(result.final, equation), shape)]];
+  // the GPU computes in float32: its arrays are written as float32, the CPU reference's as float64
+  const precision = backend === 'gpu' ? Float32Array : Float64Array;
+  const files: [string, string | Uint8Array][] = [[out, serializeNpy(precision.from(fieldToArray(result.final, equation)), shape)]];
   if (framesPath) {
     const size = shape.reduce((a, b) => a * b, 1);
-    const all = new Float64Array(result.frames.states.length * size);
+    const all = new precision(result.frames.states.length * size);
     result.frames.states.forEach((state, i) => all.set(fieldToArray(state, equation), i * size));
     files.push([framesPath, serializeNpy(all, [result.frames.states.length, ...shape])]);
   }
@@ -385,7 +393,9 @@ async function pdeCommand(flags: Record<string, string>): Promise<void> {
 
 async function openPdeBackend(kind: string | undefined): Promise<{ makeStepper: Parameters<typeof runPde>[1]; adapter: AdapterSummary | null; backend: 'cpu' | 'gpu' }> {
   if (kind === 'cpu') return { makeStepper: cpuStepper, adapter: null, backend: 'cpu' };
-  throw new Error('the GPU PDE backend is not built yet; run with --backend cpu');
+  const device = await openGpuDevice();
+  const { gpuPdeStepper } = await import('../engine/pde/gpuPde.ts');
+  return { makeStepper: gpuPdeStepper(device.device), adapter: device.adapter, backend: 'gpu' };
 }
 
 function listSolvers(): void {
