@@ -1,54 +1,90 @@
-// The page: state from the URL, the test hook, the GPU gatekeeper, the run controller, the React UI.
+// The page: state from the URL, the test hook, the GPU gatekeeper, the run controllers, the React UI.
+// Two labs share the header, the GPU device and the test hook: the sampler lab (`?spec=…`) and the PDE lab
+// (`?lab=pde&pde=…`). Each keeps its own store; the address bar holds the shown lab's link.
 
 import './ui/zodConfig.ts'; // must stay the first import (see the file)
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { acquireGpu, type GpuContext } from './gpu/device.ts';
+import { createPdeStore } from './state/pdeStore.ts';
+import { type Lab, labFromSearch, pdeSpecFromSearch, pdeUrl } from './state/pdeUrl.ts';
 import { createAppStore } from './state/store.ts';
 import { SPEC_PARAM, specFromSearch, specLinkProblem, specUrl } from './state/url.ts';
 import { App } from './ui/App.tsx';
 import { RunController } from './ui/controller.ts';
+import { PdeApp } from './ui/pde/PdeLab.tsx';
+import { PdeController } from './ui/pde/pdeController.ts';
 import { installTestHook } from './ui/testHook.ts';
 import { probeCanvasPresentation } from './views/presentationProbe.ts';
 import './ui/styles.css';
 
 async function main(): Promise<void> {
-  const { spec, notice } = specFromSearch(window.location.search);
+  let lab: Lab = labFromSearch(window.location.search);
+  const { spec, notice } = lab === 'samplers' ? specFromSearch(window.location.search) : specFromSearch('');
   const store = createAppStore(spec);
   if (notice) store.getState().pushNotice({ level: 'warning', key: 'url', text: notice });
-  const hook = installTestHook(store);
+  const pde = lab === 'pde' ? pdeSpecFromSearch(window.location.search) : pdeSpecFromSearch('');
+  const pdeStore = createPdeStore(pde.spec);
+  if (pde.notice) pdeStore.getState().pushNotice({ level: 'warning', key: 'url', text: pde.notice });
+  const hook = installTestHook(store, pdeStore);
 
   const container = document.getElementById('root');
   if (!container) throw new Error('index.html has no #root');
   const root = createRoot(container);
-  const render = (gpu: GpuContext | null, controller: RunController | null, presentable = false) =>
+  let gpu: GpuContext | null = null;
+  let controller: RunController | null = null;
+  let pdeController: PdeController | null = null;
+  let presentable = false;
+  let samplerStarted = false;
+
+  const setLab = (next: Lab) => {
+    lab = next;
+    const href = lab === 'pde' ? pdeUrl(pdeStore.getState().spec, window.location.href) : specUrl(store.getState().spec, window.location.href);
+    window.history.replaceState(null, '', href);
+    startSampler();
+    render();
+  };
+  // the sampler lab's first run starts when that lab is first shown (a PDE link does not pay for it)
+  const startSampler = () => {
+    if (lab !== 'samplers' || samplerStarted || !controller) return;
+    samplerStarted = true;
+    const c = controller;
+    void hook.hook.ready.then(() => setTimeout(() => c.start(), 0));
+  };
+  const render = () =>
     root.render(
       <StrictMode>
-        <App store={store} gpu={gpu} controller={controller} presentable={presentable} onReady={hook.markReady} />
+        {lab === 'pde' ? (
+          <PdeApp store={store} pdeStore={pdeStore} onLab={setLab} controller={pdeController} device={gpu?.device && presentable ? gpu.device : null} onReady={hook.markReady} />
+        ) : (
+          <App store={store} gpu={gpu} controller={controller} presentable={presentable} onReady={hook.markReady} onLab={setLab} />
+        )}
       </StrictMode>,
     );
-  render(null, null);
+  render();
 
   const entry = typeof navigator !== 'undefined' ? navigator.gpu : undefined;
   // before the app's device exists: a failed present loses every device of the page
   const presentation = await probeCanvasPresentation(entry);
-  let gpu: GpuContext;
   try {
     gpu = await acquireGpu(entry);
   } catch (error) {
     gpu = { status: 'none', reason: `WebGPU initialisation failed: ${(error as Error).message}`, adapterInfo: null, device: null, on: () => () => {} };
   }
   store.getState().setGpu({ status: gpu.status, reason: gpu.reason, adapterInfo: gpu.adapterInfo });
-  const controller = new RunController(store, gpu, { flowReadback: !presentation.ok });
-  if (gpu.device && !presentation.ok) console.info(`stepscope: the flow view draws with WebGL2 (${presentation.reason})`);
+  controller = new RunController(store, gpu, { flowReadback: !presentation.ok });
+  presentable = presentation.ok;
+  if (gpu.device && !presentation.ok) console.info(`stepscope: the flow view draws with WebGL2 and the PDE field map with a 2D canvas (${presentation.reason})`);
   hook.setController(controller);
-  render(gpu, controller, presentation.ok);
+  pdeController = new PdeController(pdeStore, gpu);
+  hook.setPde(pdeController);
+  render();
 
-  // keep the address bar shareable: it always holds the current spec (after the first change), unless the
-  // spec is too large for a link (a big dataset target): a link that would be refused when opened is worse
-  // than none, so the parameter goes and a notice says why
+  // keep the address bar shareable: it always holds the shown lab's spec (after the first change), unless the
+  // sampler spec is too large for a link (a big dataset target): a link that would be refused when opened is
+  // worse than none, so the parameter goes and a notice says why
   store.subscribe((state, previous) => {
-    if (state.spec === previous.spec) return;
+    if (state.spec === previous.spec || lab !== 'samplers') return;
     const problem = specLinkProblem(state.spec);
     if (problem) {
       const url = new URL(window.location.href);
@@ -60,8 +96,11 @@ async function main(): Promise<void> {
       state.notices.filter((n) => n.key === 'link-length').forEach((n) => state.dismissNotice(n.id));
     }
   });
-  // first runs once the page is up (the test hook's `ready` resolves when the UI has mounted)
-  void hook.hook.ready.then(() => setTimeout(() => controller.start(), 0));
+  pdeStore.subscribe((state, previous) => {
+    if (state.spec === previous.spec || lab !== 'pde') return;
+    window.history.replaceState(null, '', pdeUrl(state.spec, window.location.href));
+  });
+  startSampler();
 }
 
 main().catch((error: unknown) => {

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { GpuContext } from '../gpu/device.ts';
 import { StoreContext, useAppStore } from '../state/hooks.ts';
+import type { Lab } from '../state/pdeUrl.ts';
 import type { AppStore } from '../state/store.ts';
 import type { RunController } from './controller.ts';
 import { Controls } from './Controls.tsx';
@@ -33,9 +34,11 @@ export interface AppProps {
   presentable: boolean;
   /** called after the UI has mounted with the GPU status known */
   onReady(): void;
+  /** switch to the PDE lab (the header's lab switcher) */
+  onLab?(lab: Lab): void;
 }
 
-function Layout({ gpu, controller, presentable, onReady }: Omit<AppProps, 'store'>) {
+function Layout({ gpu, controller, presentable, onReady, onLab }: Omit<AppProps, 'store'>) {
   const status = useAppStore((s) => s.gpu.status);
   const lost = useAppStore((s) => s.gpu.lost);
   const backend = useAppStore((s) => s.gpu.backend);
@@ -57,7 +60,7 @@ function Layout({ gpu, controller, presentable, onReady }: Omit<AppProps, 'store
   const device = gpu?.device && !lost && presentable ? gpu.device : null;
   return (
     <div className="app">
-      <Header />
+      <Header lab="samplers" onLab={onLab} />
       <NoticeBanner />
       {status === 'none' && <NoWebGpu />}
       <main className="workspace">

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useAppStore, useAppStoreApi } from '../state/hooks.ts';
+import type { Lab } from '../state/pdeUrl.ts';
 import { specLinkProblem, specUrl } from '../state/url.ts';
 
 function GpuBadge() {
@@ -29,16 +30,23 @@ function GpuBadge() {
   );
 }
 
-function CopyLink() {
+/** the link of what is on screen, or why there is none (a notice) */
+export type LinkSource = () => { url: string } | { problem: string };
+
+function CopyLink({ link }: { link?: LinkSource }) {
   const store = useAppStoreApi();
   const [copied, setCopied] = useState<'idle' | 'copied' | 'failed'>('idle');
-  const copy = async () => {
+  const samplerLink: LinkSource = () => {
     const problem = specLinkProblem(store.getState().spec);
-    if (problem) {
-      store.getState().pushNotice({ level: 'warning', key: 'link-length', text: problem });
+    return problem ? { problem } : { url: specUrl(store.getState().spec, window.location.href) };
+  };
+  const copy = async () => {
+    const target = (link ?? samplerLink)();
+    if ('problem' in target) {
+      store.getState().pushNotice({ level: 'warning', key: 'link-length', text: target.problem });
       return;
     }
-    const url = specUrl(store.getState().spec, window.location.href);
+    const url = target.url;
     try {
       await navigator.clipboard.writeText(url);
       setCopied('copied');
@@ -56,16 +64,46 @@ function CopyLink() {
   );
 }
 
-export function Header() {
+const TAGLINES: Record<Lab, string> = {
+  samplers: 'diffusion samplers, step by step, on your GPU',
+  pde: 'spectral PDE solvers you can touch, break and measure, on your GPU',
+};
+
+/** Samplers | PDE lab (each keeps its own spec; the address bar holds the shown lab's) */
+function LabSwitcher({ lab, onLab }: { lab: Lab; onLab(lab: Lab): void }) {
+  const labs: [Lab, string][] = [
+    ['samplers', 'Samplers'],
+    ['pde', 'PDE lab'],
+  ];
+  return (
+    <nav className="lab-switcher" aria-label="Lab">
+      {labs.map(([id, label]) => (
+        <button key={id} type="button" className={id === lab ? 'segment active' : 'segment'} aria-pressed={id === lab} onClick={() => id !== lab && onLab(id)}>
+          {label}
+        </button>
+      ))}
+    </nav>
+  );
+}
+
+export interface HeaderProps {
+  lab?: Lab;
+  onLab?(lab: Lab): void;
+  /** the copy-link button's link (default: the sampler spec's) */
+  link?: LinkSource;
+}
+
+export function Header({ lab = 'samplers', onLab, link }: HeaderProps) {
   return (
     <header className="app-header">
       <div className="brand">
         <h1>Stepscope</h1>
-        <span className="tagline">diffusion samplers, step by step, on your GPU</span>
+        {onLab && <LabSwitcher lab={lab} onLab={onLab} />}
+        <span className="tagline">{TAGLINES[lab]}</span>
       </div>
       <div className="header-right">
         <GpuBadge />
-        <CopyLink />
+        <CopyLink link={link} />
       </div>
     </header>
   );

@@ -1,9 +1,8 @@
+import type { Notice } from '../state/store.ts';
 import { useAppStore } from '../state/hooks.ts';
 
-/** Notices (a bad link, a failed run, device loss …), as text (never HTML), each dismissible. */
-export function NoticeBanner() {
-  const notices = useAppStore((s) => s.notices);
-  const dismiss = useAppStore((s) => s.dismissNotice);
+/** Notices as text (never HTML), each dismissible; shared by the sampler lab and the PDE lab. */
+export function NoticeList({ notices, dismiss }: { notices: Notice[]; dismiss(id: number): void }) {
   if (notices.length === 0) return null;
   return (
     <div className="notices">
@@ -17,4 +16,11 @@ export function NoticeBanner() {
       ))}
     </div>
   );
+}
+
+/** The sampler lab's notices (a bad link, a failed run, device loss …). */
+export function NoticeBanner() {
+  const notices = useAppStore((s) => s.notices);
+  const dismiss = useAppStore((s) => s.dismissNotice);
+  return <NoticeList notices={notices} dismiss={dismiss} />;
 }

@@ -1,6 +1,10 @@
 // The page's test hook (e2e/ drives the app through it; see src/ui/testHook.ts).
 
+import type { PdeSpec } from '../core/spec/pdeSpec.ts';
 import type { SampleSpec } from '../core/spec/spec.ts';
+import type { ConvergenceResult } from '../engine/pde/convergence.ts';
+import type { FieldStats } from '../engine/pde/gpuPde.ts';
+import type { PdeViewReports } from './pde/viewReports.ts';
 import type { SweepResult } from '../engine/sampling.ts';
 import type { GridViewReport, QualityViewReport } from './viewReports.ts';
 
@@ -58,6 +62,59 @@ export interface StepscopeHook {
   getUrl(): string;
   /** what the quality chart (view 2) and the grid view (view 3) last drew: null until each has rendered */
   views(): { quality: QualityViewReport | null; grid: GridViewReport | null };
+  /** the PDE lab */
+  pde: StepscopePdeHook;
+}
+
+export interface StepscopePdeRunState {
+  role: 'primary' | 'compare';
+  stepper: string;
+  backend: 'gpu' | 'cpu';
+  steps: number;
+  time: number;
+  /** steps per second of wall time over the last second while playing (0 when paused) */
+  stepsPerSecond: number;
+  stepsPerFrame: number;
+  /** the first non-finite step, its time and the explanation shown; null while finite */
+  diverged: { step: number; time: number; message: string } | null;
+  /** per channel of the physical field (GpuPdeSolver.fieldStats' definitions; the CPU path computes the same) */
+  stats: FieldStats | null;
+}
+
+export interface StepscopePdeState extends Omit<StepscopePdeRunState, 'role' | 'stepper' | 'backend'> {
+  playing: boolean;
+  backend: 'gpu' | 'cpu' | null;
+  /** the primary run (the spec's stepper) first, then the side-by-side one */
+  runs: StepscopePdeRunState[];
+  /** texts of the PDE lab's notices */
+  notices: string[];
+}
+
+export interface StepscopePdeHook {
+  getSpec(): PdeSpec;
+  /** validate and apply (throws with the SpecError message, changing nothing, when invalid) */
+  setSpec(spec: unknown): Promise<StepscopePdeState>;
+  /** the side-by-side stepper, or null */
+  setCompare(stepper: string | null): Promise<StepscopePdeState>;
+  setView(view: { colormap?: string; range?: 'auto' | 'fixed'; fixed?: [number, number]; channel?: number; mode?: 'map' | 'surface' }): void;
+  state(): StepscopePdeState;
+  play(): Promise<void>;
+  pause(): Promise<void>;
+  /** n steps of every run (one submit on the GPU), then a sample */
+  step(n?: number): Promise<StepscopePdeState>;
+  /** play until the primary run reaches `time` (or diverges, or is paused) */
+  runTo(time: number): Promise<StepscopePdeState>;
+  reset(newSeed?: boolean): Promise<StepscopePdeState>;
+  /** the brush at (x[, y]) in physical units on every run; channel defaults to the shown one */
+  paint(brush: { x: number; y?: number; radius: number; value: number; mode?: 'add' | 'replace' | 'smooth'; channel?: number }): Promise<StepscopePdeState>;
+  /** the physical field, interleaved complex [channel][…] (float64 copy) */
+  field(role?: 'primary' | 'compare'): Promise<number[] | null>;
+  /** the float64 convergence study of the current spec (in a worker) */
+  convergence(options: { steppers: string[]; dts: number[]; tEnd?: number }): Promise<ConvergenceResult>;
+  /** steps/s of the float64 CPU path on the current spec (in a worker) */
+  cpuStepsPerSecond(maxMs?: number): Promise<{ steps: number; seconds: number; stepsPerSecond: number }>;
+  views(): PdeViewReports;
+  getUrl(): string;
 }
 
 declare global {

@@ -4,7 +4,10 @@
 import type { SampleSpec } from '../core/spec/spec.ts';
 import type { AppStore } from '../state/store.ts';
 import { specUrl } from '../state/url.ts';
+import type { PdeStore } from '../state/pdeStore.ts';
 import type { RunController } from './controller.ts';
+import type { PdeController } from './pde/pdeController.ts';
+import { createPdeHook } from './pde/pdeHook.ts';
 import type { StepscopeHook, StepscopeRunResult, StepscopeSweepOptions } from './stepscope.d.ts';
 import { viewReports } from './viewReports.ts';
 
@@ -14,11 +17,15 @@ export interface HookHandle {
   markReady(): void;
   /** the controller, once the GPU status is known */
   setController(controller: RunController): void;
+  /** the PDE lab's controller, once the GPU status is known */
+  setPde(controller: PdeController): void;
 }
 
-export function installTestHook(store: AppStore): HookHandle {
+export function installTestHook(store: AppStore, pdeStore: PdeStore): HookHandle {
   let markReady!: () => void;
   const ready = new Promise<void>((resolve) => (markReady = resolve));
+  let setPdeController!: (controller: PdeController) => void;
+  const pdeController = new Promise<PdeController>((resolve) => (setPdeController = resolve));
   let controller: RunController | null = null;
   const needController = async (): Promise<RunController> => {
     await ready;
@@ -70,7 +77,8 @@ export function installTestHook(store: AppStore): HookHandle {
     views() {
       return viewReports();
     },
+    pde: createPdeHook(pdeStore, () => pdeController),
   };
   Object.defineProperty(window, 'stepscope', { value: hook, configurable: true, enumerable: true });
-  return { hook, markReady: () => markReady(), setController: (c) => (controller = c) };
+  return { hook, markReady: () => markReady(), setController: (c) => (controller = c), setPde: (c) => setPdeController(c) };
 }

@@ -169,8 +169,9 @@ export class PdeController {
   /** the lab is on screen: build the runs and let the frame loop draw */
   setActive(active: boolean): void {
     this.active = active;
-    if (!active) this.store.getState().setPlaying(false);
-    else if (this.runs.length === 0) void this.exclusive(() => this.rebuild(false));
+    if (!active) return this.store.getState().setPlaying(false);
+    if (this.runs.length === 0) void this.exclusive(() => this.rebuild(false));
+    this.schedule();
   }
 
   /** resolves once the runs exist (after pending operations) */
@@ -333,7 +334,8 @@ export class PdeController {
   // ---- the frame loop ------------------------------------------------------------------------------------
 
   private schedule(): void {
-    if (this.rafId !== null || !this.store.getState().playing) return;
+    // frames run while the lab is on screen (requestAnimationFrame does not fire in a hidden tab anyway)
+    if (this.rafId !== null || !this.active || !this.store.getState().playing) return;
     this.rafId = requestAnimationFrame(() => {
       this.rafId = null;
       void this.exclusive(() => this.frame()).then(
@@ -383,7 +385,7 @@ export class PdeController {
       this.rate = { since: now, steps, value: ((steps - this.rate.steps) / (now - this.rate.since)) * 1000 / Math.max(1, this.runs.length) };
     }
     if (now - this.lastSample >= SAMPLE_MS) await this.sample(false);
-    else this.publish();
+    else this.publish(false);
   }
 
   /** `k` steps of every live run; with `draw`, the GPU views' drawing goes into the same submit */
@@ -461,9 +463,10 @@ export class PdeController {
     if (this.runs.length > 0 && this.runs.every((r) => r.diverged)) this.store.getState().setPlaying(false);
   }
 
-  private publish(): void {
-    const playing = this.store.getState().playing;
-    const runs: PdeRunInfo[] = this.runs.map((r) => ({
+  /** writes the runs' state to the store; the invariant series are copied only when `full` (at samples) */
+  private publish(full = true): void {
+    const { playing, runs: previous } = this.store.getState();
+    const runs: PdeRunInfo[] = this.runs.map((r, i) => ({
       role: r.role,
       stepper: r.stepper,
       backend: r.gpu ? 'gpu' : 'cpu',
@@ -473,7 +476,8 @@ export class PdeController {
       stepsPerFrame: this.stepsPerFrame,
       diverged: r.diverged,
       stats: r.stats,
-      invariants: r.invariants.map((s) => ({ ...s, times: s.times.slice(), values: s.values.slice() })),
+      invariants:
+        full || previous[i]?.stepper !== r.stepper ? r.invariants.map((s) => ({ ...s, times: s.times.slice(), values: s.values.slice() })) : previous[i].invariants,
     }));
     this.store.getState().setRuns(runs);
   }
@@ -512,6 +516,11 @@ export class PdeController {
     } finally {
       if (this.convergenceAbort === abort) this.convergenceAbort = null;
     }
+  }
+
+  /** redraws every view from the current state (after a colour-map, range or channel change) */
+  redraw(): Promise<void> {
+    return this.exclusive(() => this.sample(true));
   }
 
   cancelConvergence(): void {

@@ -42,8 +42,11 @@ export function colormapTable(name: ColormapName): Uint8ClampedArray {
 }
 
 /** the table as 256 vec4f (0…1) for a GPU storage buffer */
-export function colormapTableF32(name: ColormapName): Float32Array {
-  return Float32Array.from(colormapTable(name), (v) => v / 255);
+export function colormapTableF32(name: ColormapName): Float32Array<ArrayBuffer> {
+  const table = colormapTable(name);
+  const out = new Float32Array(table.length);
+  for (let i = 0; i < table.length; i++) out[i] = table[i] / 255;
+  return out;
 }
 
 /** writes `values` (row-major, row 0 = y = 0) into RGBA pixels with row 0 at the bottom (math convention) */
