@@ -478,8 +478,11 @@ export function StabilityPanel() {
       <svg ref={svg} role="img" aria-label={`Stability region of ${stepper} with the grid's h·L(k)`} />
       {report && (
         <p className="hint" data-testid="stability-summary">
-          {STEPPER_INFO[stepper].title} at dt = {spec.dt}: shaded is |R(hλ)| ≤ 1 for u′ = λu. {report.unstable === 0 ? 'All' : `${report.unstable} of`} {report.eigenvalues} distinct hλ of the linear part{' '}
-          {report.unstable === 0 ? 'lie inside it.' : `lie outside it (red; largest |R| = ${fmt(report.maxGrowth)}): those modes grow every step.`}
+          {STEPPER_INFO[stepper].title} at dt = {spec.dt}: shaded is |R(hλ)| ≤ 1 for u′ = λu; dots are the {report.eigenvalues} distinct hλ of the linear part.{' '}
+          {report.unstable === 0
+            ? 'Every mode the PDE damps stays damped.'
+            : `${report.unstable} modes that the PDE damps lie outside the region (red; largest |R| = ${fmt(report.maxGrowth)}): the stepper makes them grow every step.`}
+          {report.growing > 0 && ` ${report.growing} modes (hollow, Re hλ > 0) grow in the PDE itself.`}
         </p>
       )}
     </section>

@@ -10,7 +10,7 @@
 import { EQUATIONS } from '../../core/pde/equations.ts';
 import { toSpectrum } from '../../core/pde/fields.ts';
 import { CpuPdeSolver, PdeDivergence, type PdeProblem } from '../../core/pde/run.ts';
-import { maxAmplification } from '../../core/pde/stability.ts';
+import { linearEigenvalues } from '../../core/pde/stability.ts';
 import type { StepperName } from '../../core/pde/steppers.ts';
 import { SpecError } from '../../core/spec/spec.ts';
 import type { PdeSpec } from '../../core/spec/pdeSpec.ts';
@@ -21,6 +21,7 @@ import type { GpuContext } from '../../gpu/device.ts';
 import type { InvariantSeries, PdeDivergenceInfo, PdeRunInfo, PdeStore } from '../../state/pdeStore.ts';
 import { applyBrush, fieldStatsOf, type Brush } from './fieldOps.ts';
 import { type CpuMeasurement, PdeWorkerClient } from './pdeWorkerClient.ts';
+import { summarizeStability } from './stabilityInfo.ts';
 
 /** wall time between watchdog/stats reads while playing */
 const SAMPLE_MS = 200;
@@ -94,9 +95,9 @@ class LiveRun {
   markDiverged(step: number, time: number): void {
     const { stepper, dt } = this.problem;
     let message = new PdeDivergence(step, time, stepper, dt).message;
-    const growth = maxAmplification(stepper, this.problem);
-    if (growth > 1 + 1e-9)
-      message += ` Linear stability: the largest |R(hλ)| over the grid's modes is ${growth.toPrecision(3)} > 1 for ${stepper} at dt = ${dt}, so some modes grow every step under the linear part alone (see the stability region).`;
+    const { unstable, maxGrowth } = summarizeStability(stepper, linearEigenvalues(this.problem));
+    if (unstable > 0)
+      message += ` Linear stability: ${unstable} modes that the PDE damps have |R(hλ)| > 1 with ${stepper} at dt = ${dt} (largest ${maxGrowth.toPrecision(3)}), so they grow every step under the linear part alone (see the stability region).`;
     this.diverged = { step, time, message };
   }
 

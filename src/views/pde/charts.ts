@@ -8,6 +8,7 @@ import type { StepperName } from '../../core/pde/steppers.ts';
 import type { Complex } from '../../core/pde/types.ts';
 import type { ConvergenceResult } from '../../engine/pde/convergence.ts';
 import type { ColormapName } from '../../state/pdeStore.ts';
+import { isStepperUnstable, summarizeStability } from '../../ui/pde/stabilityInfo.ts';
 import { drawAxisTitles } from '../axisTitles.ts';
 import { colormapCss } from './colormaps.ts';
 
@@ -139,8 +140,11 @@ export interface StabilityReport {
   stepper: string;
   /** distinct z = h·L(k) over the grid */
   eigenvalues: number;
-  /** how many have |R(z)| > 1 */
+  /** how many lie where the PDE damps or keeps them (Re z ≤ 0) but |R(z)| > 1: made unstable by the stepper */
   unstable: number;
+  /** how many have Re z > 0 (growing in the PDE itself) */
+  growing: number;
+  /** the largest |R(z)| over the stepper-unstable ones (0 when none) */
   maxGrowth: number;
   /** the drawn window in z */
   window: { re: [number, number]; im: [number, number] };
@@ -148,7 +152,8 @@ export interface StabilityReport {
 
 /**
  * The region |R(z)| ≤ 1 of `stepper` (shaded; d3.contours of |R| on a grid over the window) with the grid's
- * z = hλ as dots, red where |R(z)| > 1. The window covers the dots and at least [−4, 1] × [−3, 3].
+ * z = hλ as dots: red where the stepper makes a mode grow that the PDE damps, hollow where the PDE itself grows
+ * (Re z > 0). The window covers the dots and at least [−4, 1] × [−3, 3].
  */
 export function drawStabilityRegion(svgElement: SVGSVGElement, data: { stepper: StepperName; eigenvalues: Complex[] }, options: { width: number; height: number }): StabilityReport {
   const { root, innerW, innerH } = frame(svgElement, options.width, options.height, { top: 8, right: 12, bottom: 34, left: 48 });
@@ -182,18 +187,14 @@ export function drawStabilityRegion(svgElement: SVGSVGElement, data: { stepper: 
   root.append('line').attr('x1', x(0)).attr('x2', x(0)).attr('y1', 0).attr('y2', innerH).attr('stroke', '#adb5bd');
   axes(root, x, y, innerH);
   drawAxisTitles(root, { innerW, innerH }, { x: 'Re hλ', y: 'Im hλ', xOffset: 30, yOffset: 36 });
-  let unstable = 0;
-  let maxGrowth = 0;
   const dots = root.append('g');
   for (const z of eigenvalues) {
-    const r = amplificationFactor(stepper, z);
-    const growth = Math.hypot(r[0], r[1]);
-    maxGrowth = Math.max(maxGrowth, growth);
-    const bad = growth > 1 + 1e-9;
-    if (bad) unstable++;
-    dots.append('circle').attr('cx', x(z[0])).attr('cy', y(z[1])).attr('r', 2.2).attr('fill', bad ? '#c92a2a' : '#1b2330').attr('opacity', 0.75);
+    const dot = dots.append('circle').attr('cx', x(z[0])).attr('cy', y(z[1])).attr('r', 2.2).attr('opacity', 0.8);
+    if (z[0] > 0) dot.attr('fill', 'none').attr('stroke', '#1b2330');
+    else dot.attr('fill', isStepperUnstable(stepper, z) ? '#c92a2a' : '#1b2330');
   }
-  return { stepper, eigenvalues: eigenvalues.length, unstable, maxGrowth, window: { re: [reLo, reHi], im: [-imHi, imHi] } };
+  const summary = summarizeStability(stepper, eigenvalues);
+  return { stepper, eigenvalues: summary.modes, unstable: summary.unstable, growing: summary.growing, maxGrowth: summary.maxGrowth, window: { re: [reLo, reHi], im: [-imHi, imHi] } };
 }
 
 // ---- convergence study -------------------------------------------------------------------------------------

@@ -1,0 +1,255 @@
+// The PDE lab (issue #6) in real Chromium on WebGPU (SwiftShader): side-by-side steppers on KS, painting on
+// Gray–Scott, the convergence study on KdV, view toggles, bad input, and the steps/s figures. Assertions read
+// numbers from `window.stepscope.pde`; screenshots go to test-results/ for people to look at.
+
+import assert from 'node:assert/strict';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { JSHandle, Page } from 'playwright-core';
+import { BASE_URL, RESULTS_DIR, openApp, test } from './harness.ts';
+
+interface PdeRunState {
+  role: string;
+  stepper: string;
+  backend: string;
+  steps: number;
+  time: number;
+  stepsPerSecond: number;
+  diverged: { step: number; time: number; message: string } | null;
+  stats: { min: number[]; max: number[]; mean: number[]; meanSquare: number[]; maxAbs: number[] } | null;
+}
+interface PdeState extends Omit<PdeRunState, 'role' | 'stepper'> {
+  stepsPerFrame: number;
+  playing: boolean;
+  runs: PdeRunState[];
+  notices: string[];
+}
+interface PdeHook {
+  getSpec(): Record<string, unknown>;
+  setSpec(spec: unknown): Promise<PdeState>;
+  setCompare(stepper: string | null): Promise<PdeState>;
+  setView(view: Record<string, unknown>): void;
+  state(): PdeState;
+  play(): Promise<void>;
+  pause(): Promise<void>;
+  step(n?: number): Promise<PdeState>;
+  runTo(time: number): Promise<PdeState>;
+  reset(newSeed?: boolean): Promise<PdeState>;
+  paint(brush: { x: number; y?: number; radius: number; value: number; mode?: string; channel?: number }): Promise<PdeState>;
+  convergence(options: { steppers: string[]; dts: number[]; tEnd?: number }): Promise<{ curves: { stepper: string; order: number | null; points: { dt: number; error: number | null; diverged?: unknown }[] }[] }>;
+  cpuStepsPerSecond(maxMs?: number): Promise<{ steps: number; seconds: number; stepsPerSecond: number }>;
+  getUrl(): string;
+  views(): {
+    fields: { role: string; path: string; colormap: string; channel: number; range: [number, number]; draws: number }[];
+    line: unknown;
+    waterfall: { rows: number; times: [number, number] | null } | null;
+    invariants: Record<string, unknown>;
+    stability: { stepper: string; eigenvalues: number; unstable: number; maxGrowth: number } | null;
+    convergence: { curves: { stepper: string; order: number | null }[] } | null;
+  };
+}
+
+const PDE_URL = `${BASE_URL}?lab=pde`;
+
+async function openPde(page: Page, url = PDE_URL): Promise<JSHandle<PdeHook>> {
+  const app = await openApp(page, url);
+  return (await app.evaluateHandle((s) => (s as unknown as { pde: PdeHook }).pde)) as JSHandle<PdeHook>;
+}
+
+/** polls the hook's state until `done` holds (or fails after `ms`) */
+async function waitForState(pde: JSHandle<PdeHook>, done: (s: PdeState) => boolean, ms: number, what: string): Promise<PdeState> {
+  const start = Date.now();
+  for (;;) {
+    const state = await pde.evaluate((p) => p.state());
+    if (done(state)) return state;
+    if (Date.now() - start > ms) throw new Error(`${what}: not reached in ${ms / 1000} s; last state ${JSON.stringify({ ...state, stats: undefined })}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+test('pde lab: opens from ?lab=pde with the KS preset and steps on the GPU', async ({ page, screenshot }) => {
+  const pde = await openPde(page);
+  const spec = await pde.evaluate((p) => p.getSpec());
+  assert.equal(spec.equation, 'ks');
+  const state = await pde.evaluate((p) => p.step(20));
+  assert.equal(state.steps, 20);
+  assert.ok(Math.abs(state.time - 5) < 1e-12, `t = ${state.time}`);
+  assert.ok(state.stats && Number.isFinite(state.stats.max[0]), 'stats are finite');
+  await screenshot(page, 'pde-ks.png');
+});
+
+test('pde lab: KS at h = 1/4, RK4 beside ETDRK4: RK4 stops with its step, time and explanation; ETDRK4 runs on', async ({ page, screenshot }) => {
+  const pde = await openPde(page);
+  await page.getByLabel('Preset').selectOption({ label: 'Kuramoto–Sivashinsky, Kassam–Trefethen (ETDRK4, h = 1/4)' });
+  await page.getByLabel('Side by side with').selectOption('rk4');
+  await waitForState(pde, (s) => s.runs.length === 2 && s.runs[1].stepper === 'rk4', 20_000, 'two runs');
+  await page.getByRole('button', { name: 'Play', exact: true }).click();
+  const stopped = await waitForState(pde, (s) => s.runs[1].diverged !== null, 60_000, 'RK4 diverges');
+  const [etdrk4, rk4] = stopped.runs;
+  assert.equal(etdrk4.stepper, 'etdrk4');
+  assert.ok(rk4.diverged!.step >= 1 && rk4.diverged!.step < 200, `RK4 blew up at step ${rk4.diverged!.step}`);
+  assert.ok(Math.abs(rk4.diverged!.time - rk4.diverged!.step * 0.25) < 1e-9, 'its time is step × h');
+  assert.match(rk4.diverged!.message, /step \d+ \(t = /);
+  assert.match(rk4.diverged!.message, /stiff stepper|smaller dt/);
+  assert.match(rk4.diverged!.message, /\|R\(hλ\)\| > 1/);
+  assert.equal(etdrk4.diverged, null);
+  // the explanation is on screen
+  await page.getByRole('alert').filter({ hasText: `diverged at step ${rk4.diverged!.step}` }).waitFor({ timeout: 10_000 });
+  // ETDRK4 continues past RK4's blow-up, finite
+  const later = await waitForState(pde, (s) => s.runs[0].steps > Math.max(rk4.diverged!.step, etdrk4.steps) + 40, 60_000, 'ETDRK4 runs on');
+  assert.equal(later.runs[0].diverged, null);
+  assert.ok(later.runs[0].stats && Number.isFinite(later.runs[0].stats.maxAbs[0]) && later.runs[0].stats.maxAbs[0] < 10, `ETDRK4 max|u| = ${later.runs[0].stats?.maxAbs[0]}`);
+  // the stability view explains why: RK4's region against KS's hλ down to −60
+  await page.getByLabel('Stability region of').selectOption('compare');
+  const views = await pde.evaluate((p) => p.views());
+  assert.equal(views.stability?.stepper, 'rk4');
+  assert.ok(views.stability!.unstable > 0, 'some damped modes are outside RK4 region');
+  assert.ok(views.waterfall && views.waterfall.rows > 3, `waterfall rows: ${views.waterfall?.rows}`);
+  await pde.evaluate((p) => p.pause());
+  await screenshot(page, 'pde-ks-rk4-vs-etdrk4.png');
+});
+
+test('pde lab: painting on a Gray–Scott field changes its statistics, and the pattern grows from the paint', async ({ page, screenshot }) => {
+  const pde = await openPde(page);
+  await page.getByLabel('Preset').selectOption({ label: 'Gray–Scott, Pearson class κ' });
+  // a smaller grid keeps the test short on SwiftShader (the physics is the same: 2.5 × 2.5 box)
+  await page.getByLabel('Points per axis').selectOption('128');
+  // start from the trivial steady state (u, v) = (1, 0): nothing happens until someone paints v
+  const spec = await pde.evaluate((p) => p.getSpec());
+  const state = await pde.evaluate((p, s) => p.setSpec({ ...s, ic: { type: 'gaussians', blobs: [{ center: [1.25, 1.25], width: 0.05, amplitude: 0, channel: 1 }], background: [1, 0] } }), spec);
+  assert.equal(state.stats!.max[1], 0, 'no v anywhere before painting');
+  assert.ok(Math.abs(state.stats!.mean[0] - 1) < 1e-6, 'u = 1 everywhere');
+  // paint v = 0.25 (and see it) through the UI: show v, set the brush, click the field
+  await page.getByLabel('Show field').selectOption('v');
+  await page.getByLabel('value', { exact: true }).fill('0.25');
+  await page.getByLabel('radius (box fraction)').fill('0.05');
+  const canvas = page.getByRole('img', { name: /^Field: colour map/ });
+  await canvas.click({ position: { x: 120, y: 120 } });
+  const painted = await waitForState(pde, (s) => s.stats !== null && s.stats.max[1] > 0.2, 20_000, 'paint lands');
+  assert.ok(Math.abs(painted.stats!.max[1] - 0.25) < 0.02, `max v after painting ${painted.stats!.max[1]}`);
+  assert.ok(painted.stats!.mean[1] > 1e-4, `mean v after painting ${painted.stats!.mean[1]}`);
+  assert.equal(painted.steps, state.steps, 'painting does not step');
+  const grown = await pde.evaluate((p) => p.step(40));
+  // the spot reacts: v spreads (its support grows) and u is consumed
+  assert.ok(grown.stats!.min[0] < 0.99, `u consumed: min u = ${grown.stats!.min[0]}`);
+  assert.ok(Number.isFinite(grown.stats!.mean[1]) && grown.stats!.mean[1] > 0, 'v stays');
+  const views = await pde.evaluate((p) => p.views());
+  const field = views.fields.find((f) => f.role === 'primary');
+  assert.ok(field && field.channel === 1 && field.draws > 0, JSON.stringify(field));
+  await screenshot(page, 'pde-gray-scott-painted.png');
+});
+
+test('pde lab: convergence study on KdV reports ETDRK4 order ≈ 4 and marks RK4 failures', async ({ page, screenshot }) => {
+  const pde = await openPde(page);
+  await pde.evaluate((p) => p.setSpec({ version: 1, kind: 'pde', equation: 'kdv', grid: { n: [128], length: [60] } }));
+  const result = await pde.evaluate((p) => p.convergence({ steppers: ['etdrk4', 'etd1', 'rk4'], dts: [0.04, 0.02, 0.01, 0.005], tEnd: 0.4 }));
+  const order = (s: string) => result.curves.find((c) => c.stepper === s)!.order;
+  assert.ok(Math.abs(order('etdrk4')! - 4) < 0.35, `ETDRK4 order ${order('etdrk4')}`);
+  assert.ok(Math.abs(order('etd1')! - 1) < 0.3, `ETD1 order ${order('etd1')}`);
+  // the chart drew the same result, with the orders labelled
+  await page.getByTestId('convergence-orders').waitFor();
+  const views = await pde.evaluate((p) => p.views());
+  assert.deepEqual(views.convergence?.curves.map((c) => c.stepper), ['etdrk4', 'etd1', 'rk4']);
+  assert.equal(views.convergence?.curves[0].order, order('etdrk4'));
+  await page.getByText(/etdrk4: measured order 4\.\d\d/).waitFor();
+  await screenshot(page, 'pde-kdv-convergence.png');
+});
+
+test('pde lab: colour map and range controls change what the field view draws', async ({ page, screenshot }) => {
+  const pde = await openPde(page);
+  await page.getByLabel('Preset').selectOption({ label: 'Allen–Cahn in 2D: coarsening' });
+  await page.getByLabel('Points per axis').selectOption('64');
+  await pde.evaluate((p) => p.step(5));
+  await page.getByLabel('Colour map').selectOption('inferno');
+  await page.getByLabel('Range', { exact: true }).selectOption('fixed');
+  await page.getByLabel('min', { exact: true }).fill('-1');
+  await page.getByLabel('max', { exact: true }).fill('1');
+  const start = Date.now();
+  let field;
+  do {
+    field = (await pde.evaluate((p) => p.views())).fields.find((f) => f.role === 'primary');
+    if (field?.colormap === 'inferno' && field.range[0] === -1 && field.range[1] === 1) break;
+    await new Promise((r) => setTimeout(r, 200));
+  } while (Date.now() - start < 15_000);
+  assert.equal(field?.colormap, 'inferno');
+  assert.deepEqual(field?.range, [-1, 1]);
+  await screenshot(page, 'pde-allen-cahn-inferno.png');
+});
+
+test('pde lab: a parameter typed outside its range is clamped with a notice; a wrong-shape file is refused with the expected shape', async ({ page }) => {
+  const pde = await openPde(page);
+  await page.getByLabel('Preset').selectOption({ label: 'Gray–Scott in 1D: pulse splitting' });
+  const before = await pde.evaluate((p) => p.getSpec());
+  const input = page.getByRole('textbox', { name: /^F feed rate F/ });
+  await input.fill('0.5');
+  await input.press('Enter');
+  await page.getByRole('status').filter({ hasText: 'params.F: 0.5 is outside its range [0, 0.2]' }).waitFor({ timeout: 10_000 });
+  const after = await pde.evaluate((p) => p.getSpec());
+  assert.equal((after.params as Record<string, number>).F, 0.2);
+  assert.deepEqual({ ...after, params: undefined }, { ...before, params: undefined }, 'nothing else changed');
+
+  // a .npy of shape (2, 100) for a (2, 512) grid
+  await page.getByLabel('Initial condition').getByLabel('Type').selectOption('file');
+  const npy = npyFloat64([2, 100], new Float64Array(200));
+  await page.getByLabel('Initial state (.npy, float32 or float64)').setInputFiles({ name: 'wrong.npy', mimeType: 'application/octet-stream', buffer: npy });
+  await page.getByRole('alert').filter({ hasText: "has shape (2, 100); the spec's grid needs (2, 512)" }).waitFor({ timeout: 10_000 });
+  const unchanged = await pde.evaluate((p) => p.getSpec());
+  assert.deepEqual(unchanged, after, 'a refused file changes nothing');
+});
+
+test('pde lab: links restore the spec exactly; a bad link falls back with a notice naming the field', async ({ page, newPage }) => {
+  const pde = await openPde(page);
+  await pde.evaluate((p) => p.setSpec({ version: 1, kind: 'pde', equation: 'burgers', params: { nu: 0.0025 }, stepper: 'sbdf2', dt: 0.002, seed: 7 }));
+  const spec = await pde.evaluate((p) => p.getSpec());
+  const url = await pde.evaluate((p) => p.getUrl());
+  assert.equal(page.url(), url, 'the address bar holds the link');
+  const other = await newPage();
+  const restored = await openPde(other, url);
+  assert.deepEqual(await restored.evaluate((p) => p.getSpec()), spec);
+  const bad = await newPage();
+  const fallback = await openPde(bad, `${BASE_URL}?lab=pde&pde=${encodeURIComponent(JSON.stringify({ version: 1, kind: 'pde', equation: 'gray-scott', params: { F: 3 } }))}`);
+  const state = fallback.evaluate((p) => p.state());
+  const notices = (await state).notices.join('\n');
+  assert.match(notices, /pde\.params\.F: got 3; allowed: 0 ≤ F ≤ 0\.2/);
+  assert.equal((await fallback.evaluate((p) => p.getSpec())).equation, 'ks', 'the default spec');
+});
+
+test('pde lab: steps/s of a 2D Gray–Scott 256² run on the GPU and of the float64 CPU path (a figure, not an assertion)', async ({ page, screenshot }) => {
+  const pde = await openPde(page);
+  await page.getByLabel('Preset').selectOption({ label: 'Gray–Scott, Pearson class α' });
+  const spec = await pde.evaluate((p) => p.getSpec());
+  assert.deepEqual((spec.grid as { n: number[] }).n, [256, 256]);
+  await pde.evaluate((p) => p.play());
+  const running = await waitForState(pde, (s) => s.stepsPerSecond > 0, 60_000, 'steps/s measured');
+  await new Promise((r) => setTimeout(r, 6000));
+  const gpu = await pde.evaluate((p) => p.state());
+  await pde.evaluate((p) => p.pause());
+  const cpu = await pde.evaluate((p) => p.cpuStepsPerSecond(4000));
+  const adapter = await page.evaluate(() => (window as unknown as { stepscope: { adapterInfo: unknown } }).stepscope.adapterInfo);
+  const figure = {
+    preset: 'gray-scott-pearson-α',
+    grid: [256, 256],
+    stepper: spec.stepper,
+    dt: spec.dt,
+    gpu: { backend: gpu.backend, stepsPerSecond: gpu.stepsPerSecond, stepsPerFrame: gpu.stepsPerFrame, steps: gpu.steps, adapter },
+    cpuFloat64: cpu,
+    ratio: gpu.stepsPerSecond / cpu.stepsPerSecond,
+    note: 'page steps/s over the last second of a live run (steps encoded per frame adapt to ~30 fps); CPU: CpuPdeSolver in a worker',
+  };
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  writeFileSync(join(RESULTS_DIR, 'pde-steps-per-second.json'), `${JSON.stringify(figure, null, 2)}\n`);
+  console.log(`    steps/s: GPU ${gpu.stepsPerSecond.toFixed(2)} (${gpu.backend}), CPU float64 ${cpu.stepsPerSecond.toFixed(2)}`);
+  assert.ok(running.stepsPerSecond > 0 && cpu.stepsPerSecond > 0);
+  await screenshot(page, 'pde-gray-scott-256.png');
+});
+
+/** a C-order little-endian float64 .npy (format 1.0) */
+function npyFloat64(shape: number[], data: Float64Array): Buffer {
+  let header = `{'descr': '<f8', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
+  const total = 10 + header.length + 1;
+  header += ' '.repeat((64 - (total % 64)) % 64) + '\n';
+  const prefix = Buffer.alloc(10);
+  prefix.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
+  prefix.writeUInt16LE(header.length, 8);
+  return Buffer.concat([prefix, Buffer.from(header, 'latin1'), Buffer.from(data.buffer)]);
+}
