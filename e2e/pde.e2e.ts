@@ -100,7 +100,7 @@ test('pde lab: KS at h = 1/4, RK4 beside ETDRK4: RK4 stops with its step, time a
   assert.equal(later.runs[0].diverged, null);
   assert.ok(later.runs[0].stats && Number.isFinite(later.runs[0].stats.maxAbs[0]) && later.runs[0].stats.maxAbs[0] < 10, `ETDRK4 max|u| = ${later.runs[0].stats?.maxAbs[0]}`);
   // the stability view explains why: RK4's region against KS's hλ down to −60
-  await page.getByLabel('Stability region of').selectOption('compare');
+  await page.getByLabel('Stability region of', { exact: true }).selectOption('compare');
   const views = await pde.evaluate((p) => p.views());
   assert.equal(views.stability?.stepper, 'rk4');
   assert.ok(views.stability!.unstable > 0, 'some damped modes are outside RK4 region');
@@ -160,7 +160,7 @@ test('pde lab: colour map and range controls change what the field view draws', 
   await page.getByLabel('Preset').selectOption({ label: 'Allen–Cahn in 2D: coarsening' });
   await page.getByLabel('Points per axis').selectOption('64');
   await pde.evaluate((p) => p.step(5));
-  await page.getByLabel('Colour map').selectOption('inferno');
+  await page.getByLabel('Colour map', { exact: true }).selectOption('inferno');
   await page.getByLabel('Range', { exact: true }).selectOption('fixed');
   await page.getByLabel('min', { exact: true }).fill('-1');
   await page.getByLabel('max', { exact: true }).fill('1');
@@ -189,7 +189,7 @@ test('pde lab: a parameter typed outside its range is clamped with a notice; a w
   assert.deepEqual({ ...after, params: undefined }, { ...before, params: undefined }, 'nothing else changed');
 
   // a .npy of shape (2, 100) for a (2, 512) grid
-  await page.getByLabel('Initial condition').getByLabel('Type').selectOption('file');
+  await page.getByRole('group', { name: 'Initial condition' }).getByLabel('Type').selectOption('file');
   const npy = npyFloat64([2, 100], new Float64Array(200));
   await page.getByLabel('Initial state (.npy, float32 or float64)').setInputFiles({ name: 'wrong.npy', mimeType: 'application/octet-stream', buffer: npy });
   await page.getByRole('alert').filter({ hasText: "has shape (2, 100); the spec's grid needs (2, 512)" }).waitFor({ timeout: 10_000 });

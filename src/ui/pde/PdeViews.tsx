@@ -272,7 +272,7 @@ function RunStatus({ run }: { run: PdeRunInfo | undefined }) {
         </div>
       </dl>
       {run.diverged && (
-        <div className="notice notice-error pde-diverged" role="alert">
+        <div className="pde-diverged" role="alert">
           <strong>Stopped: diverged at step {run.diverged.step} (t = {fmt(run.diverged.time)}).</strong> {run.diverged.message}
         </div>
       )}
