@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import type { Page } from 'playwright-core';
 import { BASE_URL, openApp, test } from './harness.ts';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -16,9 +17,8 @@ interface AxeViolation {
   nodes: { target: unknown[] }[];
 }
 
-test('axe: no serious or critical accessibility violations on the sampler lab after a run', async ({ page }) => {
-  const app = await openApp(page, BASE_URL);
-  await app.evaluate((s) => s.run());
+/** axe over the whole page; fails on serious or critical violations */
+async function checkPage(page: Page): Promise<void> {
   await page.evaluate(axeSource);
   const { violations, passedRules } = (await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (context: Document) => Promise<{ violations: AxeViolation[]; passes: unknown[] }> } }).axe;
@@ -31,4 +31,20 @@ test('axe: no serious or critical accessibility violations on the sampler lab af
   const describe = (list: AxeViolation[]) => list.map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.length}: ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))})`).join('\n');
   if (violations.length > serious.length) console.log(`axe, minor or moderate:\n${describe(violations.filter((v) => !serious.includes(v)))}`);
   assert.equal(serious.length, 0, `axe found serious violations:\n${describe(serious)}`);
+}
+
+test('axe: no serious or critical accessibility violations on the sampler lab after a run', async ({ page }) => {
+  const app = await openApp(page, BASE_URL);
+  await app.evaluate((s) => s.run());
+  await checkPage(page);
+});
+
+test('axe: no serious or critical accessibility violations on the PDE lab, side by side, after a few steps', async ({ page }) => {
+  const app = await openApp(page, `${BASE_URL}?lab=pde`);
+  await app.evaluate(async (s) => {
+    const pde = (s as unknown as { pde: { setCompare(x: string): Promise<unknown>; step(n: number): Promise<unknown> } }).pde;
+    await pde.setCompare('rk4');
+    await pde.step(3);
+  });
+  await checkPage(page);
 });

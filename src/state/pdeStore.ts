@@ -106,7 +106,7 @@ export function createPdeStore(initial: PdeSpec): PdeStore {
     speed: 'auto',
     runs: [],
     view: { colormap: 'viridis', range: 'auto', fixed: [0, 1], channel: 0, mode: 'map' },
-    brush: { radius: 0.1, value: 0.5, mode: 'replace' },
+    brush: { radius: 0.05, value: 0.5, mode: 'smooth' },
     convergence: { status: 'idle', done: 0, total: 0, result: null, error: null },
     notices: [],
     setSpec(input) {

@@ -16,7 +16,7 @@ const tick = format('~g');
 const sci = format('.2~e');
 
 /** colours of the two side-by-side runs and of the steppers in the convergence chart */
-export const RUN_COLORS = { primary: '#2563eb', compare: '#d9480f' } as const;
+export const RUN_COLORS = { primary: '#2563eb', compare: '#c2410c' } as const;
 const STEPPER_COLORS: Record<string, string> = {
   euler: '#868e96',
   rk2: '#a61e4d',
