@@ -6,12 +6,23 @@
 //   1D 1024 × batch 1024, 2D 256², 512², 1024², against NumPy's numpy.fft (complex128, pocketfft; measured in the
 //   same run through `python3 -c`, when numpy imports) and beside the float64 TypeScript FFT (src/core/pde/fft.ts)
 //   and NumPy complex64. GPU time: many encodes in one submit, `queue.onSubmittedWorkDone()` around it.
+// - (issue 5) PDE steps per second with ETDRK4: 2D Navier–Stokes 256² and 512², KS 1D N = 1024 (the presets'
+//   conventions), GPU path (many steps encoded into one submit) against NumPy's implementation of the same step
+//   (bench/pde_numpy.py, rfft-based, float64) and beside the float64 CPU path; the CPU path's agreement with
+//   NumPy after 5 steps is reported alongside.
 // Writes bench/results.json and prints a table. On SwiftShader the "GPU" is a CPU emulation: say so.
 
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fftNd } from '../src/core/pde/fft.ts';
+import { EQUATIONS } from '../src/core/pde/equations.ts';
+import { randomFourierField } from '../src/core/pde/fields.ts';
+import { CpuPdeSolver, preparePdeProblem } from '../src/core/pde/run.ts';
+import type { Grid } from '../src/core/pde/types.ts';
+import { parseNpy, serializeNpy } from '../src/core/io/npy.ts';
+import { GpuPdeSolver } from '../src/engine/pde/gpuPde.ts';
 import { prepareMixture } from '../src/core/sampling/gmm.ts';
 import { mixtureModel } from '../src/core/sampling/experiment.ts';
 import { runProgramCpu } from '../src/core/sampling/interpreter.ts';
@@ -216,7 +227,112 @@ async function fftCases(): Promise<BenchCase[]> {
   return out;
 }
 
-const cases: BenchCase[] = [await samplerCase(), ...(await fftCases())];
+interface PdeCase {
+  name: string;
+  /** the case's key in bench/pde_numpy.py */
+  numpyKey: string;
+  equation: string;
+  grid: Grid;
+  dt: number;
+  cpuSteps: number;
+}
+
+const PDE_CASES: PdeCase[] = [
+  { name: 'PDE 2D Navier–Stokes 256², ETDRK4 step', numpyKey: 'ns256', equation: 'navier-stokes-2d', grid: { n: [256, 256], length: [2 * Math.PI, 2 * Math.PI] }, dt: 0.01, cpuSteps: 2 },
+  { name: 'PDE 2D Navier–Stokes 512², ETDRK4 step', numpyKey: 'ns512', equation: 'navier-stokes-2d', grid: { n: [512, 512], length: [2 * Math.PI, 2 * Math.PI] }, dt: 0.01, cpuSteps: 1 },
+  { name: 'PDE 1D Kuramoto–Sivashinsky N = 1024, ETDRK4 step', numpyKey: 'ks1024', equation: 'ks', grid: { n: [1024], length: [32 * Math.PI] }, dt: 0.25, cpuSteps: 50 },
+];
+
+/** NumPy seconds per step of each case (bench/pde_numpy.py time) */
+function numpyPdeTimes(): { ok: true; version: string; secondsPerStep: Record<string, number> } | { ok: false; reason: string } {
+  const run = spawnSync('python3', ['bench/pde_numpy.py', 'time'], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (run.error || run.status !== 0) return { ok: false, reason: `python3 with numpy unavailable: ${run.error?.message ?? run.stderr.trim().split('\n').pop()}` };
+  const parsed = JSON.parse(run.stdout);
+  return { ok: true, version: parsed.numpy, secondsPerStep: parsed.secondsPerStep };
+}
+
+/** relative L² difference between the float64 CPU path and NumPy after 5 steps from the same state; null without numpy */
+function cpuAgreesWithNumpy(c: PdeCase, u0: Float64Array, cpu5: Float64Array): number | null {
+  const real = u0.filter((_, i) => i % 2 === 0);
+  const path = join(tmpdir(), `stepscope-bench-u0-${c.numpyKey}-${globalThis.process.pid}.npy`);
+  writeFileSync(path, serializeNpy(real, [...c.grid.n].reverse()));
+  const run = spawnSync('python3', ['bench/pde_numpy.py', 'run', c.numpyKey, path, '5'], { maxBuffer: 1 << 28 });
+  rmSync(path, { force: true });
+  if (run.error || run.status !== 0) return null;
+  const theirs = parseNpy(new Uint8Array(run.stdout)).data;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < theirs.length; i++) {
+    num += (cpu5[2 * i] - theirs[i]) ** 2;
+    den += theirs[i] ** 2;
+  }
+  return Math.sqrt(num / den);
+}
+
+async function pdeCases(): Promise<BenchCase[]> {
+  const numpy = numpyPdeTimes();
+  if (!numpy.ok) console.error(`numpy PDE reference absent: ${numpy.reason}`);
+  const out: BenchCase[] = [];
+  for (const c of PDE_CASES) {
+    const problem = preparePdeProblem({ equation: EQUATIONS[c.equation], grid: c.grid, stepper: 'etdrk4', dt: c.dt });
+    const u0 = randomFourierField(c.grid, 1, 0, 4, c.equation === 'ks' ? 1 : 5);
+    const solver = new GpuPdeSolver(device, problem, u0);
+    const submit = async (steps: number) => {
+      const encoder = device.createCommandEncoder({ label: 'bench pde' });
+      solver.encodeSteps(encoder, steps);
+      const start = performance.now();
+      device.queue.submit([encoder.finish()]);
+      await device.queue.onSubmittedWorkDone();
+      return performance.now() - start;
+    };
+    await submit(1);
+    const one = await submit(1);
+    const steps = Math.max(2, Math.min(500, Math.round(2000 / Math.max(one, 0.01))));
+    const gpuMs = (await timeIt(`pde gpu ${c.numpyKey} (${steps} steps per submit)`, 3, async () => void (await submit(steps)))) / steps;
+    const dispatches = solver.dispatchesPerStep;
+    solver.destroy();
+    const cpu = new CpuPdeSolver(problem, u0);
+    const cpuStart = performance.now();
+    cpu.advance(c.cpuSteps);
+    const cpuMs = (performance.now() - cpuStart) / c.cpuSteps;
+    console.error(`pde cpu float64 ${c.numpyKey}: ${cpuMs.toFixed(1)} ms per step`);
+    const five = new CpuPdeSolver(problem, u0);
+    five.advance(5);
+    const agreement = numpy.ok ? cpuAgreesWithNumpy(c, u0, five.physical()) : null;
+    const perSecond = (ms: number) => 1000 / ms;
+    const figure = { label: 'GPU steps per second', value: perSecond(gpuMs) };
+    const cpuFigure = { label: 'float64 CPU path steps per second', value: perSecond(cpuMs), ratio: cpuMs / gpuMs };
+    const notes = [`${dispatches} dispatches per step`, `GPU ${gpuMs.toFixed(2)} ms per step`];
+    if (agreement !== null) notes.push(`float64 CPU path vs NumPy after 5 steps: relative L² ${agreement.toExponential(1)}`);
+    if (software) notes.push(SOFTWARE_NOTE);
+    if (numpy.ok) {
+      const numpyMs = numpy.secondsPerStep[c.numpyKey] * 1000;
+      out.push({
+        name: c.name,
+        figure,
+        reference: { label: `NumPy ${numpy.version} (rfft, float64; bench/pde_numpy.py) steps per second`, value: perSecond(numpyMs) },
+        ratio: numpyMs / gpuMs,
+        others: [cpuFigure],
+        note: notes.join('; '),
+      });
+    } else {
+      notes.push(`NumPy reference absent (${numpy.reason})`);
+      out.push({ name: c.name, figure, reference: null, ratio: null, others: [cpuFigure], note: notes.join('; ') });
+    }
+  }
+  return out;
+}
+
+// `npm run bench [-- sampler|fft|pde …]`: all groups, or the named ones
+const GROUPS: Record<string, () => Promise<BenchCase[]>> = { sampler: async () => [await samplerCase()], fft: fftCases, pde: pdeCases };
+const requested = globalThis.process.argv.slice(2);
+const unknown = requested.filter((g) => !(g in GROUPS));
+if (unknown.length) {
+  console.error(`unknown bench group(s) ${unknown.join(', ')}; allowed: ${Object.keys(GROUPS).join(', ')}`);
+  globalThis.process.exit(2);
+}
+const cases: BenchCase[] = [];
+for (const [group, run] of Object.entries(GROUPS)) if (!requested.length || requested.includes(group)) cases.push(...(await run()));
 
 const results = {
   date: new Date().toISOString(),

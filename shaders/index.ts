@@ -14,9 +14,13 @@ import momentsWgsl from './sampler/moments.wgsl?raw';
 import noiseWgsl from './sampler/noise.wgsl?raw';
 import slicedWgsl from './sampler/sliced.wgsl?raw';
 import fftLinesWgsl from './spectral/fft_lines.wgsl?raw';
-import fftInPlaceWgsl from './spectral/fft_in_place.wgsl?raw';
-import fftOutOfPlaceWgsl from './spectral/fft_out_of_place.wgsl?raw';
+import fftEntryWgsl from './spectral/fft_entry.wgsl?raw';
 import fftRealWgsl from './spectral/fft_real.wgsl?raw';
+
+/** the line FFT's entry point (fft_entry.wgsl) with its bindings and source/destination buffer names filled in */
+function fftEntry(entry: string, bindings: string, src: string, dst: string): string {
+  return fftEntryWgsl.replace('BINDINGS', bindings).replace('ENTRY', entry).replace('SRC[', `${src}[`).replace('DST[', `${dst}[`);
+}
 
 export const shaders = {
   rng: rngWgsl,
@@ -39,9 +43,14 @@ export const shaders = {
   features: featuresWgsl,
   moments: momentsWgsl,
   /** batched 1D FFT along one axis in workgroup memory, in place (specs/pde.md §9.1): the shared line FFT + its entry point */
-  fftInPlace: `${fftLinesWgsl}\n${fftInPlaceWgsl}`,
+  fftInPlace: `${fftLinesWgsl}\n${fftEntry('fft_lines_in_place', '@group(0) @binding(2) var<storage, read_write> data: array<vec2<f32>>;', 'data', 'data')}`,
   /** the same line FFT reading one buffer and writing another (four-step FFT, real-data transforms) */
-  fftOutOfPlace: `${fftLinesWgsl}\n${fftOutOfPlaceWgsl}`,
+  fftOutOfPlace: `${fftLinesWgsl}\n${fftEntry(
+    'fft_lines_out_of_place',
+    '@group(0) @binding(2) var<storage, read> src: array<vec2<f32>>;\n@group(0) @binding(3) var<storage, read_write> dst: array<vec2<f32>>;',
+    'src',
+    'dst',
+  )}`,
   /** real-to-complex / complex-to-real by the half-length trick (pre- and post-processing of a complex FFT) */
   fftReal: fftRealWgsl,
 };

@@ -80,13 +80,17 @@ function parseArgs(argv: string[]): { command: string; flags: Record<string, str
   return { command, flags };
 }
 
-function readJsonFile(flag: string, path: string): unknown {
-  let text: string;
+/** the bytes of an input file; a missing or unreadable file is bad input naming the flag */
+function readFileBytes(flag: string, path: string): Uint8Array {
   try {
-    text = readFileSync(path, 'utf8');
+    return new Uint8Array(readFileSync(path));
   } catch (error) {
     throw new InputError(`--${flag}: cannot read '${path}': ${(error as Error).message}`);
   }
+}
+
+function readJsonFile(flag: string, path: string): unknown {
+  const text = new TextDecoder().decode(readFileBytes(flag, path));
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -115,12 +119,7 @@ function withTargetFlags(spec: SampleSpec, flags: Record<string, string>): Sampl
   if (flag === null) return spec;
   const path = flags[flag];
   if (flag === 'points' && path.toLowerCase().endsWith('.json')) throw new InputError(`--points: '${path}' is JSON; allowed: a .npy or .csv dataset (a JSON target object goes to --target)`);
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(readFileSync(path));
-  } catch (error) {
-    throw new InputError(`--${flag}: cannot read '${path}': ${(error as Error).message}`);
-  }
+  const bytes = readFileBytes(flag, path);
   try {
     const target = flag === 'points' ? parseDatasetFile(path, bytes) : parseTargetJson(new TextDecoder().decode(bytes), path);
     return parseSpec({ ...spec, target });
@@ -132,12 +131,7 @@ function withTargetFlags(spec: SampleSpec, flags: Record<string, string>): Sampl
 }
 
 function readNoise(path: string, n: number, dim: number): Float64Array {
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(readFileSync(path));
-  } catch (error) {
-    throw new InputError(`--noise: cannot read '${path}': ${(error as Error).message}`);
-  }
+  const bytes = readFileBytes('noise', path);
   try {
     const array = parseNpy(bytes);
     if (array.shape.length !== 2 || array.shape[0] !== n || array.shape[1] !== dim)
@@ -319,12 +313,7 @@ async function sweepCommand(flags: Record<string, string>): Promise<void> {
 }
 
 function readNpyFile(flag: string, path: string): { shape: number[]; data: ArrayLike<number> } {
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(readFileSync(path));
-  } catch (error) {
-    throw new InputError(`--${flag}: cannot read '${path}': ${(error as Error).message}`);
-  }
+  const bytes = readFileBytes(flag, path);
   try {
     return parseNpy(bytes);
   } catch (error) {

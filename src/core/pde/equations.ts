@@ -87,7 +87,7 @@ export const EQUATIONS: Record<string, Equation> = {
     formula: 'u_t = ν Δu',
     channels: ['u'],
     complexField: false,
-    params: { nu: { default: 0.1, min: 0, max: 10, description: 'diffusivity ν' } },
+    params: { nu: { default: 0.1, min: 0, max: 10, description: 'diffusivity ν', unit: 'L²/T' } },
     linear: (w, p) => [[-p.nu * w.k2, 0]],
     defaults: {
       1: { grid: box(128, 2 * Math.PI, 1), dt: 0.01, tEnd: 2, stepper: 'etdrk4' },
@@ -108,8 +108,8 @@ export const EQUATIONS: Record<string, Equation> = {
     channels: ['u'],
     complexField: false,
     params: {
-      c: { default: 1, min: -10, max: 10, description: 'velocity c along x' },
-      cy: { default: 0, min: -10, max: 10, description: 'velocity along y (2D)' },
+      c: { default: 1, min: -10, max: 10, description: 'velocity c along x', unit: 'L/T' },
+      cy: { default: 0, min: -10, max: 10, description: 'velocity along y (2D)', unit: 'L/T' },
     },
     linear: (w, p) => [[0, -(p.c * w.kOdd[0] + (w.kOdd[1] ?? 0) * p.cy)]],
     defaults: {
@@ -130,7 +130,7 @@ export const EQUATIONS: Record<string, Equation> = {
     formula: 'u_t + u u_x = ν u_xx',
     channels: ['u'],
     complexField: false,
-    params: { nu: { default: 1e-3, min: 1e-5, max: 10, description: 'viscosity ν' } },
+    params: { nu: { default: 1e-3, min: 1e-5, max: 10, description: 'viscosity ν', unit: 'L²/T' } },
     linear: (w, p) => [[-p.nu * w.k2, 0]],
     nonlinear: () => conservativeAdvection(1),
     defaults: { 1: { grid: box(512, 2, 1), dt: 5e-3, tEnd: 20, stepper: 'etdrk4' } },
@@ -214,7 +214,7 @@ export const EQUATIONS: Record<string, Equation> = {
     formula: 'u_t = ε² Δu + u − u³',
     channels: ['u'],
     complexField: false,
-    params: { eps: { default: Math.sqrt(5e-3), min: 1e-3, max: 1, description: 'interface width ε' } },
+    params: { eps: { default: Math.sqrt(5e-3), min: 1e-3, max: 1, description: 'interface width ε', unit: 'L' } },
     linear: (w, p) => [[1 - p.eps * p.eps * w.k2, 0]],
     nonlinear: () => polynomial(() => [0, -1, 0], 'let u = inp[0].x; return array<vec2f, 1>(vec2f(-u * u * u, 0.0));'),
     defaults: {
@@ -240,7 +240,7 @@ export const EQUATIONS: Record<string, Equation> = {
     formula: 'u_t = Δ(u³ − u − γ Δu)',
     channels: ['u'],
     complexField: false,
-    params: { gamma: { default: 1e-3, min: 1e-5, max: 1, description: 'interface energy γ' } },
+    params: { gamma: { default: 1e-3, min: 1e-5, max: 1, description: 'interface energy γ', unit: 'L²' } },
     // Δ(−u − γΔu) → k² − γ k⁴
     linear: (w, p) => [[w.k2 - p.gamma * w.k2 * w.k2, 0]],
     nonlinear: () => ({
@@ -276,8 +276,8 @@ export const EQUATIONS: Record<string, Equation> = {
     channels: ['u'],
     complexField: false,
     params: {
-      r: { default: 0.1, min: -1, max: 2, description: 'bifurcation parameter r' },
-      g: { default: 0, min: -2, max: 2, description: 'quadratic coefficient g' },
+      r: { default: 0.1, min: -1, max: 2, description: 'bifurcation parameter r', unit: '1' },
+      g: { default: 0, min: -2, max: 2, description: 'quadratic coefficient g', unit: '1/U' },
     },
     linear: (w, p) => [[p.r - (1 - w.k2) ** 2, 0]],
     nonlinear: () => polynomial((p) => [p.g, -1, 0], 'let u = inp[0].x; return array<vec2f, 1>(vec2f(P.g * u * u - u * u * u, 0.0));'),
@@ -309,8 +309,8 @@ export const EQUATIONS: Record<string, Equation> = {
     channels: ['u'],
     complexField: false,
     params: {
-      D: { default: 0.01, min: 0, max: 10, description: 'diffusivity D' },
-      r: { default: 1, min: 0, max: 100, description: 'growth rate r' },
+      D: { default: 0.01, min: 0, max: 10, description: 'diffusivity D', unit: 'L²/T' },
+      r: { default: 1, min: 0, max: 100, description: 'growth rate r', unit: '1/T' },
     },
     linear: (w, p) => [[p.r - p.D * w.k2, 0]],
     nonlinear: () => ({ ...polynomial((p) => [-p.r, 0, 0], 'let u = inp[0].x; return array<vec2f, 1>(vec2f(-P.r * u * u, 0.0));'), dealias: QUADRATIC }),
@@ -333,10 +333,10 @@ export const EQUATIONS: Record<string, Equation> = {
     channels: ['u', 'v'],
     complexField: false,
     params: {
-      Du: { default: 2e-5, min: 0, max: 10, description: 'diffusivity of u' },
-      Dv: { default: 1e-5, min: 0, max: 10, description: 'diffusivity of v' },
-      F: { default: 0.037, min: 0, max: 0.2, description: 'feed rate F' },
-      k: { default: 0.06, min: 0, max: 0.2, description: 'kill rate k' },
+      Du: { default: 2e-5, min: 0, max: 10, description: 'diffusivity of u', unit: 'L²/T' },
+      Dv: { default: 1e-5, min: 0, max: 10, description: 'diffusivity of v', unit: 'L²/T' },
+      F: { default: 0.037, min: 0, max: 0.2, description: 'feed rate F', unit: '1/T' },
+      k: { default: 0.06, min: 0, max: 0.2, description: 'kill rate k', unit: '1/T' },
     },
     linear: (w, p) => [
       [-p.Du * w.k2 - p.F, 0],
@@ -432,10 +432,10 @@ export const EQUATIONS: Record<string, Equation> = {
     channels: ['omega'],
     complexField: false,
     params: {
-      nu: { default: 1e-3, min: 1e-6, max: 1, description: 'viscosity ν' },
-      mu: { default: 0, min: 0, max: 1, description: 'linear drag μ' },
-      A: { default: 0, min: 0, max: 10, description: 'Kolmogorov forcing amplitude A' },
-      kf: { default: 4, min: 1, max: 32, description: 'forcing wavenumber k_f' },
+      nu: { default: 1e-3, min: 1e-6, max: 1, description: 'viscosity ν', unit: 'L²/T' },
+      mu: { default: 0, min: 0, max: 1, description: 'linear drag μ', unit: '1/T' },
+      A: { default: 0, min: 0, max: 10, description: 'Kolmogorov forcing amplitude A', unit: 'L/T²' },
+      kf: { default: 4, min: 1, max: 32, description: 'forcing wavenumber k_f', unit: '1/L' },
     },
     linear: (w, p) => [[-p.nu * w.k2 - p.mu, 0]],
     nonlinear: () => {

@@ -92,22 +92,17 @@ export function parseExpression(text: string, variables: readonly string[]): Ast
     if (!isOp(value)) throw new ExpressionError(`expected '${value}' at position ${peek().at + 1}`, peek().at);
     pos++;
   };
-  const expr = (): Ast => {
-    let left = term();
-    while (isOp('+') || isOp('-')) {
-      const op = (tokens[pos++] as { value: '+' | '-' }).value;
-      left = { kind: 'binary', op, left, right: term() };
+  /** a left-associative level: operand (op operand)* */
+  const leftAssociative = (ops: readonly ('+' | '-' | '*' | '/')[], operand: () => Ast) => (): Ast => {
+    let left = operand();
+    for (let op = ops.find(isOp); op !== undefined; op = ops.find(isOp)) {
+      pos++;
+      left = { kind: 'binary', op, left, right: operand() };
     }
     return left;
   };
-  const term = (): Ast => {
-    let left = unary();
-    while (isOp('*') || isOp('/')) {
-      const op = (tokens[pos++] as { value: '*' | '/' }).value;
-      left = { kind: 'binary', op, left, right: unary() };
-    }
-    return left;
-  };
+  const term = leftAssociative(['*', '/'], () => unary());
+  const expr = leftAssociative(['+', '-'], term);
   const unary = (): Ast => {
     if (isOp('-')) {
       pos++;

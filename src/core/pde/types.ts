@@ -35,6 +35,8 @@ export interface ParamSpec {
   max: number;
   /** what it is, e.g. "viscosity" */
   description: string;
+  /** its dimension in box length L, time T and field units U (the equations are nondimensional: a reading aid) */
+  unit: string;
 }
 
 /** a spectral multiplier m(k; params): physical input = IFFT(m · v̂_channel), or N̂_channel += m · FFT(output) */

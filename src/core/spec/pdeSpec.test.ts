@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { EQUATIONS } from '../pde/equations.ts';
 import { parsePdeSpec, pdeStepCount } from './pdeSpec.ts';
-import { SpecError } from './spec.ts';
+import { specProblems } from './testing.ts';
 
-function problems(input: unknown): string[] {
-  try {
-    parsePdeSpec(input);
-  } catch (error) {
-    if (error instanceof SpecError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected the spec to be refused');
-}
+const problems = (input: unknown) => specProblems(input, parsePdeSpec);
 
 describe('PDE spec', () => {
   it("fills the equation's preset values and parameter defaults", () => {
