@@ -253,3 +253,17 @@ function npyFloat64(shape: number[], data: Float64Array): Buffer {
   prefix.writeUInt16LE(header.length, 8);
   return Buffer.concat([prefix, Buffer.from(header, 'latin1'), Buffer.from(data.buffer)]);
 }
+
+test(
+  'pde lab without WebGPU: the float64 CPU path steps, draws and reports the same clock',
+  async ({ page }) => {
+    const pde = await openPde(page);
+    const state = await pde.evaluate((p) => p.step(8));
+    assert.equal(state.backend, 'cpu');
+    assert.equal(state.steps, 8);
+    assert.ok(state.stats && Number.isFinite(state.stats.max[0]));
+    const views = await pde.evaluate((p) => p.views());
+    assert.ok(views.waterfall && views.waterfall.rows >= 1, 'the waterfall drew from the CPU field');
+  },
+  { webgpu: false },
+);
