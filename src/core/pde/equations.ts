@@ -387,6 +387,69 @@ export const EQUATIONS: Record<string, Equation> = {
     source: 'Pearson 1993, Science 261:189 (specs/pde.md §8); 1D: Chebfun spin(\'GS\')',
   },
 
+  'gray-scott-map': {
+    id: 'gray-scott-map',
+    title: 'Gray–Scott phase map (F along y, k along x)',
+    formula: 'Gray–Scott with F = F(y), k = k(x): u_t = D_u Δu − u v² + F(y)(1 − u), v_t = D_v Δv + u v² − (F(y) + k(x)) v',
+    channels: ['u', 'v'],
+    complexField: false,
+    params: {
+      Du: { default: 2e-5, min: 0, max: 10, description: 'diffusivity of u', unit: 'L²/T' },
+      Dv: { default: 1e-5, min: 0, max: 10, description: 'diffusivity of v', unit: 'L²/T' },
+      Fmin: { default: 0, min: 0, max: 0.2, description: 'feed rate at the edges (y = 0, L)', unit: '1/T' },
+      Fmax: { default: 0.07, min: 0, max: 0.2, description: 'feed rate in the middle (y = L/2)', unit: '1/T' },
+      kmin: { default: 0.02, min: 0, max: 0.2, description: 'kill rate at the edges (x = 0, L)', unit: '1/T' },
+      kmax: { default: 0.068, min: 0, max: 0.2, description: 'kill rate in the middle (x = L/2)', unit: '1/T' },
+    },
+    // only diffusion is linear: F and k vary in space, so the reaction (with its F, F + k terms) is all in N
+    linear: (w, p) => [
+      [-p.Du * w.k2, 0],
+      [-p.Dv * w.k2, 0],
+    ],
+    nonlinear: () => ({
+      inputs: [
+        { channel: 0, multiplier: identity },
+        { channel: 1, multiplier: identity },
+      ],
+      outputs: [
+        { channel: 0, multiplier: identity },
+        { channel: 1, multiplier: identity },
+      ],
+      pointwise: (inp, x, p, out) => {
+        const [F, k] = phaseMapRates(x, p);
+        const [u, v] = [inp[0], inp[2]];
+        const uvv = u * v * v;
+        out[0] = -uvv + F * (1 - u);
+        out[1] = 0;
+        out[2] = uvv - (F + k) * v;
+        out[3] = 0;
+      },
+      // the ramps read the box lengths P.Lx, P.Ly (phaseMapRates is the float64 twin)
+      wgsl:
+        'let s = x / vec2f(P.Lx, P.Ly); let tri = 1.0 - abs(2.0 * s - 1.0); let F = P.Fmin + (P.Fmax - P.Fmin) * tri.y; let k = P.kmin + (P.kmax - P.kmin) * tri.x; ' +
+        'let u = inp[0].x; let v = inp[1].x; let uvv = u * v * v; return array<vec2f, 2>(vec2f(-uvv + F * (1.0 - u), 0.0), vec2f(uvv - (F + k) * v, 0.0));',
+      dealias: CUBIC,
+    }),
+    defaults: { 2: { grid: box(256, 2.5, 2), dt: 1, tEnd: 10000, stepper: 'etdrk4' } },
+    preset: {
+      description: 'u = 1, v = 0 with seeded spots of (½, ¼) everywhere, so every (F, k) gets a seed',
+      build: (g, _p, seed) => {
+        const noise = randomFourierField(g, 1, seed, 24, 1);
+        const size = gridSize(g);
+        const out = realField(g, 2, () => [1, 0]);
+        for (let i = 0; i < size; i++) {
+          if (noise[2 * i] <= 0.45) continue;
+          out[2 * i] = 0.5;
+          out[2 * (size + i)] = 0.25;
+        }
+        return out;
+      },
+    },
+    invariants: [mass(0, 'u'), mass(1, 'v')].map((inv) => ({ ...inv, expect: 'none' as const })),
+    source:
+      "VisualPDE's GrayScottPearsonClassification (specs §8), made periodic: F and k rise as triangle ramps from the edges to the middle, so the map appears mirrored four times without a seam",
+  },
+
   nls: {
     id: 'nls',
     title: 'Nonlinear Schrödinger (focusing)',
@@ -471,6 +534,12 @@ export const EQUATIONS: Record<string, Equation> = {
 };
 
 export const EQUATION_IDS = Object.keys(EQUATIONS);
+
+/** F(y), k(x) of the phase map: triangle ramps 0 at the box edges → 1 in the middle (periodic, no seam) */
+export function phaseMapRates(x: number[], p: Params): [number, number] {
+  const tri = (value: number, length: number) => 1 - Math.abs((2 * value) / length - 1);
+  return [p.Fmin + (p.Fmax - p.Fmin) * tri(x[1], p.Ly), p.kmin + (p.kmax - p.kmin) * tri(x[0], p.Lx)];
+}
 
 /** the equation's parameters with defaults filled in (unknown names are the spec's job to refuse) */
 export function resolveParams(equation: Equation, given: Params = {}): Params {

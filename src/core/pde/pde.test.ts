@@ -8,6 +8,7 @@ import {
   kdvSoliton,
   kdvTwoSoliton,
   nlsSoliton,
+  phaseMapRates,
   resolveParams,
 } from './equations.ts';
 import { complexField, realField, toSpectrum } from './fields.ts';
@@ -237,6 +238,17 @@ describe('invariants and structure', () => {
     for (const stepper of ['etdrk4', 'sbdf2', 'rk4'] as const) {
       expect(maxError(solve('gray-scott', grid, stepper, 1, 50, u0).physical(), u0)).toBeLessThan(1e-13);
     }
+  });
+
+  it("the phase map's rates are triangle ramps (edges → middle) and its homogeneous (1, 0) state is a fixed point", () => {
+    const p = { ...resolveParams(EQUATIONS['gray-scott-map']), Lx: 2, Ly: 4 };
+    expect(phaseMapRates([0, 0], p)).toEqual([0, 0.02]);
+    expect(phaseMapRates([1, 2], p)[0]).toBeCloseTo(0.07, 15);
+    expect(phaseMapRates([1, 2], p)[1]).toBeCloseTo(0.068, 15);
+    expect(phaseMapRates([0.5, 3], p)[0]).toBeCloseTo(0.035, 15); // halfway down from the middle
+    const grid = { n: [16, 16], length: [2, 4] };
+    const u0 = realField(grid, 2, () => [1, 0]);
+    expect(maxError(solve('gray-scott-map', grid, 'etdrk4', 1, 20, u0).physical(), u0)).toBeLessThan(1e-13);
   });
 
   it('the random initial condition is seeded, zero-mean, real and scaled to its amplitude', () => {

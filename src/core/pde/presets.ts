@@ -111,6 +111,12 @@ export const PDE_PRESETS: PdePreset[] = [
     }),
   ),
   {
+    id: 'gray-scott-phase-map',
+    title: 'Gray–Scott phase map: every (F, k) in one simulation',
+    source: "VisualPDE's GrayScottPearsonClassification (F = 0 … 0.07 along y, k = 0.02 … 0.068 along x; specs §8), mirrored to fit the periodic box",
+    spec: pde({ equation: 'gray-scott-map' }),
+  },
+  {
     id: 'nls-soliton',
     title: 'Nonlinear Schrödinger: a moving soliton',
     source: 'exact soliton a = 1.5, v = 1 (specs §6.9)',

@@ -61,7 +61,8 @@ export function mirrorIndices(grid: Grid): Uint32Array {
 
 export function preparePdeProblem(setup: PdeSetup): PdeProblem {
   const { equation, grid, dt } = setup;
-  const params = resolveParams(equation, setup.params);
+  // the pointwise formulas also see the box lengths, as Lx and Ly (Ly = 0 in 1D): types.ts NonlinearTerm
+  const params = { ...resolveParams(equation, setup.params), Lx: grid.length[0], Ly: grid.length[1] ?? 0 };
   const size = gridSize(grid);
   const channels = equation.channels.length;
   const waves = waveVectors(grid);

@@ -50,12 +50,13 @@ export interface NonlinearTerm {
   outputs: SpectralTerm[];
   /**
    * float64 twin of `wgsl`: reads inputs[2i], inputs[2i+1] (re, im of input i at this point) and writes
-   * out[2j], out[2j+1]; `x` is the point's position per axis; `p` the parameters.
+   * out[2j], out[2j+1]; `x` is the point's position per axis; `p` the parameters, plus the box lengths
+   * `Lx`, `Ly` (Ly = 0 in 1D; names no equation may use for a parameter).
    */
   pointwise: (inputs: Float64Array, x: number[], p: Params, out: Float64Array) => void;
   /**
    * WGSL body of `fn pointwise(inp: array<vec2f, NI>, x: vec2f) -> array<vec2f, NO>` (x.y is 0 in 1D);
-   * parameters are read as `P.<name>` (f32 fields of a uniform struct with the equation's parameter names).
+   * parameters are read as `P.<name>` (f32 fields of a uniform struct with the equation's parameter names and `Lx`, `Ly`).
    * Use `pde_sin` / `pde_cos` (shaders/spectral/pde_pointwise.wgsl), not WGSL's `sin` / `cos`: those promise only
    * 2^-11 absolute error (1.9e-4 measured on SwiftShader), far from the GPU path's 1e-5 agreement with the CPU.
    */

@@ -91,7 +91,7 @@ export const pdeSpecSchema = z
     if (!equation) return; // the enum has its own issue
     const supported = supportedDims(equation);
     for (const [name, value] of Object.entries(s.params)) {
-      const spec = equation.params[name];
+      const spec = Object.hasOwn(equation.params, name) ? equation.params[name] : undefined;
       if (!spec) {
         const names = Object.keys(equation.params);
         ctx.addIssue({ code: 'custom', path: ['params', name], message: `${s.equation} has no parameter '${name}'; allowed: ${names.length ? names.join(', ') : 'none'}` });

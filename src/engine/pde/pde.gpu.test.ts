@@ -117,6 +117,11 @@ describe('GPU vs CPU after 100 steps (relative L² of the state ≤ 1e-5)', () =
     await expectAgreement('gray-scott 2D etd1', { equation: 'gray-scott', grid, stepper: 'etd1', dt: 1, u0: EQUATIONS['gray-scott'].preset.build(grid, {}, 0) });
   });
 
+  it('gray-scott-map (F(y), k(x) read the box lengths P.Lx, P.Ly; 32², ETD1 dt = 1)', async () => {
+    const grid = { n: [32, 32], length: [2.5, 5] };
+    await expectAgreement('gray-scott-map etd1', { equation: 'gray-scott-map', grid, stepper: 'etd1', dt: 1, u0: EQUATIONS['gray-scott-map'].preset.build(grid, {}, 0) });
+  });
+
   it('nls soliton (complex field: no Hermitian projection; N = 128, L = 40, ETDRK2 dt = 0.0125)', async () => {
     const grid = box(128, 40);
     const u0 = complexField(grid, ([x]) => nlsSoliton(x - 20, 0, NLS_SOLITON));
