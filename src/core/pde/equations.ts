@@ -76,6 +76,18 @@ function polynomial(coefs: (p: Params) => [number, number, number], wgsl: string
   };
 }
 
+/** a reaction of two fields (u, v): both taken to physical space as they are, both outputs added to N̂ as they are */
+const TWO_FIELD_REACTION: Pick<NonlinearTerm, 'inputs' | 'outputs'> = {
+  inputs: [
+    { channel: 0, multiplier: identity },
+    { channel: 1, multiplier: identity },
+  ],
+  outputs: [
+    { channel: 0, multiplier: identity },
+    { channel: 1, multiplier: identity },
+  ],
+};
+
 // ---- the registry -------------------------------------------------------------------------------------
 
 const box = (n: number, length: number, dims: number): Grid => ({ n: Array(dims).fill(n), length: Array(dims).fill(length) });
@@ -343,14 +355,7 @@ export const EQUATIONS: Record<string, Equation> = {
       [-p.Dv * w.k2 - (p.F + p.k), 0],
     ],
     nonlinear: () => ({
-      inputs: [
-        { channel: 0, multiplier: identity },
-        { channel: 1, multiplier: identity },
-      ],
-      outputs: [
-        { channel: 0, multiplier: identity },
-        { channel: 1, multiplier: identity },
-      ],
+      ...TWO_FIELD_REACTION,
       pointwise: (inp, _x, p, out) => {
         const uvv = inp[0] * inp[2] * inp[2];
         out[0] = -uvv + p.F;
@@ -407,14 +412,7 @@ export const EQUATIONS: Record<string, Equation> = {
       [-p.Dv * w.k2, 0],
     ],
     nonlinear: () => ({
-      inputs: [
-        { channel: 0, multiplier: identity },
-        { channel: 1, multiplier: identity },
-      ],
-      outputs: [
-        { channel: 0, multiplier: identity },
-        { channel: 1, multiplier: identity },
-      ],
+      ...TWO_FIELD_REACTION,
       pointwise: (inp, x, p, out) => {
         const [F, k] = phaseMapRates(x, p);
         const [u, v] = [inp[0], inp[2]];
