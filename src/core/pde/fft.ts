@@ -24,21 +24,35 @@ function twiddles(n: number): Float64Array {
   return table;
 }
 
-/**
- * In-place FFT of `n` complex values starting at complex index `offset` with complex stride `stride` in `data`
- * (interleaved re, im). `inverse` conjugates the twiddles and divides by n.
- */
-export function fft1d(data: Float64Array, n: number, inverse: boolean, offset = 0, stride = 1): void {
-  if (!isPowerOfTwo(n)) throw new Error(`FFT length must be a power of two, got ${n}`);
-  const at = (j: number) => 2 * (offset + j * stride);
-  // bit-reversal permutation
-  for (let i = 1, j = 0; i < n; i++) {
-    let bit = n >> 1;
-    for (; j & bit; bit >>= 1) j ^= bit;
-    j ^= bit;
+const bitReversalCache = new Map<number, Uint32Array>();
+
+/** the bit-reversal permutation of 0 … n−1 */
+function bitReversal(n: number): Uint32Array {
+  let table = bitReversalCache.get(n);
+  if (!table) {
+    table = new Uint32Array(n);
+    for (let i = 1, j = 0; i < n; i++) {
+      let bit = n >> 1;
+      for (; j & bit; bit >>= 1) j ^= bit;
+      j ^= bit;
+      table[i] = j;
+    }
+    bitReversalCache.set(n, table);
+  }
+  return table;
+}
+
+/** scratch line for strided transforms (gathered, transformed contiguously, scattered back: cache-friendly) */
+let scratch = new Float64Array(0);
+
+/** in-place radix-2 FFT of n contiguous complex values starting at float index `base` */
+function fftContiguous(data: Float64Array, n: number, inverse: boolean, base: number): void {
+  const reversal = bitReversal(n);
+  for (let i = 1; i < n; i++) {
+    const j = reversal[i];
     if (i < j) {
-      const a = at(i);
-      const b = at(j);
+      const a = base + 2 * i;
+      const b = base + 2 * j;
       const re = data[a];
       const im = data[a + 1];
       data[a] = data[b];
@@ -51,13 +65,13 @@ export function fft1d(data: Float64Array, n: number, inverse: boolean, offset = 
   const sign = inverse ? -1 : 1;
   for (let size = 2; size <= n; size <<= 1) {
     const half = size >> 1;
-    const step = n / size;
+    const step = 2 * (n / size);
     for (let start = 0; start < n; start += size) {
-      for (let j = 0; j < half; j++) {
-        const wr = table[2 * j * step];
-        const wi = sign * table[2 * j * step + 1];
-        const a = at(start + j);
-        const b = at(start + j + half);
+      let a = base + 2 * start;
+      let b = a + 2 * half;
+      for (let j = 0, t = 0; j < half; j++, t += step, a += 2, b += 2) {
+        const wr = table[t];
+        const wi = sign * table[t + 1];
         const tr = data[b] * wr - data[b + 1] * wi;
         const ti = data[b] * wi + data[b + 1] * wr;
         data[b] = data[a] - tr;
@@ -68,10 +82,30 @@ export function fft1d(data: Float64Array, n: number, inverse: boolean, offset = 
     }
   }
   if (inverse) {
-    for (let j = 0; j < n; j++) {
-      data[at(j)] /= n;
-      data[at(j) + 1] /= n;
-    }
+    const scale = 1 / n;
+    for (let i = base; i < base + 2 * n; i++) data[i] *= scale;
+  }
+}
+
+/**
+ * In-place FFT of `n` complex values starting at complex index `offset` with complex stride `stride` in `data`
+ * (interleaved re, im). `inverse` conjugates the twiddles and divides by n.
+ */
+export function fft1d(data: Float64Array, n: number, inverse: boolean, offset = 0, stride = 1): void {
+  if (!isPowerOfTwo(n)) throw new Error(`FFT length must be a power of two, got ${n}`);
+  if (stride === 1) {
+    fftContiguous(data, n, inverse, 2 * offset);
+    return;
+  }
+  if (scratch.length < 2 * n) scratch = new Float64Array(2 * n);
+  for (let j = 0; j < n; j++) {
+    scratch[2 * j] = data[2 * (offset + j * stride)];
+    scratch[2 * j + 1] = data[2 * (offset + j * stride) + 1];
+  }
+  fftContiguous(scratch, n, inverse, 0);
+  for (let j = 0; j < n; j++) {
+    data[2 * (offset + j * stride)] = scratch[2 * j];
+    data[2 * (offset + j * stride) + 1] = scratch[2 * j + 1];
   }
 }
 

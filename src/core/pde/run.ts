@@ -122,6 +122,10 @@ export class CpuPdeSolver {
   readonly problem: PdeProblem;
   private readonly registers = new Map<string, Float64Array>();
   private readonly points: number[][];
+  /** work arrays, allocated once: the combine's sum, and the nonlinear term's physical inputs and outputs */
+  private readonly combineScratch: Float64Array;
+  private readonly inputScratch: Float64Array[];
+  private readonly outputScratch: Float64Array[];
   /** completed steps */
   steps = 0;
 
@@ -135,6 +139,9 @@ export class CpuPdeSolver {
     if (!problem.equation.complexField) for (let i = 1; i < length; i += 2) v[i] = 0;
     fftNd(v, fftShape(problem.grid), false, problem.channels);
     this.points = problem.nonlinear ? gridPoints(problem.grid) : [];
+    this.combineScratch = new Float64Array(length);
+    this.inputScratch = (problem.nonlinear?.inputs ?? []).map(() => new Float64Array(2 * problem.size));
+    this.outputScratch = (problem.nonlinear?.outputs ?? []).map(() => new Float64Array(2 * problem.size));
   }
 
   get time(): number {
@@ -173,24 +180,25 @@ export class CpuPdeSolver {
   }
 
   private combine(op: Extract<StepperOp, { op: 'combine' }>): void {
-    const { channels, size, program } = this.problem;
-    const terms = op.terms.map(({ reg, coef }) => ({
-      src: this.registers.get(reg)!,
-      array: 'array' in coef ? program.coefficients[coef.array] : undefined,
-      scalar: 'scalar' in coef ? coef.scalar : undefined,
-    }));
-    const out = new Float64Array(2 * channels * size);
-    for (let i = 0; i < channels * size; i++) {
-      let re = 0;
-      let im = 0;
-      for (const { src, array, scalar } of terms) {
-        const cr = array ? array[2 * i] : scalar![0];
-        const ci = array ? array[2 * i + 1] : scalar![1];
-        re += cr * src[2 * i] - ci * src[2 * i + 1];
-        im += cr * src[2 * i + 1] + ci * src[2 * i];
+    const { program } = this.problem;
+    const out = this.combineScratch;
+    out.fill(0);
+    // one term at a time over the whole array (dst may be among the terms: the sum lands in scratch first)
+    for (const { reg, coef } of op.terms) {
+      const src = this.registers.get(reg)!;
+      if ('array' in coef) {
+        const c = program.coefficients[coef.array];
+        for (let i = 0; i < out.length; i += 2) {
+          out[i] += c[i] * src[i] - c[i + 1] * src[i + 1];
+          out[i + 1] += c[i] * src[i + 1] + c[i + 1] * src[i];
+        }
+      } else {
+        const [cr, ci] = coef.scalar;
+        for (let i = 0; i < out.length; i += 2) {
+          out[i] += cr * src[i] - ci * src[i + 1];
+          out[i + 1] += cr * src[i + 1] + ci * src[i];
+        }
       }
-      out[2 * i] = re;
-      out[2 * i + 1] = im;
     }
     this.registers.get(op.dst)!.set(out);
   }
@@ -201,31 +209,32 @@ export class CpuPdeSolver {
     dst.fill(0);
     if (!nonlinear) return;
     const shape = fftShape(grid);
-    const inputs = nonlinear.inputs.map(({ channel }, j) => {
+    const inputs = this.inputScratch;
+    const outputs = this.outputScratch;
+    nonlinear.inputs.forEach(({ channel }, j) => {
       const m = inputMultipliers[j];
-      const field = new Float64Array(2 * size);
-      for (let i = 0; i < size; i++) {
-        const re = src[2 * (channel * size + i)];
-        const im = src[2 * (channel * size + i) + 1];
-        field[2 * i] = m[2 * i] * re - m[2 * i + 1] * im;
-        field[2 * i + 1] = m[2 * i] * im + m[2 * i + 1] * re;
+      const field = inputs[j];
+      const base = 2 * channel * size;
+      for (let i = 0; i < 2 * size; i += 2) {
+        const re = src[base + i];
+        const im = src[base + i + 1];
+        field[i] = m[i] * re - m[i + 1] * im;
+        field[i + 1] = m[i] * im + m[i + 1] * re;
       }
       fftNd(field, shape, true);
-      return field;
     });
-    const outputs = nonlinear.outputs.map(() => new Float64Array(2 * size));
     const inp = new Float64Array(2 * inputs.length);
     const out = new Float64Array(2 * outputs.length);
     for (let i = 0; i < size; i++) {
-      inputs.forEach((field, j) => {
-        inp[2 * j] = field[2 * i];
-        inp[2 * j + 1] = field[2 * i + 1];
-      });
+      for (let j = 0; j < inputs.length; j++) {
+        inp[2 * j] = inputs[j][2 * i];
+        inp[2 * j + 1] = inputs[j][2 * i + 1];
+      }
       nonlinear.pointwise(inp, this.points[i], params, out);
-      outputs.forEach((field, j) => {
-        field[2 * i] = out[2 * j];
-        field[2 * i + 1] = out[2 * j + 1];
-      });
+      for (let j = 0; j < outputs.length; j++) {
+        outputs[j][2 * i] = out[2 * j];
+        outputs[j][2 * i + 1] = out[2 * j + 1];
+      }
     }
     nonlinear.outputs.forEach(({ channel }, j) => {
       const field = outputs[j];
