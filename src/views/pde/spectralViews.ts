@@ -6,9 +6,11 @@
 // N points in all, Parseval reads ⟨|u|²⟩ = Σ_m |û_m|² / N². The spectrum below is normalised that way: its
 // shell sums add up to the mean square of the field.
 
+import { axisBottom, axisLeft, line, scaleLog, select } from 'd3';
 import { toPhysical } from '../../core/pde/fields.ts';
 import { gridSize, modeNumber } from '../../core/pde/grid.ts';
 import type { Grid } from '../../core/pde/types.ts';
+import { drawAxisTitles } from '../axisTitles.ts';
 
 export interface ShellSpectrum {
   /** the shell's wavenumber s·Δk (Δk = 2π / the longest box side), s = 0, 1, … */
@@ -176,4 +178,43 @@ export function drawArrows(canvas: HTMLCanvasElement, arrows: VelocityArrows, le
     drawn++;
   }
   return drawn;
+}
+
+export interface SpectrumSeries {
+  label: string;
+  color: string;
+  k: number[];
+  energy: number[];
+}
+
+/**
+ * The energy spectrum log-log (d3): one line per run, k > 0 only; energies below 1e−14 of the peak (float32
+ * round-off) are left out. Returns the points drawn per series.
+ */
+export function drawSpectrumChart(svgElement: SVGSVGElement, series: SpectrumSeries[], options: { width: number; height: number; yTitle: string }): number[] {
+  const { width, height } = options;
+  const margin = { top: 10, right: 14, bottom: 36, left: 58 };
+  const svg = select(svgElement).attr('viewBox', `0 0 ${width} ${height}`).attr('width', width).attr('height', height);
+  svg.selectAll('*').remove();
+  const innerW = Math.max(10, width - margin.left - margin.right);
+  const innerH = Math.max(10, height - margin.top - margin.bottom);
+  const root = svg.append('g').attr('transform', `translate(${margin.left},${margin.top})`);
+  const peak = Math.max(0, ...series.flatMap((s) => s.energy.filter((e, i) => s.k[i] > 0 && Number.isFinite(e))));
+  const floor = peak * 1e-14;
+  const kept = series.map((s) => s.k.map((k, i) => [k, s.energy[i]] as [number, number]).filter(([k, e]) => k > 0 && e > floor && Number.isFinite(e)));
+  const ks = kept.flat().map((p) => p[0]);
+  const es = kept.flat().map((p) => p[1]);
+  if (ks.length === 0) {
+    root.append('text').attr('x', innerW / 2).attr('y', innerH / 2).attr('text-anchor', 'middle').attr('font-size', 12).text('no energy at k > 0 yet');
+    return kept.map(() => 0);
+  }
+  const x = scaleLog().domain([Math.min(...ks), Math.max(...ks) * 1.05]).range([0, innerW]);
+  const y = scaleLog().domain([Math.min(...es) / 2, Math.max(...es) * 2]).range([innerH, 0]);
+  root.append('g').attr('class', 'axis').attr('transform', `translate(0,${innerH})`).call(axisBottom(x).ticks(5, '~g'));
+  root.append('g').attr('class', 'axis').call(axisLeft(y).ticks(5, '.0e'));
+  drawAxisTitles(root, { innerW, innerH }, { x: 'wavenumber |k| (log)', y: options.yTitle, xOffset: 31, yOffset: 50 });
+  kept.forEach((points, i) => {
+    root.append('path').attr('fill', 'none').attr('stroke', series[i].color).attr('stroke-width', 1.6).attr('d', line()(points.map(([k, e]) => [x(k), y(e)])));
+  });
+  return kept.map((p) => p.length);
 }
