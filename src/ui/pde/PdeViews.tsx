@@ -417,7 +417,7 @@ export function ViewSettings({ controller }: { controller: PdeController }) {
           {view.mode === 'surface' && (
             <>
               <label htmlFor={ids.height}>Height scale</label>
-              <input id={ids.height} type="range" min={0} max={4} step={0.05} value={view.heightScale} onChange={(e) => store.getState().setView({ heightScale: e.target.valueAsNumber })} />
+              <input id={ids.height} type="range" style={{ maxWidth: 180 }} min={0} max={4} step={0.05} value={view.heightScale} onChange={(e) => store.getState().setView({ heightScale: e.target.valueAsNumber })} />
               <span className="hint" aria-hidden="true">
                 ×{view.heightScale.toFixed(2)}
               </span>
@@ -564,7 +564,7 @@ export function SpectrumPanel({ controller }: { controller: PdeController }) {
   const equation = EQUATIONS[equationId];
   const dims = grid.n.length;
   const name = equation.complexField ? equation.channels[0] : equation.channels[channel] ?? equation.channels[0];
-  const yTitle = dims === 2 ? `E(|k|) of ${name}, shell ${which}` : `|û(k)|² of ${name}`;
+  const yTitle = dims === 2 ? `E(k), shell ${which}` : '|û(k)|²';
   useEffect(() => {
     const element = svg.current;
     if (!element) return;

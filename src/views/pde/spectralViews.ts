@@ -193,7 +193,7 @@ export interface SpectrumSeries {
  */
 export function drawSpectrumChart(svgElement: SVGSVGElement, series: SpectrumSeries[], options: { width: number; height: number; yTitle: string }): number[] {
   const { width, height } = options;
-  const margin = { top: 10, right: 14, bottom: 36, left: 58 };
+  const margin = { top: 10, right: 14, bottom: 36, left: 64 };
   const svg = select(svgElement).attr('viewBox', `0 0 ${width} ${height}`).attr('width', width).attr('height', height);
   svg.selectAll('*').remove();
   const innerW = Math.max(10, width - margin.left - margin.right);
@@ -212,7 +212,7 @@ export function drawSpectrumChart(svgElement: SVGSVGElement, series: SpectrumSer
   const y = scaleLog().domain([Math.min(...es) / 2, Math.max(...es) * 2]).range([innerH, 0]);
   root.append('g').attr('class', 'axis').attr('transform', `translate(0,${innerH})`).call(axisBottom(x).ticks(5, '~g'));
   root.append('g').attr('class', 'axis').call(axisLeft(y).ticks(5, '.0e'));
-  drawAxisTitles(root, { innerW, innerH }, { x: 'wavenumber |k| (log)', y: options.yTitle, xOffset: 31, yOffset: 50 });
+  drawAxisTitles(root, { innerW, innerH }, { x: 'wavenumber |k| (log)', y: options.yTitle, xOffset: 31, yOffset: 54 });
   kept.forEach((points, i) => {
     root.append('path').attr('fill', 'none').attr('stroke', series[i].color).attr('stroke-width', 1.6).attr('d', line()(points.map(([k, e]) => [x(k), y(e)])));
   });

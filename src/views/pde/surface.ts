@@ -57,9 +57,9 @@ export class SurfaceView {
     private readonly container: HTMLElement,
     readonly gpu: boolean,
   ) {
-    this.camera.position.set(0, 1.05, 1.35);
+    this.camera.position.set(0.55, 1.15, 1.7);
     this.controls = new OrbitControls(this.camera, renderer.domElement);
-    this.controls.target.set(0, 0.08, 0);
+    this.controls.target.set(0, 0.1, 0);
     this.controls.minDistance = 0.4;
     this.controls.maxDistance = 6;
     this.controls.update();
@@ -113,8 +113,8 @@ export class SurfaceView {
 
   /** back to the starting view */
   resetCamera(): void {
-    this.camera.position.set(0, 1.05, 1.35);
-    this.controls.target.set(0, 0.08, 0);
+    this.camera.position.set(0.55, 1.15, 1.7);
+    this.controls.target.set(0, 0.1, 0);
     this.controls.update();
     this.render();
   }
