@@ -208,13 +208,16 @@ export function drawSpectrumChart(svgElement: SVGSVGElement, series: SpectrumSer
     root.append('text').attr('x', innerW / 2).attr('y', innerH / 2).attr('text-anchor', 'middle').attr('font-size', 12).text('no energy at k > 0 yet');
     return kept.map(() => 0);
   }
-  const x = scaleLog().domain([Math.min(...ks), Math.max(...ks) * 1.05]).range([0, innerW]);
+  const [kLo, kHi] = [Math.min(...ks), Math.max(...ks)];
+  const x = scaleLog().domain(kHi > kLo ? [kLo, kHi * 1.05] : [kLo / 2, kHi * 2]).range([0, innerW]);
   const y = scaleLog().domain([Math.min(...es) / 2, Math.max(...es) * 2]).range([innerH, 0]);
   root.append('g').attr('class', 'axis').attr('transform', `translate(0,${innerH})`).call(axisBottom(x).ticks(5, '~g'));
   root.append('g').attr('class', 'axis').call(axisLeft(y).ticks(5, '.0e'));
   drawAxisTitles(root, { innerW, innerH }, { x: 'wavenumber |k| (log)', y: options.yTitle, xOffset: 31, yOffset: 54 });
   kept.forEach((points, i) => {
     root.append('path').attr('fill', 'none').attr('stroke', series[i].color).attr('stroke-width', 1.6).attr('d', line()(points.map(([k, e]) => [x(k), y(e)])));
+    // few shells (a single mode, a coarse grid): mark each
+    if (points.length <= 40) for (const [k, e] of points) root.append('circle').attr('cx', x(k)).attr('cy', y(e)).attr('r', 2.5).attr('fill', series[i].color);
   });
   return kept.map((p) => p.length);
 }
