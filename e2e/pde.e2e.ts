@@ -276,7 +276,7 @@ test('pde lab: 2D colour map ↔ height surface (by role), height scale, and the
   let views = await waitForViews(pde, (v) => primary(v)?.mode === 'map' && primary(v)!.draws > 0, 15_000, 'colour map drawn');
   await screenshot(page, 'pde-view-colour-map.png');
 
-  await page.getByRole('radio', { name: 'Surface' }).check();
+  await page.getByRole('radio', { name: 'Surface view' }).check();
   views = await waitForViews(pde, (v) => primary(v)?.mode === 'surface' && (primary(v)!.surface?.draws ?? 0) > 0, 30_000, 'surface drawn');
   const surface = primary(views)!.surface!;
   assert.ok(['webgl2', 'webgpu'].includes(surface.renderer), surface.renderer);
@@ -289,7 +289,7 @@ test('pde lab: 2D colour map ↔ height surface (by role), height scale, and the
   assert.ok(Math.abs(primary(views)!.surface!.heights[1] - 0.7) < 1e-6, `heights ${primary(views)!.surface!.heights}`);
   await screenshot(page, 'pde-view-surface.png');
 
-  await page.getByRole('radio', { name: 'Colour map' }).check();
+  await page.getByRole('radio', { name: 'Colour map view' }).check();
   views = await waitForViews(pde, (v) => primary(v)?.mode === 'map' && primary(v)!.surface === undefined, 15_000, 'back to the colour map');
   await page.getByRole('img', { name: /^Field: colour map/ }).waitFor();
 

@@ -409,7 +409,7 @@ export function ViewSettings({ controller }: { controller: PdeController }) {
             <span id={ids.view}>2D view</span>
             {(['map', 'surface'] as const).map((m) => (
               <label key={m} className="check">
-                <input type="radio" name={ids.view} value={m} checked={view.mode === m} onChange={() => store.getState().setView({ mode: m })} />
+                <input type="radio" name={ids.view} value={m} aria-label={m === 'map' ? 'Colour map view' : 'Surface view'} checked={view.mode === m} onChange={() => store.getState().setView({ mode: m })} />
                 {m === 'map' ? 'Colour map' : 'Surface'}
               </label>
             ))}
