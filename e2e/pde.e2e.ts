@@ -40,7 +40,18 @@ interface PdeHook {
   cpuStepsPerSecond(maxMs?: number): Promise<{ steps: number; seconds: number; stepsPerSecond: number }>;
   getUrl(): string;
   views(): {
-    fields: { role: string; path: string; colormap: string; channel: number; range: [number, number]; draws: number }[];
+    fields: {
+      role: string;
+      path: string;
+      mode: string;
+      colormap: string;
+      channel: number;
+      range: [number, number];
+      draws: number;
+      surface?: { renderer: string; vertices: [number, number]; heightScale: number; heights: [number, number]; draws: number };
+    }[];
+    spectrum: { role: string; channel: number; which: string; k: number[]; energy: number[]; total: number; steps: number; updates: number }[];
+    arrows: { role: string; grid: [number, number]; drawn: number; maxSpeed: number; sample: [number, number, number, number][]; steps: number; updates: number }[];
     line: unknown;
     waterfall: { rows: number; times: [number, number] | null } | null;
     invariants: Record<string, unknown>;
@@ -241,6 +252,124 @@ test('pde lab: steps/s of a 2D Gray–Scott 256² run on the GPU and of the floa
   console.log(`    steps/s: GPU ${gpu.stepsPerSecond.toFixed(2)} (${gpu.backend}), CPU float64 ${cpu.stepsPerSecond.toFixed(2)}`);
   assert.ok(running.stepsPerSecond > 0 && cpu.stepsPerSecond > 0);
   await screenshot(page, 'pde-gray-scott-256.png');
+});
+
+type Views = ReturnType<PdeHook['views']>;
+
+/** polls the hook's view reports until `done` holds (or fails after `ms`) */
+async function waitForViews(pde: JSHandle<PdeHook>, done: (v: Views) => boolean, ms: number, what: string): Promise<Views> {
+  const start = Date.now();
+  for (;;) {
+    const views = await pde.evaluate((p) => p.views());
+    if (done(views)) return views;
+    if (Date.now() - start > ms) throw new Error(`${what}: not reached in ${ms / 1000} s; last ${JSON.stringify({ fields: views.fields, spectrum: views.spectrum.map((s) => ({ ...s, k: s.k.length, energy: s.energy.length })), arrows: views.arrows })}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+test('pde lab: 2D colour map ↔ height surface (by role), height scale, and the live energy spectrum (Parseval)', async ({ page, screenshot }) => {
+  const pde = await openPde(page);
+  await page.getByLabel('Preset').selectOption({ label: 'Allen–Cahn in 2D: coarsening' });
+  await page.getByLabel('Points per axis').selectOption('64');
+  const stepped = await pde.evaluate((p) => p.step(5));
+  const primary = (v: Views) => v.fields.find((f) => f.role === 'primary');
+  let views = await waitForViews(pde, (v) => primary(v)?.mode === 'map' && primary(v)!.draws > 0, 15_000, 'colour map drawn');
+  await screenshot(page, 'pde-view-colour-map.png');
+
+  await page.getByRole('radio', { name: 'Surface view' }).check();
+  views = await waitForViews(pde, (v) => primary(v)?.mode === 'surface' && (primary(v)!.surface?.draws ?? 0) > 0, 30_000, 'surface drawn');
+  const surface = primary(views)!.surface!;
+  assert.ok(['webgl2', 'webgpu'].includes(surface.renderer), surface.renderer);
+  assert.deepEqual(surface.vertices, [64, 64]);
+  assert.equal(surface.heightScale, 1);
+  assert.ok(Math.abs(surface.heights[1] - 0.35) < 1e-6 && surface.heights[0] < 1e-6, `auto range spans the heights: ${surface.heights}`);
+  await page.getByRole('img', { name: /^Field: height surface/ }).waitFor();
+  await page.getByLabel('Height scale').fill('2');
+  views = await waitForViews(pde, (v) => primary(v)?.surface?.heightScale === 2, 15_000, 'height scale 2');
+  assert.ok(Math.abs(primary(views)!.surface!.heights[1] - 0.7) < 1e-6, `heights ${primary(views)!.surface!.heights}`);
+  await screenshot(page, 'pde-view-surface.png');
+
+  await page.getByRole('radio', { name: 'Colour map view' }).check();
+  views = await waitForViews(pde, (v) => primary(v)?.mode === 'map' && primary(v)!.surface === undefined, 15_000, 'back to the colour map');
+  await page.getByRole('img', { name: /^Field: colour map/ }).waitFor();
+
+  // the energy spectrum of the same state: its shells add up to the field's mean square (Parseval, float32)
+  views = await waitForViews(pde, (v) => v.spectrum.some((s) => s.role === 'primary' && s.steps === stepped.steps), 15_000, 'spectrum');
+  const spectrum = views.spectrum.find((s) => s.role === 'primary')!;
+  const meanSquare = stepped.stats!.meanSquare[0];
+  assert.ok(Math.abs(spectrum.total - meanSquare) < 1e-3 * meanSquare, `Σ E(k) = ${spectrum.total}, ⟨u²⟩ = ${meanSquare}`);
+  assert.ok(spectrum.k.length >= 40 && spectrum.k[0] > 0, `${spectrum.k.length} shells`);
+  await page.getByRole('img', { name: /^Energy spectrum of u, log-log/ }).screenshot({ path: join(RESULTS_DIR, 'pde-energy-spectrum.png') });
+});
+
+test('pde lab: Navier–Stokes velocity arrows over the vorticity match Taylor–Green', async ({ page, screenshot }) => {
+  const pde = await openPde(page);
+  await page.getByLabel('Preset').selectOption({ label: '2D Navier–Stokes: decaying turbulence' });
+  const spec = await pde.evaluate((p) => p.getSpec());
+  const nu = 0.01;
+  await pde.evaluate(
+    (p, [s, nu]) => p.setSpec({ ...s, grid: { n: [32, 32], length: [2 * Math.PI, 2 * Math.PI] }, params: { ...(s.params as object), nu }, ic: { type: 'expression', expressions: ['2*sin(x)*sin(y)'] } }),
+    [spec, nu] as const,
+  );
+  const state = await pde.evaluate((p) => p.step(10));
+  const views = await waitForViews(pde, (v) => v.arrows.some((a) => a.role === 'primary' && a.steps === state.steps), 20_000, 'arrows');
+  const arrows = views.arrows.find((a) => a.role === 'primary')!;
+  assert.deepEqual(arrows.grid, [16, 16]);
+  assert.ok(arrows.drawn > 100, `${arrows.drawn} arrows drawn`);
+  const decay = Math.exp(-2 * nu * state.time);
+  for (const [x, y, u, v] of arrows.sample) {
+    assert.ok(Math.abs(u - Math.sin(x) * Math.cos(y) * decay) < 2e-4, `u(${x}, ${y}) = ${u}`);
+    assert.ok(Math.abs(v + Math.cos(x) * Math.sin(y) * decay) < 2e-4, `v(${x}, ${y}) = ${v}`);
+  }
+  assert.ok(Math.abs(arrows.maxSpeed - decay) < 0.05, `max speed ${arrows.maxSpeed}`);
+  // all the enstrophy is in the shell |k| = √2 → 1
+  const spectrum = (await waitForViews(pde, (v) => v.spectrum.some((s) => s.role === 'primary' && s.steps === state.steps), 15_000, 'spectrum')).spectrum[0];
+  assert.ok(Math.abs(spectrum.energy[0] - decay ** 2) < 1e-3, `E(1) = ${spectrum.energy[0]}`);
+  await page.getByRole('img', { name: /^Field: colour map with velocity arrows/ }).waitFor();
+  await screenshot(page, 'pde-navier-stokes-arrows.png');
+  // arrows off through the UI
+  await page.getByLabel(/^Velocity arrows/).uncheck();
+  await waitForViews(pde, (v) => v.arrows.length === 0, 10_000, 'arrows off');
+});
+
+test('pde lab: difficulty γ₂ beside the diffusivities; keeping γ over a grid change rescales them; typing γ sets the physical value', async ({ page }) => {
+  const pde = await openPde(page);
+  await page.getByLabel('Preset').selectOption({ label: 'Gray–Scott, Pearson class κ' });
+  const spec = (await pde.evaluate((p) => p.getSpec())) as { params: Record<string, number>; dt: number; grid: { n: number[]; length: number[] } };
+  const gamma = (a: number, n: number) => ((a * spec.dt) / spec.grid.length[0] ** 2) * n ** 2 * 2 * 2;
+  const du = page.getByRole('textbox', { name: 'Du difficulty γ₂' });
+  assert.ok(Math.abs(Number(await du.inputValue()) - gamma(spec.params.Du, spec.grid.n[0])) < 1e-4 * gamma(spec.params.Du, spec.grid.n[0]), await du.inputValue());
+  await page.getByLabel(/^Keep difficulty γ when the grid changes/).check();
+  await page.getByLabel('Points per axis').selectOption('64');
+  const after = (await pde.evaluate((p) => p.getSpec())) as typeof spec;
+  const ratio = (spec.grid.n[0] / 64) ** 2;
+  assert.ok(Math.abs(after.params.Du / (spec.params.Du * ratio) - 1) < 1e-9, `Du ${spec.params.Du} → ${after.params.Du}`);
+  assert.ok(Math.abs(after.params.Dv / (spec.params.Dv * ratio) - 1) < 1e-9, `Dv ${spec.params.Dv} → ${after.params.Dv}`);
+  assert.equal(after.params.F, spec.params.F);
+  await du.fill('0.5');
+  await du.press('Enter');
+  const typed = (await pde.evaluate((p) => p.getSpec())) as typeof spec;
+  assert.ok(Math.abs(gamma(typed.params.Du, 64) - 0.5) < 1e-6, `γ₂ = ${gamma(typed.params.Du, 64)}`);
+});
+
+test('pde lab: the Gray–Scott phase map preset, explained, after some steps', async ({ page, screenshot }) => {
+  const pde = await openPde(page);
+  await page.getByLabel('Preset').selectOption({ label: 'Gray–Scott phase map: every (F, k) in one simulation' });
+  await page.getByTestId('phase-map-explanation').filter({ hasText: 'mirrored' }).waitFor();
+  // SwiftShader is slow: a small grid, played for a fixed wall time (a pattern needs thousands of steps)
+  await page.getByLabel('Points per axis').selectOption('64');
+  await pde.evaluate((p) => p.step(1));
+  await page.getByRole('button', { name: 'Play', exact: true }).click();
+  await new Promise((r) => setTimeout(r, 25_000));
+  await pde.evaluate((p) => p.pause());
+  const state = await pde.evaluate((p) => p.step(1));
+  assert.ok(state.steps > 50, `${state.steps} steps`);
+  assert.equal(state.diverged, null);
+  assert.ok(state.stats && Number.isFinite(state.stats.maxAbs[1]), 'finite');
+  await page.getByLabel('Show field').selectOption('v');
+  await waitForViews(pde, (v) => v.fields.some((f) => f.role === 'primary' && f.channel === 1), 10_000, 'v shown');
+  console.log(`    phase map after ${state.steps} steps (t = ${state.time}): v in [${state.stats!.min[1].toFixed(3)}, ${state.stats!.max[1].toFixed(3)}]`);
+  await screenshot(page, 'pde-gray-scott-phase-map.png');
 });
 
 /** a C-order little-endian float64 .npy (format 1.0) */

@@ -53,6 +53,12 @@ export interface PdeViewSettings {
   channel: number;
   /** 2D fields: flat colour map or 3D height surface */
   mode: 'map' | 'surface';
+  /** surface: height of the colour range, in units of 0.35 box widths */
+  heightScale: number;
+  /** Navier–Stokes: velocity arrows over the vorticity */
+  arrows: boolean;
+  /** energy spectrum: the shell sum (Σ over the shell = Parseval) or the shell mean */
+  spectrum: 'sum' | 'mean';
 }
 
 export interface BrushSettings {
@@ -80,6 +86,8 @@ export interface PdeState {
   view: PdeViewSettings;
   brush: BrushSettings;
   convergence: ConvergenceState;
+  /** keep the difficulty γ_j of the linear coefficients when the grid changes (specs §3.5) */
+  keepDifficulty: boolean;
   notices: Notice[];
   /** validate and take a new spec; throws SpecError (and changes nothing) when invalid */
   setSpec(input: unknown): PdeSpec;
@@ -90,6 +98,7 @@ export interface PdeState {
   setView(view: Partial<PdeViewSettings>): void;
   setBrush(brush: Partial<BrushSettings>): void;
   setConvergence(state: Partial<ConvergenceState>): void;
+  setKeepDifficulty(keep: boolean): void;
   pushNotice(notice: Omit<Notice, 'id'>): number;
   dismissNotice(id: number): void;
 }
@@ -105,9 +114,10 @@ export function createPdeStore(initial: PdeSpec): PdeStore {
     playing: false,
     speed: 'auto',
     runs: [],
-    view: { colormap: 'viridis', range: 'auto', fixed: [0, 1], channel: 0, mode: 'map' },
+    view: { colormap: 'viridis', range: 'auto', fixed: [0, 1], channel: 0, mode: 'map', heightScale: 1, arrows: true, spectrum: 'sum' },
     brush: { radius: 0.05, value: 0.5, mode: 'smooth' },
     convergence: { status: 'idle', done: 0, total: 0, result: null, error: null },
+    keepDifficulty: false,
     notices: [],
     setSpec(input) {
       const spec = parsePdeSpec(input);
@@ -124,6 +134,7 @@ export function createPdeStore(initial: PdeSpec): PdeStore {
     setView: (view) => set({ view: { ...get().view, ...view } }),
     setBrush: (brush) => set({ brush: { ...get().brush, ...brush } }),
     setConvergence: (convergence) => set({ convergence: { ...get().convergence, ...convergence } }),
+    setKeepDifficulty: (keepDifficulty) => set({ keepDifficulty }),
     pushNotice(notice) {
       const id = ++noticeIds;
       const rest = notice.key ? get().notices.filter((n) => n.key !== notice.key) : get().notices;

@@ -13,7 +13,12 @@ import { NpyError, parseNpy } from '../../core/io/npy.ts';
 import { SpecError } from '../../core/spec/spec.ts';
 import { PDE_GRID_SIZES, parsePdeSpec, supportedDims, type PdeSpec } from '../../core/spec/pdeSpec.ts';
 import { usePdeStore, usePdeStoreApi } from '../../state/pdeHooks.ts';
+import { difficultyOrder, fromDifficulty, keepDifficulty, toDifficulty, type DifficultyGrid } from './difficulty.ts';
 import type { PdeController } from './pdeController.ts';
+
+/** the grid as the difficulty units see it (square grids: the first axis) */
+const difficultyGrid = (spec: PdeSpec): DifficultyGrid => ({ n: spec.grid.n[0], length: spec.grid.length[0], dims: spec.grid.n.length, dt: spec.dt });
+const SUB = ['₀', '₁', '₂', '₃', '₄'];
 
 const fmt = (v: number) => (v === 0 ? '0' : Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5 ? v.toExponential(3).replace(/\.?0+e/, 'e') : String(+v.toPrecision(6)));
 
@@ -84,6 +89,13 @@ function PresetPicker() {
         ))}
       </select>
       {preset && <div className="hint">{preset.source}</div>}
+      {spec.equation === 'gray-scott-map' && (
+        <div className="hint" data-testid="phase-map-explanation">
+          Phase map: F grows from Fmin at the bottom and top edges to Fmax on the middle row; k grows from kmin at the left and right
+          edges to kmax on the middle column. A periodic box has no seam only if each ramp climbs and comes back down, so the picture
+          is mirrored: its four quadrants are copies, and the lower-left one (F up, k to the right) is the usual F–k diagram.
+        </div>
+      )}
     </div>
   );
 }
@@ -202,6 +214,36 @@ function ParamControl({ name, spec }: { name: string; spec: ParamSpec }) {
         range [{fmt(spec.min)}, {fmt(spec.max)}]
         {scale.log ? ', log slider' : ''}
       </div>
+      <DifficultyInput name={name} spec={spec} onPhysical={typed} />
+    </div>
+  );
+}
+
+/**
+ * The resolution-independent difficulty γ_j of a linear coefficient (unit L^j/T; specs §3.5) beside its
+ * physical value: shown, and editable (converted to the physical value, which is clamped to its range).
+ */
+function DifficultyInput({ name, spec, onPhysical }: { name: string; spec: ParamSpec; onPhysical(v: number, text: string): void }) {
+  const pdeSpec = usePdeStore((s) => s.spec);
+  const id = useId();
+  const j = difficultyOrder(spec);
+  if (j === null) return null;
+  const grid = difficultyGrid(pdeSpec);
+  const gamma = toDifficulty(pdeSpec.params[name], j, grid);
+  return (
+    <div className="row difficulty">
+      <label htmlFor={id} title="γ_j = a_j Δt N^j 2^(j−1) D / L^j: the stability number of the most compact finite-difference scheme; the same γ looks the same at any N">
+        difficulty γ{SUB[j]}
+      </label>
+      <NumberInput
+        id={id}
+        label={`${name} difficulty γ${SUB[j]}`}
+        value={+gamma.toPrecision(6)}
+        onCommit={(v) => {
+          const a = fromDifficulty(v, j, grid);
+          onPhysical(+a.toPrecision(10), `${fmt(a)} (γ${SUB[j]} = ${fmt(v)})`);
+        }}
+      />
     </div>
   );
 }
@@ -232,10 +274,20 @@ function GridControls({ controller }: { controller: PdeController | null }) {
   const { min, max } = PDE_GRID_SIZES[dims];
   const sizes: number[] = [];
   for (let n = min; n <= Math.min(max, dims === 1 ? 16384 : 1024); n *= 2) sizes.push(n);
-  /** a grid change drops an uploaded initial state that no longer fits (it would be refused) */
+  const keepId = useId();
+  const keep = usePdeStore((s) => s.keepDifficulty);
+  const hasDifficulty = Object.values(equation.params).some((p) => difficultyOrder(p) !== null);
+  /** a grid change drops an uploaded initial state that no longer fits (it would be refused); with "keep γ", rescales the coefficients */
   const gridEdit = (change: (d: PdeSpec) => void) =>
     edit((d) => {
+      const before = difficultyGrid(d);
       change(d);
+      if (keep && hasDifficulty) {
+        const kept = keepDifficulty(d.params, equation.params, before, difficultyGrid(d));
+        d.params = kept.params;
+        if (kept.clamped.length)
+          store.getState().pushNotice({ level: 'warning', key: 'pde-difficulty', text: `Keeping the difficulty γ would take ${kept.clamped.join(', ')} outside its range: clamped, so γ changed.` });
+      }
       if (d.ic.type === 'file' && !controller?.initFits(d)) {
         d.ic = { type: 'preset' };
         store.getState().pushNotice({ level: 'info', key: 'pde-file', text: 'The uploaded initial state does not fit the new grid: back to the preset initial condition.' });
@@ -270,6 +322,12 @@ function GridControls({ controller }: { controller: PdeController | null }) {
         <label htmlFor={lengthId}>Box length</label>
         <NumberInput id={lengthId} value={spec.grid.length[0]} onCommit={(v) => gridEdit((d) => void (d.grid = { ...d.grid, length: d.grid.length.map(() => v) }))} />
       </div>
+      {hasDifficulty && (
+        <label className="check" htmlFor={keepId}>
+          <input id={keepId} type="checkbox" checked={keep} onChange={(e) => store.getState().setKeepDifficulty(e.target.checked)} />
+          Keep difficulty γ when the grid changes (rescales {Object.keys(equation.params).filter((n) => difficultyOrder(equation.params[n]) !== null).join(', ')})
+        </label>
+      )}
     </fieldset>
   );
 }

@@ -12,7 +12,7 @@ import { Header } from '../Header.tsx';
 import { NoticeList } from '../NoticeBanner.tsx';
 import { ConvergencePanel } from './ConvergencePanel.tsx';
 import { PdeControls } from './PdeControls.tsx';
-import { InvariantsPanel, RunPanel, StabilityPanel, ViewSettings } from './PdeViews.tsx';
+import { InvariantsPanel, RunPanel, SpectrumPanel, StabilityPanel, ViewSettings } from './PdeViews.tsx';
 import type { PdeController } from './pdeController.ts';
 
 const SPEEDS: ('auto' | number)[] = ['auto', 1, 4, 16, 64];
@@ -108,6 +108,7 @@ export function PdeLab({ controller, device, onReady }: PdeLabProps) {
         </div>
         <div className="pde-side">
           <InvariantsPanel />
+          {controller && <SpectrumPanel controller={controller} />}
           <StabilityPanel />
           {controller && <ConvergencePanel controller={controller} />}
         </div>

@@ -1,6 +1,7 @@
 // The PDE lab's views (issue #6): the field of each run (2D colour map with colour bar and brush, or 1D line you
 // can drag plus a live space-time waterfall), the invariants over time, and the stepper's stability region with
-// the grid's hλ. Imperative drawing modules (views/pde/*) are mounted by these small components; the field
+// the grid's hλ, the energy spectrum, and (Navier–Stokes) velocity arrows over the vorticity; a 2D field can
+// also be shown as a three.js height surface with an orbit camera. Imperative drawing modules (views/pde/*) are mounted by these small components; the field
 // views register with the controller, which calls them from the frame loop (outside React).
 
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
@@ -13,10 +14,12 @@ import { COLORMAPS, type ColormapName, type PdeRunInfo } from '../../state/pdeSt
 import { RUN_COLORS, drawColorBar, drawInvariantChart, drawLinePlot, drawStabilityRegion, type LinePlotReport } from '../../views/pde/charts.ts';
 import { COLORMAP_LABELS } from '../../views/pde/colormaps.ts';
 import { FieldMap } from '../../views/pde/fieldMap.ts';
+import { drawArrows, drawSpectrumChart, shellSpectrum, velocityFromVorticity } from '../../views/pde/spectralViews.ts';
+import { SurfaceView } from '../../views/pde/surface.ts';
 import { Waterfall } from '../../views/pde/waterfall.ts';
 import { channelValues, statsRange } from './fieldOps.ts';
 import type { PdeController, RunRole } from './pdeController.ts';
-import { dropFieldReport, reportField, reportPdeView } from './viewReports.ts';
+import { dropFieldReport, reportField, reportPdeView, reportPerRun } from './viewReports.ts';
 
 const fmt = (v: number) => (v === 0 ? '0' : Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5 ? v.toExponential(2) : String(+v.toPrecision(4)));
 
@@ -48,6 +51,8 @@ function Field2D({ role, controller, device }: { role: RunRole; controller: PdeC
   const backend = usePdeStore((s) => s.runs.find((r) => r.role === role)?.backend);
   const rangeOf = useRangeSource();
   const [failure, setFailure] = useState<string | null>(null);
+  const overlay = useRef<HTMLCanvasElement>(null);
+  const arrowsOn = usePdeStore((s) => s.view.arrows && s.spec.equation === 'navier-stokes-2d');
   const painting = useRef<{ active: boolean; busy: boolean; next: [number, number] | null }>({ active: false, busy: false, next: null });
   // the GPU path needs a GPU run and a presentable canvas; the key remounts the canvas when that changes
   const gpuPath = Boolean(device) && backend === 'gpu';
@@ -99,6 +104,25 @@ function Field2D({ role, controller, device }: { role: RunRole; controller: PdeC
     };
   }, [controller, device, gpuPath, grid, equationId, role, store]);
 
+  // Navier–Stokes: the velocity u = ∂_y ψ, v = −∂_x ψ from the spectral state at the sample cadence
+  useEffect(() => {
+    const element = overlay.current;
+    if (!arrowsOn || !element) return;
+    let updates = 0;
+    const detach = controller.attachDisplay(role, {
+      spectrum(spectrum, at) {
+        const arrows = velocityFromVorticity(spectrum, grid, 16);
+        const drawn = drawArrows(element, arrows, [grid.length[0], grid.length[1]]);
+        const sample = Array.from({ length: Math.min(4, arrows.u.length) }, (_, a) => [arrows.x[a], arrows.y[a], arrows.u[a], arrows.v[a]] as [number, number, number, number]);
+        reportPerRun('arrows', role, { role, grid: [arrows.nx, arrows.ny], drawn, maxSpeed: arrows.maxSpeed, sample, steps: at.steps, updates: ++updates });
+      },
+    });
+    return () => {
+      detach();
+      reportPerRun('arrows', role, null);
+    };
+  }, [arrowsOn, controller, grid, role]);
+
   const toPhysical = (event: React.PointerEvent<HTMLCanvasElement>): [number, number] => {
     const rect = event.currentTarget.getBoundingClientRect();
     const fx = (event.clientX - rect.left) / rect.width;
@@ -124,12 +148,13 @@ function Field2D({ role, controller, device }: { role: RunRole; controller: PdeC
   };
   return (
     <div className="pde-field-2d">
+      <div style={{ position: 'relative', maxWidth: 520, margin: '0 auto' }}>
       <canvas
         key={gpuPath ? 'gpu' : 'canvas'}
         ref={canvas}
         className="pde-canvas"
         role="img"
-        aria-label={`${role === 'primary' ? 'Field' : 'Side-by-side field'}: colour map, paint with the pointer`}
+        aria-label={`${role === 'primary' ? 'Field' : 'Side-by-side field'}: colour map${arrowsOn ? ' with velocity arrows' : ''}, paint with the pointer`}
         onPointerDown={(e) => {
           e.currentTarget.setPointerCapture(e.pointerId);
           painting.current.active = true;
@@ -139,7 +164,62 @@ function Field2D({ role, controller, device }: { role: RunRole; controller: PdeC
         onPointerUp={() => (painting.current.active = false)}
         onPointerCancel={() => (painting.current.active = false)}
       />
+      {arrowsOn && <canvas ref={overlay} aria-hidden="true" style={{ position: 'absolute', inset: 0, width: '100%', height: '100%', pointerEvents: 'none' }} />}
+      </div>
       {failure && <p className="hint error">The field view failed: {failure}</p>}
+    </div>
+  );
+}
+
+/** the 2D field as a three.js height surface (orbit camera), drawn from the read-back field at samples */
+function Surface2D({ role, controller, device }: { role: RunRole; controller: PdeController; device: GPUDevice | null }) {
+  const store = usePdeStoreApi();
+  const container = useRef<HTMLDivElement>(null);
+  const grid = usePdeStore((s) => s.spec.grid);
+  const equationId = usePdeStore((s) => s.spec.equation);
+  const backend = usePdeStore((s) => s.runs.find((r) => r.role === role)?.backend);
+  const rangeOf = useRangeSource();
+  const [failure, setFailure] = useState<string | null>(null);
+  const gpuPath = Boolean(device) && backend === 'gpu';
+  useEffect(() => {
+    const element = container.current;
+    if (!element) return;
+    let cancelled = false;
+    let view: SurfaceView | null = null;
+    let detach = () => {};
+    const label = `${role === 'primary' ? 'Field' : 'Side-by-side field'}: height surface, drag to turn, wheel to zoom`;
+    const equation = EQUATIONS[equationId];
+    // WebGPU on the app's device where its canvas can be presented; WebGL2 otherwise (or if that fails)
+    const create = gpuPath ? SurfaceView.create(element, device, label).catch(() => SurfaceView.create(element, null, label)) : SurfaceView.create(element, null, label);
+    create.then(
+      (created) => {
+        if (cancelled) return created.destroy();
+        view = created;
+        setFailure(null);
+        let draws = 0;
+        detach = controller.attachDisplay(role, {
+          show(field) {
+            const { view: settings } = store.getState();
+            const values = channelValues(field, equation.channels.length, settings.channel, equation.complexField);
+            const range = rangeOf(role, values);
+            const surface = created.setField(values, grid.n[0], grid.n[1], range, settings.colormap, settings.heightScale);
+            reportField({ role, path: 'canvas', mode: 'surface', colormap: settings.colormap, channel: settings.channel, range, draws: ++draws, surface });
+          },
+        });
+      },
+      (error: unknown) => !cancelled && setFailure((error as Error).message),
+    );
+    return () => {
+      cancelled = true;
+      detach();
+      dropFieldReport(role);
+      view?.destroy();
+    };
+  }, [controller, device, gpuPath, grid, equationId, role, store]);
+  return (
+    <div className="pde-field-2d">
+      <div ref={container} className="pde-surface" style={{ maxWidth: 520, margin: '0 auto' }} />
+      {failure && <p className="hint error">The surface view failed: {failure}</p>}
     </div>
   );
 }
@@ -284,6 +364,7 @@ export function RunPanel({ role, controller, device }: { role: RunRole; controll
   const run = usePdeStore((s) => s.runs.find((r) => r.role === role));
   const stepper = usePdeStore((s) => (role === 'primary' ? s.spec.stepper : s.compare));
   const dims = usePdeStore((s) => s.spec.grid.n.length);
+  const mode = usePdeStore((s) => s.view.mode);
   if (!stepper) return null;
   return (
     <section className="panel pde-run" aria-label={`${STEPPER_INFO[stepper].title} run`}>
@@ -295,7 +376,7 @@ export function RunPanel({ role, controller, device }: { role: RunRole; controll
       </div>
       {dims === 2 ? (
         <>
-          <Field2D role={role} controller={controller} device={device} />
+          {mode === 'surface' ? <Surface2D role={role} controller={controller} device={device} /> : <Field2D role={role} controller={controller} device={device} />}
           <ColorBar role={role} />
         </>
       ) : (
@@ -314,7 +395,7 @@ export function ViewSettings({ controller }: { controller: PdeController }) {
   const brush = usePdeStore((s) => s.brush);
   const spec = usePdeStore((s) => s.spec);
   const equation = EQUATIONS[spec.equation];
-  const ids = { cmap: useId(), range: useId(), lo: useId(), hi: useId(), channel: useId(), radius: useId(), value: useId(), mode: useId() };
+  const ids = { cmap: useId(), range: useId(), lo: useId(), hi: useId(), channel: useId(), radius: useId(), value: useId(), mode: useId(), height: useId(), arrows: useId(), view: useId() };
   // a change of what is shown redraws at once (also while paused)
   useEffect(() => {
     void controller.redraw();
@@ -322,6 +403,34 @@ export function ViewSettings({ controller }: { controller: PdeController }) {
   const dims = spec.grid.n.length;
   return (
     <section className="panel pde-view-settings" aria-label="View and brush">
+      {dims === 2 && (
+        <div className="row wrap">
+          <div role="radiogroup" aria-labelledby={ids.view} className="row">
+            <span id={ids.view}>2D view</span>
+            {(['map', 'surface'] as const).map((m) => (
+              <label key={m} className="check">
+                <input type="radio" name={ids.view} value={m} aria-label={m === 'map' ? 'Colour map view' : 'Surface view'} checked={view.mode === m} onChange={() => store.getState().setView({ mode: m })} />
+                {m === 'map' ? 'Colour map' : 'Surface'}
+              </label>
+            ))}
+          </div>
+          {view.mode === 'surface' && (
+            <>
+              <label htmlFor={ids.height}>Height scale</label>
+              <input id={ids.height} type="range" style={{ maxWidth: 180 }} min={0} max={4} step={0.05} value={view.heightScale} onChange={(e) => store.getState().setView({ heightScale: e.target.valueAsNumber })} />
+              <span className="hint" aria-hidden="true">
+                ×{view.heightScale.toFixed(2)}
+              </span>
+            </>
+          )}
+          {spec.equation === 'navier-stokes-2d' && view.mode === 'map' && (
+            <label className="check" htmlFor={ids.arrows}>
+              <input id={ids.arrows} type="checkbox" checked={view.arrows} onChange={(e) => store.getState().setView({ arrows: e.target.checked })} />
+              Velocity arrows (u = ∂_y ψ, v = −∂_x ψ)
+            </label>
+          )}
+        </div>
+      )}
       <div className="row wrap">
         <label htmlFor={ids.cmap}>Colour map</label>
         <select id={ids.cmap} value={view.colormap} onChange={(e) => store.getState().setView({ colormap: e.target.value as ColormapName })}>
@@ -437,6 +546,74 @@ export function InvariantsPanel() {
           </div>
         );
       })}
+    </section>
+  );
+}
+
+// ---- energy spectrum --------------------------------------------------------------------------------------
+
+export function SpectrumPanel({ controller }: { controller: PdeController }) {
+  const store = usePdeStoreApi();
+  const svg = useRef<SVGSVGElement>(null);
+  const grid = usePdeStore((s) => s.spec.grid);
+  const equationId = usePdeStore((s) => s.spec.equation);
+  const compare = usePdeStore((s) => s.compare);
+  const which = usePdeStore((s) => s.view.spectrum);
+  const channel = usePdeStore((s) => s.view.channel);
+  const id = useId();
+  const equation = EQUATIONS[equationId];
+  const dims = grid.n.length;
+  const name = equation.complexField ? equation.channels[0] : equation.channels[channel] ?? equation.channels[0];
+  const yTitle = dims === 2 ? `E(k), shell ${which}` : '|û(k)|²';
+  useEffect(() => {
+    const element = svg.current;
+    if (!element) return;
+    const latest = new Map<RunRole, { k: number[]; energy: number[]; total: number; steps: number }>();
+    const updates = new Map<RunRole, number>();
+    const redraw = () => {
+      const roles = [...latest.keys()].sort();
+      const series = roles.map((role) => ({ label: role, color: RUN_COLORS[role], k: latest.get(role)!.k, energy: latest.get(role)!.energy }));
+      drawSpectrumChart(element, series, { width: element.parentElement?.clientWidth || 420, height: 200, yTitle });
+    };
+    const roles: RunRole[] = compare ? ['primary', 'compare'] : ['primary'];
+    const detaches = roles.map((role) =>
+      controller.attachDisplay(role, {
+        spectrum(spectrum, at) {
+          const { view } = store.getState();
+          const c = equation.complexField ? 0 : Math.min(view.channel, equation.channels.length - 1);
+          const shells = shellSpectrum(spectrum, grid, c);
+          const energy = which === 'mean' ? shells.mean : shells.sum;
+          const k = shells.k.slice(1);
+          latest.set(role, { k, energy: energy.slice(1), total: shells.total, steps: at.steps });
+          updates.set(role, (updates.get(role) ?? 0) + 1);
+          reportPerRun('spectrum', role, { role, channel: c, which, k, energy: energy.slice(1), total: shells.total, steps: at.steps, updates: updates.get(role)! });
+          redraw();
+        },
+      }),
+    );
+    return () => {
+      detaches.forEach((d) => d());
+      roles.forEach((role) => reportPerRun('spectrum', role, null));
+    };
+  }, [controller, grid, equation, compare, which, channel, yTitle, store]);
+  return (
+    <section className="panel pde-spectrum" aria-label="Energy spectrum">
+      <div className="panel-head">
+        <h2>Energy spectrum</h2>
+        {dims === 2 && (
+          <select aria-label="Spectrum per shell" id={id} value={which} onChange={(e) => store.getState().setView({ spectrum: e.target.value as 'sum' | 'mean' })}>
+            <option value="sum">shell sum</option>
+            <option value="mean">shell mean</option>
+          </select>
+        )}
+      </div>
+      <svg ref={svg} role="img" aria-label={`Energy spectrum of ${name}, log-log`} />
+      <p className="hint">
+        {dims === 2
+          ? `|û(k)|²/N² summed (or averaged) over rings |k| ≈ s·2π/L; the shell sums add up to ⟨${name}²⟩ (Parseval).`
+          : `|û(k)|²/N² per mode pair ±k; the values add up to ⟨${name}²⟩ (Parseval).`}{' '}
+        Live, read at the statistics cadence; a stepper that goes unstable shows up at high k first.
+      </p>
     </section>
   );
 }

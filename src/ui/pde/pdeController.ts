@@ -4,7 +4,7 @@
 // waits for the GPU, and adapts K so that a frame costs ~25 ms (≈30 fps with drawing). Every SAMPLE_MS it
 // reads the small things back: the divergence watchdog (16 bytes) and the field statistics (32 bytes per
 // channel); the field itself only when a view draws from an array (1D views, the 2D-canvas fallback) or, once
-// a second, for the invariants. Operations that replace solvers (spec changes, painting, reset) and frames
+// a second, for the invariants; the spectral state at samples while a view needs it (energy spectrum, arrows). Operations that replace solvers (spec changes, painting, reset) and frames
 // are serialised, so a frame never runs on a destroyed solver. Replaced solvers' GPU buffers are released.
 
 import { EQUATIONS } from '../../core/pde/equations.ts';
@@ -43,6 +43,8 @@ export interface RunDisplay {
   encode?(encoder: GPUCommandEncoder, physical: GPUBuffer): void;
   /** the physical field (interleaved complex [channel][…]) at a sample; every display without `encode` needs it */
   show?(field: ArrayLike<number>, at: { steps: number; time: number }): void;
+  /** the spectral state ([channel][k] interleaved complex, unnormalised FFT) at a sample (spectrum, arrows) */
+  spectrum?(spectrum: Float64Array, at: { steps: number; time: number }): void;
 }
 
 type Solver = GpuPdeSolver | CpuPdeSolver;
@@ -442,11 +444,15 @@ export class PdeController {
         }
         if (run.diverged) continue; // keep the last finite picture and statistics
         run.stats = await solver.fieldStats();
-        const needField = force || displays.some((d) => !d.encode) || performance.now() - run.lastInvariants >= INVARIANT_MS;
+        const needField = force || displays.some((d) => d.show) || performance.now() - run.lastInvariants >= INVARIANT_MS;
         if (force && this.device && displays.some((d) => d.encode)) {
           const encoder = this.device.createCommandEncoder({ label: 'pde lab redraw' });
           this.encodeDisplays(encoder);
           this.device.queue.submit([encoder.finish()]);
+        }
+        if (displays.some((d) => d.spectrum)) {
+          const spectrum = Float64Array.from(await solver.readSpectrum());
+          for (const d of displays) d.spectrum?.(spectrum, { steps: run.steps, time: run.time });
         }
         if (!needField) continue;
         const field = Float64Array.from(await solver.readPhysical());
@@ -458,6 +464,10 @@ export class PdeController {
         run.stats = fieldStatsOf(field, run.problem.channels);
         run.recordInvariants(field, run.time);
         for (const d of displays) d.show?.(field, { steps: run.steps, time: run.time });
+        if (displays.some((d) => d.spectrum)) {
+          const spectrum = run.solver.spectrum();
+          for (const d of displays) d.spectrum?.(spectrum, { steps: run.steps, time: run.time });
+        }
       }
     }
     this.publish();
