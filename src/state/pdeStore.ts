@@ -7,7 +7,7 @@ import type { StepperName } from '../core/pde/steppers.ts';
 import { parsePdeSpec, type PdeSpec } from '../core/spec/pdeSpec.ts';
 import type { ConvergenceResult } from '../engine/pde/convergence.ts';
 import type { FieldStats } from '../engine/pde/gpuPde.ts';
-import type { Notice } from './store.ts';
+import { type NoticeSlice, noticeSlice } from './store.ts';
 
 export interface PdeDivergenceInfo {
   /** the first step whose state was not finite (counted from the run's start) */
@@ -75,7 +75,7 @@ export interface ConvergenceState {
   error: string | null;
 }
 
-export interface PdeState {
+export interface PdeState extends NoticeSlice {
   spec: PdeSpec;
   /** the side-by-side stepper (UI state; not part of the spec or the link) */
   compare: StepperName | null;
@@ -88,7 +88,6 @@ export interface PdeState {
   convergence: ConvergenceState;
   /** keep the difficulty γ_j of the linear coefficients when the grid changes (specs §3.5) */
   keepDifficulty: boolean;
-  notices: Notice[];
   /** validate and take a new spec; throws SpecError (and changes nothing) when invalid */
   setSpec(input: unknown): PdeSpec;
   setCompare(stepper: StepperName | null): void;
@@ -99,16 +98,12 @@ export interface PdeState {
   setBrush(brush: Partial<BrushSettings>): void;
   setConvergence(state: Partial<ConvergenceState>): void;
   setKeepDifficulty(keep: boolean): void;
-  pushNotice(notice: Omit<Notice, 'id'>): number;
-  dismissNotice(id: number): void;
 }
 
 export type PdeStore = StoreApi<PdeState>;
 
-let noticeIds = 0;
-
 export function createPdeStore(initial: PdeSpec): PdeStore {
-  return createStore<PdeState>()((set, get) => ({
+  return createStore<PdeState>()((set, get, api) => ({
     spec: initial,
     compare: null,
     playing: false,
@@ -118,7 +113,6 @@ export function createPdeStore(initial: PdeSpec): PdeStore {
     brush: { radius: 0.05, value: 0.5, mode: 'smooth' },
     convergence: { status: 'idle', done: 0, total: 0, result: null, error: null },
     keepDifficulty: false,
-    notices: [],
     setSpec(input) {
       const spec = parsePdeSpec(input);
       if (JSON.stringify(spec) !== JSON.stringify(get().spec)) {
@@ -135,12 +129,6 @@ export function createPdeStore(initial: PdeSpec): PdeStore {
     setBrush: (brush) => set({ brush: { ...get().brush, ...brush } }),
     setConvergence: (convergence) => set({ convergence: { ...get().convergence, ...convergence } }),
     setKeepDifficulty: (keepDifficulty) => set({ keepDifficulty }),
-    pushNotice(notice) {
-      const id = ++noticeIds;
-      const rest = notice.key ? get().notices.filter((n) => n.key !== notice.key) : get().notices;
-      set({ notices: [...rest, { ...notice, id }] });
-      return id;
-    },
-    dismissNotice: (id) => set({ notices: get().notices.filter((n) => n.id !== id) }),
+    ...noticeSlice<PdeState>()(set, get, api),
   }));
 }

@@ -200,16 +200,19 @@ const drawSlice: StateCreator<AppState, [], [], DrawSlice> = (set, get) => ({
 });
 
 let noticeIds = 0;
-const noticeSlice: StateCreator<AppState, [], [], NoticeSlice> = (set, get) => ({
-  notices: [],
-  pushNotice(notice) {
-    const id = ++noticeIds;
-    const rest = notice.key ? get().notices.filter((n) => n.key !== notice.key) : get().notices;
-    set({ notices: [...rest, { ...notice, id }] });
-    return id;
-  },
-  dismissNotice: (id) => set({ notices: get().notices.filter((n) => n.id !== id) }),
-});
+/** notices with replace-by-key, shared by both labs' stores (ids are unique across them) */
+export function noticeSlice<S extends NoticeSlice>(): StateCreator<S, [], [], NoticeSlice> {
+  return (set, get) => ({
+    notices: [],
+    pushNotice(notice) {
+      const id = ++noticeIds;
+      const rest = notice.key ? get().notices.filter((n) => n.key !== notice.key) : get().notices;
+      set({ notices: [...rest, { ...notice, id }] } as Partial<S>);
+      return id;
+    },
+    dismissNotice: (id) => set({ notices: get().notices.filter((n) => n.id !== id) } as Partial<S>),
+  });
+}
 
 export function createAppStore(initialSpec: SampleSpec): AppStore {
   return createStore<AppState>()((...a) => ({
@@ -218,7 +221,7 @@ export function createAppStore(initialSpec: SampleSpec): AppStore {
     ...runSlice(...a),
     ...sweepSlice(...a),
     ...drawSlice(...a),
-    ...noticeSlice(...a),
+    ...noticeSlice<AppState>()(...a),
     ...seedsSlice(...a),
   }));
 }
