@@ -18,7 +18,7 @@ import { drawArrows, drawSpectrumChart, shellSpectrum, velocityFromVorticity } f
 import { SurfaceView } from '../../views/pde/surface.ts';
 import { Waterfall } from '../../views/pde/waterfall.ts';
 import { channelValues, statsRange } from './fieldOps.ts';
-import type { PdeController, RunRole } from './pdeController.ts';
+import { EXACT_ERROR_ID, type PdeController, type RunRole } from './pdeController.ts';
 import { dropFieldReport, reportField, reportPdeView, reportPerRun } from './viewReports.ts';
 
 const fmt = (v: number) => (v === 0 ? '0' : Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5 ? v.toExponential(2) : String(+v.toPrecision(4)));
@@ -530,7 +530,7 @@ export function InvariantsPanel() {
         return (
           <div key={s.id} className="pde-invariant">
             <div className="hint">
-              <strong>{s.id}</strong> = {s.description} ({s.expect === 'none' ? 'not conserved' : s.expect})
+              <strong>{s.id}</strong> = {s.description} ({s.id === EXACT_ERROR_ID ? 'the run’s error' : s.expect === 'none' ? 'not conserved' : s.expect})
               {runs.map((r) => {
                 const value = last(r);
                 return value === undefined ? null : (

@@ -8,6 +8,7 @@
 // are serialised, so a frame never runs on a destroyed solver. Replaced solvers' GPU buffers are released.
 
 import { EQUATIONS } from '../../core/pde/equations.ts';
+import { type ExactSolution, exactSolution, relativeMaxError } from '../../core/pde/exact.ts';
 import { toSpectrum } from '../../core/pde/fields.ts';
 import { CpuPdeSolver, PdeDivergence, type PdeProblem } from '../../core/pde/run.ts';
 import { linearEigenvalues } from '../../core/pde/stability.ts';
@@ -56,6 +57,8 @@ class LiveRun {
   stepOffset = 0;
   timeOffset = 0;
   lastInvariants = -Infinity;
+  /** the exact solution of this run (core/pde/exact.ts), recorded as one more series; null once the field is edited */
+  exact: ExactSolution | null = null;
 
   constructor(
     readonly role: RunRole,
@@ -63,6 +66,14 @@ class LiveRun {
     public solver: Solver,
   ) {
     this.invariants = problem.equation.invariants.map((inv) => ({ id: inv.id, description: inv.description, expect: inv.expect, times: [], values: [] }));
+  }
+
+  /** starts the error-against-exact series (after the invariants) */
+  setExact(exact: ExactSolution | null): void {
+    this.exact = exact;
+    const at = this.problem.equation.invariants.length;
+    this.invariants = this.invariants.slice(0, at);
+    if (exact) this.invariants.push({ id: EXACT_ERROR_ID, description: 'max |u − u_exact| / max |u_exact| (the exact solution of this start)', expect: 'none', times: [], values: [] });
   }
 
   get stepper(): StepperName {
@@ -88,6 +99,8 @@ class LiveRun {
     this.timeOffset = this.time;
     this.destroy();
     this.solver = solver;
+    // an edited field is no longer the exact solution's (the series so far stays on the chart)
+    this.exact = null;
   }
 
   destroy(): void {
@@ -110,14 +123,25 @@ class LiveRun {
     equation.invariants.forEach((inv, i) => {
       const series = this.invariants[i];
       if (series.times.length && time <= series.times[series.times.length - 1]) return;
-      series.times.push(time);
-      series.values.push(inv.compute(field, spectrum, grid, params));
-      if (series.times.length > MAX_SERIES) {
-        series.times = series.times.filter((_, j) => j % 2 === 0);
-        series.values = series.values.filter((_, j) => j % 2 === 0);
-      }
+      pushPoint(series, time, inv.compute(field, spectrum, grid, params));
     });
+    const errorSeries = this.invariants[equation.invariants.length];
+    if (this.exact && errorSeries && !(errorSeries.times.length && time <= errorSeries.times[errorSeries.times.length - 1]))
+      pushPoint(errorSeries, time, relativeMaxError(field, this.exact(time)));
     this.lastInvariants = performance.now();
+  }
+}
+
+/** the id of the error-against-exact series in a run's invariants */
+export const EXACT_ERROR_ID = 'error-vs-exact';
+
+/** appends a point, thinning the series by 2 when it is full */
+function pushPoint(series: InvariantSeries, time: number, value: number): void {
+  series.times.push(time);
+  series.values.push(value);
+  if (series.times.length > MAX_SERIES) {
+    series.times = series.times.filter((_, j) => j % 2 === 0);
+    series.values = series.values.filter((_, j) => j % 2 === 0);
   }
 }
 
@@ -228,10 +252,13 @@ export class PdeController {
         const field = fields[i] ?? fields[0];
         const run = new LiveRun(role, problem, this.makeSolver(problem, field));
         const before = continuing ? previous[i] ?? previous[0] : undefined;
-        if (before) {
+        if (!before) run.setExact(exactSolution(problem, spec.ic.type, field));
+        else {
           run.stepOffset = before.steps;
           run.timeOffset = before.time;
           if (before.problem.equation === problem.equation) run.invariants = before.invariants;
+          // the exact solution does not depend on the stepper or dt, but does on the parameters
+          if (before.exact && JSON.stringify(before.problem.params) === JSON.stringify(problem.params)) run.exact = before.exact;
         }
         next.push(run);
       }
