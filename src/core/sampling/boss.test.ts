@@ -20,7 +20,11 @@ import {
 import { buildSpecProgram, makeProcess, mixtureModel, prepareTarget, specBossRequest } from './experiment.ts';
 import { GLYPH_DEFAULTS } from './glyphs.ts';
 import { createProcess } from './process.ts';
-import { fixedProgram } from './program.ts';
+import { fixedProgram, isDriven } from './program.ts';
+import { PROCESS_TYPES } from './process.ts';
+import { runProgramCpu } from './interpreter.ts';
+import { BudgetError, SOLVERS, SOLVER_NAMES } from './solvers.ts';
+import { fillNormal } from '../util/rng.ts';
 
 /** a small deterministic generator for the random matrices */
 function lcg(seed: number): () => number {
@@ -191,6 +195,36 @@ describe('the boss schedule in the spec', () => {
     }
   });
 
+  it('every solver on every process (property test): a strictly decreasing grid from tStart to tEnd and finite samples, or a budget refusal', () => {
+    let refused = 0;
+    SOLVER_NAMES.forEach((name, i) => {
+      const ptype = PROCESS_TYPES[i % PROCESS_TYPES.length];
+      const nfe = 2 + ((7 * i) % 11);
+      const spec = parseSpec({ ...base, process: { type: ptype }, solver: { name }, schedule: { type: 'boss', kMax: 16, samples: 8 }, nfe, n: 8, seed: i });
+      const process = makeProcess(spec.process);
+      // adaptive, PC and stochastic solvers take the deterministic first-order solver's costs
+      const teacher = specBossRequest(spec, process).solver.name;
+      if (['adaptive', 'pc', 'sigma-ancestral', 'sigma-sde', 'ddim-eta'].includes(SOLVERS[name].family)) expect(teacher).toBe(ptype === 'flow' ? 'flow-euler' : 'ddim');
+      else expect(teacher).toBe(name);
+      let program;
+      try {
+        program = buildSpecProgram(spec, process);
+      } catch (error) {
+        expect(error, `${name} on ${ptype} at ${nfe} NFE`).toBeInstanceOf(BudgetError);
+        refused++;
+        return;
+      }
+      const x = runProgramCpu(program, mixtureModel(prepareTarget(spec.target)), fillNormal(new Float64Array(16), 8, 2, i, 0), { seed: i });
+      expect(x.x.every(Number.isFinite), `${name} on ${ptype}`).toBe(true);
+      if (!isDriven(program)) {
+        const positive = program.times.filter((t) => t > 0);
+        expect(positive[0]).toBe(spec.tStart);
+        for (let m = 1; m < positive.length; m++) expect(positive[m]).toBeLessThan(positive[m - 1]);
+      }
+    });
+    expect(refused).toBeLessThan(4);
+  });
+
   it('refuses bad input naming the field, the value and the allowed range', () => {
     const spec = (schedule: object, budget: object = { nfe: 6 }) => ({ ...base, schedule: { type: 'boss', ...schedule }, ...budget });
     expect(specProblems(spec({ kMax: 1 }))[0]).toMatch(/^schedule\.kMax: got 1; .*>=\s*2/);
@@ -199,7 +233,8 @@ describe('the boss schedule in the spec', () => {
     expect(specProblems(spec({ samples: 1 }))[0]).toMatch(/^schedule\.samples: got 1; .*>=\s*2/);
     expect(specProblems(spec({ kMax: 10 }, { nfe: 12 }))).toEqual(['schedule.kMax: got 10; must be at least nfe (12): a boss grid picks its steps among kMax + 1 anchors']);
     expect(specProblems(spec({ kMax: 10 }, { steps: 12 }))[0]).toMatch(/^schedule\.type: got "boss"; boss: 12 steps need kMax ≥ 12 \(got kMax = 10\)/);
-    expect(specProblems(spec({ solver: { name: 'pc' } }))[0]).toMatch(/^schedule\.solver: .*fixed-grid solver/);
+    expect(specProblems(spec({ solver: { name: 'pc' } }))[0]).toMatch(/^schedule\.solver: .*deterministic fixed-grid solver/);
+    expect(specProblems(spec({ solver: { name: 'euler-ancestral' } }))[0]).toMatch(/^schedule\.solver: .*deterministic fixed-grid solver/);
     expect(specProblems(spec({ solver: { name: 'nope' } }))[0]).toMatch(/^schedule\.solver\.name: got "nope"/);
     expect(specProblems(spec({ rho: 3 }))[0]).toMatch(/unknown field\(s\) "rho"/);
   });

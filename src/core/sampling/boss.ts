@@ -16,8 +16,8 @@
 // single-step solvers (flow-heun, flow-rk4, dpmpp-2s, …) spend their remaining stages per pair. For MULTISTEP solvers
 // (dpmpp-2m/3m, unipc, deis, ipndm, …) the one-jump cost is an approximation: one step of the solver started
 // from x_k has no history, so it is the solver's own warm-up (first-order) step, and the cost ignores how the
-// history of earlier steps changes later ones. Stochastic solvers' jumps draw their noise like a one-step run
-// (seed, step 0), so their cost includes that noise's variance: an approximation too.
+// history of earlier steps changes later ones. Stochastic solvers (ancestral, SDE, DDIM-η, PC) and adaptive ones
+// take the deterministic first-order solver's costs by default (bossTeacherSolver) and are refused as `solver`.
 
 import type { Prediction } from './gmm.ts';
 import type { DenoiserModel } from './interpreter.ts';
@@ -42,11 +42,18 @@ export function bossAnchors(process: NoiseProcess, tStart: number, tEnd: number,
   return buildTimeGrid(bossAnchorSchedule(process), process, tStart, tEnd, kMax);
 }
 
-/** the solver whose teacher run and one-step jumps define the costs: solvers that choose their steps while they run fall back to first order */
+/** solver families whose steps are chosen while they run, or that draw noise every step (ancestral, SDE, DDIM-η) */
+export const BOSS_UNSUITED_FAMILIES = ['adaptive', 'pc', 'sigma-ancestral', 'sigma-sde', 'ddim-eta'] as const;
+
+/**
+ * The solver whose teacher run and one-step jumps define the costs: the override, else the spec's solver, except
+ * for adaptive, PC and stochastic solvers, which take the process's deterministic first-order solver
+ * (flow-euler on flow, ddim otherwise): their teacher would be a random path, and the Brownian-tree solvers would
+ * rebuild a tree per pair.
+ */
 export function bossTeacherSolver(process: NoiseProcess, solver: SolverSpec, override?: SolverSpec): SolverSpec {
   if (override) return override;
-  const family = SOLVERS[solver.name].family;
-  if (family === 'adaptive' || family === 'pc') return { name: process.type === 'flow' ? 'flow-euler' : 'ddim' };
+  if ((BOSS_UNSUITED_FAMILIES as readonly string[]).includes(SOLVERS[solver.name].family)) return { name: process.type === 'flow' ? 'flow-euler' : 'ddim' };
   return solver;
 }
 

@@ -7,7 +7,7 @@ import { TARGET_PRESETS } from '../sampling/presets.ts';
 import { BETA_RANGE_DEFAULTS, BETA_SCHEDULES, PROCESS_DEFAULTS, createProcess } from '../sampling/process.ts';
 import { SCHEDULE_DEFAULTS, checkSchedule } from '../sampling/schedules.ts';
 import { solverSchema } from './solverSchema.ts';
-import { BOSS_LIMITS } from '../sampling/boss.ts';
+import { BOSS_LIMITS, BOSS_UNSUITED_FAMILIES } from '../sampling/boss.ts';
 import { SOLVERS } from '../sampling/solvers.ts';
 
 export const SPEC_VERSION = 1;
@@ -218,8 +218,8 @@ export const scheduleSchema = z.discriminatedUnion('type', [
       solver: solverSchema.optional(),
     })
     .strict()
-    .refine((s) => s.solver === undefined || !['adaptive', 'pc'].includes(SOLVERS[s.solver.name].family), {
-      message: 'must be a fixed-grid solver (adaptive and pc solvers choose their own steps), e.g. {"name":"flow-euler"}',
+    .refine((s) => s.solver === undefined || !(BOSS_UNSUITED_FAMILIES as readonly string[]).includes(SOLVERS[s.solver.name].family), {
+      message: 'must be a deterministic fixed-grid solver (not adaptive, pc, ancestral, SDE or ddpm), e.g. {"name":"flow-euler"}',
       path: ['solver'],
     })
     .describe('Bellman optimal step sizes (BOSS, specs §14): the K-step grid minimising the summed one-jump error against a kMax-step teacher'),
