@@ -10,6 +10,9 @@
 //   conventions), GPU path (many steps encoded into one submit) against NumPy's implementation of the same step
 //   (bench/pde_numpy.py, rfft-based, float64) and beside the float64 CPU path; the CPU path's agreement with
 //   NumPy after 5 steps is reported alongside.
+// - (issue 4) the BOSS one-jump cost matrix (specs §14), K_max = 100, n = 1024 teacher samples, flow · ring8 ·
+//   flow-euler: the GPU path (f32 teacher run + one workgroup per anchor pair, src/engine/bossGpu.ts) against the
+//   float64 CPU path (src/core/sampling/boss.ts), each from the same teacher noise; their agreement alongside.
 // Writes bench/results.json and prints a table. On SwiftShader the "GPU" is a CPU emulation: say so.
 
 import { spawnSync } from 'node:child_process';
@@ -34,6 +37,9 @@ import { fillNormal } from '../src/core/util/rng.ts';
 import { createFftPlan } from '../src/engine/pde/gpuFft.ts';
 import { GpuSampler } from '../src/engine/gpuSampler.ts';
 import { acquireNodeGpu } from '../src/gpu/node.ts';
+import { bossCostMatrix } from '../src/core/sampling/boss.ts';
+import { createProcess } from '../src/core/sampling/process.ts';
+import { GpuBossCost } from '../src/engine/bossGpu.ts';
 
 interface Figure {
   label: string;
@@ -323,8 +329,48 @@ async function pdeCases(): Promise<BenchCase[]> {
   return out;
 }
 
-// `npm run bench [-- sampler|fft|pde …]`: all groups, or the named ones
-const GROUPS: Record<string, () => Promise<BenchCase[]>> = { sampler: async () => [await samplerCase()], fft: fftCases, pde: pdeCases };
+async function bossCase(): Promise<BenchCase> {
+  const kMax = 100;
+  const samples = 1024;
+  const flow = createProcess({ type: 'flow' });
+  const mixture = prepareMixture(targetPreset('ring8'));
+  const options = { process: flow, solver: { name: 'flow-euler' as const }, tStart: flow.defaultTStart, tEnd: flow.defaultTEnd, kMax, samples, seed: 0 };
+  const boss = new GpuBossCost(device);
+  boss.setTarget(mixture);
+  let gpuResult: Awaited<ReturnType<GpuBossCost['costMatrix']>> | null = null;
+  const gpuMs = await timeIt('boss cost matrix gpu', 5, async () => {
+    gpuResult = await boss.costMatrix(options);
+  });
+  let cpuResult: ReturnType<typeof bossCostMatrix> | null = null;
+  const cpuMs = await timeIt('boss cost matrix cpu float64', 3, () => {
+    cpuResult = bossCostMatrix({ ...options, model: mixtureModel(mixture) });
+  });
+  boss.destroy();
+  // agreement: the largest |c_gpu − c_cpu| relative to the largest cost
+  const g = gpuResult!.cost;
+  const c = cpuResult!.cost;
+  let diff = 0;
+  let largest = 0;
+  for (let i = 0; i < c.length; i++) {
+    diff = Math.max(diff, Math.abs(g[i] - c[i]));
+    largest = Math.max(largest, c[i]);
+  }
+  const notes = [
+    `GPU: teacher ${gpuResult!.teacherMs.toFixed(1)} ms + pair reduction ${gpuResult!.reduceMs.toFixed(1)} ms (last run)`,
+    `max |c_gpu − c_cpu| / max c = ${(diff / largest).toExponential(1)}`,
+  ];
+  if (software) notes.push(SOFTWARE_NOTE);
+  return {
+    name: 'BOSS cost matrix, K_max = 100 (5050 pairs), n = 1024, flow · ring8 · flow-euler (teacher run + c_kj)',
+    figure: { label: 'GPU cost matrices per second', value: 1000 / gpuMs },
+    reference: { label: 'float64 CPU cost matrices per second', value: 1000 / cpuMs },
+    ratio: cpuMs / gpuMs,
+    note: notes.join('; '),
+  };
+}
+
+// `npm run bench [-- sampler|fft|pde|boss …]`: all groups, or the named ones
+const GROUPS: Record<string, () => Promise<BenchCase[]>> = { sampler: async () => [await samplerCase()], fft: fftCases, pde: pdeCases, boss: async () => [await bossCase()] };
 const requested = globalThis.process.argv.slice(2);
 const unknown = requested.filter((g) => !(g in GROUPS));
 if (unknown.length) {

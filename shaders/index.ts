@@ -1,5 +1,6 @@
 // All WGSL sources, bundled as text (Vite `?raw`; in Node the CLI's loader hook does the same).
 import brownianWgsl from './common/brownian.wgsl?raw';
+import bossWgsl from './sampler/boss.wgsl?raw';
 import rngWgsl from './common/rng.wgsl?raw';
 import pdeWgsl from './spectral/pde.wgsl?raw';
 import pdePointwiseWgsl from './spectral/pde_pointwise.wgsl?raw';
@@ -41,6 +42,8 @@ export const shaders = {
   /** mode-mass counts and exact NLL (specs §17.3a) */
   modes: modesWgsl,
   features: featuresWgsl,
+  /** BOSS one-jump cost matrix: one workgroup per anchor pair (specs §14) */
+  boss: bossWgsl,
   moments: momentsWgsl,
   /** batched 1D FFT along one axis in workgroup memory, in place (specs/pde.md §9.1): the shared line FFT + its entry point */
   fftInPlace: `${fftLinesWgsl}\n${fftEntry('fft_lines_in_place', '@group(0) @binding(2) var<storage, read_write> data: array<vec2<f32>>;', 'data', 'data')}`,

@@ -11,7 +11,8 @@ import { existsSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSy
 import { dirname, resolve } from 'node:path';
 import { DatasetError, parseDatasetFile, parseTargetJson } from '../core/io/dataset.ts';
 import { NpyError, parseNpy, serializeNpy } from '../core/io/npy.ts';
-import { makeProcess, resolveExperiment, targetImageShape } from '../core/sampling/experiment.ts';
+import { makeProcess, resolveExperiment, specBossRequest, targetImageShape } from '../core/sampling/experiment.ts';
+import { bossSummary, cachedBossCostMatrix } from '../core/sampling/boss.ts';
 import { describeGrid } from '../core/sampling/schedules.ts';
 import { SOLVERS, SOLVER_NAMES, type SolverName } from '../core/sampling/solvers.ts';
 import { solverOptionNames } from '../core/spec/solverSchema.ts';
@@ -254,6 +255,8 @@ async function sampleCommand(flags: Record<string, string>): Promise<void> {
       grid: describeGrid(process, { times: result.times, endsAtZero: result.times[result.times.length - 1] === 0 }),
       steps: result.times.length - 1,
       nfe: result.nfe,
+      // a boss schedule (specs §14): K_max, the chosen anchor indices and times, the optimal summed one-jump cost against the uniform path's
+      ...(spec.schedule.type === 'boss' ? { boss: bossSummary(cachedBossCostMatrix(specBossRequest(spec, process)), process, result.times.length - 1) } : {}),
       // image targets (glyphs16): each sample row is an image of this [height, width], pixel i = row·width + col
       ...(targetImageShape(spec.target) ? { imageShape: targetImageShape(spec.target) } : {}),
       metrics: result.metrics,

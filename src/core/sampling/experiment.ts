@@ -8,6 +8,7 @@ import type { DenoiserModel } from './interpreter.ts';
 import { type NoiseProcess, createProcess } from './process.ts';
 import { targetPreset } from './presets.ts';
 import type { Program } from './program.ts';
+import { type BossRequest, bossGrid, bossTeacherSolver } from './boss.ts';
 import { buildTimeGrid, scheduleEndsAtZero, scheduleWithoutZero } from './schedules.ts';
 import { type GridMaker, type StepBudget, buildSolverProgram } from './solvers.ts';
 
@@ -72,14 +73,30 @@ export function specBudget(spec: SampleSpec): StepBudget {
 /** the spec's schedule as grids between any two times (specs §3, §4.4) */
 export function specGrids(spec: SampleSpec, process: NoiseProcess): GridMaker {
   // inner grids run between two positive times: never with the appended σ = 0
-  const innerSchedule = spec.schedule.type === 'custom' ? ({ type: 'logsnr' } as const) : scheduleWithoutZero(spec.schedule);
+  const innerSchedule = spec.schedule.type === 'custom' || spec.schedule.type === 'boss' ? ({ type: 'logsnr' } as const) : scheduleWithoutZero(spec.schedule);
   return {
     start: spec.tStart,
-    grid: (steps) => buildTimeGrid(spec.schedule, process, spec.tStart, spec.tEnd, steps),
+    grid: (steps) => (spec.schedule.type === 'boss' ? bossGrid(specBossRequest(spec, process), steps) : buildTimeGrid(spec.schedule, process, spec.tStart, spec.tEnd, steps)),
     inner: (s, t, n) => buildTimeGrid(innerSchedule, process, s, t, n),
     logSnrUniform: spec.schedule.type === 'logsnr',
     end: spec.tEnd,
     endsAtZero: scheduleEndsAtZero(spec.schedule),
+  };
+}
+
+/** what a boss schedule's grid depends on (boss.ts caches its cost matrix by this) */
+export function specBossRequest(spec: SampleSpec, process: NoiseProcess): BossRequest {
+  const schedule = spec.schedule as Extract<SampleSpec['schedule'], { type: 'boss' }>;
+  return {
+    process,
+    modelKey: JSON.stringify(spec.target),
+    model: () => mixtureModel(prepareTarget(spec.target)),
+    solver: bossTeacherSolver(process, spec.solver, schedule.solver),
+    tStart: spec.tStart,
+    tEnd: spec.tEnd,
+    kMax: schedule.kMax,
+    samples: schedule.samples,
+    seed: spec.seed,
   };
 }
 

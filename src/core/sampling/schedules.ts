@@ -17,6 +17,7 @@
 // time = tEnd exactly.
 
 import { type NoiseProcess, sigmoid } from './process.ts';
+import type { SolverSpec } from './solvers.ts';
 
 export const SCHEDULE_TYPES = [
   'time-uniform',
@@ -33,6 +34,7 @@ export const SCHEDULE_TYPES = [
   'flux-shift',
   'sigmoid',
   'custom',
+  'boss',
 ] as const;
 export type ScheduleType = (typeof SCHEDULE_TYPES)[number];
 
@@ -51,7 +53,9 @@ export type ScheduleSpec =
   | { type: 'shift'; s?: number; appendZero?: boolean }
   | { type: 'flux-shift'; mu?: number; appendZero?: boolean }
   | { type: 'sigmoid'; a?: number }
-  | { type: 'custom'; times: number[] };
+  | { type: 'custom'; times: number[] }
+  /** Bellman optimal steps (specs §14; boss.ts): needs the target model, so experiment.ts resolves it, never buildGrid */
+  | { type: 'boss'; kMax?: number; samples?: number; solver?: SolverSpec };
 
 /**
  * Parameter defaults, each from its official source:
@@ -75,6 +79,7 @@ export const SCHEDULE_DEFAULTS = {
   shift: { s: 3, appendZero: true },
   'flux-shift': { mu: 1.15, appendZero: true },
   sigmoid: { a: 3 },
+  boss: { kMax: 100, samples: 256 },
 } as const;
 
 /** A schedule of the given type with every parameter at its default (what a UI selects). */
@@ -439,7 +444,19 @@ function gridTimes(schedule: ScheduleSpec, process: NoiseProcess, tStart: number
       return scheduleSigmoid(process, tStart, tEnd, steps, schedule.a ?? d.sigmoid.a);
     case 'custom':
       return schedule.times.slice();
+    case 'boss':
+      throw new GridError('boss: the Bellman grid depends on the target model; resolve it through experiment.ts (specGrids), not buildGrid');
   }
+}
+
+/**
+ * The anchors of a boss schedule (specs §14 item 1; boss.ts): uniform in t for flow (BOSS's 'bellman_uniform'),
+ * Karras ρ = 7 without the zero for EDM ('bellman_edm'), uniform in λ for the VP processes (Stepscope's choice).
+ */
+export function bossAnchorSchedule(process: NoiseProcess): ScheduleSpec {
+  if (process.type === 'flow') return { type: 'time-uniform' };
+  if (process.type === 'edm') return { type: 'karras', rho: 7, appendZero: false };
+  return { type: 'logsnr' };
 }
 
 /**
@@ -452,6 +469,12 @@ export function buildTimeGrid(schedule: ScheduleSpec, process: NoiseProcess, tSt
 
 /** Why a schedule cannot run between tStart and tEnd (with `steps` intervals when known), or undefined if it can. */
 export function checkSchedule(schedule: ScheduleSpec, process: NoiseProcess, tStart: number, tEnd: number, steps?: number): string | undefined {
+  if (schedule.type === 'boss') {
+    const kMax = schedule.kMax ?? SCHEDULE_DEFAULTS.boss.kMax;
+    if (steps !== undefined && steps > kMax) return `boss: ${steps} steps need kMax ≥ ${steps} (got kMax = ${kMax}); allowed: steps ≤ kMax`;
+    // the anchors must form a grid between tStart and tEnd
+    return checkSchedule(bossAnchorSchedule(process), process, tStart, tEnd, kMax);
+  }
   try {
     buildGrid(schedule, process, tStart, tEnd, steps ?? (schedule.type === 'custom' ? schedule.times.length - 1 : 2));
     return undefined;

@@ -7,6 +7,8 @@ import { TARGET_PRESETS } from '../sampling/presets.ts';
 import { BETA_RANGE_DEFAULTS, BETA_SCHEDULES, PROCESS_DEFAULTS, createProcess } from '../sampling/process.ts';
 import { SCHEDULE_DEFAULTS, checkSchedule } from '../sampling/schedules.ts';
 import { solverSchema } from './solverSchema.ts';
+import { BOSS_LIMITS, BOSS_UNSUITED_FAMILIES } from '../sampling/boss.ts';
+import { SOLVERS } from '../sampling/solvers.ts';
 
 export const SPEC_VERSION = 1;
 /** largest particle count one run may ask for */
@@ -208,6 +210,20 @@ export const scheduleSchema = z.discriminatedUnion('type', [
     .strict()
     .describe("Stepscope's own sigmoid-spaced grid (specs §3.7), NOT Lumina-Next's sigmoid schedule, whose formula is unpublished"),
   z
+    .object({
+      type: z.literal('boss'),
+      kMax: z.number().int().min(BOSS_LIMITS.kMax.min).max(BOSS_LIMITS.kMax.max).default(D.boss.kMax),
+      samples: z.number().int().min(BOSS_LIMITS.samples.min).max(BOSS_LIMITS.samples.max).default(D.boss.samples),
+      /** the solver of the teacher run and of the one-jump costs (default: the spec's solver) */
+      solver: solverSchema.optional(),
+    })
+    .strict()
+    .refine((s) => s.solver === undefined || !(BOSS_UNSUITED_FAMILIES as readonly string[]).includes(SOLVERS[s.solver.name].family), {
+      message: 'must be a deterministic fixed-grid solver (not adaptive, pc, ancestral, SDE or ddpm), e.g. {"name":"flow-euler"}',
+      path: ['solver'],
+    })
+    .describe('Bellman optimal step sizes (BOSS, specs §14): the K-step grid minimising the summed one-jump error against a kMax-step teacher'),
+  z
     .object({ type: z.literal('custom'), times: z.array(finite()).min(2).max(MAX_STEPS + 1) })
     .strict()
     .refine((s) => s.times.every((t, i) => i === 0 || t < s.times[i - 1]), {
@@ -284,6 +300,9 @@ export const sampleSpecSchema = z
       const why = checkSchedule(s.schedule, createProcess(s.process), tStart, tEnd, s.steps);
       if (why !== undefined) ctx.addIssue({ code: 'custom', path: ['schedule', 'type'], message: why });
     }
+    // a boss grid of K steps picks K + 1 of its kMax + 1 anchors; no solver takes more steps than its NFE
+    if (s.schedule.type === 'boss' && s.nfe !== undefined && s.nfe > s.schedule.kMax)
+      ctx.addIssue({ code: 'custom', path: ['schedule', 'kMax'], message: `must be at least nfe (${s.nfe}): a boss grid picks its steps among kMax + 1 anchors` });
     if (s.steps === undefined && s.nfe === undefined && s.schedule.type !== 'custom')
       ctx.addIssue({ code: 'custom', path: ['steps'], message: 'give either steps or nfe' });
     if (s.steps !== undefined && s.nfe !== undefined) ctx.addIssue({ code: 'custom', path: ['nfe'], message: 'give either steps or nfe, not both' });
