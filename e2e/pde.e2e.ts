@@ -396,3 +396,23 @@ test(
   },
   { webgpu: false },
 );
+
+test('pde lab: the KdV two-soliton preset is an exact solution, and the diagnostics show the run’s error against it', async ({ page, screenshot }) => {
+  const pde = await openPde(page);
+  await pde.evaluate((p) => p.setSpec({ version: 1, kind: 'pde', equation: 'kdv', grid: { n: [256], length: [60] }, dt: 2e-3, tEnd: 6 }));
+  await pde.evaluate((p) => p.step(150));
+  type Report = { lines: { label: string; points: number; first: number | null; last: number | null }[] };
+  const read = () => pde.evaluate((p) => (p.views().invariants as Record<string, Report>)['error-vs-exact']);
+  let report = await read();
+  for (let i = 0; i < 40 && !(report && report.lines[0].points >= 1); i++) {
+    await new Promise((r) => setTimeout(r, 250));
+    report = await read();
+  }
+  assert.ok(report, 'the diagnostics have an error-vs-exact series');
+  const [etdrk4] = report.lines;
+  assert.equal(etdrk4.label, 'etdrk4');
+  // f32 GPU ETDRK4 at dt = 2e-3 on 256 points over 60 (the 2/3 mask's spatial floor dominates), up to t = 0.3
+  assert.ok(etdrk4.last !== null && etdrk4.last > 0 && etdrk4.last < 5e-3, `relative error: ${etdrk4.last}`);
+  await page.getByRole('img', { name: 'error-vs-exact against time' }).waitFor();
+  await screenshot(page, 'pde-kdv-exact-error.png');
+});
