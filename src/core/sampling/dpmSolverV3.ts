@@ -38,7 +38,7 @@ export function snapToEms(ems: Ems, lambdaOf: (t: number) => number, times: numb
   const indexes = times.map((t) => Math.round((N * (lambdaOf(t) - l0)) / (l1 - l0)));
   for (let k = 1; k < indexes.length; k++)
     if (indexes[k] <= indexes[k - 1])
-      throw new Error(`dpm-solver-v3: ${times.length - 1} steps need distinct points of the EMS grid; raise emsPoints (now ${N}) above the number of steps`);
+      throw new RangeError(`dpm-solver-v3: ${times.length - 1} steps need distinct points of the EMS grid; raise emsPoints (now ${N}) above the number of steps`);
   return indexes;
 }
 

@@ -30,9 +30,16 @@ export interface EmsOptions {
   degenerate?: boolean;
   /** the half-width of dl/dλ's moving average in grid points (V3EMS: 5) */
   smoothing?: number;
+  /**
+   * |s| ≤ sClip. Not in the official code: at very high noise (EDM's σ = 80, flow near t = 1) f barely varies
+   * and the least squares returns |s| in the hundreds (measured: −1280 on ring8 under EDM), S = ∫s reaches −222
+   * and B = ∫e^{−S}b overflows to 1e92; the v3 updates are then not finite. Clipping at 10 leaves the VP toys'
+   * statistics untouched (|s| < 10 there) and keeps every process finite and convergent (processSolvers.test.ts).
+   */
+  sClip?: number;
 }
 
-export const EMS_DEFAULTS = { points: 200, samples: 1024, lEstimator: 'exact' as LEstimator, probes: 1, seed: 20231020, smoothing: 5 };
+export const EMS_DEFAULTS = { points: 200, samples: 1024, lEstimator: 'exact' as LEstimator, probes: 1, seed: 20231020, smoothing: 5, sClip: 10 };
 
 /** Statistics on the EMS grid: arrays are (N_ems + 1) × d, row j at λ_j. */
 export interface Ems {
@@ -258,6 +265,8 @@ export function computeEms(mixture: PreparedMixture, process: NoiseProcess, tSta
   const xShift = new Float64Array(K * d);
   const f = new Float64Array(K * d);
   const f1 = new Float64Array(K * d);
+  /** the size of the two terms of f (σε̂/α and l x/α): f's rounding level is ~1e-16 of it */
+  const fTerms = new Float64Array(K * d);
   const delta = 1e-4; // central difference in λ of the total derivative ε̂⁽¹⁾ (specs §15.5: 1e−4 in float64)
   for (let j = 0; j <= N; j++) {
     const t = timeOf(j);
@@ -281,6 +290,7 @@ export function computeEms(mixture: PreparedMixture, process: NoiseProcess, tSta
         const li = l[j * d + i];
         const e1 = (epsPlus[q] - epsMinus[q]) / (2 * delta);
         f[q] = (sigma * eps[q] - li * x[q]) / alpha;
+        fTerms[q] = (Math.abs(sigma * eps[q]) + Math.abs(li * x[q])) / alpha;
         f1[q] = expMinus * ((li - 1) * eps[q] + e1) - (dl[j * d + i] * x[q]) / alpha;
       }
     }
@@ -295,16 +305,16 @@ export function computeEms(mixture: PreparedMixture, process: NoiseProcess, tSta
       mf1 /= K;
       let cov = 0;
       let variance = 0;
-      let second = 0;
+      let terms = 0;
       for (let p = 0; p < K; p++) {
         const df = f[p * d + i] - mf;
         cov += df * (f1[p * d + i] - mf1);
         variance += df * df;
-        second += f[p * d + i] ** 2;
+        terms += fTerms[p * d + i] ** 2;
       }
-      // a dimension where f does not vary (a Gaussian target under its optimal l: f is constant) leaves s
-      // undetermined; take s = 0, b = E[f⁽¹⁾] there (V3EMS would divide 0 by 0)
-      const si = variance > 1e-24 * Math.max(second, 1e-300) && variance > 0 ? cov / variance : 0;
+      // a dimension where f does not vary beyond rounding (a Gaussian target under its optimal l: f is constant)
+      // leaves s undetermined; take s = 0, b = E[f⁽¹⁾] there (V3EMS would divide rounding noise by rounding noise)
+      const si = variance > 1e-20 * terms ? Math.max(-o.sClip, Math.min(o.sClip, cov / variance)) : 0;
       s[j * d + i] = si;
       b[j * d + i] = mf1 - si * mf;
     }

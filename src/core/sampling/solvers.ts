@@ -1056,12 +1056,25 @@ export function buildSolverProgram(solver: SolverSpec, process: NoiseProcess, gr
       return e.program(solver.name, times);
     }
     case 'v3': {
-      // specs §6: statistics from the model on λ(t_start) … λ(t_end), the grid snapped to them
-      const grid = grids.grid(steps);
+      // specs §6: statistics from the model on λ(t_start) … λ(t_end), the grid snapped to them. A grid that ends
+      // at σ = 0 runs v3 to its last positive time, then the first-order step into σ = 0 (as every solver here)
+      const full = grids.grid(steps);
+      const endsAtZero = full[full.length - 1] === 0;
+      const grid = endsAtZero ? full.slice(0, -1) : full;
+      const finish = (times: number[]) => {
+        if (!endsAtZero) return e.program(solver.name, times);
+        const last = times[times.length - 1];
+        e.evaluate(X, last, 2);
+        e.toZero(last, X, 2, times.length);
+        return e.program(solver.name, [...times, 0]);
+      };
+      if (grid.length === 1) return finish(grid);
       const target = context.target;
       if (!target) throw new Error('dpm-solver-v3 needs the target: its empirical model statistics are computed from the model');
+      const emsPoints = solver.emsPoints ?? EMS_DEFAULTS.points;
+      if (grid.length - 1 > emsPoints) throw new BudgetError(`dpm-solver-v3 with ${grid.length - 1} steps needs more EMS grid points than steps (emsPoints is ${emsPoints})`);
       const ems = cachedEms(target.key, target.mixture, process, grid[0], grid[grid.length - 1], {
-        points: solver.emsPoints ?? EMS_DEFAULTS.points,
+        points: emsPoints,
         samples: solver.emsSamples ?? EMS_DEFAULTS.samples,
         lEstimator: solver.emsEstimator ?? EMS_DEFAULTS.lEstimator,
         degenerate: solver.degenerate ?? false,
@@ -1076,7 +1089,7 @@ export function buildSolverProgram(solver: SolverSpec, process: NoiseProcess, gr
         lowerOrderFinal: solver.lowerOrderFinal ?? true,
         halfCorrector: solver.halfCorrector ?? 'off',
       });
-      return e.program(solver.name, times);
+      return finish(times);
     }
     case 'momentum': {
       const times = grids.grid(steps);
