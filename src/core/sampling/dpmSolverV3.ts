@@ -2,7 +2,7 @@
 // multistep_corrector_update, sample]). Every coefficient is per dimension (the EMS l, s, b), so the updates are
 // combines with coefficient vectors (program.ts CombineTerm.vector, DESIGN §2).
 //
-// Registers: x (0), the predicted point P, ε̂, and a ring of f_i = (σ_i ε̂_i − l_i x_i)/α_i, one per cached point.
+// Registers: x (0), the predicted point P, the model output (D, see below), and a ring of f_i = (σ_i ε̂_i − l_i x_i)/α_i, one per cached point.
 // The official loop caches (x_i, ε̂_i) and, after correcting x_i, shifts ε̂_i ← ε̂_i + l_i(x_i^c − x_i)/σ_i so that
 // N_θ = σε̂ − l x (hence f_i and g_i) is unchanged [V3P Alg. 2 line 13]. Every later use of point i reads (x_i, ε̂_i)
 // only through f_i, and x_i only as the anchor x_s. So caching f_i (computed at the evaluated point) and the
@@ -160,12 +160,14 @@ export function dpmSolverV3(e: Emitter, ems: Ems, integrals: EmsIntegrals, index
   for (let step = 1; step <= N; step++) {
     const k = step - 1;
     const src = corrected(k) ? P : X;
-    // the step's only model evaluation, at the point the previous predictor produced; f_k from it
+    // the step's only model evaluation, at the point the previous predictor produced; f_k from it. The program
+    // evaluates D, not ε̂: f = (σε̂ − l x)/α = ((1 − l)/α)·x − D (σε̂ = x − αD), which has no cancellation where
+    // l ≈ 1 (high noise: σε̂ and l x are both ≈ x there, and their f32 difference lost 3e-5 relative on the GPU)
     const t = times[k];
     e.evaluate(src, t, E);
-    const [alpha, sigma] = [p.alpha(t), p.sigma(t)];
-    const lOverAlpha = row(ems.l, indexes[k]).map((v) => -v / alpha);
-    e.combineVector(f(k), [[E, sigma / alpha], [src, lOverAlpha]]);
+    const alpha = p.alpha(t);
+    const oneMinusLOverAlpha = row(ems.l, indexes[k]).map((v) => (1 - v) / alpha);
+    e.combineVector(f(k), [[E, -1], [src, oneMinusLOverAlpha]]);
     points.push({ f: f(k), index: indexes[k], t });
     if (corrected(k)) {
       // recompute x_k from x_{k−1} with points [x_{k−1}, x_k, x_{k−2}, …] (c in all), pseudo iff c_pseudo
