@@ -13,6 +13,10 @@
 // - (issue 4) the BOSS one-jump cost matrix (specs §14), K_max = 100, n = 1024 teacher samples, flow · ring8 ·
 //   flow-euler: the GPU path (f32 teacher run + one workgroup per anchor pair, src/engine/bossGpu.ts) against the
 //   float64 CPU path (src/core/sampling/boss.ts), each from the same teacher noise; their agreement alongside.
+// - (issue 4) DPM-Solver-v3's EMS (src/core/sampling/ems.ts, float64 CPU) for N_ems = 200, K = 4096 on glyphs16
+//   (d = 256, 10 diagonal components): wall time, against the time of the same number of plain ε̂ evaluations
+//   (4·K·(N_ems + 1): the exact Jacobian diagonal and the three ε̂ of the total derivative per point) measured in
+//   the same run — the ratio says how close the statistics come to their model-evaluation floor. No GPU EMS yet.
 // Writes bench/results.json and prints a table. On SwiftShader the "GPU" is a CPU emulation: say so.
 
 import { spawnSync } from 'node:child_process';
@@ -33,6 +37,9 @@ import { VpLinearProcess } from '../src/core/sampling/process.ts';
 import { targetPreset } from '../src/core/sampling/presets.ts';
 import { scheduleLogSnrUniform } from '../src/core/sampling/schedules.ts';
 import { programOnGrid } from '../src/core/sampling/solvers.ts';
+import { computeEms } from '../src/core/sampling/ems.ts';
+import { mixtureDenoise } from '../src/core/sampling/gmm.ts';
+import { prepareTarget } from '../src/core/sampling/experiment.ts';
 import { fillNormal } from '../src/core/util/rng.ts';
 import { createFftPlan } from '../src/engine/pde/gpuFft.ts';
 import { GpuSampler } from '../src/engine/gpuSampler.ts';
@@ -369,8 +376,40 @@ async function bossCase(): Promise<BenchCase> {
   };
 }
 
-// `npm run bench [-- sampler|fft|pde|boss …]`: all groups, or the named ones
-const GROUPS: Record<string, () => Promise<BenchCase[]>> = { sampler: async () => [await samplerCase()], fft: fftCases, pde: pdeCases, boss: async () => [await bossCase()] };
+async function v3Cases(): Promise<BenchCase[]> {
+  const vp = new VpLinearProcess();
+  const mixture = prepareTarget({ type: 'glyphs16', components: 10, pixelStd: 0.2 });
+  const [points, samples] = [200, 4096];
+  const ems = computeEms(mixture, vp, 1, 1e-3, { points, samples });
+  console.error(`v3 EMS glyphs16: ${ems.milliseconds.toFixed(0)} ms`);
+  // the floor: 4·K·(N_ems + 1) plain ε̂ evaluations, timed on a quarter of the grid and scaled
+  const d = mixture.dim;
+  const x = fillNormal(new Float64Array(samples * d), samples, d, 1, 0);
+  const out = new Float64Array(samples * d);
+  const sampledPoints = Math.ceil((points + 1) / 4);
+  const start = performance.now();
+  for (let j = 0; j < sampledPoints; j++) for (let r = 0; r < 4; r++) mixtureDenoise(mixture, x, samples, 0.5, 0.8, out, 'noise');
+  const floorMs = ((performance.now() - start) * (points + 1)) / sampledPoints;
+  console.error(`v3 EMS floor (plain evaluations): ${floorMs.toFixed(0)} ms`);
+  return [
+    {
+      name: `DPM-Solver-v3 EMS, glyphs16 (d = 256, 10 components), N_ems = ${points}, K = ${samples}, exact diagonal l, float64 CPU`,
+      figure: { label: 'EMS computations per second (1 / wall time)', value: 1000 / ems.milliseconds },
+      reference: { label: 'same number of plain ε̂ evaluations, per second', value: 1000 / floorMs },
+      ratio: floorMs / ems.milliseconds,
+      note: `EMS wall time ${(ems.milliseconds / 1000).toFixed(2)} s (${ems.evaluations} point evaluations); CPU only (no GPU EMS)`,
+    },
+  ];
+}
+
+// `npm run bench [-- sampler|fft|pde|boss|v3 …]`: all groups, or the named ones
+const GROUPS: Record<string, () => Promise<BenchCase[]>> = {
+  sampler: async () => [await samplerCase()],
+  fft: fftCases,
+  pde: pdeCases,
+  boss: async () => [await bossCase()],
+  v3: v3Cases,
+};
 const requested = globalThis.process.argv.slice(2);
 const unknown = requested.filter((g) => !(g in GROUPS));
 if (unknown.length) {

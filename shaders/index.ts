@@ -5,6 +5,7 @@ import rngWgsl from './common/rng.wgsl?raw';
 import pdeWgsl from './spectral/pde.wgsl?raw';
 import pdePointwiseWgsl from './spectral/pde_pointwise.wgsl?raw';
 import combineWgsl from './sampler/combine.wgsl?raw';
+import combineVectorWgsl from './sampler/combine_vector.wgsl?raw';
 import gmmWgsl from './sampler/gmm.wgsl?raw';
 import gmmDiagWgsl from './sampler/gmm_diag.wgsl?raw';
 import featuresWgsl from './sampler/features.wgsl?raw';
@@ -33,6 +34,8 @@ export const shaders = {
   gmmDiag: gmmDiagWgsl,
   /** stochastic solvers draw their noise in the combine: prepend the RNG and the Brownian tree */
   combine: `${rngWgsl}\n${brownianWgsl}\n${combineWgsl}`,
+  /** the combine with per-dimension coefficient vectors (DPM-Solver-v3) */
+  combineVector: combineVectorWgsl,
   /** the noise kernel calls the RNG: prepend it */
   noise: `${rngWgsl}\n${noiseWgsl}`,
   metrics: metricsWgsl,

@@ -23,6 +23,7 @@ export const SAMPLER_KERNELS = {
   denoise: { label: 'gmm denoise', code: shaders.gmm, entryPoint: 'gmm_denoise', bindings: ['uniform-dynamic', 'read-only-storage', 'storage'] },
   combine: { label: 'combine', code: shaders.combine, entryPoint: 'combine', bindings: ['uniform-dynamic', 'storage'] },
   combineBrownian: { label: 'combine', code: shaders.combine, entryPoint: 'combine_brownian', bindings: ['uniform-dynamic', 'storage'] },
+  combineVector: { label: 'combine (coefficient vectors)', code: shaders.combineVector, entryPoint: 'combine_vector', bindings: ['uniform-dynamic', 'storage', 'read-only-storage'] },
   noise: { label: 'fill normal', code: shaders.noise, entryPoint: 'fill_normal', bindings: ['uniform-dynamic', 'storage'] },
   measureRows: { label: 'measure rows', code: shaders.measure, entryPoint: 'measure_rows', bindings: ['uniform-dynamic', 'read-only-storage', 'storage', 'storage'] },
   reduceRows: { label: 'reduce rows', code: shaders.measure, entryPoint: 'reduce_rows', bindings: ['uniform-dynamic', 'read-only-storage', 'storage', 'storage'] },
@@ -128,6 +129,8 @@ export class GpuSampler {
   /** diagonal mixtures: log w̃ per (particle, component), and the per-eval log normalisers */
   private logWeights: GPUBuffer | null = null;
   private logNorms: GPUBuffer | null = null;
+  /** the program's per-dimension coefficient vectors (program.ts SamplerProgram.vectors), f32 */
+  private vectorBuffer: GPUBuffer | null = null;
 
   constructor(
     readonly device: GPUDevice,
@@ -181,6 +184,15 @@ export class GpuSampler {
       this.device.queue.writeBuffer(this.regs, 0, options.noise);
     }
     const context: EncodeContext = { n, d, size, bytes, seed: options.seed, drawNoise: !options.noise, trajectoryRegister, gridPoints, label: program.solver };
+    if (!isDriven(program) && program.vectors?.length) {
+      const packed = new Float32Array(program.vectors.length * d);
+      program.vectors.forEach((v, k) => {
+        if (v.length !== d) throw new Error(`${program.solver}: a coefficient vector has ${v.length} entries, the target's dimension is ${d}`);
+        packed.set(v, k * d);
+      });
+      this.vectorBuffer = this.ensureBuffer(this.vectorBuffer, packed.byteLength, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, 'coefficient vectors');
+      this.device.queue.writeBuffer(this.vectorBuffer, 0, packed);
+    }
     const finish = (times: number[], nfe: number): GpuRun => ({ regs: this.regs!, n, dim: d, resultRegister: 0, trajectoryRegister, steps: times.length - 1, times, nfe });
     if (!isDriven(program)) {
       await this.submit(program.ops, [], context, true);
@@ -201,7 +213,7 @@ export class GpuSampler {
   private async submit(ops: ProgramOp[], measures: Measure[], c: EncodeContext, first: boolean): Promise<number[]> {
     const { size, d } = c;
     // One parameter slot per dispatch.
-    type Dispatch = { kind: 'denoise' | 'combine' | 'combineBrownian' | 'noise' | 'diagLogWeights' | 'diagDenoise'; groups: number };
+    type Dispatch = { kind: 'denoise' | 'combine' | 'combineBrownian' | 'combineVector' | 'noise' | 'diagLogWeights' | 'diagDenoise'; groups: number };
     const mixture = this.mixture!;
     const diagonal = usesDiagonalKernel(mixture);
     const K = mixture.components;
@@ -233,6 +245,26 @@ export class GpuSampler {
       v.setFloat32(100, brownian?.from ?? 0, true);
       v.setFloat32(104, brownian?.to ?? 0, true);
       dispatches.push({ kind: brownian ? 'combineBrownian' : 'combine', groups: workgroups(size, COMBINE_WORKGROUP) });
+    };
+    /** a combine with coefficient vectors (combine_vector.wgsl): vector k starts at float k·d of the vector buffer */
+    const vectorSlot = (op: CombineOp) => {
+      if (op.terms.length > MAX_COMBINE_TERMS) throw new Error(`combine with ${op.terms.length} terms exceeds ${MAX_COMBINE_TERMS}`);
+      if (op.noise) throw new Error('a combine with coefficient vectors draws no noise');
+      const NONE = 0xffffffff;
+      const v = slot();
+      v.setUint32(0, op.out * size, true);
+      v.setUint32(4, size, true);
+      v.setUint32(8, op.terms.length, true);
+      v.setUint32(12, d, true);
+      for (let j = 0; j < 8; j++) v.setUint32(80 + 4 * j, NONE, true);
+      op.terms.forEach((term, j) => {
+        v.setUint32(16 + 4 * j, term.reg * size, true);
+        v.setFloat32(48 + 4 * j, term.coef, true);
+        if (term.vector !== undefined) v.setUint32(80 + 4 * j, term.vector * d, true);
+      });
+      v.setUint32(112, op.constant ? op.constant.vector * d : NONE, true);
+      v.setFloat32(116, op.constant?.coef ?? 0, true);
+      dispatches.push({ kind: 'combineVector', groups: workgroups(size, COMBINE_WORKGROUP) });
     };
     const record = (gridIndex: number) => {
       if (c.trajectoryRegister === undefined) return;
@@ -273,7 +305,8 @@ export class GpuSampler {
           dispatches.push({ kind: 'diagDenoise', groups: workgroups(c.n * Math.ceil(d / DIAG_COORDS_PER_THREAD), EVAL_WORKGROUP) });
         } else dispatches.push({ kind: 'denoise', groups: workgroups(c.n, EVAL_WORKGROUP) });
       } else {
-        combineSlot(op.out, op.terms, op.noise);
+        if (op.constant || op.terms.some((term) => term.vector !== undefined)) vectorSlot(op);
+        else combineSlot(op.out, op.terms, op.noise);
         if (op.gridIndex !== undefined && op.out === 0) record(op.gridIndex);
       }
     }
@@ -295,6 +328,10 @@ export class GpuSampler {
       };
       // the Brownian-tree combine is compiled only when a program draws from the tree
       if (dispatches.some((dispatch) => dispatch.kind === 'combineBrownian')) groups.combineBrownian = bindGroup(this.device, kernelOf('combineBrownian'), [paramBinding, regs]);
+      if (dispatches.some((dispatch) => dispatch.kind === 'combineVector')) {
+        if (!this.vectorBuffer) throw new Error(`${c.label}: a combine uses coefficient vectors the program does not carry`);
+        groups.combineVector = bindGroup(this.device, kernelOf('combineVector'), [paramBinding, regs, { buffer: this.vectorBuffer }]);
+      }
       if (diagonal) {
         const limit = this.device.limits.maxStorageBufferBindingSize;
         const logWeightBytes = Math.max(c.n * K * 4, 16);
@@ -402,5 +439,6 @@ export class GpuSampler {
     this.measureResults?.destroy();
     this.logWeights?.destroy();
     this.logNorms?.destroy();
+    this.vectorBuffer?.destroy();
   }
 }

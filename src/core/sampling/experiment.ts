@@ -10,7 +10,7 @@ import { targetPreset } from './presets.ts';
 import type { Program } from './program.ts';
 import { type BossRequest, bossGrid, bossTeacherSolver } from './boss.ts';
 import { buildTimeGrid, scheduleEndsAtZero, scheduleWithoutZero } from './schedules.ts';
-import { type GridMaker, type StepBudget, buildSolverProgram } from './solvers.ts';
+import { type GridMaker, type SolverContext, type StepBudget, buildSolverProgram } from './solvers.ts';
 
 export interface ResolvedExperiment {
   process: NoiseProcess;
@@ -101,7 +101,12 @@ export function specBossRequest(spec: SampleSpec, process: NoiseProcess): BossRe
 }
 
 export function buildSpecProgram(spec: SampleSpec, process: NoiseProcess = makeProcess(spec.process)): Program {
-  return buildSolverProgram(spec.solver, process, specGrids(spec, process), specBudget(spec));
+  return buildSolverProgram(spec.solver, process, specGrids(spec, process), specBudget(spec), specSolverContext(spec));
+}
+
+/** the target, for solvers whose program depends on the model (DPM-Solver-v3's statistics, specs §6.3) */
+export function specSolverContext(spec: SampleSpec): SolverContext {
+  return { target: { key: JSON.stringify([spec.target, spec.process]), mixture: () => prepareTarget(spec.target) } };
 }
 
 export function resolveExperiment(spec: SampleSpec): ResolvedExperiment {

@@ -58,6 +58,8 @@ export function runProgramCpu(
   const regs = Array.from({ length: program.registers }, () => new Float64Array(size));
   regs[0].set(xT);
   const trajectory = options.recordTrajectory ? [xT.slice()] : undefined;
+  const vectors = isDriven(program) ? [] : (program.vectors ?? []);
+  for (const v of vectors) if (v.length !== model.dim) throw new Error(`${program.solver}: a coefficient vector has ${v.length} entries, the model's dimension is ${model.dim}`);
   const execute = (ops: ProgramOp[]) => {
     for (const op of ops) {
       if (options.shouldStop?.()) throw new Error('cancelled');
@@ -66,7 +68,9 @@ export function runProgramCpu(
         continue;
       }
       const out = regs[op.out];
-      const terms = op.terms.map((term) => ({ src: regs[term.reg], coef: term.coef }));
+      const terms = op.terms.map((term) => ({ src: regs[term.reg], coef: term.coef, vector: term.vector === undefined ? null : vectors[term.vector] }));
+      const constant = op.constant ? { coef: op.constant.coef, vector: vectors[op.constant.vector] } : null;
+      const dim = model.dim;
       const seed = options.seed ?? 0;
       const z = !op.noise
         ? null
@@ -75,7 +79,8 @@ export function runProgramCpu(
           : fillNormal(new Float64Array(size), n, model.dim, seed, RngStream.stepNoise, op.noise.step);
       for (let i = 0; i < size; i++) {
         let v = 0;
-        for (const term of terms) v += term.coef * term.src[i];
+        for (const term of terms) v += (term.vector ? term.coef * term.vector[i % dim] : term.coef) * term.src[i];
+        if (constant) v += constant.coef * constant.vector[i % dim];
         out[i] = z ? v + op.noise!.coef * z[i] : v;
       }
       // gridIndex 0 is a prologue that scales x_T (priorNoiseScale): it replaces the recorded z

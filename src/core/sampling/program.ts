@@ -22,6 +22,11 @@ export interface EvalOp {
 export interface CombineTerm {
   reg: number;
   coef: number;
+  /**
+   * a per-dimension coefficient (DESIGN §2: "per-dimension coefficients are vector registers"): the term is
+   * coef·vectors[vector][j]·reg[particle, j] for coordinate j (DPM-Solver-v3's EMS coefficients, specs §6.5)
+   */
+  vector?: number;
 }
 
 export interface CombineOp {
@@ -35,6 +40,8 @@ export interface CombineOp {
   noise?: { coef: number; step: number; brownian?: BrownianInterval };
   /** set when this combine leaves x (register 0) at grid time t_gridIndex: a trajectory point */
   gridIndex?: number;
+  /** + coef·vectors[vector][j] for coordinate j: a per-dimension constant (DPM-Solver-v3's b_λ terms, specs §6.5) */
+  constant?: { vector: number; coef: number };
 }
 
 /**
@@ -57,6 +64,11 @@ export interface SamplerProgram {
   /** model evaluations spent */
   nfe: number;
   ops: ProgramOp[];
+  /**
+   * the per-dimension coefficient vectors the ops' `vector` and `constant` fields index, each of the target's
+   * dimension d (uploaded once; absent when every coefficient is a scalar)
+   */
+  vectors?: Float64Array[];
 }
 
 /** the most terms a combine may have (the WGSL combine kernel's fixed array size) */

@@ -12,7 +12,11 @@ import type { Prediction } from './gmm.ts';
 import { integrate } from '../util/quadrature.ts';
 import { g } from './phi.ts';
 import { type NoiseProcess, priorNoiseScale, sigmaTilde, tOfSigmaTilde } from './process.ts';
-import { type CombineOp, type Program, type ProgramOp, type SamplerProgram, fixedProgram } from './program.ts';
+import { type CombineOp, type CombineTerm, type Program, type ProgramOp, type SamplerProgram, fixedProgram } from './program.ts';
+import { type EmsQuadrature, type LEstimator, EMS_DEFAULTS, cachedEms, emsIntegrals } from './ems.ts';
+import { type HalfCorrector, dpmSolverV3, snapToEms } from './dpmSolverV3.ts';
+import type { PreparedMixture } from './gmm.ts';
+import { dpmSolverPlusPlus2MMomentum, plmsMomentum } from './momentum.ts';
 import { type PcPredictor, PC_DEFAULTS, ADAPTIVE_DEFAULTS, RK45_DEFAULTS, adaptiveDpmSolver, pcEvaluationsPerStep, pcSampler, rk45 } from './driven.ts';
 
 export const SOLVER_NAMES = [
@@ -49,6 +53,10 @@ export const SOLVER_NAMES = [
   'dpm-solver-adaptive',
   'rk45',
   'pc',
+  'dpm-solver-v3',
+  'plms-hb',
+  'plms-ghvb',
+  'dpmpp-2m-hb',
 ] as const;
 export type SolverName = (typeof SOLVER_NAMES)[number];
 
@@ -86,6 +94,20 @@ export interface SolverSpec {
   noiseRemoval?: boolean;
   /** noise of the SDE solvers (dpmpp-sde, -2m-sde, -3m-sde): k-diffusion's default Brownian tree, or i.i.d. draws */
   noiseSampler?: NoiseSampler;
+  /** dpm-solver-v3 (specs §6): EMS grid points N_ems, data points K, the l estimator, the integrals' quadrature */
+  emsPoints?: number;
+  emsSamples?: number;
+  emsEstimator?: LEstimator;
+  emsQuadrature?: EmsQuadrature;
+  /** dpm-solver-v3 with l = 1, s = 0, b = 0 (the official `degenerated`: DPM-Solver++ with v3's loop) */
+  degenerate?: boolean;
+  /** dpm-solver-v3: pseudo-order predictor (p_pseudo) and corrector (c_pseudo) */
+  predictorPseudo?: boolean;
+  correctorPseudo?: boolean;
+  /** dpm-solver-v3 half-corrector: 'off', 'code' (corrector where t > 0.5) or 'paper' (where t ≤ 0.5), specs §6.6 */
+  halfCorrector?: HalfCorrector;
+  /** momentum samplers (specs §11): β ∈ (0, 1], 1 = the base method */
+  beta?: number;
 }
 
 export type NoiseSampler = 'brownian-tree' | 'iid';
@@ -107,7 +129,7 @@ class NoiseSource {
   }
 }
 
-type Family = 'adaptive' | 'pc' | 'multistep' | 'singlestep' | 'singlestep-budget' | 'unipc' | 'deis' | 'lms' | 'ddim-eta' | 'sigma' | 'sigma-ancestral' | 'sigma-sde' | 'linear-multistep' | 'flow';
+type Family = 'v3' | 'momentum' | 'adaptive' | 'pc' | 'multistep' | 'singlestep' | 'singlestep-budget' | 'unipc' | 'deis' | 'lms' | 'ddim-eta' | 'sigma' | 'sigma-ancestral' | 'sigma-sde' | 'linear-multistep' | 'flow';
 
 export interface SolverInfo {
   name: SolverName;
@@ -154,6 +176,10 @@ export const SOLVERS: Record<SolverName, SolverInfo> = {
   'dpm-solver-adaptive': { name: 'dpm-solver-adaptive', label: 'DPM-Solver-23 (adaptive)', family: 'adaptive', order: 3, prediction: 'data', official: "DPM-Solver algorithm_type='dpmsolver++', method='adaptive', order=3, rtol=0.05, atol=0.0078, h_init=0.05, theta=0.9, t_err=1e-5 (NFE follows from the tolerances)" },
   rk45: { name: 'rk45', label: 'RK45 (Dormand–Prince, λ)', family: 'adaptive', order: 5, prediction: 'data', official: 'scipy solve_ivp(method=RK45) on the probability-flow ODE in λ, rtol=atol=1e-5 as Rectified Flow (NFE follows from the tolerances)' },
   pc: { name: 'pc', label: 'Score-SDE PC', family: 'pc', order: 1, prediction: 'noise', official: "Score-SDE pc_sampler: ReverseDiffusionPredictor + LangevinCorrector, snr=0.16, n_steps_each=1, noise_removal=True" },
+  'dpm-solver-v3': { name: 'dpm-solver-v3', label: 'DPM-Solver-v3', family: 'v3', order: 3, prediction: 'data', official: 'DPM-Solver-v3 sample(order=3, p_pseudo=False, use_corrector=True, c_pseudo=False, lower_order_final=True, half=False); EMS from the exact model (N_ems = 200, K = 1024, exact diagonal l), times snapped to the EMS grid' },
+  'plms-hb': { name: 'plms-hb', label: 'PLMS + Heavy Ball', family: 'momentum', order: 1, prediction: 'noise', official: 'momentum-diffusion PLMSWithHBScheduler, order 3.8 (AB4, β = 0.8), DDIM transfer in σ/α (output_mode scale); β = 1 is iPNDM' },
+  'plms-ghvb': { name: 'plms-ghvb', label: 'PLMS + GHVB', family: 'momentum', order: 1, prediction: 'noise', official: 'momentum-diffusion GHVBScheduler, order 3.8 (AB4 mixer with b = β = 0.8), output_mode scale; β = 1 is iPNDM' },
+  'dpmpp-2m-hb': { name: 'dpmpp-2m-hb', label: 'DPM-Solver++(2M) + Heavy Ball', family: 'momentum', order: 1, prediction: 'data', official: "momentum-diffusion MomentumDPMSolverMultistepScheduler (dpmsolver++, midpoint), β = 0.8; β = 1 is dpmpp-2m" },
 };
 
 /** A budget a solver cannot run in (e.g. RK4 with fewer than 4 evaluations); the message says what it needs. */
@@ -186,7 +212,8 @@ function stepsForBudget(name: SolverName, nfe: number): number {
 /** order a solver runs at with its options */
 export function solverOrder(spec: SolverSpec): number {
   const info = SOLVERS[spec.name];
-  return ['unipc', 'singlestep-budget', 'deis', 'lms'].includes(info.family) ? (spec.order ?? info.order) : info.order;
+  if (info.family === 'momentum') return (spec.beta ?? MOMENTUM_BETA) === 1 ? (spec.name === 'dpmpp-2m-hb' ? 2 : (spec.order ?? 4)) : 1;
+  return ['unipc', 'singlestep-budget', 'deis', 'lms', 'v3'].includes(info.family) ? (spec.order ?? info.order) : info.order;
 }
 
 /** How a solver gets its time grids: N + 1 times from tStart to tEnd, and an inner grid between two times. */
@@ -216,6 +243,8 @@ export class Emitter {
   readonly ops: ProgramOp[] = [];
   nfe = 0;
   registers = 1;
+  /** per-dimension coefficient vectors (program.ts SamplerProgram.vectors) */
+  readonly vectors: Float64Array[] = [];
   constructor(
     readonly process: NoiseProcess,
     readonly prediction: Prediction,
@@ -236,6 +265,22 @@ export class Emitter {
     for (const [reg, coef] of terms) summed.set(reg, (summed.get(reg) ?? 0) + coef);
     const list = [...summed].filter(([, coef]) => coef !== 0).map(([reg, coef]) => ({ reg, coef }));
     this.ops.push({ op: 'combine', out: this.reg(out), terms: list, ...(gridIndex !== undefined ? { gridIndex } : {}), ...(noise ? { noise } : {}) });
+  }
+
+  /**
+   * out ← Σ_j vec_j ⊙ reg_j (+ constant), with per-dimension coefficient vectors (a scalar where a term gives a
+   * number): DPM-Solver-v3's EMS updates (specs §6.5). Each vector is stored once in the program.
+   */
+  combineVector(out: number, terms: [number, Float64Array | number][], constant?: Float64Array, gridIndex?: number): void {
+    const vector = (v: Float64Array) => this.vectors.push(Float64Array.from(v)) - 1;
+    const list: CombineTerm[] = terms.map(([reg, c]) => (typeof c === 'number' ? { reg, coef: c } : { reg, coef: 1, vector: vector(c) }));
+    this.ops.push({
+      op: 'combine',
+      out: this.reg(out),
+      terms: list,
+      ...(constant ? { constant: { vector: vector(constant), coef: 1 } } : {}),
+      ...(gridIndex !== undefined ? { gridIndex } : {}),
+    });
   }
 
   /**
@@ -278,7 +323,7 @@ export class Emitter {
   }
 
   program(solver: string, times: number[]): SamplerProgram {
-    return { solver, registers: this.registers, times, nfe: this.nfe, ops: this.ops };
+    return { solver, registers: this.registers, times, nfe: this.nfe, ops: this.ops, ...(this.vectors.length ? { vectors: this.vectors } : {}) };
   }
 }
 
@@ -953,7 +998,16 @@ function flowRungeKutta(e: Emitter, times: number[], solver: SolverName): void {
 
 // ------------------------------------------------------------------------------------------ entry point
 
-export function buildSolverProgram(solver: SolverSpec, process: NoiseProcess, grids: GridMaker, budget: StepBudget): Program {
+/** momentum samplers' default β (the paper's fractional orders 3.8 / 1.8) */
+export const MOMENTUM_BETA = 0.8;
+
+/** What a program may need besides the process and the grid: the target, for DPM-Solver-v3's statistics. */
+export interface SolverContext {
+  /** the target the program will run on, and a key that identifies it (the statistics are cached under it) */
+  target?: { key: string; mixture: () => PreparedMixture };
+}
+
+export function buildSolverProgram(solver: SolverSpec, process: NoiseProcess, grids: GridMaker, budget: StepBudget, context: SolverContext = {}): Program {
   const info = SOLVERS[solver.name];
   if (info.family === 'adaptive') {
     const oneStep = grids.grid(1);
@@ -999,6 +1053,49 @@ export function buildSolverProgram(solver: SolverSpec, process: NoiseProcess, gr
     case 'deis': {
       const times = grids.grid(steps);
       deisTab(e, times, solver.order ?? info.order);
+      return e.program(solver.name, times);
+    }
+    case 'v3': {
+      // specs §6: statistics from the model on λ(t_start) … λ(t_end), the grid snapped to them. A grid that ends
+      // at σ = 0 runs v3 to its last positive time, then the first-order step into σ = 0 (as every solver here)
+      const full = grids.grid(steps);
+      const endsAtZero = full[full.length - 1] === 0;
+      const grid = endsAtZero ? full.slice(0, -1) : full;
+      const finish = (times: number[]) => {
+        if (!endsAtZero) return e.program(solver.name, times);
+        const last = times[times.length - 1];
+        e.evaluate(X, last, 2);
+        e.toZero(last, X, 2, times.length);
+        return e.program(solver.name, [...times, 0]);
+      };
+      if (grid.length === 1) return finish(grid);
+      const target = context.target;
+      if (!target) throw new Error('dpm-solver-v3 needs the target: its empirical model statistics are computed from the model');
+      const emsPoints = solver.emsPoints ?? EMS_DEFAULTS.points;
+      if (grid.length - 1 > emsPoints) throw new BudgetError(`dpm-solver-v3 with ${grid.length - 1} steps needs more EMS grid points than steps (emsPoints is ${emsPoints})`);
+      const ems = cachedEms(target.key, target.mixture, process, grid[0], grid[grid.length - 1], {
+        points: emsPoints,
+        samples: solver.emsSamples ?? EMS_DEFAULTS.samples,
+        lEstimator: solver.emsEstimator ?? EMS_DEFAULTS.lEstimator,
+        degenerate: solver.degenerate ?? false,
+      });
+      const indexes = snapToEms(ems, (t) => process.lambda(t), grid);
+      const times = indexes.map((j) => (j === 0 ? ems.tStart : j === ems.points ? ems.tEnd : process.tOfLambda(ems.lambdas[j])));
+      dpmSolverV3(e, ems, emsIntegrals(ems, solver.emsQuadrature ?? 'trapezoid'), indexes, times, {
+        order,
+        predictorPseudo: solver.predictorPseudo ?? false,
+        corrector: solver.corrector ?? true,
+        correctorPseudo: solver.correctorPseudo ?? false,
+        lowerOrderFinal: solver.lowerOrderFinal ?? true,
+        halfCorrector: solver.halfCorrector ?? 'off',
+      });
+      return finish(times);
+    }
+    case 'momentum': {
+      const times = grids.grid(steps);
+      const beta = solver.beta ?? MOMENTUM_BETA;
+      if (solver.name === 'dpmpp-2m-hb') dpmSolverPlusPlus2MMomentum(e, times, beta, solver.lowerOrderFinal ?? true);
+      else plmsMomentum(e, times, solver.order ?? 4, beta, solver.name === 'plms-hb' ? 'hb' : 'ghvb');
       return e.program(solver.name, times);
     }
     case 'sigma':

@@ -20,9 +20,12 @@ const OPTIONS_BY_FAMILY: Record<string, (keyof SolverSpec)[]> = {
   flow: [],
   adaptive: ['rtol', 'atol'],
   pc: ['predictor', 'langevinSteps', 'snr', 'noiseRemoval'],
+  v3: ['order', 'corrector', 'predictorPseudo', 'correctorPseudo', 'halfCorrector', 'lowerOrderFinal', 'emsPoints', 'emsSamples', 'emsEstimator', 'emsQuadrature', 'degenerate'],
+  momentum: ['order', 'beta'],
 };
 
 export function solverOptionNames(name: SolverName): (keyof SolverSpec)[] {
+  if (name === 'dpmpp-2m-hb') return ['beta', 'lowerOrderFinal'];
   if (name === 'dpm-solver-adaptive') return ['order', 'prediction', 'solverType', 'rtol', 'atol'];
   return name === 'ddim' ? [] : OPTIONS_BY_FAMILY[SOLVERS[name].family];
 }
@@ -48,6 +51,15 @@ export const solverSchema = z
     snr: z.number().gt(0).max(10).optional(),
     noiseRemoval: z.boolean().optional(),
     noiseSampler: z.enum(['brownian-tree', 'iid']).optional(),
+    emsPoints: z.number().int().min(10).max(2000).optional(),
+    emsSamples: z.number().int().min(16).max(16384).optional(),
+    emsEstimator: z.enum(['exact', 'hutchinson']).optional(),
+    emsQuadrature: z.enum(['trapezoid', 'gauss']).optional(),
+    degenerate: z.boolean().optional(),
+    predictorPseudo: z.boolean().optional(),
+    correctorPseudo: z.boolean().optional(),
+    halfCorrector: z.enum(['off', 'code', 'paper']).optional(),
+    beta: z.number().gt(0).max(1).optional(),
   })
   .strict()
   .superRefine((solver, ctx) => {
