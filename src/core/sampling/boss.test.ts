@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseSpec } from '../spec/spec.ts';
 import { specProblems } from '../spec/testing.ts';
 import {
+  BOSS_UNSUITED_FAMILIES,
   type BossCostOptions,
   bellmanPath,
   bossAnchors,
@@ -204,7 +205,7 @@ describe('the boss schedule in the spec', () => {
       const process = makeProcess(spec.process);
       // adaptive, PC and stochastic solvers take the deterministic first-order solver's costs
       const teacher = specBossRequest(spec, process).solver.name;
-      if (['adaptive', 'pc', 'sigma-ancestral', 'sigma-sde', 'ddim-eta'].includes(SOLVERS[name].family)) expect(teacher).toBe(ptype === 'flow' ? 'flow-euler' : 'ddim');
+      if ((BOSS_UNSUITED_FAMILIES as readonly string[]).includes(SOLVERS[name].family)) expect(teacher).toBe(ptype === 'flow' ? 'flow-euler' : 'ddim');
       else expect(teacher).toBe(name);
       let program;
       try {

@@ -42,8 +42,11 @@ export function bossAnchors(process: NoiseProcess, tStart: number, tEnd: number,
   return buildTimeGrid(bossAnchorSchedule(process), process, tStart, tEnd, kMax);
 }
 
-/** solver families whose steps are chosen while they run, or that draw noise every step (ancestral, SDE, DDIM-η) */
-export const BOSS_UNSUITED_FAMILIES = ['adaptive', 'pc', 'sigma-ancestral', 'sigma-sde', 'ddim-eta'] as const;
+/**
+ * solver families whose steps are chosen while they run, that draw noise every step (ancestral, SDE, DDIM-η), or
+ * whose program depends on the model's statistics on its own grid (DPM-Solver-v3: one jump would need its EMS)
+ */
+export const BOSS_UNSUITED_FAMILIES = ['adaptive', 'pc', 'sigma-ancestral', 'sigma-sde', 'ddim-eta', 'v3'] as const;
 
 /**
  * The solver whose teacher run and one-step jumps define the costs: the override, else the spec's solver, except
