@@ -6,7 +6,7 @@
 // linear combination of two recorded frames. Other solvers have no GPU path here; use the CPU one.
 
 import { shaders } from '../../shaders/index.ts';
-import { type BossCostMatrix, bossAnchors, bossTeacherNoise, jumpProgram, linearJump } from '../core/sampling/boss.ts';
+import { type BossCostMatrix, type BossCostOptions, bossAnchors, bossTeacherNoise, jumpProgram, linearJump } from '../core/sampling/boss.ts';
 import type { PreparedMixture } from '../core/sampling/gmm.ts';
 import type { NoiseProcess } from '../core/sampling/process.ts';
 import { type SolverSpec, programOnGrid } from '../core/sampling/solvers.ts';
@@ -21,15 +21,8 @@ export const BOSS_KERNELS = {
 /** most workgroups along one dispatch dimension (WebGPU's default maxComputeWorkgroupsPerDimension) */
 const MAX_GROUPS_X = 65535;
 
-export interface GpuBossOptions {
-  process: NoiseProcess;
-  solver: SolverSpec;
-  tStart: number;
-  tEnd: number;
-  kMax: number;
-  samples: number;
-  seed: number;
-}
+/** the CPU path's options without the model (the GPU evaluates the target set with setTarget) */
+export type GpuBossOptions = Omit<BossCostOptions, 'model'>;
 
 /**
  * Per pair (k, j), k < j: A, B with jump_{k→j} = A·x_k + B·x_{k+1}, in float64. From x̂_j = a_kj·x_k + b_kj·D_k and
