@@ -26,7 +26,7 @@ import { checkInitArray, cpuStepper, fieldShape, fieldToArray, runPde } from '..
 
 /** most frames one `pde --frames` file may hold */
 const MAX_PDE_FRAMES = 10_000;
-import { type BackendOptions, CpuSamplerBackend, GpuSamplerBackend, MAX_SWEEP_SEEDS, SWEEP_METRICS, type SamplerBackend, type SweepMetric } from '../engine/sampling.ts';
+import { type BackendOptions, CpuSamplerBackend, GpuSamplerBackend, MAX_SWEEP_SEEDS, SWEEP_METRICS, type SamplerBackend, type SweepMetric, type SweepResult } from '../engine/sampling.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -37,9 +37,10 @@ class InputError extends Error {}
 const USAGE = `usage:
   stepscope solvers   (the solver catalogue: order, parameterisation, the official options each default reproduces)
   stepscope sample --spec run.json --out x.npy [--noise xT.npy] [--traj traj.npy] [--metrics m.json] [--backend gpu|cpu] [--fd-reference N]
-  stepscope sweep  --spec run.json --nfe 2,3,4,5,6,8,10,15,20,30,50 --out curves.json [--solvers ddim,dpmpp-2m] [--csv curves.csv] [--seeds S] [--backend gpu|cpu] [--fd-reference N]
+  stepscope sweep  --spec run.json --nfe 2,3,4,5,6,8,10,15,20,30,50 --out curves.json [--solvers ddim,dpmpp-2m] [--csv curves.csv] [--seeds S] [--vary PATH=v1,v2,…] [--backend gpu|cpu] [--fd-reference N]
     --seeds S: replicates with seeds spec.seed … spec.seed+S−1 (default 1); each metric gets a mean and a 95% t interval
     --fd-reference N: exact samples behind FD-RF's reference statistics for image targets (glyphs16); default ${FD_REFERENCE_SAMPLES}
+    --vary PATH=v1,v2,…: one sweep per value of a spec field, e.g. schedule.s=0.5,1,2,4 or solver.beta=0.6,0.8,1
   stepscope pde    --spec pde.json --out u.npy [--init u0.npy] [--frames f.npy --every K] [--metrics m.json] [--backend gpu|cpu]
     arrays are [channel, (ny,) nx] (+ a last axis of 2, re and im, for complex fields); --init needs ic {"type":"file"};
     --backend cpu is the float64 reference; a run that blows up stops with the step and time (exit 1, nothing written)
@@ -48,7 +49,7 @@ exit codes: 0 success, 1 runtime failure, 2 bad input`;
 const FLAGS: Record<string, string[]> = {
   solvers: [],
   sample: ['spec', 'out', 'noise', 'traj', 'metrics', 'backend', 'fd-reference'],
-  sweep: ['spec', 'out', 'nfe', 'solvers', 'csv', 'seeds', 'backend', 'fd-reference'],
+  sweep: ['spec', 'out', 'nfe', 'solvers', 'csv', 'seeds', 'backend', 'fd-reference', 'vary'],
   pde: ['spec', 'out', 'init', 'frames', 'every', 'metrics', 'backend'],
 };
 
@@ -267,47 +268,96 @@ async function sampleCommand(flags: Record<string, string>): Promise<void> {
   writeOutputs(files);
 }
 
+/** most values one `--vary` may list */
+const MAX_VARY_VALUES = 50;
+
+/**
+ * `--vary PATH=v1,v2,…`: the spec with the field at the dotted PATH (e.g. `schedule.s`, `solver.beta`) set to
+ * each value, each validated like the spec itself. Values are numbers, or words for string fields.
+ */
+function parseVary(text: string, spec: SampleSpec): { path: string; values: (number | string)[]; specs: SampleSpec[] } {
+  const match = /^([A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9]*)+)=(.+)$/.exec(text);
+  if (!match) throw new InputError(`--vary: got '${text}'; allowed: PATH=v1,v2,… with a dotted spec field, e.g. schedule.s=0.5,1,2,4`);
+  const [, path, list] = match;
+  const values = list.split(',').map((v) => v.trim()).map((v) => (v !== '' && Number.isFinite(Number(v)) ? Number(v) : v));
+  if (values.length < 1 || values.length > MAX_VARY_VALUES || values.some((v) => v === '')) throw new InputError(`--vary: '${list}' must be 1…${MAX_VARY_VALUES} comma-separated values`);
+  const keys = path.split('.');
+  const specs = values.map((value) => {
+    const copy = structuredClone(spec) as unknown as Record<string, unknown>;
+    let node = copy;
+    for (const key of keys.slice(0, -1)) {
+      if (node[key] === null || typeof node[key] !== 'object') throw new InputError(`--vary: the spec has no object at '${key}' on the path ${path}`);
+      node = node[key] as Record<string, unknown>;
+    }
+    node[keys[keys.length - 1]] = value;
+    try {
+      return parseSpec(copy);
+    } catch (error) {
+      if (error instanceof SpecError) throw new InputError(`--vary: ${path} = ${JSON.stringify(value)} does not fit the spec:\n  ${error.problems.join('\n  ')}`);
+      throw error;
+    }
+  });
+  return { path, values, specs };
+}
+
 async function sweepCommand(flags: Record<string, string>): Promise<void> {
   const spec = withTargetFlags(readSpec(flags.spec), flags);
   if (spec.schedule.type === 'custom') throw new InputError(`--spec: schedule.type 'custom' fixes the steps; a sweep over NFE needs time-uniform, logsnr or time-quadratic`);
   const nfes = parseNfeList(flags.nfe);
   const solvers = flags.solvers !== undefined ? parseSolverList(flags.solvers) : [...SOLVER_NAMES];
+  const vary = flags.vary !== undefined ? parseVary(flags.vary, spec) : null;
   const out = checkOutputPath('out', flags.out);
   const csv = flags.csv !== undefined ? checkOutputPath('csv', flags.csv) : undefined;
   const seeds = flags.seeds !== undefined ? parseSeedCount(flags.seeds, spec) : 1;
   const { backend, adapter } = await openBackend(flags.backend, backendOptions(flags));
-  const result = await backend.sweep(spec, {
-    nfes,
-    solvers,
-    seeds,
-    onProgress: (done, total, point) => process.stderr.write(`\r${done}/${total} ${point ? `${point.solver} NFE ${point.nfe}` : ''}   `),
-  });
+  const runs: { value: number | string | null; spec: SampleSpec; result: SweepResult }[] = [];
+  for (const [i, runSpec] of (vary ? vary.specs : [spec]).entries()) {
+    const value = vary ? vary.values[i] : null;
+    const label = vary ? `${vary.path} = ${value}: ` : '';
+    const result = await backend.sweep(runSpec, {
+      nfes,
+      solvers,
+      seeds,
+      onProgress: (done, total, point) => process.stderr.write(`\r${label}${done}/${total} ${point ? `${point.solver} NFE ${point.nfe}` : ''}   `),
+    });
+    runs.push({ value, spec: runSpec, result });
+  }
   process.stderr.write('\n');
+  const first = runs[0].result;
+  const curvesOf = (result: SweepResult) => result.curves.map((c) => ({ solver: c.solver, label: SOLVERS[c.solver].label, points: c.points }));
   const report = {
     spec,
     backend: backend.kind,
     adapter,
-    metricSamples: result.metricSamples,
-    ...(result.fdRfNull !== undefined ? { fdRfNull: result.fdRfNull, fdPixNull: result.fdPixNull, fdReferenceSamples: result.fdReferenceSamples } : {}),
-    nfes: result.nfes,
+    metricSamples: first.metricSamples,
+    ...(first.fdRfNull !== undefined ? { fdRfNull: first.fdRfNull, fdPixNull: first.fdPixNull, fdReferenceSamples: first.fdReferenceSamples } : {}),
+    nfes: first.nfes,
     // the replicates; every point's `stats` has each metric's mean, 95% t interval (`ci95`, null with one seed) and per-seed values
-    seeds: result.seeds,
+    seeds: first.seeds,
     // null bands (two independent exact sets; `nll`: the exact set's own NLL) for charts to draw under the curves
-    nullBands: result.nullBands,
-    curves: result.curves.map((c) => ({ solver: c.solver, label: SOLVERS[c.solver].label, points: c.points })),
+    nullBands: first.nullBands,
+    curves: curvesOf(first),
+    // --vary: one sweep per value of the varied field (`curves` above is the first value's)
+    ...(vary ? { vary: { path: vary.path, values: vary.values }, runs: runs.map((r) => ({ value: r.value, nullBands: r.result.nullBands, curves: curvesOf(r.result) })) } : {}),
   };
   const files: [string, string | Uint8Array][] = [[out, `${JSON.stringify(report, null, 2)}\n`]];
   if (csv) {
-    // long format: one row per (solver, NFE, metric), the shape plotting tools and pandas.pivot expect; value is
-    // the mean over the seeds, ci_low/ci_high its 95% t interval (empty with one seed), empty cells where undefined
+    // long format: one row per (solver, [varied value,] NFE, metric), the shape plotting tools and pandas.pivot
+    // expect; value is the mean over the seeds, ci_low/ci_high its 95% t interval (empty with one seed), empty cells
+    // where undefined
+    const prefix = (solver: string, value: number | string | null) => (vary ? `${solver},${value}` : solver);
     const rows = [
-      'solver,nfe,metric,value,ci_low,ci_high',
-      ...result.curves.flatMap((c) =>
-        c.points.flatMap((p) => [
-          ...SWEEP_METRICS.map((name) => `${c.solver},${p.nfe},${CSV_METRIC_NAMES[name]},${csvCells(name, p.stats![name])}`),
-          // FD-RF / FD-pix of image targets
-          ...(p.imageStats ? [`${c.solver},${p.nfe},fd_rf,${csvCells('fdRf', p.imageStats.fdRf)}`, `${c.solver},${p.nfe},fd_pix,${csvCells('fdPix', p.imageStats.fdPix)}`] : []),
-        ]),
+      `solver,${vary ? `${vary.path},` : ''}nfe,metric,value,ci_low,ci_high`,
+      ...runs.flatMap(({ value, result }) =>
+        result.curves.flatMap((c) =>
+          c.points.flatMap((p) => [
+            ...SWEEP_METRICS.map((name) => `${prefix(c.solver, value)},${p.nfe},${CSV_METRIC_NAMES[name]},${csvCells(name, p.stats![name])}`),
+            // FD-RF / FD-pix of image targets
+            ...(p.imageStats
+              ? [`${prefix(c.solver, value)},${p.nfe},fd_rf,${csvCells('fdRf', p.imageStats.fdRf)}`, `${prefix(c.solver, value)},${p.nfe},fd_pix,${csvCells('fdPix', p.imageStats.fdPix)}`]
+              : []),
+          ]),
+        ),
       ),
     ];
     files.push([csv, `${rows.join('\n')}\n`]);
