@@ -93,7 +93,7 @@ test('BOSS view: the cost matrix with the Bellman path on ring8 flow (flow-euler
   await region.screenshot({ path: join(RESULTS_DIR, 'boss.png') });
 
   // leaving the boss schedule removes the panel and its report
-  await app.evaluate((s) => s.setSpec({ ...s.getSpec(), schedule: { type: 'uniform' } }));
+  await app.evaluate((s) => s.setSpec({ ...s.getSpec(), schedule: { type: 'time-uniform' } }));
   await pollViews(page, app, (v) => v.boss === null, 'the BOSS report cleared');
   assert.equal(await page.getByRole('region', { name: 'Bellman optimal steps' }).count(), 0);
 });

@@ -50,6 +50,11 @@ function BossPanel({ spec }: { spec: SampleSpec }) {
   const [box, width] = useWidth();
   const heatmap = useRef<SVGSVGElement>(null);
   const steps = useRef<SVGSVGElement>(null);
+  // the heatmap's side and the bars' width: side by side when there is room, else stacked
+  const side = width >= 760;
+  const size = Math.max(160, Math.min(340, (side ? Math.floor(width / 2) : width) - 130));
+  const heatmapWidth = size + 114;
+  const barsWidth = side ? Math.min(560, width - heatmapWidth - 16) : width;
 
   useEffect(() => {
     if (!lookup || lookup.status === 'off') return;
@@ -76,10 +81,8 @@ function BossPanel({ spec }: { spec: SampleSpec }) {
     }
     if (width <= 0 || !heatmap.current || !steps.current) return;
     const v = lookup.view;
-    const side = width >= 760;
-    const size = Math.max(160, Math.min(340, (side ? Math.floor(width / 2) : width) - 130));
     const drawn = drawBossHeatmap(heatmap.current, { kMax: v.kMax, cost: v.matrix.cost, indices: v.indices, uniformIndices: v.uniformIndices }, { size });
-    const bars = drawBossSteps(steps.current, { optimal: v.times, uniform: v.uniformTimes }, { width: side ? width - (size + 114) - 16 : width, height: size + 50 });
+    const bars = drawBossSteps(steps.current, { optimal: v.times, uniform: v.uniformTimes }, { width: barsWidth, height: size + 50 });
     reportBossView({
       status: 'ready',
       kMax: v.kMax,
@@ -97,7 +100,7 @@ function BossPanel({ spec }: { spec: SampleSpec }) {
       uniformVertices: drawn.uniformVertices,
       bars: 2 * bars.steps,
     });
-  }, [lookup, width]);
+  }, [lookup, width, size, barsWidth]);
   useEffect(() => () => reportBossView(null), []);
 
   const ready = lookup?.status === 'ready' ? lookup.view : null;
@@ -115,14 +118,14 @@ function BossPanel({ spec }: { spec: SampleSpec }) {
       {(!lookup || lookup.status === 'pending') && <p className="hint">Computing the cost matrix…</p>}
       {lookup?.status === 'error' && <p className="hint">No Bellman grid: {lookup.message}</p>}
       <div className="grid-panels" ref={box} hidden={!ready}>
-        <figure className="grid-figure">
+        <figure className="grid-figure" style={width > 0 ? { width: heatmapWidth } : undefined}>
           <svg ref={heatmap} role="img" aria-label="BOSS one-jump cost matrix, log colour scale, with the Bellman path and the uniform path" data-testid="boss-heatmap" />
           <figcaption className="hint">
             c<sub>kj</sub>: mean squared error of one {ready?.solver ?? ''} jump from anchor k to anchor j against the teacher ({ready?.samples ?? ''} samples), log colour
             scale. <span style={{ color: BOSS_OPTIMAL_COLOR }}>Solid: the Bellman path</span>; dashed white: the uniform one.
           </figcaption>
         </figure>
-        <figure className="grid-figure">
+        <figure className="grid-figure" style={width > 0 ? { width: barsWidth } : undefined}>
           <svg ref={steps} role="img" aria-label="Step sizes of the Bellman grid beside the uniform grid" data-testid="boss-steps" />
           <figcaption className="hint">
             |Δt| of each step: <span style={{ color: BOSS_OPTIMAL_COLOR }}>Bellman</span> beside uniform (grey).

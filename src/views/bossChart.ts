@@ -4,7 +4,7 @@
 // sizes of both grids as paired bars. Functional d3 modules `(svg, data, options) => report` (DESIGN §6).
 // The (K_max + 1)² cells are painted on a canvas and placed in the SVG as one image (10⁴ rects would be slow).
 
-import { axisBottom, axisLeft, format, interpolateViridis, line, max, scaleBand, scaleLinear, scaleLog, scaleSequentialLog, select } from 'd3';
+import { axisBottom, axisLeft, color as d3color, format, interpolateViridis, line, max, scaleBand, scaleLinear, scaleLog, scaleSequentialLog, select } from 'd3';
 import { drawAxisTitles } from './axisTitles.ts';
 
 export interface BossHeatmapData {
@@ -30,6 +30,7 @@ export const BOSS_OPTIMAL_COLOR = '#e15759';
 export const BOSS_UNIFORM_COLOR = '#ffffff';
 const MARGIN = { top: 10, right: 64, bottom: 40, left: 50 };
 const tick = format('~g');
+const LOG_DECADES = 8;
 
 /** the staircase of a path through the matrix, as (column j, row k) cell centres */
 function staircase(indices: number[]): [number, number][] {
@@ -64,11 +65,14 @@ export function drawBossHeatmap(svgElement: SVGSVGElement, data: BossHeatmapData
         coloured++;
       } else zero++;
     }
+  // rounding leaves costs of 1e-30 beside the exact zeros of the teacher's own steps: the scale spans at most
+  // LOG_DECADES decades below the largest cost, and smaller costs take its darkest colour
+  lo = Math.max(lo, hi * 10 ** -LOG_DECADES);
   if (!(lo < hi)) {
-    lo = lo === Infinity ? 1e-6 : lo / 2;
+    lo = lo === Infinity || lo <= 0 ? 1e-6 : lo / 2;
     hi = Math.max(hi * 2, lo * 4);
   }
-  const colour = scaleSequentialLog(interpolateViridis).domain([lo, hi]);
+  const colour = scaleSequentialLog(interpolateViridis).domain([lo, hi]).clamp(true);
 
   // cell (k, j) at column j, row k: x = j, y = k, each one unit of the band
   const canvas = document.createElement('canvas');
@@ -89,8 +93,8 @@ export function drawBossHeatmap(svgElement: SVGSVGElement, data: BossHeatmapData
           image.data.set([255, 255, 255, 255], at);
           continue;
         }
-        const rgb = colour(c).match(/\d+/g)!.map(Number);
-        image.data.set([rgb[0], rgb[1], rgb[2], 255], at);
+        const rgb = d3color(colour(c))!.rgb();
+        image.data.set([rgb.r, rgb.g, rgb.b, 255], at);
       }
     context.putImageData(image, 0, 0);
     root
@@ -144,6 +148,7 @@ export function drawBossHeatmap(svgElement: SVGSVGElement, data: BossHeatmapData
   // the colour bar
   const bar = svg.append('g').attr('transform', `translate(${MARGIN.left + inner + 12},${MARGIN.top})`);
   const barScale = scaleLog().domain([lo, hi]).range([inner, 0]);
+  const decades = Math.log10(hi / lo);
   const stops = 24;
   for (let i = 0; i < stops; i++) {
     const v = lo * (hi / lo) ** ((i + 0.5) / stops);
@@ -160,7 +165,10 @@ export function drawBossHeatmap(svgElement: SVGSVGElement, data: BossHeatmapData
     .attr('class', 'axis')
     .attr('transform', 'translate(10,0)')
     .call(
-      axisLeft(barScale).ticks(4, '.0e').tickSizeOuter(0),
+      axisLeft(barScale)
+        .tickValues(barScale.ticks().filter((v) => Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9).filter((_, i, all) => all.length <= 6 || i % Math.ceil(decades / 5) === 0))
+        .tickFormat(format('.0e'))
+        .tickSizeOuter(0),
     )
     .call((g) => g.selectAll('text').attr('x', 14).attr('text-anchor', 'start'))
     .call((g) => g.selectAll('line').attr('x2', 4));
