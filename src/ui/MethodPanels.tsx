@@ -122,13 +122,13 @@ function BossPanel({ spec }: { spec: SampleSpec }) {
           <svg ref={heatmap} role="img" aria-label="BOSS one-jump cost matrix, log colour scale, with the Bellman path and the uniform path" data-testid="boss-heatmap" />
           <figcaption className="hint">
             c<sub>kj</sub>: mean squared error of one {ready?.solver ?? ''} jump from anchor k to anchor j against the teacher ({ready?.samples ?? ''} samples), log colour
-            scale. <span style={{ color: BOSS_OPTIMAL_COLOR }}>Solid: the Bellman path</span>; dashed white: the uniform one.
+            scale. <span className="swatch" style={{ background: BOSS_OPTIMAL_COLOR }} aria-hidden="true" /> solid: the Bellman path; dashed white: the uniform one.
           </figcaption>
         </figure>
         <figure className="grid-figure" style={width > 0 ? { width: barsWidth } : undefined}>
           <svg ref={steps} role="img" aria-label="Step sizes of the Bellman grid beside the uniform grid" data-testid="boss-steps" />
           <figcaption className="hint">
-            |Δt| of each step: <span style={{ color: BOSS_OPTIMAL_COLOR }}>Bellman</span> beside uniform (grey).
+            |Δt| of each step: <span className="swatch" style={{ background: BOSS_OPTIMAL_COLOR }} aria-hidden="true" /> Bellman beside <span className="swatch" style={{ background: '#8a94a6' }} aria-hidden="true" /> uniform.
           </figcaption>
         </figure>
       </div>
