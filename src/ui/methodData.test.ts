@@ -16,7 +16,7 @@ describe('methodData', () => {
     expect(v.indices[0]).toBe(0);
     expect(v.indices[5]).toBe(24);
     expect(v.optimalCost).toBeLessThanOrEqual(v.uniformCost);
-    expect(buildSpecProgram(spec).times).toEqual(v.times);
+    expect((buildSpecProgram(spec) as { times: number[] }).times).toEqual(v.times);
     expect(peekBoss(DEFAULT_SPEC).status).toBe('off');
   });
 
