@@ -39,6 +39,22 @@ test('axe: no serious or critical accessibility violations on the sampler lab af
   await checkPage(page);
 });
 
+test('axe: no serious or critical accessibility violations with the BOSS and DPM-Solver-v3 statistics views shown', async ({ page }) => {
+  const app = await openApp(page, BASE_URL);
+  await app.evaluate((s) => s.setSpec({ ...s.getSpec(), solver: { name: 'dpm-solver-v3' }, schedule: { type: 'boss', kMax: 40, samples: 128 }, nfe: 6, steps: undefined, n: 512 }));
+  const deadline = Date.now() + 30_000;
+  const ready = () =>
+    app.evaluate((s) => {
+      const v = (s as unknown as { views(): { boss: { status: string } | null; v3: { status: string } | null } }).views();
+      return v.boss?.status === 'ready' && v.v3?.status === 'ready';
+    });
+  while (!(await ready())) {
+    assert.ok(Date.now() < deadline, 'the BOSS and v3 views report ready');
+    await page.waitForTimeout(100);
+  }
+  await checkPage(page);
+});
+
 test('axe: no serious or critical accessibility violations on the PDE lab, side by side, after a few steps', async ({ page }) => {
   const app = await openApp(page, `${BASE_URL}?lab=pde`);
   await app.evaluate(async (s) => {

@@ -6,6 +6,7 @@ import type { AppStore } from '../state/store.ts';
 import type { RunController } from './controller.ts';
 import { Controls } from './Controls.tsx';
 import { GridPanel } from './GridPanel.tsx';
+import { MethodPanels } from './MethodPanels.tsx';
 import { FlowPanel } from './FlowPanel.tsx';
 import { Header } from './Header.tsx';
 import { ImagePanel } from './ImagePanel.tsx';
@@ -76,6 +77,7 @@ function Layout({ gpu, controller, presentable, onReady, onLab }: Omit<AppProps,
         <QualityPanel controller={controller} />
       </main>
       <GridPanel />
+      <MethodPanels />
       <Footer />
     </div>
   );

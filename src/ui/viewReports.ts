@@ -34,7 +34,69 @@ export interface GridViewReport {
   points: Record<GridQuantity, { solver: SolverName | string; points: number; pinned: number }[]>;
 }
 
-const reports: { quality: QualityViewReport | null; grid: GridViewReport | null } = { quality: null, grid: null };
+/** the BOSS view (issue 4): what it drew, null while the schedule is not boss */
+export interface BossViewReport {
+  status: 'pending' | 'ready' | 'error';
+  message?: string;
+  kMax: number;
+  K: number;
+  samples: number;
+  solver: string;
+  indices: number[];
+  uniformIndices: number[];
+  times: number[];
+  uniformTimes: number[];
+  optimalCost: number;
+  uniformCost: number;
+  /** heatmap cells coloured (positive cost) and drawn white (zero: the teacher's own steps), the colour domain */
+  cells: { coloured: number; zero: number; domain: [number, number] };
+  /** vertices of the drawn staircases and bars per grid */
+  pathVertices: number;
+  uniformVertices: number;
+  bars: number;
+}
+
+/** the first, last, smallest and largest value of a curve (mean over dimensions) and its band's extremes */
+export interface EmsCurveReport {
+  first: number;
+  last: number;
+  min: number;
+  max: number;
+  bandMin: number;
+  bandMax: number;
+  finite: boolean;
+  drawnPoints: number;
+}
+
+/** the DPM-Solver-v3 statistics view (issue 11 view 6): null while the solver is not dpm-solver-v3 */
+export interface V3ViewReport {
+  status: 'pending' | 'absent' | 'ready' | 'error';
+  message?: string;
+  /** N_ems + 1 grid points, d dimensions, λ at the ends */
+  points: number;
+  dims: number;
+  lambda: [number, number];
+  l: EmsCurveReport;
+  s: EmsCurveReport;
+  b: EmsCurveReport;
+}
+
+interface Reports {
+  quality: QualityViewReport | null;
+  grid: GridViewReport | null;
+  boss: BossViewReport | null;
+  v3: V3ViewReport | null;
+}
+
+const reports: Reports = { quality: null, grid: null, boss: null, v3: null };
+
+export function reportBossView(report: BossViewReport | null): void {
+  reports.boss = report;
+}
+
+export function reportV3View(report: V3ViewReport | null): void {
+  reports.v3 = report;
+}
 
 export function reportQualityView(report: QualityViewReport): void {
   reports.quality = report;
@@ -64,6 +126,6 @@ export function gridReportFrom(configurations: ConfigurationGrid[], panels: Grid
 }
 
 /** a copy of the latest reports (JSON-safe: λ = +∞ becomes null in a JSON round trip, kept as Infinity here) */
-export function viewReports(): { quality: QualityViewReport | null; grid: GridViewReport | null } {
+export function viewReports(): Reports {
   return structuredClone(reports);
 }

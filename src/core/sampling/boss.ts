@@ -341,6 +341,11 @@ export function cachedBossCostMatrix(request: BossRequest): BossCostMatrix {
   return matrix;
 }
 
+/** The cached matrix of this request, or null (never computes: for views that must not block). */
+export function peekBossCostMatrix(request: Omit<BossRequest, 'model'>): BossCostMatrix | null {
+  return costCache.get(bossCacheKey(request)) ?? null;
+}
+
 /** Put a matrix in the cache (e.g. one the GPU computed), evicting the least recently used. */
 export function putBossCostMatrix(key: string, matrix: BossCostMatrix): void {
   costCache.set(key, matrix);

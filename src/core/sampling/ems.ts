@@ -458,8 +458,17 @@ const CACHE_SIZE = 6;
  * computeEms with a small cache keyed by everything the statistics depend on (the UI and sweeps rebuild programs
  * often; the statistics change only with the target, the process, the time range and the EMS options).
  */
+function emsCacheKey(key: string, process: NoiseProcess, tStart: number, tEnd: number, options: Partial<EmsOptions>): string {
+  return `${key}|${process.type}|${tStart}|${tEnd}|${JSON.stringify({ ...EMS_DEFAULTS, ...options })}`;
+}
+
+/** The cached statistics for these arguments, or null (never computes: for views that must not block). */
+export function peekEms(key: string, process: NoiseProcess, tStart: number, tEnd: number, options: Partial<EmsOptions>): Ems | null {
+  return cache.get(emsCacheKey(key, process, tStart, tEnd, options)) ?? null;
+}
+
 export function cachedEms(key: string, mixture: () => PreparedMixture, process: NoiseProcess, tStart: number, tEnd: number, options: Partial<EmsOptions>): Ems {
-  const full = `${key}|${process.type}|${tStart}|${tEnd}|${JSON.stringify({ ...EMS_DEFAULTS, ...options })}`;
+  const full = emsCacheKey(key, process, tStart, tEnd, options);
   const hit = cache.get(full);
   if (hit) {
     cache.delete(full);

@@ -13,7 +13,7 @@ import { integrate } from '../util/quadrature.ts';
 import { g } from './phi.ts';
 import { type NoiseProcess, priorNoiseScale, sigmaTilde, tOfSigmaTilde } from './process.ts';
 import { type CombineOp, type CombineTerm, type Program, type ProgramOp, type SamplerProgram, fixedProgram } from './program.ts';
-import { type EmsQuadrature, type LEstimator, EMS_DEFAULTS, cachedEms, emsIntegrals } from './ems.ts';
+import { type EmsOptions, type EmsQuadrature, type LEstimator, EMS_DEFAULTS, cachedEms, emsIntegrals } from './ems.ts';
 import { type HalfCorrector, dpmSolverV3, snapToEms } from './dpmSolverV3.ts';
 import type { PreparedMixture } from './gmm.ts';
 import { dpmSolverPlusPlus2MMomentum, plmsMomentum } from './momentum.ts';
@@ -1073,12 +1073,7 @@ export function buildSolverProgram(solver: SolverSpec, process: NoiseProcess, gr
       if (!target) throw new Error('dpm-solver-v3 needs the target: its empirical model statistics are computed from the model');
       const emsPoints = solver.emsPoints ?? EMS_DEFAULTS.points;
       if (grid.length - 1 > emsPoints) throw new BudgetError(`dpm-solver-v3 with ${grid.length - 1} steps needs more EMS grid points than steps (emsPoints is ${emsPoints})`);
-      const ems = cachedEms(target.key, target.mixture, process, grid[0], grid[grid.length - 1], {
-        points: emsPoints,
-        samples: solver.emsSamples ?? EMS_DEFAULTS.samples,
-        lEstimator: solver.emsEstimator ?? EMS_DEFAULTS.lEstimator,
-        degenerate: solver.degenerate ?? false,
-      });
+      const ems = cachedEms(target.key, target.mixture, process, grid[0], grid[grid.length - 1], dpmSolverV3EmsOptions(solver));
       const indexes = snapToEms(ems, (t) => process.lambda(t), grid);
       const times = indexes.map((j) => (j === 0 ? ems.tStart : j === ems.points ? ems.tEnd : process.tOfLambda(ems.lambdas[j])));
       dpmSolverV3(e, ems, emsIntegrals(ems, solver.emsQuadrature ?? 'trapezoid'), indexes, times, {
@@ -1158,5 +1153,15 @@ export function fixedGrid(process: NoiseProcess, times: number[]): GridMaker {
     logSnrUniform: false,
     endsAtZero: times[times.length - 1] === 0,
     end: times[times.length - 1] === 0 ? times[times.length - 2] : times[times.length - 1],
+  };
+}
+
+/** the EMS options DPM-Solver-v3 computes its statistics with (the statistics view reads the same cache entry) */
+export function dpmSolverV3EmsOptions(solver: SolverSpec): Partial<EmsOptions> {
+  return {
+    points: solver.emsPoints ?? EMS_DEFAULTS.points,
+    samples: solver.emsSamples ?? EMS_DEFAULTS.samples,
+    lEstimator: solver.emsEstimator ?? EMS_DEFAULTS.lEstimator,
+    degenerate: solver.degenerate ?? false,
   };
 }
