@@ -2,12 +2,13 @@
 // index, three small d3 panels side by side. Fixed grids come from the spec through core (no GPU, no run);
 // solvers that choose their steps while running show their latest run's grid, or say that none has run yet.
 
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { useAppStore } from '../state/hooks.ts';
 import { shownSolvers } from '../state/store.ts';
 import { GRID_QUANTITY_TITLES, drawGridChart, type GridChartReport, type GridQuantity } from '../views/gridChart.ts';
 import { solverColor } from '../views/palette.ts';
 import { configurationGrids, type ConfigurationGrid } from './gridData.ts';
+import { useWidth } from './useWidth.ts';
 import { gridReportFrom, reportGridView } from './viewReports.ts';
 
 const QUANTITIES: GridQuantity[] = ['t', 'sigma', 'lambda'];
@@ -31,18 +32,8 @@ export function GridPanel() {
   const run = useAppStore((s) => s.run);
   const solvers = useMemo(() => shownSolvers({ spec, compareSolvers: compare }), [spec, compare]);
   const configurations = useMemo(() => configurationGrids(spec, solvers, { spec: run.spec, results: run.results }), [spec, solvers, run]);
-  const box = useRef<HTMLDivElement>(null);
+  const [box, width] = useWidth();
   const svgs = useRef<(SVGSVGElement | null)[]>([]);
-  const [width, setWidth] = useState(0);
-  useEffect(() => {
-    const element = box.current;
-    if (!element) return;
-    const measure = () => setWidth(Math.floor(element.clientWidth));
-    const observer = new ResizeObserver(measure);
-    observer.observe(element);
-    measure();
-    return () => observer.disconnect();
-  }, []);
   // three panels in a row when there is room, else stacked
   const panelWidth = width >= 720 ? Math.floor((width - 24) / 3) : width;
 

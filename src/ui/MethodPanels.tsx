@@ -10,22 +10,8 @@ import type { SampleSpec } from '../core/spec/spec.ts';
 import { BOSS_OPTIMAL_COLOR, drawBossHeatmap, drawBossSteps } from '../views/bossChart.ts';
 import { EMS_TITLES, drawEmsChart, summariseEms, type EmsQuantity } from '../views/emsChart.ts';
 import { computeBoss, computeV3, peekBoss, peekV3, type BossLookup, type V3Lookup } from './methodData.ts';
+import { useWidth } from './useWidth.ts';
 import { reportBossView, reportV3View, type EmsCurveReport } from './viewReports.ts';
-
-function useWidth(): [React.RefObject<HTMLDivElement | null>, number] {
-  const box = useRef<HTMLDivElement>(null);
-  const [width, setWidth] = useState(0);
-  useEffect(() => {
-    const element = box.current;
-    if (!element) return;
-    const measure = () => setWidth(Math.floor(element.clientWidth));
-    const observer = new ResizeObserver(measure);
-    observer.observe(element);
-    measure();
-    return () => observer.disconnect();
-  }, []);
-  return [box, width];
-}
 
 /** the lookup for `spec`: from the cache at once, else computed on a timer after the render */
 function useLookup<T extends { status: string }>(spec: SampleSpec, peek: (s: SampleSpec) => T, compute: (s: SampleSpec) => T): T | null {
