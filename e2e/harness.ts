@@ -168,6 +168,22 @@ export async function openApp(page: Page, url: string): Promise<JSHandle<Stepsco
   return app;
 }
 
+/**
+ * Polls the page's `views()` report until `pick` returns something truthy (and returns it), or fails after `ms`
+ * with the last report: views draw asynchronously after a run or a spec change.
+ */
+export async function pollViews<V, T>(page: Page, app: JSHandle<{ views(): V }>, pick: (v: V) => T | null | undefined | false, what: string, ms = 30_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last: V | undefined;
+  while (Date.now() < deadline) {
+    last = (await app.evaluate((s) => s.views())) as V;
+    const got = pick(last);
+    if (got) return got;
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`${what}: the view never reported it; last report ${JSON.stringify(last).slice(0, 2000)}`);
+}
+
 export function isFiniteNumber(x: unknown): x is number {
   return typeof x === 'number' && Number.isFinite(x);
 }

@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { JSHandle, Page } from 'playwright-core';
-import { BASE_URL, RESULTS_DIR, isFiniteNumber, openApp, test, type StepscopeHook } from './harness.ts';
+import type { JSHandle } from 'playwright-core';
+import { BASE_URL, RESULTS_DIR, isFiniteNumber, openApp, pollViews, test, type StepscopeHook } from './harness.ts';
 
 interface Curve {
   first: number;
@@ -45,18 +45,6 @@ interface V3View {
 }
 type Views = { boss: BossView | null; v3: V3View | null };
 type Hook = StepscopeHook & { views(): Views };
-
-async function pollViews<T>(page: Page, app: JSHandle<Hook>, pick: (v: Views) => T | null | undefined | false, what: string): Promise<T> {
-  const deadline = Date.now() + 30_000;
-  let last: Views | undefined;
-  while (Date.now() < deadline) {
-    last = await app.evaluate((s) => s.views());
-    const got = pick(last);
-    if (got) return got;
-    await page.waitForTimeout(100);
-  }
-  throw new Error(`${what}: the view never reported it; last report ${JSON.stringify(last).slice(0, 2000)}`);
-}
 
 test('BOSS view: the cost matrix with the Bellman path on ring8 flow (flow-euler), optimal cost ≤ uniform', async ({ page }) => {
   const app = (await openApp(page, BASE_URL)) as unknown as JSHandle<Hook>;

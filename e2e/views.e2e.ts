@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JSHandle, Page } from 'playwright-core';
-import { BASE_URL, RESULTS_DIR, isFiniteNumber, openApp, test, type StepscopeHook } from './harness.ts';
+import { BASE_URL, RESULTS_DIR, isFiniteNumber, openApp, pollViews, test, type StepscopeHook } from './harness.ts';
 
 // the parts of the hook this test reads (kept local: e2e checks the contract, it does not import the app's types)
 interface DrawnPoint {
@@ -44,18 +44,6 @@ const N = 512;
 const NFES = [4, 6, 10, 20];
 const SOLVERS = ['dpmpp-2m', 'ddim'];
 const EPS = 1e-6;
-
-async function pollViews<T>(page: Page, app: JSHandle<ViewsHook>, pick: (v: ReturnType<ViewsHook['views']>) => T | null | undefined | false, what: string): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  let last: ReturnType<ViewsHook['views']> | undefined;
-  while (Date.now() < deadline) {
-    last = await app.evaluate((s) => s.views());
-    const got = pick(last);
-    if (got) return got;
-    await page.waitForTimeout(100);
-  }
-  throw new Error(`${what}: the view never reported it; last report ${JSON.stringify(last).slice(0, 2000)}`);
-}
 
 /** each drawn interval contains its mean, in data and in pixels (y grows downwards) */
 function assertBandsContainMeans(view: QualityView, context: string): void {
