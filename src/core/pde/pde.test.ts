@@ -251,6 +251,10 @@ describe('invariants and structure', () => {
     expect(maxError(solve('gray-scott-map', grid, 'etdrk4', 1, 20, u0).physical(), u0)).toBeLessThan(1e-13);
   });
 
+  it("no equation declares a parameter named Lx or Ly (the pointwise formulas' box lengths would overwrite it)", () => {
+    for (const equation of Object.values(EQUATIONS)) expect(Object.keys(equation.params).filter((name) => name === 'Lx' || name === 'Ly'), equation.id).toEqual([]);
+  });
+
   it('the random initial condition is seeded, zero-mean, real and scaled to its amplitude', () => {
     const equation = EQUATIONS.ks;
     const grid = { n: [32, 32], length: [10, 10] };
