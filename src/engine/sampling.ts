@@ -223,8 +223,11 @@ async function sweepPoints(
     for (const [index, nfe] of options.nfes.entries()) {
       let program: Program;
       try {
-        // an adaptive solver is swept over its tolerance ladder instead: its NFE is what that tolerance costs
-        const solverSpec = SOLVERS[solver].family === 'adaptive' ? { name: solver, ...sweepTolerance(solver, index) } : { name: solver };
+        // the spec's own solver keeps its options (β, order, EMS sizes …: what `--vary solver.X` varies); a compared
+        // solver runs with its defaults. An adaptive solver is swept over its tolerance ladder instead: its NFE is what
+        // that tolerance costs
+        const options = solver === spec.solver.name ? spec.solver : { name: solver };
+        const solverSpec = SOLVERS[solver].family === 'adaptive' ? { ...options, ...sweepTolerance(solver, index) } : options;
         program = buildSpecProgram({ ...spec, solver: solverSpec, nfe, steps: undefined }, experiment.process);
       } catch (error) {
         // a budget below one step of this solver (e.g. RK4 with 2 NFE) has no point on its curve

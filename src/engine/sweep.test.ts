@@ -18,4 +18,13 @@ describe('sweep', () => {
     const sweep = new CpuSamplerBackend().sweep(spec, { nfes: [2, 3, 4, 5, 6, 8], solvers: ['ddim'], signal: controller.signal, onProgress: (done) => done === 2 && controller.abort() });
     await expect(sweep).rejects.toThrow('cancelled');
   });
+  it("runs the spec's own solver with the spec's options (here β), and compared solvers with their defaults", async () => {
+    const hb = parseSpec({ ...DEFAULT_SPEC, process: { type: 'vp-linear' }, schedule: { type: 'time-uniform' }, solver: { name: 'dpmpp-2m-hb', beta: 0.5 }, n: 64 });
+    const backend = new CpuSamplerBackend();
+    const swept = (await backend.sweep(hb, { nfes: [6], solvers: ['dpmpp-2m-hb', 'dpmpp-2m'] })).curves;
+    const single = await backend.sample({ ...hb, nfe: 6 }, { metrics: true });
+    expect(swept[0].points[0].rmse).toBe(single.metrics!.rmse);
+    // β = 1 is exactly DPM-Solver++(2M): the β = 0.5 point must differ from it
+    expect(Math.abs(swept[0].points[0].rmse - swept[1].points[0].rmse)).toBeGreaterThan(1e-6);
+  });
 });

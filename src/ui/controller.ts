@@ -59,13 +59,18 @@ export function sweepKey(spec: SampleSpec): string {
   return JSON.stringify([spec.process, spec.target, spec.schedule, spec.tStart, spec.tEnd, spec.n, spec.seed]);
 }
 
+/** a solver's curve in the sweep cache: the spec's own solver is swept with its options (β, order …), others with defaults */
+function curveKey(spec: SampleSpec, solver: SolverName): string {
+  return solver === spec.solver.name ? JSON.stringify(spec.solver) : solver;
+}
+
 /** what a shown sweep was measured for, except n (a sweep may use fewer particles than the spec) */
 function sweepShownKey(spec: SampleSpec): string {
   return JSON.stringify([spec.process, spec.target, spec.schedule, spec.tStart, spec.tEnd, spec.seed]);
 }
 
 function sweepWanted(spec: SampleSpec, solvers: SolverName[], seeds = 1): string {
-  return sweepKey(spec) + solvers.join(',') + `×${seeds}`;
+  return sweepKey(spec) + solvers.map((s) => curveKey(spec, s)).join(',') + `×${seeds}`;
 }
 
 function runKey(spec: SampleSpec, solvers: SolverName[]): string {
@@ -129,7 +134,8 @@ export class RunController {
   /** what the last completed automatic sweep covered (spec key and solvers) */
   private completedSweepWanted = '';
   private sweepKind: 'auto' | 'manual' | null = null;
-  private sweepCache: { key: string; curves: Map<SolverName, SweepCurve>; metricSamples: number; extras?: SweepExtras } | null = null;
+  /** curves by curveKey */
+  private sweepCache: { key: string; curves: Map<string, SweepCurve>; metricSamples: number; extras?: SweepExtras } | null = null;
   /** sweepShownKey of the spec the sweep in the store was measured for */
   private shownSweepKey = '';
   private disposed = false;
@@ -461,12 +467,12 @@ export class RunController {
     this.sweepKind = automatic !== null ? 'auto' : 'manual';
     this.shownSweepKey = sweepShownKey(spec);
     if (!this.sweepCache || this.sweepCache.key !== key) this.sweepCache = { key, curves: new Map(), metricSamples: 0 };
-    const cache = automatic !== null ? this.sweepCache : { key, curves: new Map<SolverName, SweepCurve>(), metricSamples: 0 };
-    const missing = solvers.filter((s) => !cache.curves.has(s));
+    const cache = automatic !== null ? this.sweepCache : { key, curves: new Map<string, SweepCurve>(), metricSamples: 0 };
+    const missing = solvers.filter((s) => !cache.curves.has(curveKey(spec, s)));
     // the engine counts one step per (seed, solver, NFE)
     const total = missing.length * nfes.length * seeds;
     const setSweep = this.store.getState().setSweep;
-    const curvesNow = () => solvers.map((solver) => cache.curves.get(solver) ?? { solver, points: [] });
+    const curvesNow = () => solvers.map((solver) => cache.curves.get(curveKey(spec, solver)) ?? { solver, points: [] });
     setSweep({ status: 'running', done: 0, total, curves: curvesNow(), nfes, n: spec.n, result: null, error: null });
     try {
       if (missing.length > 0) {
@@ -485,7 +491,7 @@ export class RunController {
           },
         });
         if (epoch !== this.epoch) throw new CancelledError();
-        partial.curves.forEach((curve) => cache.curves.set(curve.solver, curve));
+        partial.curves.forEach((curve) => cache.curves.set(curveKey(spec, curve.solver), curve));
         cache.metricSamples = partial.metricSamples;
         // null bands and seeds depend on the spec key and seeds, not the solver: the latest partial sweep's hold for all
         cache.extras = sweepExtras(partial);
