@@ -1,6 +1,7 @@
 // `stepscope` command line: the same engine as the app, on Node (DESIGN §1, foundation issue §8).
 //   stepscope sample --spec run.json --out x.npy [--noise xT.npy] [--traj traj.npy] [--metrics m.json] [--backend gpu|cpu] [--fd-reference N]
 //   stepscope sweep  --spec run.json --nfe 2,3,4 --out curves.json [--solvers ddim,dpmpp-2m] [--csv curves.csv] [--seeds S] [--backend gpu|cpu] [--fd-reference N]
+//   stepscope claims | claim ID [--out result.json] [--csv table.csv] [--backend gpu|cpu]
 //   stepscope pde    --spec pde.json --out u.npy [--init u0.npy] [--frames f.npy --every K] [--metrics m.json] [--backend gpu|cpu]
 // Exit codes: 0 success, 1 runtime failure (no GPU, device error), 2 bad input. Inputs are all validated before
 // any work; outputs are written only when everything succeeded, each to a temporary file renamed into place.
@@ -21,6 +22,8 @@ import type { AdapterSummary } from '../gpu/device.ts';
 import type { MetricSummary } from '../core/metrics/intervals.ts';
 import { FD_REFERENCE_SAMPLES } from '../engine/frechetMetrics.ts';
 import { EQUATIONS } from '../core/pde/equations.ts';
+import { CLAIMS, CLAIM_METRIC_LABELS, type Claim, findClaim } from '../core/claims.ts';
+import { runClaim } from '../engine/claims.ts';
 import { parsePdeSpec, pdeStepCount } from '../core/spec/pdeSpec.ts';
 import { checkInitArray, cpuStepper, fieldShape, fieldToArray, runPde } from '../engine/pde/pdeRun.ts';
 
@@ -41,6 +44,9 @@ const USAGE = `usage:
     --seeds S: replicates with seeds spec.seed … spec.seed+S−1 (default 1); each metric gets a mean and a 95% t interval
     --fd-reference N: exact samples behind FD-RF's reference statistics for image targets (glyphs16); default ${FD_REFERENCE_SAMPLES}
     --vary PATH=v1,v2,…: one sweep per value of a spec field, e.g. schedule.s=0.5,1,2,4 or solver.beta=0.6,0.8,1
+  stepscope claims  (the papers' claims, each one experiment: id, title, statement)
+  stepscope claim ID [--out result.json] [--csv table.csv] [--backend gpu|cpu]
+    runs one claim and prints its table and checks; the JSON has every point, the checks and \`holds\`
   stepscope pde    --spec pde.json --out u.npy [--init u0.npy] [--frames f.npy --every K] [--metrics m.json] [--backend gpu|cpu]
     arrays are [channel, (ny,) nx] (+ a last axis of 2, re and im, for complex fields); --init needs ic {"type":"file"};
     --backend cpu is the float64 reference; a run that blows up stops with the step and time (exit 1, nothing written)
@@ -51,7 +57,12 @@ const FLAGS: Record<string, string[]> = {
   sample: ['spec', 'out', 'noise', 'traj', 'metrics', 'backend', 'fd-reference'],
   sweep: ['spec', 'out', 'nfe', 'solvers', 'csv', 'seeds', 'backend', 'fd-reference', 'vary'],
   pde: ['spec', 'out', 'init', 'frames', 'every', 'metrics', 'backend'],
+  claims: [],
+  claim: ['out', 'csv', 'backend'],
 };
+
+/** commands whose flags are all optional; `claim` takes the claim's id as its one positional argument */
+const NO_REQUIRED_FLAGS = ['solvers', 'claims', 'claim'];
 
 // Both run commands take the target flags, added here in one place (apart from the tables above).
 const TARGET_FLAGS = ['points', 'target'];
@@ -59,13 +70,18 @@ const TARGET_USAGE = `  sample and sweep: --points data.npy|data.csv (N ≤ ${MA
 FLAGS.sample.push(...TARGET_FLAGS);
 FLAGS.sweep.push(...TARGET_FLAGS);
 
-function parseArgs(argv: string[]): { command: string; flags: Record<string, string> } {
+function parseArgs(argv: string[]): { command: string; flags: Record<string, string>; positional?: string } {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h') throw new InputError(`${USAGE}\n${TARGET_USAGE}`);
-  if (!(command in FLAGS)) throw new InputError(`unknown command '${command}' (allowed: solvers, sample, sweep, pde)\n${USAGE}`);
+  if (!(command in FLAGS)) throw new InputError(`unknown command '${command}' (allowed: ${Object.keys(FLAGS).join(', ')})\n${USAGE}`);
   const flags: Record<string, string> = {};
+  let positional: string | undefined;
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
+    if (command === 'claim' && positional === undefined && !arg.startsWith('--')) {
+      positional = arg;
+      continue;
+    }
     if (!arg.startsWith('--')) throw new InputError(`unexpected argument '${arg}'\n${USAGE}`);
     const name = arg.slice(2);
     if (!FLAGS[command].includes(name)) throw new InputError(`unknown option --${name} for '${command}' (allowed: ${FLAGS[command].map((f) => `--${f}`).join(', ')})`);
@@ -73,13 +89,14 @@ function parseArgs(argv: string[]): { command: string; flags: Record<string, str
     if (value === undefined || value.startsWith('--')) throw new InputError(`--${name} needs a value`);
     flags[name] = value;
   }
-  for (const required of command === 'solvers' ? [] : ['spec', 'out', ...(command === 'sweep' ? ['nfe'] : [])]) {
+  if (command === 'claim' && positional === undefined) throw new InputError(`'claim' needs a claim id (allowed: ${CLAIMS.map((c) => c.id).join(', ')})`);
+  for (const required of NO_REQUIRED_FLAGS.includes(command) ? [] : ['spec', 'out', ...(command === 'sweep' ? ['nfe'] : [])]) {
     if (!(required in flags)) throw new InputError(`--${required} is required for '${command}'\n${USAGE}`);
   }
   if (flags.backend !== undefined && flags.backend !== 'gpu' && flags.backend !== 'cpu') throw new InputError(`--backend: got '${flags.backend}'; allowed: gpu, cpu`);
   if (flags['fd-reference'] !== undefined && !(/^\d+$/.test(flags['fd-reference']) && Number(flags['fd-reference']) >= 2 && Number(flags['fd-reference']) <= MAX_PARTICLES))
     throw new InputError(`--fd-reference: got '${flags['fd-reference']}'; allowed: an integer 2…${MAX_PARTICLES}`);
-  return { command, flags };
+  return { command, flags, positional };
 }
 
 /** the bytes of an input file; a missing or unreadable file is bad input naming the flag */
@@ -447,10 +464,51 @@ function listSolvers(): void {
   }
 }
 
+function listClaims(): void {
+  for (const claim of CLAIMS) console.log(`${claim.id.padEnd(18)} ${claim.title}\n${' '.repeat(19)}${claim.statement}`);
+}
+
+async function claimCommand(id: string, flags: Record<string, string>): Promise<void> {
+  let claim: Claim;
+  try {
+    claim = findClaim(id);
+  } catch (error) {
+    throw new InputError((error as Error).message);
+  }
+  const out = flags.out !== undefined ? checkOutputPath('out', flags.out) : undefined;
+  const csv = flags.csv !== undefined ? checkOutputPath('csv', flags.csv) : undefined;
+  const { backend, adapter } = await openBackend(flags.backend, { fdReferenceSamples: claim.fdReferenceSamples });
+  const result = await runClaim(claim, backend, {
+    onProgress: (done, total, point) => process.stderr.write(`\r${done}/${total} ${claim.series[point.series].label}, ${claim.axis.label} ${point.x}   `),
+  });
+  process.stderr.write('\n');
+  console.log(`${claim.title}\n${claim.statement}\n`);
+  for (const metric of claim.metrics) {
+    console.log(`${CLAIM_METRIC_LABELS[metric]} against ${claim.axis.label}`);
+    console.log(['series'.padEnd(40), ...claim.axis.values.map((x) => String(x).padStart(10))].join(''));
+    for (const s of result.series) console.log([s.label.padEnd(40), ...s.points.map((p) => (p[metric] ?? NaN).toPrecision(3).padStart(10))].join(''));
+    console.log('');
+  }
+  for (const check of result.checks) console.log(`${check.holds ? 'holds ' : 'FAILS '} ${check.text}`);
+  console.log(`\n${result.holds ? 'REPRODUCED' : 'NOT REPRODUCED'} (${claim.id}, ${result.backend}, ${(result.wallMs / 1000).toFixed(1)} s)`);
+  const files: [string, string][] = [];
+  if (out) files.push([out, `${JSON.stringify({ ...result, adapter }, null, 2)}\n`]);
+  if (csv) {
+    // long format, like the sweep's: one row per (series, axis value, metric)
+    const rows = [`series,${claim.axis.label},nfe,metric,value`];
+    for (const s of result.series)
+      for (const p of s.points) for (const metric of claim.metrics) rows.push(`"${s.label.replace(/"/g, '""')}",${p.x},${p.nfe},${metric},${p[metric] ?? ''}`);
+    files.push([csv, `${rows.join('\n')}\n`]);
+  }
+  writeOutputs(files);
+}
+
 export async function main(argv: string[]): Promise<number> {
   try {
-    const { command, flags } = parseArgs(argv);
+    const { command, flags, positional } = parseArgs(argv);
     if (command === 'solvers') listSolvers();
+    else if (command === 'claims') listClaims();
+    else if (command === 'claim') await claimCommand(positional!, flags);
     else if (command === 'sample') await sampleCommand(flags);
     else if (command === 'pde') await pdeCommand(flags);
     else await sweepCommand(flags);

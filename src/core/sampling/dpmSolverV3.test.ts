@@ -5,7 +5,8 @@ import { relativeRms, sameNoiseRmse } from '../metrics/distance.ts';
 import { fillNormal } from '../util/rng.ts';
 import { computeEms, emsIntegrals } from './ems.ts';
 import { mixtureModel } from './experiment.ts';
-import { type GaussianMixture, prepareMixture } from './gmm.ts';
+import { prepareMixture } from './gmm.ts';
+import { THREE_COMPONENT_GMM as THREE_COMPONENT } from './presets.ts';
 import { runProgramCpu } from './interpreter.ts';
 import { officialV3Sample } from './officialV3.testing.ts';
 import { VpLinearProcess } from './process.ts';
@@ -14,16 +15,6 @@ import { sameNoiseReference } from './reference.ts';
 import { scheduleLogSnrUniform } from './schedules.ts';
 import { type GridMaker, type SolverSpec, buildSolverProgram, programOnGrid } from './solvers.ts';
 
-/** the 2D three-component GMM of the repo's mixture tests (full, diagonal and isotropic covariances): specs §15.5's toy */
-export const THREE_COMPONENT: GaussianMixture = {
-  weights: [0.5, 0.3, 0.2],
-  means: [[-1, 0], [1, 0.5], [0, -1]],
-  covs: [
-    [[0.09, 0.05], [0.05, 0.16]],
-    [[0.04, 0], [0, 0.25]],
-    [[0.01, 0], [0, 0.01]],
-  ],
-};
 
 const process = new VpLinearProcess();
 const mixture = prepareMixture(THREE_COMPONENT);

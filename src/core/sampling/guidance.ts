@@ -4,8 +4,11 @@
 // high-order multistep methods at low NFE overshoot: the divergence artifacts of the momentum paper.
 // And the artifact metric: the fraction of samples outside the conditional data's support, non-finite ones included.
 
-import { type PreparedMixture, mixtureDenoise } from './gmm.ts';
-import type { DenoiserModel } from './interpreter.ts';
+import type { SampleSpec } from '../spec/spec.ts';
+import { RngStream, fillNormal } from '../util/rng.ts';
+import { buildSpecProgram, makeProcess, prepareTarget, targetMixture } from './experiment.ts';
+import { type GaussianMixture, type PreparedMixture, mixtureDenoise, prepareMixture } from './gmm.ts';
+import { type DenoiserModel, runProgramCpu } from './interpreter.ts';
 
 /** D_w = D_u + w·(D_c − D_u) of two mixtures on the same space (w = 1: the conditional model itself) */
 export function guidedMixtureModel(unconditional: PreparedMixture, conditional: PreparedMixture, w: number): DenoiserModel {
@@ -46,4 +49,33 @@ export function massOutsideSupport(x: ArrayLike<number>, support: PreparedMixtur
     if (!(best <= r2Max)) outside++;
   }
   return outside / n;
+}
+
+/** classifier-free guidance toward one component of the spec's (mixture) target, with scale w (specs §11 stress) */
+export interface ComponentGuidance {
+  /** the guidance scale w ≥ 1 (w = 1: the conditional model itself) */
+  w: number;
+  /** the conditioning component k of the target's mixture */
+  component: number;
+}
+
+/** the target's component k alone, as a one-component mixture (the conditional data of ComponentGuidance) */
+export function componentMixture(mixture: GaussianMixture, k: number): GaussianMixture {
+  if (!Number.isInteger(k) || k < 0 || k >= mixture.weights.length) throw new RangeError(`guidance.component: got ${k}; allowed: an integer 0…${mixture.weights.length - 1}`);
+  return { weights: [1], means: [mixture.means[k]], covs: [mixture.covs[k]] };
+}
+
+/**
+ * The artifact metric of a guided run (float64, CPU): run the spec's solver program on the guided model from the
+ * spec's x_T (the initial-noise stream of its seed, as every backend draws it) and return the mass outside the
+ * conditioning component's 4σ ball.
+ */
+export function guidedOutsideMass(spec: SampleSpec, guidance: ComponentGuidance): number {
+  if (!(guidance.w >= 1 && Number.isFinite(guidance.w))) throw new RangeError(`guidance.w: got ${guidance.w}; allowed: a finite number ≥ 1`);
+  const process = makeProcess(spec.process);
+  const conditional = prepareMixture(componentMixture(targetMixture(spec.target), guidance.component));
+  const unconditional = prepareTarget(spec.target);
+  const xT = fillNormal(new Float64Array(spec.n * unconditional.dim), spec.n, unconditional.dim, spec.seed, RngStream.initialNoise);
+  const x = runProgramCpu(buildSpecProgram(spec, process), guidedMixtureModel(unconditional, conditional, guidance.w), xT, { seed: spec.seed }).x;
+  return massOutsideSupport(x, conditional);
 }

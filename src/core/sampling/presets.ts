@@ -68,6 +68,20 @@ function swissRoll(): GaussianMixture {
   return { weights: weights.map((w) => w / total), means, covs };
 }
 
+/**
+ * The 2D three-component GMM of specs §15.5 (full, diagonal and isotropic covariances): the toy on which §18.6 checked
+ * DPM-Solver-v3 against DPM-Solver++(3M) and UniPC. Not a named preset: specs carry it as a `gmm` target.
+ */
+export const THREE_COMPONENT_GMM: GaussianMixture = {
+  weights: [0.5, 0.3, 0.2],
+  means: [[-1, 0], [1, 0.5], [0, -1]],
+  covs: [
+    [[0.09, 0.05], [0.05, 0.16]],
+    [[0.04, 0], [0, 0.25]],
+    [[0.01, 0], [0, 0.01]],
+  ],
+};
+
 export function targetPreset(name: TargetPresetName): GaussianMixture {
   switch (name) {
     case 'ring8':
