@@ -1,9 +1,9 @@
 // The claims catalogue (issue 4: "each of these is one click in the UI and one command in the CLI"): every spec is
 // valid at every axis value, and the checks decide what they say (a baseline in place of the method fails them).
 import { describe, expect, it } from 'vitest';
-import { CLAIMS, type Claim, type ClaimValues, findClaim } from './claims.ts';
+import { CLAIMS, type ClaimValues, findClaim } from './claims.ts';
 
-const table = (claim: Claim, metric: keyof ClaimValues[number][number], rows: number[][]): ClaimValues =>
+const table = (metric: keyof ClaimValues[number][number], rows: number[][]): ClaimValues =>
   rows.map((row) => row.map((v) => ({ rmse: NaN, mmd2: NaN, fdRf: NaN, outside: NaN, [metric]: v })));
 
 describe('claims catalogue', () => {
@@ -21,19 +21,19 @@ describe('claims catalogue', () => {
 
   it('the comparisons hold only where the method is strictly below its baseline', () => {
     const v3 = findClaim('v3-gmm');
-    const good = table(v3, 'rmse', [[0.2, 0.1, 0.05, 0.02], [0.3, 0.2, 0.1, 0.05], [0.3, 0.2, 0.1, 0.05]]);
+    const good = table('rmse', [[0.2, 0.1, 0.05, 0.02], [0.3, 0.2, 0.1, 0.05], [0.3, 0.2, 0.1, 0.05]]);
     expect(v3.checks(good).every((c) => c.holds)).toBe(true);
     // DPM-Solver-v3 replaced by its baseline: equal values, so nothing is below
-    const baseline = table(v3, 'rmse', [[0.3, 0.2, 0.1, 0.05], [0.3, 0.2, 0.1, 0.05], [0.3, 0.2, 0.1, 0.05]]);
+    const baseline = table('rmse', [[0.3, 0.2, 0.1, 0.05], [0.3, 0.2, 0.1, 0.05], [0.3, 0.2, 0.1, 0.05]]);
     expect(v3.checks(baseline).some((c) => c.holds)).toBe(false);
     // worse at 8 NFE only: exactly the two checks at NFE 8 fail
-    const mixed = table(v3, 'rmse', [[0.2, 0.1, 0.5, 0.02], [0.3, 0.2, 0.1, 0.05], [0.3, 0.2, 0.1, 0.05]]);
+    const mixed = table('rmse', [[0.2, 0.1, 0.5, 0.02], [0.3, 0.2, 0.1, 0.05], [0.3, 0.2, 0.1, 0.05]]);
     expect(v3.checks(mixed).filter((c) => !c.holds).map((c) => c.text.slice(0, 5))).toEqual(['NFE 8', 'NFE 8']);
   });
 
   it('an optimum counts only when interior and clear of both ends', () => {
     const shift = findClaim('flow-shift');
-    const holds = (row: number[]) => shift.checks(table(shift, 'mmd2', [row, row, row]))[0].holds;
+    const holds = (row: number[]) => shift.checks(table('mmd2', [row, row, row]))[0].holds;
     expect(holds([0.14, 0.04, 0.023, 0.09, 0.33, 0.87])).toBe(true);
     // monotone: the best is an end point
     expect(holds([0.01, 0.02, 0.03, 0.09, 0.33, 0.87])).toBe(false);
