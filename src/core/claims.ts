@@ -46,6 +46,8 @@ export interface Claim {
   series: ClaimSeries[];
   /** measured at every point; the first is the one the chart draws */
   metrics: ClaimMetric[];
+  /** measured wall time of the float64 CPU run on a 2-core machine, where it is long enough to warn about */
+  cpuTime?: string;
   /** FD-RF's reference statistics size for image claims (the same on every backend, so results agree) */
   fdReferenceSamples?: number;
   checks(values: ClaimValues): ClaimCheck[];
@@ -102,6 +104,7 @@ const v3Gmm: Claim = {
     { label: 'UniPC-bh2', at: (nfe) => spec({ ...v3Base, solver: { name: 'unipc', variant: 'bh2' }, nfe }) },
   ],
   metrics: ['rmse', 'mmd2'],
+  cpuTime: '1 minute',
   checks: (values) => [...below(v3Gmm, values, 'rmse', 0, 1, [6, 8]), ...below(v3Gmm, values, 'rmse', 0, 2, [6, 8])],
 };
 
@@ -134,6 +137,7 @@ const bossGlyphs: Claim = {
   series: bossSeries(bossGlyphsBase),
   metrics: ['fdRf', 'rmse'],
   fdReferenceSamples: 4096,
+  cpuTime: '7 minutes',
   checks: (values) => below(bossGlyphs, values, 'fdRf', 0, 1, [4, 6, 8]),
 };
 

@@ -4,6 +4,7 @@ import { StoreContext, useAppStore } from '../state/hooks.ts';
 import type { Lab } from '../state/pdeUrl.ts';
 import type { AppStore } from '../state/store.ts';
 import type { RunController } from './controller.ts';
+import { ClaimsPanel } from './ClaimsPanel.tsx';
 import { Controls } from './Controls.tsx';
 import { GridPanel } from './GridPanel.tsx';
 import { MethodPanels } from './MethodPanels.tsx';
@@ -78,6 +79,7 @@ function Layout({ gpu, controller, presentable, onReady, onLab }: Omit<AppProps,
       </main>
       <GridPanel />
       <MethodPanels />
+      <ClaimsPanel />
       <Footer />
     </div>
   );

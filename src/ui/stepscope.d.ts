@@ -6,7 +6,7 @@ import type { ConvergenceResult } from '../engine/pde/convergence.ts';
 import type { FieldStats } from '../engine/pde/gpuPde.ts';
 import type { PdeViewReports } from './pde/viewReports.ts';
 import type { SweepResult } from '../engine/sampling.ts';
-import type { BossViewReport, GridViewReport, QualityViewReport, V3ViewReport } from './viewReports.ts';
+import type { BossViewReport, ClaimViewReport, GridViewReport, QualityViewReport, V3ViewReport } from './viewReports.ts';
 
 export interface StepscopeAdapterInfo {
   vendor: string;
@@ -64,7 +64,7 @@ export interface StepscopeHook {
    * what the quality chart (view 2), the grid view (view 3), the BOSS cost-matrix view and the DPM-Solver-v3
    * statistics view (view 6) last drew: null until each has rendered (boss / v3: while not shown)
    */
-  views(): { quality: QualityViewReport | null; grid: GridViewReport | null; boss: BossViewReport | null; v3: V3ViewReport | null };
+  views(): { quality: QualityViewReport | null; grid: GridViewReport | null; boss: BossViewReport | null; v3: V3ViewReport | null; claim: ClaimViewReport | null };
   /** the PDE lab */
   pde: StepscopePdeHook;
 }

@@ -4,6 +4,7 @@
 // re-render anything.
 
 import type { SolverName } from '../core/sampling/solvers.ts';
+import type { ClaimChartReport } from '../views/claimChart.ts';
 import type { GridChartReport, GridQuantity } from '../views/gridChart.ts';
 import type { QualityChartReport } from '../views/qualityChart.ts';
 import type { ConfigurationGrid } from './gridData.ts';
@@ -81,14 +82,33 @@ export interface V3ViewReport {
   b: EmsCurveReport;
 }
 
+/** the paper-claims panel (issue 4): the claim shown, its run, the values drawn and the verdict */
+export interface ClaimViewReport {
+  id: string;
+  status: 'idle' | 'running' | 'done' | 'cancelled' | 'error';
+  done: number;
+  total: number;
+  metric: string;
+  axis: number[];
+  series: { label: string; values: number[] }[];
+  holds: boolean | null;
+  checks: { text: string; holds: boolean }[];
+  chart: ClaimChartReport;
+}
+
 interface Reports {
   quality: QualityViewReport | null;
   grid: GridViewReport | null;
   boss: BossViewReport | null;
   v3: V3ViewReport | null;
+  claim: ClaimViewReport | null;
 }
 
-const reports: Reports = { quality: null, grid: null, boss: null, v3: null };
+const reports: Reports = { quality: null, grid: null, boss: null, v3: null, claim: null };
+
+export function reportClaimView(report: ClaimViewReport | null): void {
+  reports.claim = report;
+}
 
 export function reportBossView(report: BossViewReport | null): void {
   reports.boss = report;
