@@ -64,3 +64,9 @@ test('axe: no serious or critical accessibility violations on the PDE lab, side 
   });
   await checkPage(page);
 });
+
+test('axe: no serious or critical accessibility violations with a paper claim’s result shown', async ({ page }) => {
+  await openApp(page, `${BASE_URL}?claim=momentum-guidance`);
+  await page.getByTestId('claim-verdict').waitFor({ timeout: 60_000 });
+  await checkPage(page);
+});
