@@ -8,6 +8,7 @@ import combineWgsl from './sampler/combine.wgsl?raw';
 import combineVectorWgsl from './sampler/combine_vector.wgsl?raw';
 import gmmWgsl from './sampler/gmm.wgsl?raw';
 import gmmDiagWgsl from './sampler/gmm_diag.wgsl?raw';
+import emsWgsl from './sampler/ems.wgsl?raw';
 import featuresWgsl from './sampler/features.wgsl?raw';
 import measureWgsl from './sampler/measure.wgsl?raw';
 import metricsWgsl from './sampler/metrics.wgsl?raw';
@@ -32,6 +33,8 @@ export const shaders = {
   pdePointwise: pdePointwiseWgsl,
   gmm: gmmWgsl,
   gmmDiag: gmmDiagWgsl,
+  /** DPM-Solver-v3's empirical model statistics for diagonal mixtures (engine/emsGpu.ts) */
+  ems: emsWgsl,
   /** stochastic solvers draw their noise in the combine: prepend the RNG and the Brownian tree */
   combine: `${rngWgsl}\n${brownianWgsl}\n${combineWgsl}`,
   /** the combine with per-dimension coefficient vectors (DPM-Solver-v3) */

@@ -6,7 +6,10 @@ import { meanNegLogDensity, modeMassError } from '../core/metrics/density.ts';
 import { energyFromSums, mmdBandwidths, mmdFromSums, pairSum, pairSums, sameNoiseRmse } from '../core/metrics/distance.ts';
 import { summarize, type MetricSummary } from '../core/metrics/intervals.ts';
 import { slicedDirections, slicedSums, slicedW2FromSums, sortedProjections } from '../core/metrics/sliced.ts';
-import { buildSpecProgram, mixtureModel, resolveExperiment, targetImageShape, type ResolvedExperiment } from '../core/sampling/experiment.ts';
+import { buildSpecProgram, makeProcess, mixtureModel, prepareTarget, resolveExperiment, targetImageShape, type ResolvedExperiment } from '../core/sampling/experiment.ts';
+import { EmsNotCached, putEms } from '../core/sampling/ems.ts';
+import type { NoiseProcess } from '../core/sampling/process.ts';
+import { GpuEms } from './emsGpu.ts';
 import { mixtureScale, sampleMixture, type PreparedMixture } from '../core/sampling/gmm.ts';
 import { runProgramCpu } from '../core/sampling/interpreter.ts';
 import { sameNoiseReference } from '../core/sampling/reference.ts';
@@ -211,13 +214,14 @@ const pointValues = (m: RunMetrics, wallMs: number): Record<SweepMetric, number 
  */
 async function sweepPoints(
   spec: SampleSpec,
-  experiment: ResolvedExperiment,
+  build: (spec: SampleSpec) => Promise<Program>,
   options: SweepOptions,
   openSeed: (seedSpec: SampleSpec) => Promise<SeedContext>,
 ): Promise<{ curves: SweepCurve[]; seeds: number[]; nullBands: Record<NullBandMetric, MetricSummary> }> {
   const seeds = sweepSeeds(spec, options.seeds);
   // the plan, the same for every seed: one program per distinct point of each solver's curve
-  const plan = options.solvers.map((solver) => {
+  const plan: { solver: SolverName; entries: (Program | null)[] }[] = [];
+  for (const solver of options.solvers) {
     const entries: (Program | null)[] = [];
     let last: Program | null = null;
     for (const [index, nfe] of options.nfes.entries()) {
@@ -228,7 +232,7 @@ async function sweepPoints(
         // that tolerance costs
         const options = solver === spec.solver.name ? spec.solver : { name: solver };
         const solverSpec = SOLVERS[solver].family === 'adaptive' ? { ...options, ...sweepTolerance(solver, index) } : options;
-        program = buildSpecProgram({ ...spec, solver: solverSpec, nfe, steps: undefined }, experiment.process);
+        program = await build({ ...spec, solver: solverSpec, nfe, steps: undefined });
       } catch (error) {
         // a budget below one step of this solver (e.g. RK4 with 2 NFE) has no point on its curve
         if (!(error instanceof BudgetError)) throw error;
@@ -244,8 +248,8 @@ async function sweepPoints(
       entries.push(program);
       last = program;
     }
-    return { solver, entries };
-  });
+    plan.push({ solver, entries });
+  }
   const total = seeds.length * options.nfes.length * options.solvers.length;
   let done = 0;
   // per solver, per plan entry: the values of each seed, and the NFE each seed's run spent
@@ -480,7 +484,8 @@ export class CpuSamplerBackend {
   async sweep(spec: SampleSpec, options: SweepOptions): Promise<SweepResult> {
     const experiment = resolveExperiment(spec);
     const model = mixtureModel(experiment.mixture);
-    const { curves, seeds, nullBands } = await sweepPoints(spec, experiment, options, async (seedSpec) => {
+    const build = async (pointSpec: SampleSpec) => buildSpecProgram(pointSpec, experiment.process);
+    const { curves, seeds, nullBands } = await sweepPoints(spec, build, options, async (seedSpec) => {
       const xT = drawNoise(seedSpec, experiment.dim);
       const refs = this.references(seedSpec, experiment, xT);
       return {
@@ -514,6 +519,7 @@ export class GpuSamplerBackend {
   /** the current reference set's null values and own NLL */
   private referenceSet: { nulls: NullValues; nllReference: number | null } | null = null;
   private readonly frechet: FrechetCache;
+  private readonly ems: GpuEms;
   /** the feature map and moment kernels, created on the first image target */
   private features: GpuFeatures | null = null;
   /** reference statistics of the current image target (null for other targets) */
@@ -525,6 +531,7 @@ export class GpuSamplerBackend {
   ) {
     this.sampler = new GpuSampler(device, 'sampler');
     this.referenceSampler = new GpuSampler(device, 'reference');
+    this.ems = new GpuEms(device);
     this.metrics = new GpuMetrics(device);
     this.frechet = new FrechetCache(options.fdReferenceSamples ?? FD_REFERENCE_SAMPLES);
   }
@@ -536,8 +543,27 @@ export class GpuSamplerBackend {
     return { features: fits.features!, pixels: fits.pixels! };
   };
 
-  private prepare(spec: SampleSpec): ResolvedExperiment {
-    const experiment = resolveExperiment(spec);
+  /**
+   * The program of a spec on this backend: DPM-Solver-v3's statistics come from the GPU (emsGpu.ts; computed on the
+   * CPU for targets it does not cover, but cached as this engine's either way), computed on the first build that
+   * needs them.
+   */
+  private async program(spec: SampleSpec, process: NoiseProcess): Promise<Program> {
+    try {
+      return buildSpecProgram(spec, process, 'gpu');
+    } catch (error) {
+      if (!(error instanceof EmsNotCached)) throw error;
+      const { request } = error;
+      const ems = await this.ems.compute(request.mixture(), request.process, request.tStart, request.tEnd, request.options);
+      putEms(request, 'gpu', ems);
+      return buildSpecProgram(spec, process, 'gpu');
+    }
+  }
+
+  private async prepare(spec: SampleSpec): Promise<ResolvedExperiment> {
+    const process = makeProcess(spec.process);
+    const mixture = prepareTarget(spec.target);
+    const experiment = { process, mixture, program: await this.program(spec, process), dim: mixture.dim };
     const key = JSON.stringify(spec.target);
     if (key !== this.targetKey) {
       this.sampler.setTarget(experiment.mixture);
@@ -590,7 +616,7 @@ export class GpuSamplerBackend {
   }
 
   async sample(spec: SampleSpec, options: SampleOptions = {}): Promise<SampleOutcome> {
-    const experiment = this.prepare(spec);
+    const experiment = await this.prepare(spec);
     const noise = options.noise ? Float32Array.from(options.noise) : undefined;
     const m = options.metrics ? await this.prepareMetrics(spec, experiment, noise) : 0;
     const start = now();
@@ -611,9 +637,10 @@ export class GpuSamplerBackend {
   }
 
   async sweep(spec: SampleSpec, options: SweepOptions): Promise<SweepResult> {
-    const experiment = this.prepare(spec);
+    const experiment = await this.prepare(spec);
     const m = Math.min(spec.n, METRIC_SAMPLES);
-    const { curves, seeds, nullBands } = await sweepPoints(spec, experiment, options, async (seedSpec) => {
+    const build = (pointSpec: SampleSpec) => this.program(pointSpec, experiment.process);
+    const { curves, seeds, nullBands } = await sweepPoints(spec, build, options, async (seedSpec) => {
       await this.prepareMetrics(seedSpec, experiment);
       const set = this.referenceSet!;
       return {

@@ -1,4 +1,5 @@
 import { useEffect, useId, useState } from 'react';
+import { EmsNotCached } from '../core/sampling/ems.ts';
 import { buildSpecProgram } from '../core/sampling/experiment.ts';
 import { GLYPH_COUNT } from '../core/sampling/glyphs.ts';
 import { TARGET_PRESETS, type TargetPresetName } from '../core/sampling/presets.ts';
@@ -34,10 +35,11 @@ function useSpecEditor(): (edit: (draft: SampleSpec) => void) => void {
 function currentNfe(spec: SampleSpec): number {
   if (spec.nfe !== undefined) return spec.nfe;
   try {
-    // adaptive solvers spend what their tolerances need: no NFE to show before they run
-    return buildSpecProgram(spec).nfe ?? 10;
-  } catch {
-    return 10;
+    // adaptive solvers spend what their tolerances need: no NFE to show before they run; DPM-Solver-v3 (one
+    // evaluation per step) needs statistics only a run computes ('cached': never here, on the main thread)
+    return buildSpecProgram(spec, undefined, 'cached').nfe ?? 10;
+  } catch (error) {
+    return error instanceof EmsNotCached ? (spec.steps ?? 10) : 10;
   }
 }
 

@@ -1,9 +1,12 @@
 // The time grid of each shown configuration, for the grid view: computed from the spec by core (float64, no
 // GPU: the same buildSpecProgram the runs use), or, for solvers that choose their steps while they run (the
-// adaptive ones and PC: driven programs), taken from their latest run of the current settings.
+// adaptive ones and PC: driven programs), taken from their latest run of the current settings. DPM-Solver-v3's grid
+// is snapped to its statistics, which a view never computes (tens of seconds for image targets, on the page's main
+// thread): it uses the statistics a run has cached, else the grid of the latest run of these settings.
 
+import { EmsNotCached } from '../core/sampling/ems.ts';
 import { buildSpecProgram, makeProcess } from '../core/sampling/experiment.ts';
-import { isDriven } from '../core/sampling/program.ts';
+import { type Program, isDriven } from '../core/sampling/program.ts';
 import { describeGrid, scheduleEndsAtZero } from '../core/sampling/schedules.ts';
 import { SOLVERS, type SolverName } from '../core/sampling/solvers.ts';
 import type { SampleSpec } from '../core/spec/spec.ts';
@@ -51,7 +54,17 @@ export function configurationGrids(spec: SampleSpec, solvers: SolverName[], run:
     let source: ConfigurationGrid['source'];
     let note: string | undefined;
     try {
-      const program = buildSpecProgram(solverSpec, process);
+      let program: Program;
+      try {
+        program = buildSpecProgram(solverSpec, process, 'cached');
+      } catch (error) {
+        if (!(error instanceof EmsNotCached)) throw error;
+        const result = current ? run.results.find((r) => r.solver === solver) : undefined;
+        if (!result || result.times.length < 2) return empty(solver, 'snaps its grid to statistics computed with the run: shown after the run');
+        const endsAtZero = scheduleEndsAtZero(spec.schedule) && result.times[result.times.length - 1] === 0;
+        const report = describeGrid(process, { times: result.times, endsAtZero });
+        return { solver, label, source: 'run', note: 'the grid of its latest run', t: report.t, sigmaTilde: report.sigmaTilde, lambda: report.lambda, endsAtZero };
+      }
       if (isDriven(program)) {
         const result = current ? run.results.find((r) => r.solver === solver) : undefined;
         if (!result || result.times.length < 2) return empty(solver, 'chooses its steps while it runs: no run of these settings yet');

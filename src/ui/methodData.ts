@@ -4,8 +4,8 @@
 // once, and is called off the render path (a timer) by the panels.
 
 import { bellmanPath, cachedBossCostMatrix, pathCost, peekBossCostMatrix, uniformIndices, type BossCostMatrix } from '../core/sampling/boss.ts';
-import { cachedEms, peekEms, type Ems } from '../core/sampling/ems.ts';
-import { buildSpecProgram, makeProcess, prepareTarget, specBossRequest, specSolverContext } from '../core/sampling/experiment.ts';
+import { type Ems, EmsNotCached, type EmsRequest, peekEms, statisticsFor } from '../core/sampling/ems.ts';
+import { buildSpecProgram, makeProcess, specBossRequest, specSolverContext } from '../core/sampling/experiment.ts';
 import { isDriven } from '../core/sampling/program.ts';
 import { dpmSolverV3EmsOptions } from '../core/sampling/solvers.ts';
 import type { SampleSpec } from '../core/spec/spec.ts';
@@ -31,7 +31,14 @@ export type BossLookup = { status: 'off' } | { status: 'pending' } | { status: '
 
 /** the number of steps the spec's solver takes on its grid (its program's grid), or an explanation */
 function stepsOf(spec: SampleSpec): number | string {
-  const program = buildSpecProgram(spec);
+  let program;
+  try {
+    // a view never computes DPM-Solver-v3's statistics (see gridData.ts)
+    program = buildSpecProgram(spec, undefined, 'cached');
+  } catch (error) {
+    if (error instanceof EmsNotCached) return 'DPM-Solver-v3 snaps its grid to statistics computed with the run: run it first';
+    throw error;
+  }
   if (isDriven(program)) return 'this solver chooses its steps while it runs: the Bellman grid is not used';
   return program.times.length - 1;
 }
@@ -95,7 +102,7 @@ export type V3Lookup =
 export const V3_VIEW_COMPUTE_MAX_DIM = 2;
 export const V3_ABSENT_MESSAGE = 'The statistics are computed when a v3 run is made (for this target they take a while): run it to see them here.';
 
-function emsArguments(spec: SampleSpec) {
+function emsRequest(spec: SampleSpec): EmsRequest {
   const process = makeProcess(spec.process);
   const target = specSolverContext(spec).target!;
   // DPM-Solver-v3 computes them between its grid's ends: t_start and the last positive time, t_end
@@ -105,8 +112,9 @@ function emsArguments(spec: SampleSpec) {
 export function peekV3(spec: SampleSpec): V3Lookup {
   if (spec.solver.name !== 'dpm-solver-v3') return { status: 'off' };
   try {
-    const a = emsArguments(spec);
-    const ems = peekEms(a.key, a.process, a.tStart, a.tEnd, a.options);
+    // what a GPU run computed first (the runs on this page used those), else the float64 ones
+    const request = emsRequest(spec);
+    const ems = peekEms(request, 'gpu') ?? peekEms(request, 'cpu');
     if (ems) return { status: 'ready', ems };
     return targetDimension(spec.target) <= V3_VIEW_COMPUTE_MAX_DIM ? { status: 'pending' } : { status: 'absent', message: V3_ABSENT_MESSAGE };
   } catch (error) {
@@ -119,8 +127,7 @@ export function computeV3(spec: SampleSpec): V3Lookup {
   const peeked = peekV3(spec);
   if (peeked.status !== 'pending') return peeked;
   try {
-    const a = emsArguments(spec);
-    return { status: 'ready', ems: cachedEms(a.key, () => prepareTarget(spec.target), a.process, a.tStart, a.tEnd, a.options) };
+    return { status: 'ready', ems: statisticsFor(emsRequest(spec), 'cpu') };
   } catch (error) {
     return { status: 'error', message: error instanceof Error ? error.message : String(error) };
   }

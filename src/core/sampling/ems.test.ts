@@ -64,7 +64,7 @@ describe('EMS integrals (specs §6.4)', () => {
   const grid = (N: number) => Float64Array.from({ length: N + 1 }, (_, j) => -5 + (9.6 * j) / N);
   const table = (N: number, l: (x: number) => number, s: (x: number) => number, b: (x: number) => number) => {
     const lambdas = grid(N);
-    return { dim: 1, points: N, lambdas, tStart: 1, tEnd: 1e-3, l: lambdas.map(l), dl: new Float64Array(N + 1), s: lambdas.map(s), b: lambdas.map(b), evaluations: 0, milliseconds: 0 };
+    return { dim: 1, points: N, lambdas, tStart: 1, tEnd: 1e-3, l: lambdas.map(l), dl: new Float64Array(N + 1), s: lambdas.map(s), b: lambdas.map(b), engine: 'cpu' as const, evaluations: 0, milliseconds: 0 };
   };
 
   it("with l = 1, s = 0, b = 0 'gauss' is exact: I = e^{λ−λ_T} − 1, E_k = ∫ e^{u} u^k/k!", () => {

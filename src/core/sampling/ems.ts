@@ -54,6 +54,8 @@ export interface Ems {
   dl: Float64Array;
   s: Float64Array;
   b: Float64Array;
+  /** what computed them: the float64 CPU path or the float32 GPU path (engine/emsGpu.ts) */
+  engine: 'cpu' | 'gpu';
   /** model evaluations spent (ε̂ or its Jacobian at one point counts one) and the wall time */
   evaluations: number;
   milliseconds: number;
@@ -211,6 +213,32 @@ export function smoothedDerivative(values: Float64Array, lambdas: Float64Array, 
   return out;
 }
 
+/** The EMS grid: N + 1 points uniform in λ from λ(tStart) to λ(tEnd), and the time of each (the ends exact). */
+export function emsGrid(process: NoiseProcess, tStart: number, tEnd: number, N: number): { lambdas: Float64Array; timeOf: (j: number) => number } {
+  const lambdaT = process.lambda(tStart);
+  const lambda0 = process.lambda(tEnd);
+  const lambdas = Float64Array.from({ length: N + 1 }, (_, j) => lambdaT + ((lambda0 - lambdaT) * j) / N);
+  return { lambdas, timeOf: (j: number) => (j === 0 ? tStart : j === N ? tEnd : process.tOfLambda(lambdas[j])) };
+}
+
+/** The K data points x0 and noises z pushed through q_λ (§6.3), the same for every λ and every engine. */
+export function emsData(mixture: PreparedMixture, K: number, seed: number): { x0: Float64Array; z: Float64Array } {
+  return { x0: sampleMixture(mixture, K, 1, 0, seed), z: fillNormal(new Float64Array(K * mixture.dim), K, mixture.dim, seed, EMS_NOISE_STREAM) };
+}
+
+/** below this fraction of Σ(size of f's terms)², Var(f) is rounding (float64 here; the GPU's float32 uses its own) */
+export const FLOAT64_ROUNDING = 1e-20;
+
+/**
+ * s = Cov(f, f⁽¹⁾)/Var(f) clipped to |s| ≤ sClip, b = E[f⁽¹⁾] − s·E[f], from centred sums (specs §6.2). A dimension
+ * where f does not vary beyond rounding (a Gaussian target under its optimal l: f is constant) leaves s undetermined;
+ * take s = 0, b = E[f⁽¹⁾] there (V3EMS would divide rounding noise by rounding noise).
+ */
+export function leastSquaresSB(meanF: number, meanF1: number, cov: number, variance: number, terms: number, sClip: number, rounding: number): [number, number] {
+  const s = variance > rounding * terms ? Math.max(-sClip, Math.min(sClip, cov / variance)) : 0;
+  return [s, meanF1 - s * meanF];
+}
+
 /** The EMS of a Gaussian-mixture target under a noise process, on the grid λ(tStart) … λ(tEnd). */
 export function computeEms(mixture: PreparedMixture, process: NoiseProcess, tStart: number, tEnd: number, options: Partial<EmsOptions> = {}): Ems {
   const o = { ...EMS_DEFAULTS, ...options };
@@ -220,10 +248,7 @@ export function computeEms(mixture: PreparedMixture, process: NoiseProcess, tSta
   const K = o.samples;
   if (!(N >= 2) || !Number.isInteger(N)) throw new Error(`EMS points must be an integer ≥ 2 (got ${N})`);
   if (!(tEnd > 0)) throw new Error(`DPM-Solver-v3 needs a positive end time for its statistics (got t_end = ${tEnd}); pick a schedule that does not end at σ = 0`);
-  const lambdaT = process.lambda(tStart);
-  const lambda0 = process.lambda(tEnd);
-  const lambdas = Float64Array.from({ length: N + 1 }, (_, j) => lambdaT + ((lambda0 - lambdaT) * j) / N);
-  const timeOf = (j: number) => (j === 0 ? tStart : j === N ? tEnd : process.tOfLambda(lambdas[j]));
+  const { lambdas, timeOf } = emsGrid(process, tStart, tEnd, N);
   const size = (N + 1) * d;
   const l = new Float64Array(size);
   const dl = new Float64Array(size);
@@ -231,10 +256,9 @@ export function computeEms(mixture: PreparedMixture, process: NoiseProcess, tSta
   const b = new Float64Array(size);
   if (o.degenerate) {
     l.fill(1);
-    return { dim: d, points: N, lambdas, tStart, tEnd, l, dl, s, b, evaluations: 0, milliseconds: performance.now() - started };
+    return { dim: d, points: N, lambdas, tStart, tEnd, l, dl, s, b, engine: 'cpu', evaluations: 0, milliseconds: performance.now() - started };
   }
-  const x0 = sampleMixture(mixture, K, 1, 0, o.seed);
-  const z = fillNormal(new Float64Array(K * d), K, d, o.seed, EMS_NOISE_STREAM);
+  const { x0, z } = emsData(mixture, K, o.seed);
   const x = new Float64Array(K * d);
   const jacobian = new MixtureJacobian(mixture);
   const probe = new Float64Array(d);
@@ -312,14 +336,10 @@ export function computeEms(mixture: PreparedMixture, process: NoiseProcess, tSta
         variance += df * df;
         terms += fTerms[p * d + i] ** 2;
       }
-      // a dimension where f does not vary beyond rounding (a Gaussian target under its optimal l: f is constant)
-      // leaves s undetermined; take s = 0, b = E[f⁽¹⁾] there (V3EMS would divide rounding noise by rounding noise)
-      const si = variance > 1e-20 * terms ? Math.max(-o.sClip, Math.min(o.sClip, cov / variance)) : 0;
-      s[j * d + i] = si;
-      b[j * d + i] = mf1 - si * mf;
+      [s[j * d + i], b[j * d + i]] = leastSquaresSB(mf, mf1, cov, variance, terms, o.sClip, FLOAT64_ROUNDING);
     }
   }
-  return { dim: d, points: N, lambdas, tStart, tEnd, l, dl, s, b, evaluations, milliseconds: performance.now() - started };
+  return { dim: d, points: N, lambdas, tStart, tEnd, l, dl, s, b, engine: 'cpu', evaluations, milliseconds: performance.now() - started };
 }
 
 // ------------------------------------------------------------------------------------------ integrals (§6.4)
@@ -451,33 +471,65 @@ export class EmsIntegrals {
 
 // ------------------------------------------------------------------------------------------ cache
 
+/**
+ * Where a program's statistics come from. 'cpu': computeEms (float64), cached; 'gpu': only statistics the GPU backend
+ * computed and cached (engine/emsGpu.ts), else EmsNotCached, which the backend answers by computing them (async) and
+ * building again; 'cached': whatever is cached (the GPU's first), else EmsNotCached: for views, which never compute.
+ * The engines' statistics are cached apart, so a float64 run never picks up float32 statistics.
+ */
+export type StatisticsSource = 'cpu' | 'gpu' | 'cached';
+
+/** everything a table of statistics depends on */
+export interface EmsRequest {
+  /** identifies the target and process (the cache key's first part) */
+  key: string;
+  mixture: () => PreparedMixture;
+  process: NoiseProcess;
+  tStart: number;
+  tEnd: number;
+  options: Partial<EmsOptions>;
+}
+
+/** thrown while building a program from statistics that are not cached and may not be computed here */
+export class EmsNotCached extends Error {
+  constructor(readonly request: EmsRequest) {
+    super('the DPM-Solver-v3 statistics for this target are not computed yet');
+    this.name = 'EmsNotCached';
+  }
+}
+
 const cache = new Map<string, Ems>();
 const CACHE_SIZE = 6;
 
-/**
- * computeEms with a small cache keyed by everything the statistics depend on (the UI and sweeps rebuild programs
- * often; the statistics change only with the target, the process, the time range and the EMS options).
- */
-function emsCacheKey(key: string, process: NoiseProcess, tStart: number, tEnd: number, options: Partial<EmsOptions>): string {
-  return `${key}|${process.type}|${tStart}|${tEnd}|${JSON.stringify({ ...EMS_DEFAULTS, ...options })}`;
+function emsCacheKey(r: Omit<EmsRequest, 'mixture'>, engine: 'cpu' | 'gpu'): string {
+  return `${engine}|${r.key}|${r.process.type}|${r.tStart}|${r.tEnd}|${JSON.stringify({ ...EMS_DEFAULTS, ...r.options })}`;
 }
 
-/** The cached statistics for these arguments, or null (never computes: for views that must not block). */
-export function peekEms(key: string, process: NoiseProcess, tStart: number, tEnd: number, options: Partial<EmsOptions>): Ems | null {
-  return cache.get(emsCacheKey(key, process, tStart, tEnd, options)) ?? null;
-}
-
-export function cachedEms(key: string, mixture: () => PreparedMixture, process: NoiseProcess, tStart: number, tEnd: number, options: Partial<EmsOptions>): Ems {
-  const full = emsCacheKey(key, process, tStart, tEnd, options);
+/** The cached statistics of one engine for these arguments, or null (never computes). */
+export function peekEms(request: Omit<EmsRequest, 'mixture'>, engine: 'cpu' | 'gpu' = 'cpu'): Ems | null {
+  const full = emsCacheKey(request, engine);
   const hit = cache.get(full);
   if (hit) {
+    // least recently used goes first
     cache.delete(full);
     cache.set(full, hit);
-    return hit;
   }
-  const ems = computeEms(mixture(), process, tStart, tEnd, options);
-  cache.set(full, ems);
-  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  return hit ?? null;
+}
+
+/** Put statistics in one engine's cache (the GPU backend's, computed by emsGpu.ts), evicting the least recently used. */
+export function putEms(request: Omit<EmsRequest, 'mixture'>, engine: 'cpu' | 'gpu', ems: Ems): void {
+  cache.set(emsCacheKey(request, engine), ems);
+  while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+}
+
+/** The statistics a program is built from (see StatisticsSource). */
+export function statisticsFor(request: EmsRequest, source: StatisticsSource = 'cpu'): Ems {
+  const hit = source === 'cpu' ? peekEms(request, 'cpu') : source === 'gpu' ? peekEms(request, 'gpu') : (peekEms(request, 'gpu') ?? peekEms(request, 'cpu'));
+  if (hit) return hit;
+  if (source !== 'cpu') throw new EmsNotCached(request);
+  const ems = computeEms(request.mixture(), request.process, request.tStart, request.tEnd, request.options);
+  putEms(request, 'cpu', ems);
   return ems;
 }
 

@@ -9,6 +9,7 @@ import { type NoiseProcess, createProcess } from './process.ts';
 import { targetPreset } from './presets.ts';
 import type { Program } from './program.ts';
 import { type BossRequest, bossGrid, bossTeacherSolver } from './boss.ts';
+import type { StatisticsSource } from './ems.ts';
 import { buildTimeGrid, scheduleEndsAtZero, scheduleWithoutZero } from './schedules.ts';
 import { type GridMaker, type SolverContext, type StepBudget, buildSolverProgram } from './solvers.ts';
 
@@ -100,17 +101,18 @@ export function specBossRequest(spec: SampleSpec, process: NoiseProcess): BossRe
   };
 }
 
-export function buildSpecProgram(spec: SampleSpec, process: NoiseProcess = makeProcess(spec.process)): Program {
-  return buildSolverProgram(spec.solver, process, specGrids(spec, process), specBudget(spec), specSolverContext(spec));
+/** `statistics`: where DPM-Solver-v3's statistics come from (ems.ts StatisticsSource; default: float64, computed here) */
+export function buildSpecProgram(spec: SampleSpec, process: NoiseProcess = makeProcess(spec.process), statistics?: StatisticsSource): Program {
+  return buildSolverProgram(spec.solver, process, specGrids(spec, process), specBudget(spec), specSolverContext(spec, statistics));
 }
 
 /** the target, for solvers whose program depends on the model (DPM-Solver-v3's statistics, specs §6.3) */
-export function specSolverContext(spec: SampleSpec): SolverContext {
-  return { target: { key: JSON.stringify([spec.target, spec.process]), mixture: () => prepareTarget(spec.target) } };
+export function specSolverContext(spec: SampleSpec, statistics?: StatisticsSource): SolverContext {
+  return { target: { key: JSON.stringify([spec.target, spec.process]), mixture: () => prepareTarget(spec.target) }, statistics };
 }
 
-export function resolveExperiment(spec: SampleSpec): ResolvedExperiment {
+export function resolveExperiment(spec: SampleSpec, statistics?: StatisticsSource): ResolvedExperiment {
   const process = makeProcess(spec.process);
   const mixture = prepareTarget(spec.target);
-  return { process, mixture, program: buildSpecProgram(spec, process), dim: mixture.dim };
+  return { process, mixture, program: buildSpecProgram(spec, process, statistics), dim: mixture.dim };
 }

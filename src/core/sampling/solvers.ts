@@ -13,7 +13,7 @@ import { integrate } from '../util/quadrature.ts';
 import { g } from './phi.ts';
 import { type NoiseProcess, priorNoiseScale, sigmaTilde, tOfSigmaTilde } from './process.ts';
 import { type CombineOp, type CombineTerm, type Program, type ProgramOp, type SamplerProgram, fixedProgram } from './program.ts';
-import { type EmsOptions, type EmsQuadrature, type LEstimator, EMS_DEFAULTS, cachedEms, emsIntegrals } from './ems.ts';
+import { type EmsOptions, type EmsQuadrature, type LEstimator, type StatisticsSource, EMS_DEFAULTS, emsIntegrals, statisticsFor } from './ems.ts';
 import { type HalfCorrector, dpmSolverV3, snapToEms } from './dpmSolverV3.ts';
 import type { PreparedMixture } from './gmm.ts';
 import { dpmSolverPlusPlus2MMomentum, plmsMomentum } from './momentum.ts';
@@ -1005,6 +1005,8 @@ export const MOMENTUM_BETA = 0.8;
 export interface SolverContext {
   /** the target the program will run on, and a key that identifies it (the statistics are cached under it) */
   target?: { key: string; mixture: () => PreparedMixture };
+  /** where DPM-Solver-v3's statistics come from (ems.ts StatisticsSource; default: computed in float64) */
+  statistics?: StatisticsSource;
 }
 
 export function buildSolverProgram(solver: SolverSpec, process: NoiseProcess, grids: GridMaker, budget: StepBudget, context: SolverContext = {}): Program {
@@ -1073,7 +1075,7 @@ export function buildSolverProgram(solver: SolverSpec, process: NoiseProcess, gr
       if (!target) throw new Error('dpm-solver-v3 needs the target: its empirical model statistics are computed from the model');
       const emsPoints = solver.emsPoints ?? EMS_DEFAULTS.points;
       if (grid.length - 1 > emsPoints) throw new BudgetError(`dpm-solver-v3 with ${grid.length - 1} steps needs more EMS grid points than steps (emsPoints is ${emsPoints})`);
-      const ems = cachedEms(target.key, target.mixture, process, grid[0], grid[grid.length - 1], dpmSolverV3EmsOptions(solver));
+      const ems = statisticsFor({ key: target.key, mixture: target.mixture, process, tStart: grid[0], tEnd: grid[grid.length - 1], options: dpmSolverV3EmsOptions(solver) }, context.statistics);
       const indexes = snapToEms(ems, (t) => process.lambda(t), grid);
       const times = indexes.map((j) => (j === 0 ? ems.tStart : j === ems.points ? ems.tEnd : process.tOfLambda(ems.lambdas[j])));
       dpmSolverV3(e, ems, emsIntegrals(ems, solver.emsQuadrature ?? 'trapezoid'), indexes, times, {
