@@ -11,7 +11,7 @@
 //                      and the per-dimension sums Σf, Σf⁽¹⁾, Σ(f − f̄)(f⁽¹⁾ − f̄⁽¹⁾), Σ(f − f̄)², Σ(|D| + |(1 − l)x/α|)²
 // Everything stays on the GPU; the host reads the sums back once per phase. The log normalisers
 // log π_k − ½ Σ_i log c_{k,i} are computed per evaluation in float64 on the host (as for gmm_diag.wgsl).
-// Work buffer sections (floats): X, XS, D, DP, DM, T0, T1, T2 (K·d each), then LW (K·C).
+// Work buffer sections (floats): X, XS, D, DP, DM, T0, T1, T2 (K·d each), then LW (K·C: log w̃, then w after ems_softmax).
 
 struct EmsParams {
   K: u32,
@@ -98,8 +98,13 @@ fn ems_log_weights(@builtin(global_invocation_id) gid: vec3u) {
   work[lw_base() + index] = tables[P.norm_offset + k] - 0.5 * quad;
 }
 
-/** max_k log w̃[p, k] and Σ_k exp(log w̃ − max): the softmax of point p without a C-sized array */
-fn softmax_parts(p: u32) -> vec2f {
+/** LW[p, ·] ← softmax_k(log w̃[p, ·]) in place, one thread per point: the coordinate kernels then read w_k directly */
+@compute @workgroup_size(64)
+fn ems_softmax(@builtin(global_invocation_id) gid: vec3u) {
+  let p = gid.x;
+  if (p >= P.K) {
+    return;
+  }
   let base = lw_base() + p * P.C;
   var top = work[base];
   for (var k = 1u; k < P.C; k++) {
@@ -107,9 +112,13 @@ fn softmax_parts(p: u32) -> vec2f {
   }
   var total = 0.0;
   for (var k = 0u; k < P.C; k++) {
-    total += exp(work[base + k] - top);
+    let e = exp(work[base + k] - top);
+    work[base + k] = e;
+    total += e;
   }
-  return vec2f(top, total);
+  for (var k = 0u; k < P.C; k++) {
+    work[base + k] = work[base + k] / total;
+  }
 }
 
 /** per (p, i): Σ_k w_k α² s²_{k,i}/c_{k,i} + σ² Σ_k w_k (a_{k,i} − ā_i)², the point's share of 1 − l, into `dst` */
@@ -121,19 +130,18 @@ fn ems_l_terms(@builtin(global_invocation_id) gid: vec3u) {
   }
   let p = q / P.d;
   let i = q % P.d;
-  let parts = softmax_parts(p);
   let a = P.alpha;
   let s2 = P.sigma * P.sigma;
   let x = work[P.src + q];
   var bar = 0.0;
   for (var k = 0u; k < P.C; k++) {
-    let w = exp(work[lw_base() + p * P.C + k] - parts.x) / parts.y;
+    let w = work[lw_base() + p * P.C + k];
     bar += w * (x - a * mixture[k * P.d + i]) / (a * a * mixture[P.C * P.d + k * P.d + i] + s2);
   }
   var shrink = 0.0;
   var spread = 0.0;
   for (var k = 0u; k < P.C; k++) {
-    let w = exp(work[lw_base() + p * P.C + k] - parts.x) / parts.y;
+    let w = work[lw_base() + p * P.C + k];
     let v = a * a * mixture[P.C * P.d + k * P.d + i];
     let c = v + s2;
     let dev = (x - a * mixture[k * P.d + i]) / c - bar;
@@ -152,13 +160,12 @@ fn ems_denoise(@builtin(global_invocation_id) gid: vec3u) {
   }
   let p = q / P.d;
   let i = q % P.d;
-  let parts = softmax_parts(p);
   let a = P.alpha;
   let s2 = P.sigma * P.sigma;
   let x = work[P.src + q];
   var value = 0.0;
   for (var k = 0u; k < P.C; k++) {
-    let w = exp(work[lw_base() + p * P.C + k] - parts.x) / parts.y;
+    let w = work[lw_base() + p * P.C + k];
     let mu = mixture[k * P.d + i];
     let v = mixture[P.C * P.d + k * P.d + i];
     value += w * (mu + a * v * (x - a * mu) / (a * a * v + s2));

@@ -22,6 +22,7 @@ const kernel = (entryPoint: string): KernelDefinition => ({ label: 'ems', code: 
 export const EMS_KERNELS = {
   x: kernel('ems_x'),
   logWeights: kernel('ems_log_weights'),
+  softmax: kernel('ems_softmax'),
   lTerms: kernel('ems_l_terms'),
   denoise: kernel('ems_denoise'),
   shift: kernel('ems_shift'),
@@ -154,6 +155,7 @@ export class GpuEms {
       const groups: Record<keyof typeof EMS_KERNELS, number> = {
         x: perPoint,
         logWeights: Math.ceil((K * C) / WORKGROUP),
+        softmax: Math.ceil(K / WORKGROUP),
         lTerms: perPoint,
         denoise: perPoint,
         shift: perPoint,
@@ -175,7 +177,7 @@ export class GpuEms {
 
       // phase 1: 1 − l per λ (one readback of (N + 1)·d sums)
       await run('ems phase 1 (l)', (dispatch) => {
-        for (let j = 0; j < rows; j++) for (const name of ['x', 'logWeights', 'lTerms', 'reduce'] as const) dispatch(name, j);
+        for (let j = 0; j < rows; j++) for (const name of ['x', 'logWeights', 'softmax', 'lTerms', 'reduce'] as const) dispatch(name, j);
       });
       const oneMinusL = Float32Array.from(await readFloat32(device, outBuffer, 0, rows * d * 4), (v) => v / K);
       const l = Float64Array.from(oneMinusL, (v) => 1 - v);
@@ -189,10 +191,12 @@ export class GpuEms {
           const p2 = rows + 8 * j;
           dispatch('x', p2);
           dispatch('logWeights', p2);
+          dispatch('softmax', p2);
           dispatch('denoise', p2);
           for (const side of [1, 2]) {
             dispatch('shift', p2 + side);
             dispatch('logWeights', p2 + side);
+            dispatch('softmax', p2 + side);
             dispatch('denoise', p2 + side);
           }
           dispatch('f', p2);

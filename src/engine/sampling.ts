@@ -9,7 +9,6 @@ import { slicedDirections, slicedSums, slicedW2FromSums, sortedProjections } fro
 import { buildSpecProgram, makeProcess, mixtureModel, prepareTarget, resolveExperiment, targetImageShape, type ResolvedExperiment } from '../core/sampling/experiment.ts';
 import { EmsNotCached, putEms } from '../core/sampling/ems.ts';
 import type { NoiseProcess } from '../core/sampling/process.ts';
-import { GpuEms } from './emsGpu.ts';
 import { mixtureScale, sampleMixture, type PreparedMixture } from '../core/sampling/gmm.ts';
 import { runProgramCpu } from '../core/sampling/interpreter.ts';
 import { sameNoiseReference } from '../core/sampling/reference.ts';
@@ -20,6 +19,7 @@ import { sweepTolerance } from '../core/sampling/driven.ts';
 import type { SampleSpec } from '../core/spec/spec.ts';
 import { RngStream, fillNormal } from '../core/util/rng.ts';
 import { FD_REFERENCE_SAMPLES, FrechetReferences, type FrechetMetrics, type ImageFitter, cpuImageFits } from './frechetMetrics.ts';
+import { GpuEms } from './emsGpu.ts';
 import { GpuFeatures } from './gpuFeatures.ts';
 import { GpuMetrics } from './gpuMetrics.ts';
 import { GpuSampler, type GpuRun } from './gpuSampler.ts';
@@ -230,8 +230,8 @@ async function sweepPoints(
         // the spec's own solver keeps its options (β, order, EMS sizes …: what `--vary solver.X` varies); a compared
         // solver runs with its defaults. An adaptive solver is swept over its tolerance ladder instead: its NFE is what
         // that tolerance costs
-        const options = solver === spec.solver.name ? spec.solver : { name: solver };
-        const solverSpec = SOLVERS[solver].family === 'adaptive' ? { ...options, ...sweepTolerance(solver, index) } : options;
+        const own = solver === spec.solver.name ? spec.solver : { name: solver };
+        const solverSpec = SOLVERS[solver].family === 'adaptive' ? { ...own, ...sweepTolerance(solver, index) } : own;
         program = await build({ ...spec, solver: solverSpec, nfe, steps: undefined });
       } catch (error) {
         // a budget below one step of this solver (e.g. RK4 with 2 NFE) has no point on its curve
