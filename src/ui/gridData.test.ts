@@ -54,4 +54,18 @@ describe('configurationGrids', () => {
     expect(grid.source).toBe('none');
     expect(grid.note).toBeTruthy();
   });
+
+  it('never computes DPM-Solver-v3 statistics (tens of seconds for glyphs16 on the main thread): the run’s grid, or a note', () => {
+    const spec = parseSpec({ ...DEFAULT_SPEC, target: { type: 'glyphs16' }, solver: { name: 'dpm-solver-v3' }, nfe: 6 });
+    const started = performance.now();
+    const [before] = configurationGrids(spec, ['dpm-solver-v3'], noRun);
+    // computing them takes ~30 s here; the note comes at once
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(before.source).toBe('none');
+    expect(before.note).toContain('statistics computed with the run');
+    const times = [1, 0.5, 0.1, 0.01, 0.001];
+    const [after] = configurationGrids(spec, ['dpm-solver-v3'], { spec, results: [{ solver: 'dpm-solver-v3', times }] });
+    expect(after.source).toBe('run');
+    expect(after.t).toEqual(times);
+  });
 });
