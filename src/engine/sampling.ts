@@ -10,7 +10,7 @@ import { buildSpecProgram, makeProcess, mixtureModel, prepareTarget, resolveExpe
 import { EmsNotCached, putEms } from '../core/sampling/ems.ts';
 import type { NoiseProcess } from '../core/sampling/process.ts';
 import { mixtureScale, sampleMixture, type PreparedMixture } from '../core/sampling/gmm.ts';
-import { runProgramCpu } from '../core/sampling/interpreter.ts';
+import { SamplerDivergence, allFinite, runProgramCpu } from '../core/sampling/interpreter.ts';
 import { sameNoiseReference } from '../core/sampling/reference.ts';
 import { scheduleEndsAtZero } from '../core/sampling/schedules.ts';
 import type { Program } from '../core/sampling/program.ts';
@@ -493,7 +493,8 @@ export class CpuSamplerBackend {
         nllReference: refs.nllReference,
         measure: async (program) => {
           const start = now();
-          const { x, nfe } = runProgramCpu(program, model, xT, { seed: seedSpec.seed });
+          // a diverged point stays in the curve as non-finite values (the chart marks it), not a failed sweep
+          const { x, nfe } = runProgramCpu(program, model, xT, { seed: seedSpec.seed, allowNonFinite: true });
           const wallMs = now() - start;
           // yield to the event loop between points so that progress shows and a cancel can arrive
           await new Promise((resolve) => setTimeout(resolve, 0));
@@ -624,9 +625,12 @@ export class GpuSamplerBackend {
     const wallMs = now() - start;
     const metrics = options.metrics ? await this.measure(run, m) : undefined;
     const read = options.readSamples ?? true;
+    const samples = read ? await this.sampler.readSamples(run) : new Float32Array(0);
+    // the watchdog of a single-submit run: whatever came back (samples, or the metrics they feed) must be finite
+    if (!allFinite(samples) || (metrics && !(Number.isFinite(metrics.rmse) && Number.isFinite(metrics.mmd2)))) throw new SamplerDivergence(experiment.program.solver, null, null);
     return {
       backend: 'gpu',
-      samples: read ? await this.sampler.readSamples(run) : new Float32Array(0),
+      samples,
       trajectory: read && options.recordTrajectory ? await this.sampler.readTrajectory(run) : undefined,
       times: run.times,
       nfe: run.nfe,

@@ -277,11 +277,23 @@ export class RunController {
         // the spec's own solver keeps its options (e.g. rk45's rtol); compared solvers run with their defaults
         const solverSpec: SampleSpec = { ...spec, solver: solver === spec.solver.name ? spec.solver : { name: solver } };
         // targets the flow view does not draw record no trajectory ((steps + 1)·n·d floats)
-        const outcome = await backend.sample(solverSpec, {
-          recordTrajectory: flow,
-          metrics: true,
-          readSamples: flow && (backend.kind === 'cpu' || this.options.flowReadback === true),
-        });
+        let outcome: SampleOutcome;
+        try {
+          outcome = await backend.sample(solverSpec, {
+            recordTrajectory: flow,
+            metrics: true,
+            readSamples: flow && (backend.kind === 'cpu' || this.options.flowReadback === true),
+          });
+          const stale = this.store.getState().notices.find((n) => n.key === `diverged:${solver}`);
+          if (stale) this.store.getState().dismissNotice(stale.id);
+        } catch (error) {
+          // a solver that diverges (the watchdog: NaN or ±∞ particles) is left out of this run with a notice that
+          // says where; the other solvers still run and show
+          if (!(error instanceof Error && error.name === 'SamplerDivergence') || epoch !== this.epoch) throw error;
+          this.dropTrajectory(solver);
+          this.store.getState().pushNotice({ level: 'warning', key: `diverged:${solver}`, text: error.message });
+          continue;
+        }
         if (epoch !== this.epoch) throw new Error('the GPU device was lost during the run');
         // image targets: the samples the image grid shows, read back once per run (on the GPU only those
         // GRID_SAMPLES rows, 64 KiB, not all n·256 floats), before the next run reuses the register file

@@ -9,7 +9,7 @@ export type CpuWorkerRequest =
   | { id: number; type: 'sample'; spec: SampleSpec; options: { recordTrajectory?: boolean; metrics?: boolean } }
   | { id: number; type: 'sweep'; spec: SampleSpec; options: { nfes: number[]; solvers: SolverName[]; seeds?: number } };
 
-export type CpuWorkerResponse = { id: number; ok: true; value: unknown } | { id: number; ok: false; message: string };
+export type CpuWorkerResponse = { id: number; ok: true; value: unknown } | { id: number; ok: false; message: string; name: string };
 
 interface WorkerScope {
   onmessage: ((event: MessageEvent<CpuWorkerRequest>) => void) | null;
@@ -34,7 +34,8 @@ async function handle(request: CpuWorkerRequest): Promise<void> {
       scope.postMessage({ id: request.id, ok: true, value: result });
     }
   } catch (error) {
-    scope.postMessage({ id: request.id, ok: false, message: error instanceof Error ? error.message : String(error) });
+    // the error's class travels as its name (e.g. SamplerDivergence: the page handles a diverged solver by itself)
+    scope.postMessage({ id: request.id, ok: false, message: error instanceof Error ? error.message : String(error), name: error instanceof Error ? error.name : 'Error' });
   }
 }
 

@@ -22,7 +22,7 @@ export class WorkerCpuBackend {
       if (!waiting) return;
       this.pending.delete(reply.id);
       if (reply.ok) waiting.resolve(reply.value);
-      else waiting.reject(new Error(reply.message));
+      else waiting.reject(Object.assign(new Error(reply.message), { name: reply.name }));
     };
     worker.onerror = (event) => {
       event.preventDefault();

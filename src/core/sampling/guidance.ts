@@ -76,6 +76,6 @@ export function guidedOutsideMass(spec: SampleSpec, guidance: ComponentGuidance)
   const conditional = prepareMixture(componentMixture(targetMixture(spec.target), guidance.component));
   const unconditional = prepareTarget(spec.target);
   const xT = fillNormal(new Float64Array(spec.n * unconditional.dim), spec.n, unconditional.dim, spec.seed, RngStream.initialNoise);
-  const x = runProgramCpu(buildSpecProgram(spec, process), guidedMixtureModel(unconditional, conditional, guidance.w), xT, { seed: spec.seed }).x;
+  const x = runProgramCpu(buildSpecProgram(spec, process), guidedMixtureModel(unconditional, conditional, guidance.w), xT, { seed: spec.seed, allowNonFinite: true }).x;
   return massOutsideSupport(x, conditional);
 }

@@ -20,6 +20,28 @@ export interface InterpreterResult {
   nfe: number;
 }
 
+/**
+ * A run whose particles left the floats (NaN or ±∞) at a grid point: the first such step, its time when the grid is
+ * known in advance, and what to try instead (issue 10: the watchdog stops a run at the first bad step).
+ */
+export class SamplerDivergence extends Error {
+  constructor(
+    readonly solver: string,
+    readonly step: number | null,
+    readonly t: number | null,
+  ) {
+    const where = step === null ? 'in its final samples' : `at step ${step}${t === null ? '' : ` (t = ${t.toPrecision(4)})`}`;
+    super(`${solver} diverged ${where}: some particles are NaN or infinite. Try more NFE, another time grid, or a lower-order solver.`);
+    this.name = 'SamplerDivergence';
+  }
+}
+
+/** whether every value is finite */
+export function allFinite(values: ArrayLike<number>): boolean {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
+  return true;
+}
+
 /** A batch statistic of the registers (program.ts Measure), in float64. */
 export function measureCpu(measure: Measure, regs: Float64Array[], dim: number): number {
   const a = regs[measure.a];
@@ -51,7 +73,13 @@ export function runProgramCpu(
   program: Program,
   model: DenoiserModel,
   xT: Float64Array,
-  options: { recordTrajectory?: boolean; shouldStop?: () => boolean; seed?: number } = {},
+  options: {
+    recordTrajectory?: boolean;
+    shouldStop?: () => boolean;
+    seed?: number;
+    /** return non-finite particles instead of raising SamplerDivergence (metrics that count them, e.g. guidance.ts) */
+    allowNonFinite?: boolean;
+  } = {},
 ): InterpreterResult {
   const size = xT.length;
   const n = size / model.dim;
@@ -83,6 +111,9 @@ export function runProgramCpu(
         if (constant) v += constant.coef * constant.vector[i % dim];
         out[i] = z ? v + op.noise!.coef * z[i] : v;
       }
+      // the watchdog: the first grid point with a non-finite particle stops the run
+      if (!options.allowNonFinite && op.gridIndex !== undefined && !allFinite(out))
+        throw new SamplerDivergence(program.solver, op.gridIndex, isDriven(program) ? null : (program.times[op.gridIndex] ?? null));
       // gridIndex 0 is a prologue that scales x_T (priorNoiseScale): it replaces the recorded z
       if (trajectory && op.gridIndex === 0) trajectory[0] = out.slice();
       else if (trajectory && op.gridIndex !== undefined) trajectory.push(out.slice());
@@ -98,5 +129,6 @@ export function runProgramCpu(
     execute(step.value.ops);
     step = driver.next(step.value.measures.map((m) => measureCpu(m, regs, model.dim)));
   }
+  if (!options.allowNonFinite && !allFinite(regs[0])) throw new SamplerDivergence(program.solver, null, null);
   return { x: regs[0], trajectory, ...step.value };
 }

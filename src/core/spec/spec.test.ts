@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { specBudget } from '../sampling/experiment.ts';
 import { SOLVER_NAMES } from '../sampling/solvers.ts';
-import { DEFAULT_SPEC, parseSpec } from './spec.ts';
+import { DEFAULT_SPEC, MAX_STEPS, parseSpec } from './spec.ts';
 import { specProblems } from './testing.ts';
 
 const problems = specProblems;
@@ -48,5 +48,12 @@ describe('solver options', () => {
     expect(problems({ ...DEFAULT_SPEC, solver: { name: 'dpmpp-2m', variant: 'bh2' } })[0]).toMatch(/^solver\.variant: got "bh2"; dpmpp-2m takes no option 'variant' \(its options: solverType, lowerOrderFinal\)/);
     expect(problems({ ...DEFAULT_SPEC, solver: { name: 'unipc', order: 4 } })[0]).toMatch(/^solver\.order: got 4;/);
     expect(problems({ ...DEFAULT_SPEC, solver: { name: 'unipc', variant: 'bh3' } })[0]).toBe('solver.variant: got "bh3"; allowed: "bh1", "bh2"');
+  });
+});
+
+describe('hostile step counts (found by the fuzz test)', () => {
+  it('refuses steps far beyond MAX_STEPS with a message instead of building the grid', () => {
+    for (const steps of [1e308, 2 ** 32, MAX_STEPS + 1])
+      expect(() => parseSpec({ ...DEFAULT_SPEC, nfe: undefined, steps, schedule: { type: 'shift', s: 0.3, appendZero: false } })).toThrow(/steps/);
   });
 });

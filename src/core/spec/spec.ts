@@ -296,8 +296,10 @@ export const sampleSpecSchema = z
   .superRefine((s, ctx) => {
     const { tStart, tEnd, ok } = checkTimeRange(s, ctx);
     if (ok && s.schedule.type !== 'custom' && scheduleSchema.safeParse(s.schedule).success) {
-      // steps-independent failures always; the step count's only when given (with nfe the solver decides it)
-      const why = checkSchedule(s.schedule, createProcess(s.process), tStart, tEnd, s.steps);
+      // steps-independent failures always; the step count's only when given (with nfe the solver decides it) and
+      // valid: refinements run even when a field's own range check failed, and a grid of 1e308 steps is no check
+      const steps = s.steps !== undefined && Number.isInteger(s.steps) && s.steps >= 1 && s.steps <= MAX_STEPS ? s.steps : undefined;
+      const why = checkSchedule(s.schedule, createProcess(s.process), tStart, tEnd, steps);
       if (why !== undefined) ctx.addIssue({ code: 'custom', path: ['schedule', 'type'], message: why });
     }
     // a boss grid of K steps picks K + 1 of its kMax + 1 anchors; no solver takes more steps than its NFE
