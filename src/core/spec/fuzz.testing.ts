@@ -8,6 +8,8 @@ import { SOLVER_NAMES, type SolverName } from '../sampling/solvers.ts';
 import { SCHEDULE_TYPES } from '../sampling/schedules.ts';
 import { TARGET_PRESETS } from '../sampling/presets.ts';
 import { solverOptionNames } from './solverSchema.ts';
+import { EQUATIONS, EQUATION_IDS } from '../pde/equations.ts';
+import { STEPPERS } from '../pde/steppers.ts';
 
 /** mulberry32: a small seeded generator, enough for test inputs */
 export class FuzzRng {
@@ -180,6 +182,50 @@ export function randomSampleSpec(rng: FuzzRng): unknown {
   else spec.steps = maybe(rng, () => rng.int(1, 12), 0.05);
   if (rng.chance(0.1)) spec.tStart = maybe(rng, () => rng.uniform(0.1, 80));
   if (rng.chance(0.1)) spec.tEnd = maybe(rng, () => rng.uniform(0, 0.5));
+  return mutate(rng, spec);
+}
+
+const EXPRESSIONS = ['sin(x)', 'exp(-x^2)', 'cos(2*pi*x/L) + 0.1*sin(y)', '1/(1+x^2)', 'x*', 'sin(', 'alert(1)', 'constructor', '1e400', 'sqrt(-1)', 'tanh(x - 3)', ''];
+
+/** one PDE spec input (specs/pde.md): small grids and at most 20 steps, so that thousands run in seconds */
+export function randomPdeSpec(rng: FuzzRng): unknown {
+  const id = rng.chance(0.02) ? 'bogus' : rng.pick(EQUATION_IDS);
+  const equation = EQUATIONS[id];
+  const params: Record<string, unknown> = {};
+  if (equation)
+    for (const [name, p] of Object.entries(equation.params)) if (rng.chance(0.3)) params[name] = maybe(rng, () => (rng.chance(0.9) ? rng.uniform(p.min, p.max) : rng.uniform(p.max, 2 * p.max + 1)));
+  const dims = rng.chance(0.6) ? 1 : rng.chance(0.95) ? 2 : 3;
+  const n = dims === 1 ? rng.pick([16, 32, 64, 17]) : rng.pick([8, 16, 12]);
+  // always a small grid: the equations' own presets (up to 256² and 1024) would make thousands of runs take minutes
+  const grid = { n: Array.from({ length: dims }, () => n), length: Array.from({ length: dims }, () => maybe(rng, () => rng.uniform(1, 100))) };
+  const ic = (() => {
+    switch (rng.pick(['preset', 'preset', 'random', 'expression', 'gaussians', 'file'])) {
+      case 'random':
+        return { type: 'random', cutoff: maybe(rng, () => rng.int(1, 8)), amplitude: maybe(rng, () => rng.uniform(0.1, 3)) };
+      case 'expression':
+        return { type: 'expression', expressions: Array.from({ length: rng.int(1, 2) }, () => rng.pick(EXPRESSIONS)) };
+      case 'gaussians':
+        return { type: 'gaussians', blobs: [{ center: Array.from({ length: dims }, () => rng.uniform(0, 10)), width: maybe(rng, () => rng.uniform(0.1, 3)), amplitude: rng.uniform(-2, 2) }] };
+      case 'file':
+        return { type: 'file' };
+      default:
+        return { type: 'preset' };
+    }
+  })();
+  const dt = rng.pick([1e-4, 1e-3, 1e-2, 0.1, 1, 10]);
+  const spec: Record<string, unknown> = {
+    version: maybe(rng, () => 1, 0.02),
+    kind: maybe(rng, () => 'pde', 0.02),
+    equation: id,
+    params: mutate(rng, params),
+    ic: mutate(rng, ic),
+    stepper: maybe(rng, () => rng.pick(STEPPERS)),
+    dt: maybe(rng, () => dt),
+    tEnd: maybe(rng, () => dt * rng.int(1, 20)),
+    seed: maybe(rng, () => rng.int(0, 1000)),
+  };
+  spec.grid = mutate(rng, grid);
+  if (rng.chance(0.1)) spec.coefficients = maybe(rng, () => rng.pick(['complex', 'real-part']));
   return mutate(rng, spec);
 }
 
