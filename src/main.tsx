@@ -36,6 +36,9 @@ async function main(): Promise<void> {
   let pdeController: PdeController | null = null;
   let presentable = false;
   let samplerStarted = false;
+  /** set once the first device is known: rebuilds device, pipelines and buffers after a device loss */
+  let restartGpu: (() => Promise<void>) | undefined;
+  const onRestartGpu = () => void restartGpu?.();
 
   const setLab = (next: Lab) => {
     lab = next;
@@ -55,9 +58,9 @@ async function main(): Promise<void> {
     root.render(
       <StrictMode>
         {lab === 'pde' ? (
-          <PdeApp store={store} pdeStore={pdeStore} onLab={setLab} controller={pdeController} device={gpu?.device && presentable ? gpu.device : null} onReady={hook.markReady} />
+          <PdeApp store={store} pdeStore={pdeStore} onLab={setLab} onRestartGpu={onRestartGpu} controller={pdeController} device={gpu?.device && presentable ? gpu.device : null} onReady={hook.markReady} />
         ) : (
-          <App store={store} gpu={gpu} controller={controller} presentable={presentable} onReady={hook.markReady} onLab={setLab} />
+          <App store={store} gpu={gpu} controller={controller} presentable={presentable} onReady={hook.markReady} onLab={setLab} onRestartGpu={onRestartGpu} />
         )}
       </StrictMode>,
     );
@@ -66,18 +69,36 @@ async function main(): Promise<void> {
   const entry = typeof navigator !== 'undefined' ? navigator.gpu : undefined;
   // before the app's device exists: a failed present loses every device of the page
   const presentation = await probeCanvasPresentation(entry);
-  try {
-    gpu = await acquireGpu(entry);
-  } catch (error) {
-    gpu = { status: 'none', reason: `WebGPU initialisation failed: ${(error as Error).message}`, adapterInfo: null, device: null, on: () => () => {} };
-  }
-  store.getState().setGpu({ status: gpu.status, reason: gpu.reason, adapterInfo: gpu.adapterInfo });
-  controller = new RunController(store, gpu, { flowReadback: !presentation.ok });
   presentable = presentation.ok;
-  if (gpu.device && !presentation.ok) console.info(`stepscope: the flow view draws with WebGL2 and the PDE field map with a 2D canvas (${presentation.reason})`);
-  hook.setController(controller);
-  pdeController = new PdeController(pdeStore, gpu);
-  hook.setPde(pdeController);
+  // the device and everything built on it: at start, and again after "Restart GPU" (a lost device cannot come back;
+  // a new one is requested, and the controllers rebuild their pipelines and buffers from the stores' specs)
+  const connectGpu = async () => {
+    try {
+      gpu = await acquireGpu(entry);
+    } catch (error) {
+      gpu = { status: 'none', reason: `WebGPU initialisation failed: ${(error as Error).message}`, adapterInfo: null, device: null, on: () => () => {} };
+    }
+    store.getState().setGpu({ status: gpu.status, reason: gpu.reason, adapterInfo: gpu.adapterInfo, lost: null });
+    controller = new RunController(store, gpu, { flowReadback: !presentation.ok });
+    if (gpu.device && !presentation.ok) console.info(`stepscope: the flow view draws with WebGL2 and the PDE field map with a 2D canvas (${presentation.reason})`);
+    hook.setController(controller);
+    hook.setDevice(gpu.device);
+    pdeController = new PdeController(pdeStore, gpu);
+    hook.setPde(pdeController);
+  };
+  restartGpu = async () => {
+    controller?.dispose();
+    pdeController?.destroy();
+    controller = null;
+    pdeController = null;
+    render();
+    await connectGpu();
+    for (const s of [store.getState(), pdeStore.getState()]) s.notices.filter((n) => n.key === 'device-lost' || n.key === 'pde-device').forEach((n) => s.dismissNotice(n.id));
+    samplerStarted = false;
+    startSampler();
+    render();
+  };
+  await connectGpu();
   render();
 
   // keep the address bar shareable: it always holds the shown lab's spec (after the first change), unless the

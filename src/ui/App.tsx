@@ -38,9 +38,11 @@ export interface AppProps {
   onReady(): void;
   /** switch to the PDE lab (the header's lab switcher) */
   onLab?(lab: Lab): void;
+  /** after a device loss: request a new device and rebuild on it (the header's "Restart GPU") */
+  onRestartGpu?(): void;
 }
 
-function Layout({ gpu, controller, presentable, onReady, onLab }: Omit<AppProps, 'store'>) {
+function Layout({ gpu, controller, presentable, onReady, onLab, onRestartGpu }: Omit<AppProps, 'store'>) {
   const status = useAppStore((s) => s.gpu.status);
   const lost = useAppStore((s) => s.gpu.lost);
   const backend = useAppStore((s) => s.gpu.backend);
@@ -62,7 +64,7 @@ function Layout({ gpu, controller, presentable, onReady, onLab }: Omit<AppProps,
   const device = gpu?.device && !lost && presentable ? gpu.device : null;
   return (
     <div className="app">
-      <Header lab="samplers" onLab={onLab} />
+      <Header lab="samplers" onLab={onLab} onRestartGpu={onRestartGpu} />
       <NoticeBanner />
       {status === 'none' && <NoWebGpu />}
       <main className="workspace">

@@ -3,7 +3,7 @@ import { useAppStore, useAppStoreApi } from '../state/hooks.ts';
 import type { Lab } from '../state/pdeUrl.ts';
 import { specLinkProblem, specUrl } from '../state/url.ts';
 
-function GpuBadge() {
+function GpuBadge({ onRestartGpu }: { onRestartGpu?: () => void }) {
   const gpu = useAppStore((s) => s.gpu);
   let tone = 'pending';
   let text = 'Looking for WebGPU…';
@@ -23,10 +23,17 @@ function GpuBadge() {
     text = 'No WebGPU: CPU fallback';
   }
   return (
-    <span className={`gpu-badge gpu-${tone}`} title={gpu.reason} data-testid="gpu-status">
-      <span className="gpu-dot" aria-hidden="true" />
-      {text}
-    </span>
+    <>
+      <span className={`gpu-badge gpu-${tone}`} title={gpu.reason} data-testid="gpu-status">
+        <span className="gpu-dot" aria-hidden="true" />
+        {text}
+      </span>
+      {gpu.lost && onRestartGpu && (
+        <button type="button" className="button small primary" onClick={onRestartGpu} title="Request a new GPU device and rebuild pipelines and buffers; the specs and results stay">
+          Restart GPU
+        </button>
+      )}
+    </>
   );
 }
 
@@ -91,9 +98,11 @@ export interface HeaderProps {
   onLab?(lab: Lab): void;
   /** the copy-link button's link (default: the sampler spec's) */
   link?: LinkSource;
+  /** offered as "Restart GPU" beside the badge after a device loss */
+  onRestartGpu?(): void;
 }
 
-export function Header({ lab = 'samplers', onLab, link }: HeaderProps) {
+export function Header({ lab = 'samplers', onLab, link, onRestartGpu }: HeaderProps) {
   return (
     <header className="app-header">
       <div className="brand">
@@ -102,7 +111,7 @@ export function Header({ lab = 'samplers', onLab, link }: HeaderProps) {
         <span className="tagline">{TAGLINES[lab]}</span>
       </div>
       <div className="header-right">
-        <GpuBadge />
+        <GpuBadge onRestartGpu={onRestartGpu} />
         <CopyLink link={link} />
       </div>
     </header>

@@ -550,7 +550,7 @@ export class RunController {
     state.pushNotice({
       level: 'error',
       key: 'device-lost',
-      text: `The GPU device was lost (${detail}). Runs continue on the CPU (float64, slower); reload the page to try the GPU again.`,
+      text: `The GPU device was lost (${detail}). Runs continue on the CPU (float64, slower); “Restart GPU” (top right) requests a new device and runs there again.`,
     });
     this.publishTrajectories();
     // the queue of the lost device never answers: start afresh

@@ -53,6 +53,8 @@ export interface StepscopeHook {
   getSpec(): SampleSpec;
   /** validate and apply; throws (changing nothing) with the SpecError message when invalid */
   setSpec(spec: unknown): void;
+  /** destroys the page's GPU device, as a driver reset would (tests the device-loss path; throws without a device) */
+  loseDevice(): void;
   /** run the current spec with metrics (GPU when available, else CPU) */
   run(): Promise<StepscopeRunResult>;
   sweep(options?: StepscopeSweepOptions): Promise<SweepResult>;

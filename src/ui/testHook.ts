@@ -17,16 +17,21 @@ export interface HookHandle {
   markReady(): void;
   /** the controller, once the GPU status is known */
   setController(controller: RunController): void;
-  /** the PDE lab's controller, once the GPU status is known */
+  /** the PDE lab's controller, once the GPU status is known (again after "Restart GPU") */
   setPde(controller: PdeController): void;
+  /** the page's GPU device, for `loseDevice` (null without one) */
+  setDevice(device: GPUDevice | null): void;
 }
 
 export function installTestHook(store: AppStore, pdeStore: PdeStore): HookHandle {
   let markReady!: () => void;
   const ready = new Promise<void>((resolve) => (markReady = resolve));
-  let setPdeController!: (controller: PdeController) => void;
-  const pdeController = new Promise<PdeController>((resolve) => (setPdeController = resolve));
+  let setFirstPde!: (controller: PdeController) => void;
+  const firstPde = new Promise<PdeController>((resolve) => (setFirstPde = resolve));
+  let pde: PdeController | null = null;
+  const pdeController = async () => pde ?? firstPde;
   let controller: RunController | null = null;
+  let device: GPUDevice | null = null;
   const needController = async (): Promise<RunController> => {
     await ready;
     if (!controller) throw new Error('stepscope: the run controller is not available');
@@ -77,8 +82,21 @@ export function installTestHook(store: AppStore, pdeStore: PdeStore): HookHandle
     views() {
       return viewReports();
     },
-    pde: createPdeHook(pdeStore, () => pdeController),
+    pde: createPdeHook(pdeStore, pdeController),
+    loseDevice() {
+      if (!device) throw new Error('stepscope.loseDevice: this page has no GPU device');
+      device.destroy();
+    },
   };
   Object.defineProperty(window, 'stepscope', { value: hook, configurable: true, enumerable: true });
-  return { hook, markReady: () => markReady(), setController: (c) => (controller = c), setPde: (c) => setPdeController(c) };
+  return {
+    hook,
+    markReady: () => markReady(),
+    setController: (c) => (controller = c),
+    setPde: (c) => {
+      pde = c;
+      setFirstPde(c);
+    },
+    setDevice: (d) => (device = d),
+  };
 }

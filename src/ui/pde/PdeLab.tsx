@@ -124,10 +124,12 @@ export interface PdeAppProps extends PdeLabProps {
   store: AppStore;
   pdeStore: PdeStore;
   onLab(lab: Lab): void;
+  /** after a device loss: the header's "Restart GPU" */
+  onRestartGpu?(): void;
 }
 
 /** the page when the PDE lab is shown: the shared header (lab switcher, GPU badge, the PDE link) and the lab */
-export function PdeApp({ store, pdeStore, onLab, ...lab }: PdeAppProps) {
+export function PdeApp({ store, pdeStore, onLab, onRestartGpu, ...lab }: PdeAppProps) {
   const link = () => {
     const spec = pdeStore.getState().spec;
     if (spec.ic.type === 'file') return { problem: 'This run starts from an uploaded file, which a link cannot carry: share the file with the link of its grid instead.' };
@@ -137,7 +139,7 @@ export function PdeApp({ store, pdeStore, onLab, ...lab }: PdeAppProps) {
     <StoreContext.Provider value={store}>
       <PdeStoreContext.Provider value={pdeStore}>
         <div className="app">
-          <Header lab="pde" onLab={onLab} link={link} />
+          <Header lab="pde" onLab={onLab} link={link} onRestartGpu={onRestartGpu} />
           <PdeLab {...lab} />
         </div>
       </PdeStoreContext.Provider>

@@ -176,7 +176,7 @@ export class PdeController {
     gpu?.on((event) => {
       if (event.type !== 'device-lost') return;
       this.device = null;
-      this.store.getState().pushNotice({ level: 'error', key: 'pde-device', text: `The GPU device was lost (${event.message || event.reason}); the PDE lab continues on the float64 CPU path from the initial state.` });
+      this.store.getState().pushNotice({ level: 'error', key: 'pde-device', text: `The GPU device was lost (${event.message || event.reason}); the PDE lab continues on the float64 CPU path from the initial state; “Restart GPU” (top right) moves it back to a new device.` });
       void this.exclusive(() => this.rebuild(false));
     });
     store.subscribe((state, previous) => {
