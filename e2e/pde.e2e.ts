@@ -106,6 +106,16 @@ test('pde lab: KS at h = 1/4, RK4 beside ETDRK4: RK4 stops with its step, time a
   assert.equal(etdrk4.diverged, null);
   // the explanation is on screen
   await page.getByRole('alert').filter({ hasText: `diverged at step ${rk4.diverged!.step}` }).waitFor({ timeout: 10_000 });
+  // no NaN or ±∞ reaches a chart: every number the views report they drew is finite (issue 10)
+  const drawn = await pde.evaluate((p) => p.views());
+  const nonFinite: string[] = [];
+  const walk = (value: unknown, path: string): void => {
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value)) nonFinite.push(`${path} = ${value}`);
+    } else if (value && typeof value === 'object') for (const [key, inner] of Object.entries(value)) walk(inner, `${path}.${key}`);
+  };
+  walk(drawn, 'views');
+  assert.deepEqual(nonFinite, [], 'non-finite values in the views after the blow-up');
   // ETDRK4 continues past RK4's blow-up, finite
   const later = await waitForState(pde, (s) => s.runs[0].steps > Math.max(rk4.diverged!.step, etdrk4.steps) + 40, 60_000, 'ETDRK4 runs on');
   assert.equal(later.runs[0].diverged, null);
