@@ -1,6 +1,7 @@
 // The soak harness (issue 10): N consecutive runs of changing specs on one GPU backend in one process, as a long
 // session in a page would make them. After a warm-up round it records, after every run, the live GPU buffers (the
-// counting wrapper, src/gpu/counting.ts) and, every 50 runs, the JS heap after a full GC. Prints one JSON line:
+// counting wrapper, src/gpu/counting.ts), the pipelines built since, and every 50 runs the JS heap after a full GC.
+// Prints one JSON line:
 //   node --expose-gc --import ./bin/register.mjs scripts/soak.mts [runs]
 // (src/engine/soak.gpu.test.ts runs it and checks the figures.)
 
@@ -29,6 +30,8 @@ const backend = new GpuSamplerBackend(device, { fdReferenceSamples: 64 });
 // the seed changes every run (fresh noise and reference sets), the spec every run
 const runOne = (i: number) => backend.sample({ ...specs[i % specs.length], seed: i }, { metrics: i % 100 === 0 });
 for (let i = 0; i < specs.length; i++) await runOne(i);
+// pipelines are cached per device and kernel: none should be built after the warm-up round
+counter.reset();
 gc();
 const baseline = { buffers: counter.counts.liveBuffers, heap: process.memoryUsage().heapUsed };
 let maxBuffers = baseline.buffers;
@@ -45,5 +48,5 @@ for (let i = specs.length; i < specs.length + runs; i++) {
   }
 }
 backend.destroy();
-console.log(JSON.stringify({ runs, baseline, maxBuffers, offBaseline, finalBuffers: counter.counts.liveBuffers, heap, seconds: (performance.now() - started) / 1000 }));
+console.log(JSON.stringify({ runs, baseline, maxBuffers, offBaseline, finalBuffers: counter.counts.liveBuffers, pipelinesAfterWarmup: counter.counts.pipelines, heap, seconds: (performance.now() - started) / 1000 }));
 process.exit(0);
