@@ -8,20 +8,10 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JSHandle, Page } from 'playwright-core';
+import type { ClaimViewReport } from '../src/ui/viewReports.ts';
 import { BASE_URL, openApp, pollViews, test, type StepscopeHook } from './harness.ts';
 
-interface ClaimView {
-  id: string;
-  status: string;
-  done: number;
-  total: number;
-  metric: string;
-  axis: number[];
-  series: { label: string; values: number[] }[];
-  holds: boolean | null;
-  checks: { text: string; holds: boolean }[];
-  chart: { yScale: string; markers: number[]; best: (number | null)[] };
-}
+type ClaimView = ClaimViewReport;
 type Hook = StepscopeHook & { views(): { claim: ClaimView | null } };
 interface CliClaim {
   holds: boolean;

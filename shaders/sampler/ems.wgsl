@@ -60,6 +60,20 @@ fn lw_base() -> u32 {
   return 8u * P.K * P.d;
 }
 
+/** w_k of point p (after ems_softmax) */
+fn weight(p: u32, k: u32) -> f32 {
+  return work[lw_base() + p * P.C + k];
+}
+
+/** μ_{k,i} and s²_{k,i} of the mixture */
+fn mean_of(k: u32, i: u32) -> f32 {
+  return mixture[k * P.d + i];
+}
+
+fn variance_of(k: u32, i: u32) -> f32 {
+  return mixture[P.C * P.d + k * P.d + i];
+}
+
 /** X = α x0 + σ z (data = [x0, z]) */
 @compute @workgroup_size(64)
 fn ems_x(@builtin(global_invocation_id) gid: vec3u) {
@@ -87,8 +101,8 @@ fn ems_log_weights(@builtin(global_invocation_id) gid: vec3u) {
   var quad = 0.0;
   var chunk = 0.0;
   for (var i = 0u; i < d; i++) {
-    let r = work[x + i] - a * mixture[k * d + i];
-    chunk += r * r / (a * a * mixture[P.C * d + k * d + i] + s2);
+    let r = work[x + i] - a * mean_of(k, i);
+    chunk += r * r / (a * a * variance_of(k, i) + s2);
     if (i % 16u == 15u) {
       quad += chunk;
       chunk = 0.0;
@@ -135,18 +149,16 @@ fn ems_l_terms(@builtin(global_invocation_id) gid: vec3u) {
   let x = work[P.src + q];
   var bar = 0.0;
   for (var k = 0u; k < P.C; k++) {
-    let w = work[lw_base() + p * P.C + k];
-    bar += w * (x - a * mixture[k * P.d + i]) / (a * a * mixture[P.C * P.d + k * P.d + i] + s2);
+    bar += weight(p, k) * (x - a * mean_of(k, i)) / (a * a * variance_of(k, i) + s2);
   }
   var shrink = 0.0;
   var spread = 0.0;
   for (var k = 0u; k < P.C; k++) {
-    let w = work[lw_base() + p * P.C + k];
-    let v = a * a * mixture[P.C * P.d + k * P.d + i];
+    let v = a * a * variance_of(k, i);
     let c = v + s2;
-    let dev = (x - a * mixture[k * P.d + i]) / c - bar;
-    shrink += w * v / c;
-    spread += w * dev * dev;
+    let dev = (x - a * mean_of(k, i)) / c - bar;
+    shrink += weight(p, k) * v / c;
+    spread += weight(p, k) * dev * dev;
   }
   work[P.dst + q] = shrink + s2 * spread;
 }
@@ -165,10 +177,9 @@ fn ems_denoise(@builtin(global_invocation_id) gid: vec3u) {
   let x = work[P.src + q];
   var value = 0.0;
   for (var k = 0u; k < P.C; k++) {
-    let w = work[lw_base() + p * P.C + k];
-    let mu = mixture[k * P.d + i];
-    let v = mixture[P.C * P.d + k * P.d + i];
-    value += w * (mu + a * v * (x - a * mu) / (a * a * v + s2));
+    let mu = mean_of(k, i);
+    let v = variance_of(k, i);
+    value += weight(p, k) * (mu + a * v * (x - a * mu) / (a * a * v + s2));
   }
   work[P.dst + q] = value;
 }
