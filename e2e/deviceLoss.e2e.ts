@@ -12,7 +12,7 @@ const badge = (page: Page) => page.getByTestId('gpu-status');
 
 test('device loss mid-run: the notice, the spec kept, and "Restart GPU" resumes with a fresh page’s metrics', async ({ page, newPage, screenshot }) => {
   const app = (await openApp(page, BASE_URL)) as unknown as import('playwright-core').JSHandle<Hook>;
-  await app.evaluate((s) => s.setSpec({ ...s.getSpec(), n: 512, nfe: 6 }));
+  await app.evaluate((s) => s.setSpec({ ...s.getSpec(), n: 256, nfe: 6 }));
   const spec = await app.evaluate((s) => s.getSpec());
   const before = await app.evaluate((s) => s.run());
 

@@ -28,7 +28,7 @@ const specs = [
 const counter = countGpu(device);
 const backend = new GpuSamplerBackend(device, { fdReferenceSamples: 64 });
 // the seed changes every run (fresh noise and reference sets), the spec every run
-const runOne = (i: number) => backend.sample({ ...specs[i % specs.length], seed: i }, { metrics: i % 100 === 0 });
+const runOne = (i: number) => backend.sample({ ...specs[i % specs.length], seed: i }, { metrics: i % 250 === 0 });
 for (let i = 0; i < specs.length; i++) await runOne(i);
 // pipelines are cached per device and kernel: none should be built after the warm-up round
 counter.reset();

@@ -1,4 +1,4 @@
-// Soak (issue 10): 1 000 consecutive runs of changing specs (four kinds, a new seed each run, metrics now and then)
+// Soak (issue 10): 1 000 consecutive runs of changing specs (four kinds, a new seed each run, metrics every 250th)
 // on one GPU backend, in a child process with --expose-gc (scripts/soak.mts): the live GPU buffers are back at their
 // baseline after every run, all are released with the backend, no pipeline is built after the first round, and the
 // JS heap after a full GC grows under 10%.
