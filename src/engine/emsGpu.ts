@@ -34,7 +34,7 @@ export const EMS_KERNELS = {
 const PARAM_SLOT = 256;
 const WORKGROUP = 64;
 /** λ step of the float32 central difference of D along the ODE (see the header) */
-export const GPU_EMS_DELTA = 1e-2;
+const GPU_EMS_DELTA = 1e-2;
 /** Var(f) below this fraction of Σ(size of f's terms)² is float32 rounding (float32's ε² ≈ 1.4e-14, with margin) */
 const FLOAT32_ROUNDING = 1e-12;
 /** work sections of ems.wgsl */

@@ -12,6 +12,7 @@ import { type GridMaker, type SolverSpec, buildSolverProgram } from '../core/sam
 import { DEFAULT_SPEC, parseSpec } from '../core/spec/spec.ts';
 import { RngStream, fillNormal } from '../core/util/rng.ts';
 import { testDevice, withGpuErrors } from '../gpu/testing.ts';
+import { THREE_COMPONENT_GMM } from '../core/sampling/presets.ts';
 import { GpuSampler } from './gpuSampler.ts';
 import { CpuSamplerBackend, GpuSamplerBackend } from './sampling.ts';
 
@@ -25,7 +26,7 @@ const logSnr: GridMaker = {
 };
 
 describe('GPU runs the v3 and momentum programs as the interpreter does', () => {
-  const threeComponent = prepareMixture({ weights: [0.5, 0.3, 0.2], means: [[-1, 0], [1, 0.5], [0, -1]], covs: [[[0.09, 0.05], [0.05, 0.16]], [[0.04, 0], [0, 0.25]], [[0.01, 0], [0, 0.01]]] });
+  const threeComponent = prepareMixture(THREE_COMPONENT_GMM);
   const glyphs = prepareTarget({ type: 'glyphs16', components: 4, pixelStd: 0.2 });
   const cases: [string, typeof threeComponent, SolverSpec, number][] = [
     ['2D GMM', threeComponent, { name: 'dpm-solver-v3', emsPoints: 120, emsSamples: 256 }, 8],

@@ -227,7 +227,7 @@ export function emsData(mixture: PreparedMixture, K: number, seed: number): { x0
 }
 
 /** below this fraction of Σ(size of f's terms)², Var(f) is rounding (float64 here; the GPU's float32 uses its own) */
-export const FLOAT64_ROUNDING = 1e-20;
+const FLOAT64_ROUNDING = 1e-20;
 
 /**
  * s = Cov(f, f⁽¹⁾)/Var(f) clipped to |s| ≤ sClip, b = E[f⁽¹⁾] − s·E[f], from centred sums (specs §6.2). A dimension
