@@ -2,7 +2,8 @@
 // (specs/pde.md §9.1): each workgroup loads a tile of 1024 complex values — `lines_per_group` lines of length
 // n ≤ 1024 — transforms every line by Stockham autosort passes (radix 4, one radix-2 pass when log2 n is odd)
 // ping-ponging between the two halves of a 16 KiB workgroup array, and writes the tile back.
-// Line g, element j lives at (g / div) * outer + (g % div) * inner + j * elem, separately for input and output,
+// Line g, element j lives at (g >> log2 div) * outer + (g & (div − 1)) * inner + j * elem (div a power of two, so no
+// integer division, which SwiftShader scalarises per lane), separately for input and output,
 // so one kernel covers the contiguous axis, the strided axes (columns are loaded straight from global memory,
 // neighbouring lines side by side so that a run of `lines_per_group` values is contiguous), and both steps of
 // the four-step FFT (with the twiddle multiply folded into the store of its first step).
@@ -22,27 +23,30 @@ struct LineParams {
   /** T / n: the stride in the twiddle table of W_n */
   tw_stride: u32,
   inverse: u32,
-  in_div: u32,
+  /** log2 of the power of two div */
+  in_div_log2: u32,
   in_outer: u32,
   in_inner: u32,
   in_elem: u32,
-  out_div: u32,
+  out_div_log2: u32,
   out_outer: u32,
   out_inner: u32,
   out_elem: u32,
-  /** four-step: multiply output k of line g by W_T^{(g % post_mod) k post_stride}; 0 = no post-twiddle */
-  post_mod: u32,
+  /** four-step: multiply output k of line g by W_T^{(g & post_mask) k post_stride}; 0 stride = no post-twiddle */
+  post_mask: u32,
   post_stride: u32,
   /** 1 forward; 1/n for the inverse (a power of two: exact) */
   scale: f32,
-  _pad: u32,
+  /** workgroups dispatched: each workgroup transforms tiles index, index + groups_total, … */
+  groups_total: u32,
 }
 
 const TILE: u32 = 1024u;
-// 64 invocations per workgroup, each doing several butterflies per pass: a common size on GPUs, and SwiftShader
-// (the CPU emulation the tests run on) pays per invocation at every barrier (measured: a 1024-value tile moved
-// through 10 barriers took 3.5 s per 2^20 values with 256 invocations, 0.75 s with 64)
-const THREADS: u32 = 64u;
+// Invocations per workgroup, each doing several butterflies per pass; set per device (gpuFft.ts lineProfile):
+// 64 on a hardware GPU (a common size, full warps), 4 on a software adapter. SwiftShader runs a workgroup as
+// SIMD-4 fibers and switches fibers at every barrier, so one SIMD group per workgroup is fastest there (measured
+// on 2 cores, 512² forward + inverse: 1.2 s with 64 invocations, 0.47 s with 16, 0.21 s with 4, 0.56 s with 1).
+override THREADS: u32 = 64u;
 
 @group(0) @binding(0) var<uniform> p: LineParams;
 @group(0) @binding(1) var<storage, read> twiddles: array<vec2<f32>>;
@@ -68,18 +72,18 @@ fn tile_coords(e: u32, contiguous: bool) -> vec2<u32> {
 }
 
 fn in_address(g: u32, j: u32) -> u32 {
-  return (g / p.in_div) * p.in_outer + (g % p.in_div) * p.in_inner + j * p.in_elem;
+  return (g >> p.in_div_log2) * p.in_outer + (g & ((1u << p.in_div_log2) - 1u)) * p.in_inner + j * p.in_elem;
 }
 
 fn out_address(g: u32, k: u32) -> u32 {
-  return (g / p.out_div) * p.out_outer + (g % p.out_div) * p.out_inner + k * p.out_elem;
+  return (g >> p.out_div_log2) * p.out_outer + (g & ((1u << p.out_div_log2) - 1u)) * p.out_inner + k * p.out_elem;
 }
 
 /** the output value of line g, element k, from the transformed tile (post-twiddle, inverse's conjugate, scale) */
 fn finish(v: vec2<f32>, g: u32, k: u32) -> vec2<f32> {
   var y = v;
-  if (p.post_mod != 0u) {
-    y = cmul(y, twiddles[((g % p.post_mod) * k) * p.post_stride]);
+  if (p.post_stride != 0u) {
+    y = cmul(y, twiddles[((g & p.post_mask) * k) * p.post_stride]);
   }
   return conj_if(y, p.inverse != 0u) * p.scale;
 }

@@ -40,6 +40,14 @@ function summarise(adapter: GPUAdapter): AdapterSummary {
   };
 }
 
+/** devices acquired on a software adapter: kernels whose best shape differs on a CPU emulation ask here */
+const softwareDevices = new WeakSet<GPUDevice>();
+
+/** true when `device` came from a software adapter (SwiftShader, llvmpipe, WARP, …) through acquireGpu */
+export function isSoftwareDevice(device: GPUDevice): boolean {
+  return softwareDevices.has(device);
+}
+
 function noGpu(reason: string): GpuContext {
   return { status: 'none', reason, adapterInfo: null, device: null, on: () => () => {} };
 }
@@ -79,6 +87,7 @@ export async function acquireGpu(gpu: GPU | undefined | null, label = 'stepscope
     emit({ type: 'uncaptured-error', errorType, message: error.message });
   });
   const software = adapterInfo.isFallbackAdapter || SOFTWARE_ADAPTERS.test(`${adapterInfo.vendor} ${adapterInfo.architecture} ${adapterInfo.device} ${adapterInfo.description}`);
+  if (software) softwareDevices.add(device);
   return {
     status: software ? 'software' : 'ok',
     reason: software

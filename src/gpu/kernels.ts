@@ -1,5 +1,6 @@
 // Kernel runner (DESIGN §4): a kernel is defined once (label, WGSL, entry point, explicit bind group
-// layout); its pipeline is built once per device and cached by label.
+// layout); its pipeline is built once per device and cached by label (and by the values of its WGSL
+// `override` constants, when a kernel is specialised per device).
 
 export type BindingKind = 'uniform' | 'uniform-dynamic' | 'storage' | 'read-only-storage';
 
@@ -33,10 +34,11 @@ function layoutEntry(kind: BindingKind, binding: number): GPUBindGroupLayoutEntr
   }
 }
 
-export function getKernel(device: GPUDevice, definition: KernelDefinition): Kernel {
+/** `constants`: values of the module's `override` declarations (one pipeline per distinct set) */
+export function getKernel(device: GPUDevice, definition: KernelDefinition, constants?: Record<string, number>): Kernel {
   let cache = caches.get(device);
   if (!cache) caches.set(device, (cache = new Map()));
-  const key = `${definition.label}:${definition.entryPoint}`;
+  const key = `${definition.label}:${definition.entryPoint}${constants ? `:${JSON.stringify(constants)}` : ''}`;
   const cached = cache.get(key);
   if (cached) return cached;
   const module = device.createShaderModule({ label: definition.label, code: definition.code });
@@ -44,7 +46,7 @@ export function getKernel(device: GPUDevice, definition: KernelDefinition): Kern
   const pipeline = device.createComputePipeline({
     label: definition.label,
     layout: device.createPipelineLayout({ label: `${definition.label} pipeline layout`, bindGroupLayouts: [layout] }),
-    compute: { module, entryPoint: definition.entryPoint },
+    compute: { module, entryPoint: definition.entryPoint, constants },
   });
   const kernel = { definition, pipeline, layout };
   cache.set(key, kernel);

@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { fft1d, fftNd } from '../../core/pde/fft.ts';
 import { readFloat32 } from '../../gpu/readback.ts';
 import { testDevice, withGpuErrors } from '../../gpu/testing.ts';
-import { checkFftShape, createFftPlan, createRealFftPlan } from './gpuFft.ts';
+import { checkFftShape, createFftPlan, createRealFftPlan, LINE_PROFILES, lineProfile, type LineProfile } from './gpuFft.ts';
 
 const GATE_REFERENCE = 1e-4;
 const GATE_IDENTITY = 1e-5;
@@ -138,15 +138,15 @@ function inputs(shape: readonly number[], batch: number, seed: number): { x: Flo
 }
 
 /** plan creation, buffers, transforms and checks all inside the validation and out-of-memory error scopes */
-async function checkComplex(shape: readonly number[], batch: number, sizeClass: string): Promise<void> {
+async function checkComplex(shape: readonly number[], batch: number, sizeClass: string, profile?: LineProfile): Promise<void> {
   const gpu = await testDevice();
-  await withGpuErrors(gpu, () => checkComplexOn(gpu, shape, batch, sizeClass));
+  await withGpuErrors(gpu, () => checkComplexOn(gpu, shape, batch, sizeClass, profile ?? lineProfile(gpu)));
 }
 
-async function checkComplexOn(gpu: GPUDevice, shape: readonly number[], batch: number, sizeClass: string): Promise<void> {
+async function checkComplexOn(gpu: GPUDevice, shape: readonly number[], batch: number, sizeClass: string, profile: LineProfile): Promise<void> {
   const size = product(shape);
   const { x, mode } = inputs(shape, batch, 17 + size + batch);
-  const plan = createFftPlan(gpu, shape, batch);
+  const plan = createFftPlan(gpu, shape, batch, profile);
   const buffer = storage(gpu, `fft test [${shape}]×${batch}`, x.length * 4);
   try {
     const { forward, back } = await (async () => {
@@ -200,12 +200,12 @@ function halfOf(full: Float64Array, shape: readonly number[], batch: number): Fl
   return out;
 }
 
-async function checkReal(shape: readonly number[], batch: number, sizeClass: string): Promise<void> {
+async function checkReal(shape: readonly number[], batch: number, sizeClass: string, profile?: LineProfile): Promise<void> {
   const gpu = await testDevice();
-  await withGpuErrors(gpu, () => checkRealOn(gpu, shape, batch, sizeClass));
+  await withGpuErrors(gpu, () => checkRealOn(gpu, shape, batch, sizeClass, profile ?? lineProfile(gpu)));
 }
 
-async function checkRealOn(gpu: GPUDevice, shape: readonly number[], batch: number, sizeClass: string): Promise<void> {
+async function checkRealOn(gpu: GPUDevice, shape: readonly number[], batch: number, sizeClass: string, profile: LineProfile): Promise<void> {
   const size = product(shape);
   const n = shape[shape.length - 1];
   const width = n / 2 + 1;
@@ -214,7 +214,7 @@ async function checkRealOn(gpu: GPUDevice, shape: readonly number[], batch: numb
   const asComplex = new Float64Array(2 * size * batch);
   for (let i = 0; i < real.length; i++) asComplex[2 * i] = real[i];
   const expected = halfOf(reference(asComplex, shape, batch), shape, batch);
-  const plan = createRealFftPlan(gpu, shape, batch);
+  const plan = createRealFftPlan(gpu, shape, batch, profile);
   expect(plan.halfShape).toEqual([...shape.slice(0, -1), width]);
   const realIn = storage(gpu, 'rfft test real in', size * batch * 4);
   const half = storage(gpu, 'rfft test half spectrum', rows * width * batch * 8);
@@ -339,6 +339,23 @@ describe('WGSL FFT: real-to-complex and complex-to-real', () => {
   }
   for (const shape of [[2, 2, 2], [4, 8, 16], [64, 64, 64]]) {
     it(`3D [${shape}]`, () => checkReal(shape, shape[0] <= 4 ? 2 : 1, '3D real'));
+  }
+});
+
+// The line kernel has two shapes (gpuFft.ts LINE_PROFILES): this machine's adapter gets one of them by default
+// (the software one on SwiftShader), so the other is checked here explicitly on the cases that exercise its
+// differences: one tile per workgroup vs workgroups looping over tiles, partial tiles, four-step, strided axes.
+describe('WGSL FFT: both line-kernel profiles', () => {
+  for (const [name, profile] of Object.entries(LINE_PROFILES)) {
+    it(`${name} (${profile.threads} invocations per workgroup): [1024]×5, [16]×700, [8, 256]×3, [4096]×3, 2D 256², 3D 16³, real [256, 256]`, async () => {
+      await checkComplex([1024], 5, `profile ${name}`, profile);
+      await checkComplex([16], 700, `profile ${name}`, profile);
+      await checkComplex([8, 256], 3, `profile ${name}`, profile);
+      await checkComplex([4096], 3, `profile ${name}`, profile);
+      await checkComplex([256, 256], 1, `profile ${name}`, profile);
+      await checkComplex([16, 16, 16], 2, `profile ${name}`, profile);
+      await checkReal([256, 256], 1, `profile ${name} real`, profile);
+    });
   }
 });
 

@@ -12,6 +12,7 @@
 
 import { shaders } from '../../../shaders/index.ts';
 import { twiddleTable } from '../../core/pde/fftTwiddles.ts';
+import { isSoftwareDevice } from '../../gpu/device.ts';
 import { getKernel, type KernelDefinition } from '../../gpu/kernels.ts';
 
 /** In-place batched complex FFT over a storage buffer of vec2<f32> (interleaved re, im), C-order arrays of `shape` (last axis contiguous), `batch` arrays back to back. */
@@ -60,6 +61,28 @@ export const FFT_KERNELS = {
   r2cPost: { label: 'rfft post-process', code: shaders.fftReal, entryPoint: 'r2c_post', bindings: ['uniform', 'read-only-storage', 'read-only-storage', 'storage'] },
   c2rPre: { label: 'irfft pre-process', code: shaders.fftReal, entryPoint: 'c2r_pre', bindings: ['uniform', 'read-only-storage', 'read-only-storage', 'storage'] },
 } satisfies Record<string, KernelDefinition>;
+
+/**
+ * How the line kernel is shaped on a device: invocations per workgroup (fft_lines.wgsl THREADS) and the most
+ * workgroups one pass dispatches (each loops over tiles). A hardware GPU gets 64 invocations and one workgroup
+ * per tile. A software adapter (SwiftShader: workgroups run as fibers on the CPU's cores, ~45 µs of set-up each,
+ * measured) gets one SIMD-4 group per workgroup and 16 workgroups (a few per CPU core, so the cores stay busy to
+ * the end) that loop over the tiles. Both shapes give identical results (fft.gpu.test.ts runs both).
+ */
+export interface LineProfile {
+  threads: number;
+  maxGroups: number;
+}
+
+export const LINE_PROFILES = {
+  hardware: { threads: 64, maxGroups: Number.MAX_SAFE_INTEGER },
+  software: { threads: 4, maxGroups: 16 },
+} satisfies Record<string, LineProfile>;
+
+/** the profile a plan gets by default on `device` (tests pass the other one explicitly to cover both) */
+export function lineProfile(device: GPUDevice): LineProfile {
+  return isSoftwareDevice(device) ? LINE_PROFILES.software : LINE_PROFILES.hardware;
+}
 
 const isPowerOfTwo = (n: number) => Number.isInteger(n) && n >= 1 && (n & (n - 1)) === 0;
 const log2 = (n: number) => Math.round(Math.log2(n));
@@ -124,18 +147,19 @@ interface LineSpec {
   post?: { mod: number; stride: number };
 }
 
-function linePass(kernel: 'inPlace' | 'outOfPlace', src: Slot, dst: Slot, spec: LineSpec, inverse: boolean): Pass {
+function linePass(kernel: 'inPlace' | 'outOfPlace', src: Slot, dst: Slot, spec: LineSpec, inverse: boolean, profile: LineProfile): Pass {
   if (!isPowerOfTwo(spec.n) || spec.n > TILE) throw new Error(`line FFT length ${spec.n}: must be a power of two ≤ ${TILE}`);
   const perGroup = TILE / spec.n;
-  const groups = grid(Math.ceil(spec.lines / perGroup));
+  const groups = grid(Math.min(profile.maxGroups, Math.ceil(spec.lines / perGroup)));
   const buffer = new ArrayBuffer(LINE_PARAM_WORDS * 4);
   const u = new Uint32Array(buffer);
   const { input: a, output: b } = spec;
   u.set([spec.n, log2(spec.n), perGroup, log2(perGroup), spec.lines, groups[0], spec.table / spec.n, inverse ? 1 : 0]);
-  u.set([a.div, a.outer, a.inner, a.elem, b.div, b.outer, b.inner, b.elem], 8);
-  u.set([spec.post?.mod ?? 0, spec.post?.stride ?? 0], 16);
+  u.set([log2(a.div), a.outer, a.inner, a.elem, log2(b.div), b.outer, b.inner, b.elem], 8);
+  u.set([spec.post ? spec.post.mod - 1 : 0, spec.post?.stride ?? 0], 16);
   // the inverse divides by n here: a power of two, so exact, and the product over the passes is 1/size
   new Float32Array(buffer)[18] = inverse ? 1 / spec.n : 1;
+  u[19] = groups[0] * groups[1];
   return { kernel, src, dst, groups, params: u };
 }
 
@@ -143,10 +167,10 @@ function linePass(kernel: 'inPlace' | 'outOfPlace', src: Slot, dst: Slot, spec: 
  * The transform of one axis of length n along `addressing`, from `src` to `dst`: one line pass for n ≤ 1024,
  * else (a contiguous 1D axis only) the four-step FFT through `temp` (which must differ from src and dst).
  */
-function axisPasses(n: number, lines: number, addressing: Addressing, table: number, src: Slot, dst: Slot, temp: Slot, inverse: boolean): Pass[] {
+function axisPasses(n: number, lines: number, addressing: Addressing, table: number, src: Slot, dst: Slot, temp: Slot, inverse: boolean, profile: LineProfile): Pass[] {
   if (n <= TILE) {
     const kernel = src === dst ? 'inPlace' : 'outOfPlace';
-    return [linePass(kernel, src, dst, { n, lines, input: addressing, output: addressing, table }, inverse)];
+    return [linePass(kernel, src, dst, { n, lines, input: addressing, output: addressing, table }, inverse, profile)];
   }
   if (addressing.elem !== 1) throw new Error('four-step FFT: only along a contiguous axis');
   // N = N1 N2; j = j1 N2 + j2, k = k1 + N1 k2 (Bailey's four-step, with the transposes folded into the addressing)
@@ -162,7 +186,7 @@ function axisPasses(n: number, lines: number, addressing: Addressing, table: num
       output: { div: n2, outer: n, inner: n1, elem: 1 },
       table,
       post: { mod: n2, stride: table / n },
-    }, inverse),
+    }, inverse, profile),
     // X[k1 + N1 k2] = Σ_j2 X1[k1][j2] W_N2^{j2 k2}
     linePass('outOfPlace', temp, dst, {
       n: n2,
@@ -170,7 +194,7 @@ function axisPasses(n: number, lines: number, addressing: Addressing, table: num
       input: { div: n1, outer: n, inner: 1, elem: n1 },
       output: { div: n1, outer: n, inner: 1, elem: n1 },
       table,
-    }, inverse),
+    }, inverse, profile),
   ];
 }
 
@@ -198,6 +222,7 @@ class PassRunner {
     passes: { forward: Pass[]; inverse: Pass[] },
     tableLength: number,
     scratchBytes: number,
+    private readonly threads: number,
   ) {
     this.passes = passes;
     const all = [...passes.forward, ...passes.inverse];
@@ -217,7 +242,7 @@ class PassRunner {
     const pass = encoder.beginComputePass({ label: `${this.label} ${inverse ? 'inverse' : 'forward'}` });
     const first = inverse ? this.passes.forward.length : 0;
     (inverse ? this.passes.inverse : this.passes.forward).forEach((p, i) => {
-      const kernel = getKernel(this.device, FFT_KERNELS[p.kernel]);
+      const kernel = p.kernel === 'inPlace' || p.kernel === 'outOfPlace' ? getKernel(this.device, FFT_KERNELS[p.kernel], { THREADS: this.threads }) : getKernel(this.device, FFT_KERNELS[p.kernel]);
       const slot = first + i;
       groups[slot] ??= this.bindGroup(kernel.layout, p, slot, input, output);
       pass.setPipeline(kernel.pipeline);
@@ -257,7 +282,7 @@ function checkBuffer(buffer: GPUBuffer, bytes: number, what: string): void {
   if (buffer.size < bytes) throw new Error(`${what}: buffer '${buffer.label}' has ${buffer.size} bytes, the plan needs ${bytes}`);
 }
 
-export function createFftPlan(device: GPUDevice, shape: readonly number[], batch = 1): FftPlan {
+export function createFftPlan(device: GPUDevice, shape: readonly number[], batch = 1, profile = lineProfile(device)): FftPlan {
   checkFftShape(shape);
   checkBatch(batch);
   const size = shape.reduce((a, b) => a * b, 1);
@@ -267,13 +292,13 @@ export function createFftPlan(device: GPUDevice, shape: readonly number[], batch
   // last axis first (any order gives the same result)
   const passes = (inverse: boolean) =>
     shape
-      .map((n, axis) => axisPasses(n, (batch * size) / n, axisAddressing(shape, axis), table, 'data', 'data', 'scratch', inverse))
+      .map((n, axis) => axisPasses(n, (batch * size) / n, axisAddressing(shape, axis), table, 'data', 'data', 'scratch', inverse, profile))
       .reverse()
       .flat();
   const forward = passes(false);
   const needsScratch = forward.some((p) => p.src === 'scratch' || p.dst === 'scratch');
   const label = `fft [${shape.join('×')}]×${batch}`;
-  const runner = new PassRunner(device, label, { forward, inverse: passes(true) }, table, needsScratch ? bytes : 0);
+  const runner = new PassRunner(device, label, { forward, inverse: passes(true) }, table, needsScratch ? bytes : 0, profile.threads);
   return {
     shape: [...shape],
     batch,
@@ -291,7 +316,7 @@ export function createFftPlan(device: GPUDevice, shape: readonly number[], batch
  * transformed over every axis by the line passes, then post-processed into [...][n/2 + 1]; the inverse
  * pre-processes and runs the inverse complex passes, the last of which writes the real output.
  */
-export function createRealFftPlan(device: GPUDevice, shape: readonly number[], batch = 1): RealFftPlan {
+export function createRealFftPlan(device: GPUDevice, shape: readonly number[], batch = 1, profile = lineProfile(device)): RealFftPlan {
   checkFftShape(shape);
   checkBatch(batch);
   const last = shape.length - 1;
@@ -307,21 +332,21 @@ export function createRealFftPlan(device: GPUDevice, shape: readonly number[], b
   const table = Math.max(...shape);
   const lastAddressing = axisAddressing(complexShape, last);
   const otherPasses = (inverse: boolean): Pass[] =>
-    others.flatMap((len, axis) => axisPasses(len, (batch * size) / 2 / len, axisAddressing(complexShape, axis), table, 'scratch', 'scratch', 'scratch', inverse));
+    others.flatMap((len, axis) => axisPasses(len, (batch * size) / 2 / len, axisAddressing(complexShape, axis), table, 'scratch', 'scratch', 'scratch', inverse, profile));
   // the four-step's temporary (1D only, n/2 > 1024) is the caller's output, overwritten afterwards anyway
   const forward: Pass[] = [
-    ...axisPasses(n / 2, batch * rows, lastAddressing, table, 'input', 'scratch', 'output', false),
+    ...axisPasses(n / 2, batch * rows, lastAddressing, table, 'input', 'scratch', 'output', false, profile),
     ...otherPasses(false),
     realPass('r2cPost', 'scratch', 'output', n, rows, others, batch, table),
   ];
   const inverseFirst: Pass = realPass('c2rPre', 'input', n / 2 > TILE ? 'output' : 'scratch', n, rows, others, batch, table);
   const inverse: Pass[] =
     n / 2 > TILE
-      ? [inverseFirst, ...axisPasses(n / 2, batch * rows, lastAddressing, table, 'output', 'output', 'scratch', true)]
-      : [inverseFirst, ...otherPasses(true).reverse(), ...axisPasses(n / 2, batch * rows, lastAddressing, table, 'scratch', 'output', 'output', true)];
+      ? [inverseFirst, ...axisPasses(n / 2, batch * rows, lastAddressing, table, 'output', 'output', 'scratch', true, profile)]
+      : [inverseFirst, ...otherPasses(true).reverse(), ...axisPasses(n / 2, batch * rows, lastAddressing, table, 'scratch', 'output', 'output', true, profile)];
   const label = `rfft [${shape.join('×')}]×${batch}`;
   const scratchBytes = realBytes; // [...][n/2] complex
-  const runner = new PassRunner(device, label, { forward, inverse }, table, scratchBytes);
+  const runner = new PassRunner(device, label, { forward, inverse }, table, scratchBytes, profile.threads);
   if (forward.length !== inverse.length) throw new Error('real FFT plan: forward and inverse pass counts differ');
   return {
     shape: [...shape],
