@@ -1,0 +1,125 @@
+// The benchmark's arithmetic (issue #9): GB/s, the fraction of the copy bandwidth, and each case's bytes model
+// against hand counts.
+
+import { describe, expect, it } from 'vitest';
+import { EQUATIONS } from '../../core/pde/equations.ts';
+import { preparePdeProblem } from '../../core/pde/run.ts';
+import type { PdeProblem } from '../../core/pde/run.ts';
+import { prepareMixture } from '../../core/sampling/gmm.ts';
+import { targetPreset } from '../../core/sampling/presets.ts';
+import { VpLinearProcess } from '../../core/sampling/process.ts';
+import { scheduleLogSnrUniform } from '../../core/sampling/schedules.ts';
+import { programOnGrid } from '../../core/sampling/solvers.ts';
+import { copyBytes, fftPairBytes, fractionOfCopy, gigabytesPerSecond, median, pdeStepBytes, repetitionsFor, samplerProgramBytes } from './bandwidth.ts';
+
+describe('bandwidth arithmetic', () => {
+  it('GB/s is bytes / (ms · 10⁶)', () => {
+    expect(gigabytesPerSecond(1e9, 1000)).toBe(1); // 1 GB in 1 s
+    expect(gigabytesPerSecond(2e6, 1)).toBe(2); // 2 MB in 1 ms
+    expect(gigabytesPerSecond(134_217_728, 0.5)).toBeCloseTo(268.435456, 12);
+    expect(gigabytesPerSecond(0, 3)).toBe(0);
+  });
+
+  it('refuses a time that is not positive or a negative byte count', () => {
+    expect(() => gigabytesPerSecond(1, 0)).toThrow(/ms > 0/);
+    expect(() => gigabytesPerSecond(1, Number.NaN)).toThrow(/ms > 0/);
+    expect(() => gigabytesPerSecond(-1, 1)).toThrow(/bytes ≥ 0/);
+  });
+
+  it('the fraction is achieved / copy bandwidth, and needs a positive copy bandwidth', () => {
+    expect(fractionOfCopy(5, 10)).toBe(0.5);
+    expect(fractionOfCopy(30, 20)).toBe(1.5); // cache-resident data can beat a copy that is not
+    expect(() => fractionOfCopy(1, 0)).toThrow(/positive/);
+  });
+
+  it('median of odd and even counts, input left unsorted', () => {
+    const values = [5, 1, 3];
+    expect(median(values)).toBe(3);
+    expect(values).toEqual([5, 1, 3]);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(() => median([])).toThrow();
+  });
+
+  it('repetitions per submit aim at the target time, within [1, maxReps]', () => {
+    expect(repetitionsFor(200, 10, 1000)).toBe(20);
+    expect(repetitionsFor(200, 0, 1000)).toBe(1000); // a zero estimate does not divide by zero
+    expect(repetitionsFor(200, 500, 1000)).toBe(1);
+    expect(repetitionsFor(200, 7, 1000)).toBe(29); // ceil(200 / 7)
+  });
+});
+
+describe('bytes models', () => {
+  it('a copy reads and writes its size', () => {
+    expect(copyBytes(64 << 20)).toBe(128 << 20);
+  });
+
+  it('an FFT pair: 2 transforms × axes × (read + write) × 8 B × points', () => {
+    expect(fftPairBytes([512, 512])).toBe(16_777_216);
+    expect(fftPairBytes([256, 256])).toBe(2 * 2 * 2 * 8 * 65_536);
+    expect(fftPairBytes([1024], 1024)).toBe(2 * 1 * 2 * 8 * 1024 * 1024);
+  });
+
+  it('a DDIM run on ring8: x_T written, then per step eval (2P + mixture) and a two-term combine (3P)', () => {
+    const vp = new VpLinearProcess();
+    const steps = 10;
+    const program = programOnGrid({ name: 'ddim' }, vp, scheduleLogSnrUniform(vp, 1, 1e-3, steps));
+    // the hand count below assumes this shape of the program: check it
+    const evals = program.ops.filter((op) => op.op === 'eval');
+    const combines = program.ops.filter((op) => op.op === 'combine');
+    expect(evals.length).toBe(steps);
+    expect(combines.length).toBe(steps);
+    combines.forEach((op) => expect(op.op === 'combine' && op.terms.length).toBe(2));
+    const mixture = prepareMixture(targetPreset('ring8'));
+    expect([mixture.components, mixture.dim]).toEqual([8, 2]);
+    const n = 4096;
+    const P = n * 2 * 4;
+    const M = 8 * (1 + 2 * 2 + 2 * 2) * 4; // K · (log π, μ, U, e) f32 = 288 B
+    expect(samplerProgramBytes(program, n, 2, 8)).toBe(P + steps * (2 * P + M) + steps * 3 * P);
+    expect(samplerProgramBytes(program, n, 2, 8, false)).toBe(steps * (2 * P + M) + steps * 3 * P);
+  });
+
+  it('a combine with noise reads only its register terms', () => {
+    const ops = [{ op: 'combine' as const, out: 0, terms: [{ reg: 0, coef: 1 }, { reg: 1, coef: 2 }, { reg: 2, coef: 3 }], noise: { coef: 0.1, step: 0 } }];
+    expect(samplerProgramBytes({ ops }, 10, 3, 1, false)).toBe(4 * 10 * 3 * 4);
+  });
+
+  it('a PDE step of a hand-made program: combines, a nonlinear evaluation, the Hermitian projection', () => {
+    const size = 8 * 8;
+    const F = 8 * size;
+    const problem = {
+      channels: 1,
+      size,
+      grid: { n: [8, 8], length: [1, 1] },
+      nonlinear: { inputs: [{}, {}], outputs: [{}] },
+      mirror: new Uint32Array(size),
+      program: {
+        step: [
+          { op: 'nonlinear', src: 'v', dst: 'N' },
+          // reads v, the array E, N (scalar coefficient: a parameter); writes v
+          { op: 'combine', dst: 'v', terms: [{ reg: 'v', coef: { array: 'E' } }, { reg: 'N', coef: { scalar: [0.5, 0] } }] },
+        ],
+      },
+    } as unknown as PdeProblem;
+    const nonlinear = 1 * F + 2 * F + 2 * 2 * 2 * F + (2 + 1) * F + 2 * 2 * 1 * F + (1 + 1) * F; // 22F
+    const combine = (2 + 1 + 1) * F;
+    expect(pdeStepBytes(problem)).toBe(nonlinear + combine + 2 * F);
+    // a complex-field equation has no Hermitian projection; a linear one no nonlinear traffic
+    expect(pdeStepBytes({ ...problem, mirror: undefined })).toBe(nonlinear + combine);
+    expect(pdeStepBytes({ ...problem, nonlinear: undefined })).toBe(combine + 2 * F);
+  });
+
+  it('one ETDRK4 step of 2D Navier–Stokes: 158 complex fields moved (the hand count in bandwidth.ts)', () => {
+    // (256² takes 3 s to prepare: the count does not depend on N, 64² and 128² check that it scales as N²)
+    for (const N of [64, 128]) {
+      const grid = { n: [N, N], length: [2 * Math.PI, 2 * Math.PI] };
+      const problem = preparePdeProblem({ equation: EQUATIONS['navier-stokes-2d'], grid, stepper: 'etdrk4', dt: 0.01 });
+      expect(problem.nonlinear?.inputs.length).toBe(4);
+      expect(problem.nonlinear?.outputs.length).toBe(1);
+      expect(problem.program.step.filter((op) => op.op === 'nonlinear').length).toBe(4);
+      expect(problem.mirror).toBeDefined();
+      expect(pdeStepBytes(problem)).toBe(158 * 8 * N * N);
+    }
+    expect(158 * 8 * 64 * 64).toBe(5_177_344);
+    expect(158 * 8 * 256 * 256).toBe(82_837_504);
+  });
+});
