@@ -83,7 +83,7 @@ describe('bytes models', () => {
     expect(samplerProgramBytes({ ops }, 10, 3, 1, false)).toBe(4 * 10 * 3 * 4);
   });
 
-  it('a PDE step of a hand-made program: combines, a nonlinear evaluation, the Hermitian projection', () => {
+  it('a PDE step of a hand-made program: transforms, fused passes, the Hermitian projection', () => {
     const size = 8 * 8;
     const F = 8 * size;
     const problem = {
@@ -95,31 +95,36 @@ describe('bytes models', () => {
       program: {
         step: [
           { op: 'nonlinear', src: 'v', dst: 'N' },
-          // reads v, the array E, N (scalar coefficient: a parameter); writes v
           { op: 'combine', dst: 'v', terms: [{ reg: 'v', coef: { array: 'E' } }, { reg: 'N', coef: { scalar: [0.5, 0] } }] },
         ],
       },
     } as unknown as PdeProblem;
-    const nonlinear = 1 * F + 2 * F + 2 * 2 * 2 * F + (2 + 1) * F + 2 * 2 * 1 * F + (1 + 1) * F; // 22F
-    const combine = (2 + 1 + 1) * F;
-    expect(pdeStepBytes(problem)).toBe(nonlinear + combine + 2 * F);
-    // a complex-field equation has no Hermitian projection; a linear one no nonlinear traffic
-    expect(pdeStepBytes({ ...problem, mirror: undefined })).toBe(nonlinear + combine);
-    expect(pdeStepBytes({ ...problem, nonlinear: undefined })).toBe(combine + 2 * F);
+    // transforms: inverse FFT of 2 fields over 2 axes (2·2·2F), pointwise (read 2F, write F), FFT of 1 field (2·2·1F)
+    const transforms = 8 * F + 3 * F + 4 * F;
+    // pass 1, inputs(v): read v, write 2 input spectra
+    const inputs = F + 2 * F;
+    // pass 2, [accumulate N, v = E ⊙ v + ½ N]: read the FFT output (F), v and E (2F; N is in hand and used nowhere
+    // else, so never written), write v (F)
+    const final = F + 2 * F + F;
+    expect(pdeStepBytes(problem)).toBe(transforms + inputs + final + 2 * F);
+    // a complex-field equation has no Hermitian projection
+    expect(pdeStepBytes({ ...problem, mirror: undefined })).toBe(transforms + inputs + final);
+    // a linear PDE: N ≡ 0 moves nothing; the combine reads v, N and E and writes v
+    expect(pdeStepBytes({ ...problem, nonlinear: undefined })).toBe(4 * F + 2 * F);
   });
 
-  it('one ETDRK4 step of 2D Navier–Stokes: 158 complex fields moved (the hand count in bandwidth.ts)', () => {
+  it('one ETDRK4 step of 2D Navier–Stokes: 147 complex fields moved (the hand count in bandwidth.ts)', () => {
     // (256² takes 3 s to prepare: the count does not depend on N, 64² and 128² check that it scales as N²)
     for (const N of [64, 128]) {
       const grid = { n: [N, N], length: [2 * Math.PI, 2 * Math.PI] };
       const problem = preparePdeProblem({ equation: EQUATIONS['navier-stokes-2d'], grid, stepper: 'etdrk4', dt: 0.01 });
       expect(problem.nonlinear?.inputs.length).toBe(4);
       expect(problem.nonlinear?.outputs.length).toBe(1);
-      expect(problem.program.step.filter((op) => op.op === 'nonlinear').length).toBe(4);
+      expect(problem.program.step.map((op) => (op.op === 'nonlinear' ? 'N' : `c${op.terms.length}`)).join(' ')).toBe('N c2 N c2 N c3 N c5');
       expect(problem.mirror).toBeDefined();
-      expect(pdeStepBytes(problem)).toBe(158 * 8 * N * N);
+      expect(pdeStepBytes(problem)).toBe(147 * 8 * N * N);
     }
-    expect(158 * 8 * 64 * 64).toBe(5_177_344);
-    expect(158 * 8 * 256 * 256).toBe(82_837_504);
+    expect(147 * 8 * 64 * 64).toBe(4_816_896);
+    expect(147 * 8 * 256 * 256).toBe(77_070_336);
   });
 });

@@ -86,22 +86,37 @@ export function samplerProgramBytes(program: Pick<SamplerProgram, 'ops'>, n: num
   return bytes;
 }
 
+type PdeCombine = Extract<PdeProblem['program']['step'][number], { op: 'combine' }>;
+
+/** one elementwise pass of a step: the end of a nonlinear evaluation, a combine, the start of the next evaluation */
+interface FusedStage {
+  accumulate?: string;
+  combine?: PdeCombine;
+  inputs?: string;
+}
+
 /**
- * One (non-first) step of a PDE stepper program on the GPU (GpuPdeSolver), the state kept as complex f32 spectra
- * [channel][k]: F = 8 · size bytes per field, C channels, A axes. Per op of `program.step`:
- *   combine dst = Σ_j coef_j ⊙ reg_j   reads C·F per register term and C·F per coefficient-array term (a scalar
- *                                      coefficient is a parameter), writes C·F
- *   nonlinear dst = N̂(src), with NI inputs and NO outputs (the equation's nonlinear term):
- *     input spectra: read the state C·F, write NI·F
- *     inverse FFT of NI fields:  A · 2 · NI · F
- *     pointwise in physical space: read NI·F, write NO·F
- *     forward FFT of NO fields:  A · 2 · NO · F
- *     accumulate into dst: read NO·F, write C·F
- *   (a linear PDE's N ≡ 0 moves nothing)
- * and, for real fields, the end-of-step Hermitian projection reads and writes the state: 2·C·F.
- * For 2D Navier–Stokes (C = 1, NI = 4: u, v, ω_x, ω_y; NO = 1) with ETDRK4 (Cox–Matthews: 4 nonlinear evaluations;
- * combines of 2, 2, 3 and 5 terms, every coefficient an array) this is 4 · (5 + 16 + 5 + 4 + 2)·F for the nonlinear
- * evaluations + (5 + 5 + 7 + 11)·F for the combines + 2F = 158·F: 5 177 344 bytes at 64², 82 837 504 at 256².
+ * One (non-first) step of a PDE stepper program on the GPU, the state kept as complex f32 spectra [channel][k]:
+ * F = 8 · size bytes per field, C channels, A axes, a nonlinear term with NI inputs and NO outputs. The model is the
+ * minimum for the pass structure the issue's budget asks for ("an ETDRK4 step fuses its stage combines"): a
+ * nonlinear evaluation dst = N̂(src) is
+ *   transforms: inverse FFT of NI fields (A · 2 · NI · F), pointwise in physical space (read NI·F, write NO·F),
+ *               forward FFT of NO fields (A · 2 · NO · F);
+ * and every elementwise part between two transforms is one fused pass (accumulate N̂ into dst → the combine →
+ * the next evaluation's input spectra, in that order; a part that comes out of order opens a new pass), which
+ *   reads the transform's NO·F outputs (if it accumulates), each distinct register term and coefficient array of
+ *     its combine once (C·F each; the register it accumulates is already in hand; a scalar coefficient is a
+ *     parameter), and the evaluation's source state (C·F) unless the pass itself produced it;
+ *   writes the input spectra (NI·F), and each register it produces (C·F) that another pass reads or that is the
+ *     state v (a value used only inside the pass never reaches memory);
+ * and, for real fields, the end-of-step Hermitian projection reads and writes the state: 2·C·F (a separate pass:
+ * each value needs its mirror at −k). A linear PDE's N ≡ 0 moves nothing.
+ * For 2D Navier–Stokes (C = 1, NI = 4: u, v, ω_x, ω_y; NO = 1; A = 2) with ETDRK4 (Cox–Matthews; steppers.ts):
+ *   inputs(v) 5F · 4 transforms × (16 + 5 + 4)F · [acc Nv, a = E2 v + Q Nv, inputs(a)] (1 + 3 + 2 + 4)F ·
+ *   [acc Na, b = E2 v + Q Na, inputs(b)] (1 + 3 + 1 + 4)F (b is used only here) ·
+ *   [acc Nb, c = E2 a + 2Q Nb − Q Nv, inputs(c)] (1 + 5 + 1 + 4)F ·
+ *   [acc Nc, v = E v + F1 Nv + 2F2 (Na + Nb) + F3 Nc] (1 + 8 + 1)F · Hermitian projection 2F
+ *   = 147·F: 4 816 896 bytes at 64², 77 070 336 at 256².
  */
 export function pdeStepBytes(problem: Pick<PdeProblem, 'program' | 'channels' | 'size' | 'grid' | 'nonlinear' | 'mirror'>): number {
   const F = COMPLEX_F32_BYTES * problem.size;
@@ -109,19 +124,40 @@ export function pdeStepBytes(problem: Pick<PdeProblem, 'program' | 'channels' | 
   const axes = problem.grid.n.length;
   const ni = problem.nonlinear?.inputs.length ?? 0;
   const no = problem.nonlinear?.outputs.length ?? 0;
-  let bytes = 0;
+  // the fused passes and the transforms between them
+  const stages: FusedStage[] = [];
+  let open: FusedStage | null = null;
+  let transforms = 0;
   for (const op of problem.program.step) {
     if (op.op === 'combine') {
-      const arrays = op.terms.filter((t) => 'array' in t.coef).length;
-      bytes += (op.terms.length + arrays + 1) * C * F;
+      if (open && !open.combine && open.inputs === undefined) open.combine = op;
+      else stages.push((open = { combine: op }));
     } else if (problem.nonlinear) {
-      bytes += C * F + ni * F; // input spectra
-      bytes += fftBytes(axes, ni, problem.size);
-      bytes += ni * F + no * F; // pointwise
-      bytes += fftBytes(axes, no, problem.size);
-      bytes += no * F + C * F; // accumulate
+      if (open && open.inputs === undefined) open.inputs = op.src;
+      else stages.push({ inputs: op.src });
+      transforms++;
+      stages.push((open = { accumulate: op.dst }));
     }
   }
+  const reads = stages.map((stage) => new Set([...(stage.combine?.terms.map((t) => t.reg) ?? []), ...(stage.inputs === undefined ? [] : [stage.inputs])]));
+  const neededElsewhere = (reg: string, s: number) => reg === 'v' || reads.some((set, other) => other !== s && set.has(reg));
+  let bytes = transforms * (fftBytes(axes, ni, problem.size) + (ni + no) * F + fftBytes(axes, no, problem.size));
+  stages.forEach((stage, s) => {
+    const produced = new Set<string>();
+    if (stage.accumulate !== undefined) {
+      bytes += no * F;
+      produced.add(stage.accumulate);
+      if (neededElsewhere(stage.accumulate, s)) bytes += C * F;
+    }
+    if (stage.combine) {
+      const registers = new Set(stage.combine.terms.map((t) => t.reg).filter((reg) => !produced.has(reg)));
+      const arrays = new Set(stage.combine.terms.flatMap((t) => ('array' in t.coef ? [t.coef.array] : [])));
+      bytes += (registers.size + arrays.size) * C * F;
+      produced.add(stage.combine.dst);
+      if (neededElsewhere(stage.combine.dst, s)) bytes += C * F;
+    }
+    if (stage.inputs !== undefined) bytes += (produced.has(stage.inputs) ? 0 : C * F) + ni * F;
+  });
   if (problem.mirror) bytes += 2 * C * F;
   return bytes;
 }

@@ -12,9 +12,6 @@
 // Timing (timing.ts): GPU timestamps around all the repetitions of one submit when the device has
 // 'timestamp-query', else wall time around the submit; the sampler is always wall time (it submits by itself).
 
-import { EQUATIONS } from '../../core/pde/equations.ts';
-import { randomFourierField } from '../../core/pde/fields.ts';
-import { type PdeProblem, preparePdeProblem } from '../../core/pde/run.ts';
 import { prepareMixture } from '../../core/sampling/gmm.ts';
 import { targetPreset } from '../../core/sampling/presets.ts';
 import { VpLinearProcess } from '../../core/sampling/process.ts';
@@ -23,10 +20,12 @@ import { programOnGrid } from '../../core/sampling/solvers.ts';
 import { GpuSampler } from '../gpuSampler.ts';
 import { createFftPlan } from '../pde/gpuFft.ts';
 import { GpuPdeSolver } from '../pde/gpuPde.ts';
+import { type PreparedPde, prepareBenchPde } from './benchPde.ts';
 import { copyBytes, fftPairBytes, fractionOfCopy, gigabytesPerSecond, pdeStepBytes, samplerProgramBytes } from './bandwidth.ts';
 import { BenchCancelled, type MeasureOptions, type Measurement, SubmitTimer, type TimingMethod, hasTimestampQuery, measureEncoded, measureRuns, throwIfCancelled, yieldToEventLoop } from './timing.ts';
 
 export { BenchCancelled } from './timing.ts';
+export { type PreparedPde, prepareBenchPde } from './benchPde.ts';
 export type { TimingMethod } from './timing.ts';
 
 export interface BenchSizes {
@@ -244,23 +243,6 @@ async function fftCase(device: GPUDevice, timer: SubmitTimer, sizes: BenchSizes,
   }
 }
 
-/** the Navier–Stokes case's problem and initial state (bench/run.ts's PDE case: 2π box, dt = 0.01, seed 0) */
-export interface PreparedPde {
-  problem: PdeProblem;
-  /** physical initial state, [channel][…] interleaved complex */
-  initial: Float64Array;
-}
-
-/**
- * Prepares the PDE case on the calling thread. The ETDRK4 coefficients are float64 contour integrals per
- * wavenumber (3 s at 256² in Node): the page does this in a worker (BenchOptions.preparePde) so it is not blocked.
- */
-export function prepareBenchPde(n: number): PreparedPde {
-  const grid = { n: [n, n], length: [2 * Math.PI, 2 * Math.PI] };
-  const problem = preparePdeProblem({ equation: EQUATIONS['navier-stokes-2d'], grid, stepper: 'etdrk4', dt: 0.01 });
-  return { problem, initial: randomFourierField(grid, problem.channels, 0, 4, 5) };
-}
-
 async function pdeCase(device: GPUDevice, timer: SubmitTimer, sizes: BenchSizes, options: MeasureOptions, prepare: (n: number) => Promise<PreparedPde>): Promise<CaseRun> {
   const N = sizes.pdeN;
   const { problem, initial } = await prepare(N);
@@ -273,7 +255,7 @@ async function pdeCase(device: GPUDevice, timer: SubmitTimer, sizes: BenchSizes,
       kernel: '2D Navier–Stokes, one ETDRK4 step',
       size: `${N}²`,
       bytes: pdeStepBytes(problem),
-      bytesModel: `one step: ${nonlinear} nonlinear evaluations (input spectra, inverse FFT of ${problem.nonlinear?.inputs.length ?? 0} fields, pointwise, FFT of ${problem.nonlinear?.outputs.length ?? 0}, accumulate), the stage combines (registers and coefficient arrays read once, result written once) and the Hermitian projection; 8 B per complex value`,
+      bytesModel: `one step: ${nonlinear} nonlinear evaluations, each an inverse FFT of ${problem.nonlinear?.inputs.length ?? 0} fields, a pointwise pass and an FFT of ${problem.nonlinear?.outputs.length ?? 0} (one pass per axis, reading and writing every field), with the stage combines fused into the passes between them (operands and coefficient arrays read once, registers another pass needs written once), and the Hermitian projection; 8 B per complex value`,
       measurement,
     };
   } finally {
