@@ -1,7 +1,8 @@
 // The PDE engine's spectral kernels (DESIGN §2, specs/pde.md §9.1): a stepper program (src/core/pde/types.ts)
-// runs as `combine` dispatches over one register file plus, per nonlinear evaluation,
-//   spectral_inputs → inverse FFT → pointwise (generated per equation, pde_pointwise.wgsl) → FFT → accumulate,
-// and every step ends with finish_step (Hermitian projection for real fields + the NaN/Inf watchdog).
+// runs over one register file as `stage` dispatches (fused: the end of one nonlinear evaluation, a combine, the
+// start of the next) around each nonlinear evaluation's inverse FFT → pointwise (generated per equation,
+// pde_pointwise.wgsl) → FFT, and every step ends with finish_step (Hermitian projection for real fields + the
+// NaN/Inf watchdog).
 //
 // Layouts (vec2f = one complex value; K = points per channel, C = channels):
 //   regs    [register][channel][k]  every register of the program, the state v among them
@@ -35,23 +36,28 @@ struct Layout {
   _pad2: u32,
 }
 
-/** one combine: dst = Σ_j coef_j ⊙ reg_j; a 256-byte slot of the op uniform buffer (dynamic offset) */
-struct CombineOp {
-  dst: u32, // element offset of the destination register
-  count: u32, // C·K
-  terms: u32, // ≤ 12
-  _pad: u32,
+/**
+ * One stage: the elementwise work between two transforms of a stepper program, fused into one dispatch over the
+ * C·K points (gpuPde.ts compileStages), in this order, each part optional:
+ *   1. accumulate: acc_dst[c] = Σ_{outputs o of channel c} multiplier_o ⊙ FFT(output_o) — the end of N̂(src);
+ *   2. combine:    dst = Σ_j coef_j ⊙ reg_j — a stepper combine (ETDRK4's stage combines, specs/pde.md §4);
+ *   3. inputs:     input j = multiplier_j ⊙ in_src[channel_j] — the start of the next N̂ (the inverse FFT follows).
+ * Each invocation reads and writes only its own point (c, k) of every register, and does the parts in program
+ * order, so a part may read what an earlier part just wrote (a combine reads the N̂ it follows; the inputs read
+ * the combine's result). A 256-byte slot of the op uniform buffer (dynamic offset).
+ */
+struct StageOp {
+  dst: u32, // combine: element offset of the destination register
+  count: u32, // combine: C·K, or 0 for a stage without a combine
+  terms: u32, // combine: ≤ 12 (0 with count C·K clears dst)
+  acc_dst: u32, // accumulate: element offset of N̂'s destination, or NONE
   reg: array<vec4u, 3>, // element offset of term j's register
   coef: array<vec4u, 3>, // element offset of term j's coefficient array, or SCALAR
   scalar: array<vec4f, 6>, // term j's scalar in .xy (j even) or .zw (j odd) of scalar[j / 2]
-}
-
-/** one nonlinear evaluation dst = N̂(src); shares the op slots with CombineOp */
-struct NonlinearOp {
-  src: u32, // element offset of the source register
-  dst: u32,
+  in_src: u32, // inputs: element offset of the register N̂ is evaluated at, or NONE
   _pad0: u32,
   _pad1: u32,
+  _pad2: u32,
 }
 
 /** the step's index within the current batch (a 256-byte slot per index, written once) */
@@ -87,81 +93,59 @@ fn is_finite(v: vec2f) -> bool {
   return all(e != vec2u(0x7f800000u));
 }
 
-// ---- combine ----------------------------------------------------------------------------------------------
+// ---- stage: accumulate → combine → inputs ------------------------------------------------------------------
 
-@group(0) @binding(0) var<uniform> combine_op: CombineOp;
-@group(0) @binding(1) var<storage, read_write> combine_regs: array<vec2f>;
-@group(0) @binding(2) var<storage, read> combine_coefs: array<vec2f>;
+@group(0) @binding(0) var<uniform> stage_layout: Layout;
+@group(0) @binding(1) var<uniform> stage_op: StageOp;
+@group(0) @binding(2) var<storage, read_write> stage_regs: array<vec2f>;
+@group(0) @binding(3) var<storage, read> stage_coefs: array<vec2f>;
+@group(0) @binding(4) var<storage, read> stage_mults: array<vec2f>;
+@group(0) @binding(5) var<storage, read> stage_outputs: array<vec2f>;
+@group(0) @binding(6) var<storage, read_write> stage_inputs: array<vec2f>;
 
-// Every invocation reads all its terms at its own index before writing dst there, so dst may be one of them.
 @compute @workgroup_size(WG)
-fn combine(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+fn stage(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let i = linear_index(gid, groups);
-  if (i >= combine_op.count) {
-    return;
-  }
-  var acc = vec2f(0.0);
-  for (var j = 0u; j < combine_op.terms; j++) {
-    let value = combine_regs[combine_op.reg[j / 4u][j % 4u] + i];
-    let at = combine_op.coef[j / 4u][j % 4u];
-    var c: vec2f;
-    if (at == SCALAR) {
-      let pair = combine_op.scalar[j / 2u];
-      c = select(pair.xy, pair.zw, (j & 1u) == 1u);
-    } else {
-      c = combine_coefs[at + i];
-    }
-    acc += cmul(c, value);
-  }
-  combine_regs[combine_op.dst + i] = acc;
-}
-
-// ---- nonlinear term: spectral inputs and accumulation -------------------------------------------------------
-
-@group(0) @binding(0) var<uniform> nl_layout: Layout;
-@group(0) @binding(1) var<uniform> nl_op: NonlinearOp;
-@group(0) @binding(2) var<storage, read> in_regs: array<vec2f>;
-@group(0) @binding(3) var<storage, read> in_mults: array<vec2f>;
-@group(0) @binding(4) var<storage, read_write> in_fields: array<vec2f>;
-
-/** input j = multiplier_j ⊙ src[channel_j], for all inputs: ni·K invocations; the inverse FFT follows */
-@compute @workgroup_size(WG)
-fn spectral_inputs(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let i = linear_index(gid, groups);
-  let size = nl_layout.size;
-  if (i >= nl_layout.inputs * size) {
-    return;
-  }
-  let j = i / size;
-  let k = i % size;
-  let channel = nl_layout.in_channel[j / 4u][j % 4u];
-  in_fields[i] = cmul(in_mults[i], in_regs[nl_op.src + channel * size + k]);
-}
-
-@group(0) @binding(0) var<uniform> acc_layout: Layout;
-@group(0) @binding(1) var<uniform> acc_op: NonlinearOp;
-@group(0) @binding(2) var<storage, read_write> acc_regs: array<vec2f>;
-@group(0) @binding(3) var<storage, read> acc_mults: array<vec2f>;
-@group(0) @binding(4) var<storage, read> acc_fields: array<vec2f>;
-
-/** dst[c] = Σ_{outputs o of channel c} multiplier_o ⊙ FFT(output_o) (0 for a channel without outputs): C·K invocations */
-@compute @workgroup_size(WG)
-fn accumulate(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let i = linear_index(gid, groups);
-  let size = acc_layout.size;
-  if (i >= acc_layout.channels * size) {
+  let size = stage_layout.size;
+  if (i >= stage_layout.channels * size) {
     return;
   }
   let c = i / size;
   let k = i % size;
-  let first_output = acc_layout.inputs * size;
-  var sum = vec2f(0.0);
-  for (var o = 0u; o < acc_layout.outputs; o++) {
-    if (acc_layout.out_channel[o / 4u][o % 4u] == c) {
-      sum += cmul(acc_mults[first_output + o * size + k], acc_fields[o * size + k]);
+  if (stage_op.acc_dst != NONE) {
+    let first_output = stage_layout.inputs * size;
+    var sum = vec2f(0.0);
+    for (var o = 0u; o < stage_layout.outputs; o++) {
+      if (stage_layout.out_channel[o / 4u][o % 4u] == c) {
+        sum += cmul(stage_mults[first_output + o * size + k], stage_outputs[o * size + k]);
+      }
+    }
+    stage_regs[stage_op.acc_dst + i] = sum;
+  }
+  if (stage_op.count != 0u) {
+    var acc = vec2f(0.0);
+    for (var j = 0u; j < stage_op.terms; j++) {
+      let value = stage_regs[stage_op.reg[j / 4u][j % 4u] + i];
+      let at = stage_op.coef[j / 4u][j % 4u];
+      var coef: vec2f;
+      if (at == SCALAR) {
+        let pair = stage_op.scalar[j / 2u];
+        coef = select(pair.xy, pair.zw, (j & 1u) == 1u);
+      } else {
+        coef = stage_coefs[at + i];
+      }
+      acc += cmul(coef, value);
+    }
+    stage_regs[stage_op.dst + i] = acc;
+  }
+  if (stage_op.in_src != NONE) {
+    let value = stage_regs[stage_op.in_src + i];
+    for (var j = 0u; j < stage_layout.inputs; j++) {
+      if (stage_layout.in_channel[j / 4u][j % 4u] == c) {
+        stage_inputs[j * size + k] = cmul(stage_mults[j * size + k], value);
+      }
     }
   }
-  acc_regs[acc_op.dst + i] = sum;
 }
 
 // ---- end of a step: Hermitian projection and the watchdog ----------------------------------------------------

@@ -3,9 +3,11 @@
 //
 // - One register file [register][channel][k] (vec2f) holds every register of the program; one buffer holds every
 //   coefficient array [array][channel][k], uploaded once as f32 from core's float64 arrays.
-// - Each op of the program has a 256-byte parameter slot in one uniform buffer written once (dynamic offsets):
-//   a combine is one dispatch; a nonlinear evaluation is spectral_inputs → inverse FFT (batch NI) → pointwise
-//   (a kernel generated from the equation's WGSL snippet) → FFT (batch NO) → accumulate.
+// - The program's elementwise work is fused into `stage` dispatches (planStages): the end of one nonlinear
+//   evaluation (accumulate), a combine and the start of the next evaluation (spectral inputs) are one dispatch, so
+//   a nonlinear evaluation costs inverse FFT (batch NI) → pointwise (a kernel generated from the equation's WGSL
+//   snippet) → FFT (batch NO) plus its share of the stages, and the combines cost nothing extra. Each stage has a
+//   256-byte parameter slot in one uniform buffer written once (dynamic offsets).
 // - Every step ends with finish_step: the Hermitian projection of real fields (run.ts PdeProblem.mirror; a
 //   separate pass, with index-math mirrors, because the last combine usually reads the register it writes) and
 //   the NaN/Inf watchdog, which marks the step's index within the batch; one watch_fold per batch turns the first
@@ -41,18 +43,11 @@ const LAYOUT_BYTES = 112;
 const NONE = 0xffffffff;
 
 export const PDE_KERNELS = {
-  combine: { label: 'pde combine', code: shaders.pde, entryPoint: 'combine', bindings: ['uniform-dynamic', 'storage', 'read-only-storage'] },
-  spectralInputs: {
-    label: 'pde spectral inputs',
+  stage: {
+    label: 'pde stage',
     code: shaders.pde,
-    entryPoint: 'spectral_inputs',
-    bindings: ['uniform', 'uniform-dynamic', 'read-only-storage', 'read-only-storage', 'storage'],
-  },
-  accumulate: {
-    label: 'pde accumulate',
-    code: shaders.pde,
-    entryPoint: 'accumulate',
-    bindings: ['uniform', 'uniform-dynamic', 'storage', 'read-only-storage', 'read-only-storage'],
+    entryPoint: 'stage',
+    bindings: ['uniform', 'uniform-dynamic', 'storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage'],
   },
   finishStep: { label: 'pde finish step', code: shaders.pde, entryPoint: 'finish_step', bindings: ['uniform', 'uniform-dynamic', 'storage', 'storage'] },
   watchFold: { label: 'pde watch fold', code: shaders.pde, entryPoint: 'watch_fold', bindings: ['uniform', 'uniform-dynamic', 'storage', 'storage'] },
@@ -157,6 +152,52 @@ class Recorder {
 
 type CompiledOp = (recorder: Recorder) => void;
 
+type CombineOp = Extract<StepperOp, { op: 'combine' }>;
+
+/** one dispatch of pde.wgsl's `stage` kernel: its parts, by register name (see StageOp there) */
+export interface Stage {
+  kind: 'stage';
+  /** the register N̂ is accumulated into (the end of a nonlinear evaluation) */
+  accumulate?: string;
+  combine?: CombineOp;
+  /** the register the next nonlinear evaluation reads (the start of that evaluation) */
+  inputs?: string;
+}
+
+/** a nonlinear evaluation's transforms: inverse FFT, pointwise, FFT */
+export type Unit = Stage | { kind: 'transforms' };
+
+/**
+ * The dispatch plan of a stepper program (issue #9's budget: a step's combines cost no dispatch of their own).
+ * A nonlinear op dst = N̂(src) is inputs(src) · transforms · accumulate(dst); each elementwise part joins the open
+ * stage when it comes later in the order accumulate → combine → inputs than that stage's parts, else opens a new
+ * stage. ETDRK4 (N c N c N c N c) becomes inputs · T · [acc c inputs] · T · [acc c inputs] · T · [acc c inputs] · T ·
+ * [acc c]: 4 transforms and 5 stages, where unfused it took 4 × 2 + 4 separate dispatches. Without a nonlinear term
+ * (N ≡ 0) a nonlinear op only clears its destination, and only when a combine also writes it (`rewritten`): a
+ * combine with no terms.
+ */
+export function planStages(ops: readonly StepperOp[], nonlinear: boolean, rewritten: (reg: string) => boolean): Unit[] {
+  const units: Unit[] = [];
+  let open: Stage | null = null;
+  const addCombine = (combine: CombineOp) => {
+    if (open && !open.combine && open.inputs === undefined) open.combine = combine;
+    else units.push((open = { kind: 'stage', combine }));
+  };
+  for (const op of ops) {
+    if (op.op === 'combine') {
+      addCombine(op);
+    } else if (!nonlinear) {
+      if (rewritten(op.dst)) addCombine({ op: 'combine', dst: op.dst, terms: [] });
+    } else {
+      if (open && open.inputs === undefined) open.inputs = op.src;
+      else units.push({ kind: 'stage', inputs: op.src });
+      units.push({ kind: 'transforms' });
+      units.push((open = { kind: 'stage', accumulate: op.dst }));
+    }
+  }
+  return units;
+}
+
 export class GpuPdeSolver {
   readonly device: GPUDevice;
   readonly problem: PdeProblem;
@@ -184,12 +225,8 @@ export class GpuPdeSolver {
   private readonly statsGroup: GPUBindGroup;
   /** the nonlinear term's kernels, bind groups, scratch buffers and FFT plans (null for a linear PDE) */
   private nonlinear: {
-    inputKernel: Kernel;
-    inputGroup: GPUBindGroup;
     pointKernel: Kernel;
     pointGroup: GPUBindGroup;
-    accKernel: Kernel;
-    accGroup: GPUBindGroup;
     inputs: GPUBuffer;
     outputs: GPUBuffer;
     inputPlan: FftPlan;
@@ -242,21 +279,26 @@ export class GpuPdeSolver {
     this.stateBytes = channels * fieldBytes;
     this.vOffsetBytes = vIndex * this.stateBytes;
 
-    // ---- the op slots (validates the program's register and array names) ------------------------------------
+    // ---- the stages and their op slots (validates the program's register and array names) -----------------------
     const allOps = [...program.first, ...program.step];
-    const slotData = new ArrayBuffer(allOps.length * SLOT);
+    // a linear PDE: N ≡ 0, and N-registers start at zero; only one that a combine also writes needs clearing
+    const rewritten = (reg: string) => allOps.some((other) => other.op === 'combine' && other.dst === reg);
+    const firstUnits = planStages(program.first, Boolean(term), rewritten);
+    const stepUnits = planStages(program.step, Boolean(term), rewritten);
+    const stages = [...firstUnits, ...stepUnits].filter((u): u is Stage => u.kind === 'stage');
+    const slotData = new ArrayBuffer(Math.max(1, stages.length) * SLOT);
     const elementOffset = (reg: string) => {
       const r = regIndex.get(reg);
       if (r === undefined) throw new Error(`stepper ${problem.stepper}: unknown register '${reg}'`);
       return (r * this.stateBytes) / 8;
     };
-    allOps.forEach((op, s) => {
+    // StageOp in pde.wgsl: dst, count, terms, acc_dst, reg[12] @16, coef[12] @64, scalar[12] @112, in_src @208
+    stages.forEach((stage, s) => {
       const view = new DataView(slotData, s * SLOT, SLOT);
-      if (op.op === 'nonlinear') {
-        view.setUint32(0, elementOffset(op.src), true);
-        view.setUint32(4, elementOffset(op.dst), true);
-        return;
-      }
+      view.setUint32(12, stage.accumulate === undefined ? NONE : elementOffset(stage.accumulate), true);
+      view.setUint32(208, stage.inputs === undefined ? NONE : elementOffset(stage.inputs), true);
+      const op = stage.combine;
+      if (!op) return; // count 0: no combine
       if (op.terms.length > MAX_COMBINE_TERMS) throw new Error(`stepper ${problem.stepper}: a combine with ${op.terms.length} terms exceeds ${MAX_COMBINE_TERMS}`);
       view.setUint32(0, elementOffset(op.dst), true);
       view.setUint32(4, channels * size, true);
@@ -326,40 +368,34 @@ export class GpuPdeSolver {
     // ---- kernels, bind groups, compiled ops ---------------------------------------------------------------
     const kernel = (name: keyof typeof PDE_KERNELS) => getKernel(device, PDE_KERNELS[name]);
     const slotBinding = (buffer: GPUBuffer, bytes: number) => ({ buffer, offset: 0, size: bytes });
-    const combineKernel = kernel('combine');
-    const combineGroup = bindGroup(device, combineKernel, [slotBinding(opSlots, SLOT), { buffer: this.regs }, { buffer: coefs }]);
+    const stageKernel = kernel('stage');
+    const stageGroup = bindGroup(device, stageKernel, [
+      { buffer: layout },
+      slotBinding(opSlots, SLOT),
+      { buffer: this.regs },
+      { buffer: coefs },
+      { buffer: mults },
+      { buffer: outputs },
+      { buffer: inputs },
+    ]);
     this.finishKernel = kernel('finishStep');
     this.foldKernel = kernel('watchFold');
     this.finishGroup = bindGroup(device, this.finishKernel, [{ buffer: layout }, slotBinding(stepSlots, 16), { buffer: this.regs }, { buffer: this.watch }]);
     this.statsGroup = bindGroup(device, kernel('statsPartial'), [{ buffer: layout }, { buffer: this.display }, { buffer: this.statsPartial }, { buffer: this.statsResult }]);
 
+    if (pointDefinition) this.prepareNonlinear(pointDefinition, inputs, outputs);
     const stateGroups = linearGroups(channels * size);
-    const compile = (op: StepperOp, slot: number): { run: CompiledOp; dispatches: number } | null => {
-      const offsets = [slot * SLOT];
-      if (op.op === 'combine') return { run: (r) => r.dispatch(combineKernel, combineGroup, offsets, stateGroups), dispatches: 1 };
-      if (!term) {
-        // a linear PDE: N ≡ 0, and N-registers start at zero; clear only one that a combine also writes
-        const rewritten = allOps.some((other) => other.op === 'combine' && other.dst === op.dst);
-        if (!rewritten) return null;
-        const view = new DataView(slotData, slot * SLOT, SLOT);
-        view.setUint32(0, elementOffset(op.dst), true);
-        view.setUint32(4, channels * size, true);
-        view.setUint32(8, 0, true);
-        device.queue.writeBuffer(opSlots, slot * SLOT, new Uint8Array(slotData, slot * SLOT, SLOT));
-        return { run: (r) => r.dispatch(combineKernel, combineGroup, offsets, stateGroups), dispatches: 1 };
-      }
-      return { run: (r) => this.encodeNonlinear(r, slot), dispatches: 3 + this.nonlinear!.inputPlan.dispatchesPerTransform + this.nonlinear!.outputPlan.dispatchesPerTransform };
-    };
-    if (pointDefinition) this.prepareNonlinear(pointDefinition, layout, opSlots, mults, inputs, outputs);
-    const compileAll = (ops: StepperOp[], first: number) => {
-      const compiled = ops.map((op, i) => compile(op, first + i)).filter((c) => c !== null);
-      return { run: compiled.map((c) => c.run), dispatches: compiled.reduce((s, c) => s + c.dispatches, 0) };
-    };
-    const first = compileAll(program.first, 0);
-    const step = compileAll(program.step, program.first.length);
-    this.firstOps = first.run;
-    this.stepOps = step.run;
-    this.dispatchesPerStep = step.dispatches + 1;
+    let slot = 0;
+    const compile = (units: Unit[]): CompiledOp[] =>
+      units.map((unit) => {
+        if (unit.kind === 'transforms') return (r) => this.encodeTransforms(r);
+        const offsets = [slot++ * SLOT];
+        return (r) => r.dispatch(stageKernel, stageGroup, offsets, stateGroups);
+      });
+    this.firstOps = compile(firstUnits);
+    this.stepOps = compile(stepUnits);
+    const transformDispatches = this.nonlinear ? this.nonlinear.inputPlan.dispatchesPerTransform + 1 + this.nonlinear.outputPlan.dispatchesPerTransform : 0;
+    this.dispatchesPerStep = stepUnits.reduce((sum, u) => sum + (u.kind === 'stage' ? 1 : transformDispatches), 0) + 1;
   }
 
   private plan(batch: number): FftPlan {
@@ -368,7 +404,7 @@ export class GpuPdeSolver {
     return plan;
   }
 
-  private prepareNonlinear(pointDefinition: KernelDefinition, layout: GPUBuffer, opSlots: GPUBuffer, mults: GPUBuffer, inputs: GPUBuffer, outputs: GPUBuffer): void {
+  private prepareNonlinear(pointDefinition: KernelDefinition, inputs: GPUBuffer, outputs: GPUBuffer): void {
     const { device, problem } = this;
     const term = problem.nonlinear!;
     const names = paramNames(problem);
@@ -387,18 +423,10 @@ export class GpuPdeSolver {
     const gridBuffer = device.createBuffer({ label: `${this.label} point grid`, size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     this.buffers.push(gridBuffer);
     device.queue.writeBuffer(gridBuffer, 0, pointGrid);
-
-    const opBinding = { buffer: opSlots, offset: 0, size: 16 };
-    const inputKernel = getKernel(device, PDE_KERNELS.spectralInputs);
-    const accKernel = getKernel(device, PDE_KERNELS.accumulate);
     const pointKernel = getKernel(device, pointDefinition);
     this.nonlinear = {
-      inputKernel,
-      inputGroup: bindGroup(device, inputKernel, [{ buffer: layout }, opBinding, { buffer: this.regs }, { buffer: mults }, { buffer: inputs }]),
       pointKernel,
       pointGroup: bindGroup(device, pointKernel, [{ buffer: paramBuffer }, { buffer: gridBuffer }, { buffer: inputs }, { buffer: outputs }]),
-      accKernel,
-      accGroup: bindGroup(device, accKernel, [{ buffer: layout }, opBinding, { buffer: this.regs }, { buffer: mults }, { buffer: outputs }]),
       inputs,
       outputs,
       inputPlan: this.plan(term.inputs.length),
@@ -406,16 +434,12 @@ export class GpuPdeSolver {
     };
   }
 
-  /** dst = N̂(src): multiply, inverse FFT, pointwise, FFT, accumulate (3 dispatches + 2 transforms) */
-  private encodeNonlinear(r: Recorder, slot: number): void {
+  /** the middle of N̂(src): inverse FFT of the inputs (batch NI), pointwise, FFT of the outputs (batch NO); the stages before and after fill the inputs and accumulate the outputs */
+  private encodeTransforms(r: Recorder): void {
     const n = this.nonlinear!;
-    const term = this.problem.nonlinear!;
-    const offsets = [slot * SLOT];
-    r.dispatch(n.inputKernel, n.inputGroup, offsets, linearGroups(term.inputs.length * this.size));
     r.fft(n.inputPlan, n.inputs, true);
     r.dispatch(n.pointKernel, n.pointGroup, [], linearGroups(this.size));
     r.fft(n.outputPlan, n.outputs, false);
-    r.dispatch(n.accKernel, n.accGroup, offsets, linearGroups(this.channels * this.size));
   }
 
   /** dispatches recorded by encodeSteps so far, FFT passes included (for cost figures) */

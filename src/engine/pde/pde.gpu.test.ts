@@ -405,7 +405,7 @@ describe('field statistics and engine facts', () => {
     }
   });
 
-  it('dispatches per step: ETDRK4 = 4 combines + 4 × (3 + 2 FFTs) + 1 finish (25 in 1D, 33 in 2D with one FFT dispatch per axis)', async () => {
+  it('dispatches per step: ETDRK4 = 5 fused stages + 4 × (pointwise + 2 FFTs) + 1 finish (18 in 1D, 26 in 2D with one FFT dispatch per axis)', async () => {
     const gpu = await testDevice();
     const counts = await withGpuErrors(gpu, async () =>
       [box(64, 2 * Math.PI), box(32, 2 * Math.PI, 2)].map((grid) => {
@@ -419,7 +419,7 @@ describe('field statistics and engine facts', () => {
         return count;
       }),
     );
-    expect(counts).toEqual([25, 33]);
+    expect(counts).toEqual([5 + 4 * (1 + 2) + 1, 5 + 4 * (1 + 2 * 2) + 1]);
   });
 
   it("no equation's WGSL snippet calls WGSL's sin/cos (2^-11 accuracy; use pde_sin/pde_cos)", () => {
