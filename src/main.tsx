@@ -1,6 +1,7 @@
 // The page: state from the URL, the test hook, the GPU gatekeeper, the run controllers, the React UI.
-// Two labs share the header, the GPU device and the test hook: the sampler lab (`?spec=…`) and the PDE lab
-// (`?lab=pde&pde=…`). Each keeps its own store; the address bar holds the shown lab's link.
+// Three labs share the header, the GPU device and the test hook: the sampler lab (`?spec=…`), the PDE lab
+// (`?lab=pde&pde=…`) and the benchmark page (`?lab=bench`). Each keeps its own store; the address bar holds the
+// shown lab's link.
 
 import './ui/zodConfig.ts'; // must stay the first import (see the file)
 import { StrictMode } from 'react';
@@ -11,6 +12,11 @@ import { type Lab, labFromSearch, pdeSpecFromSearch, pdeUrl } from './state/pdeU
 import { createAppStore } from './state/store.ts';
 import { SPEC_PARAM, specFromSearch, specLinkProblem, specUrl } from './state/url.ts';
 import { App } from './ui/App.tsx';
+import { BenchApp } from './ui/bench/BenchLab.tsx';
+import { BenchController } from './ui/bench/benchController.ts';
+import { createBenchHook } from './ui/bench/benchHook.ts';
+import { createBenchStore } from './ui/bench/benchStore.ts';
+import { benchUrl } from './ui/bench/benchUrl.ts';
 import { RunController } from './ui/controller.ts';
 import { PdeApp } from './ui/pde/PdeLab.tsx';
 import { PdeController } from './ui/pde/pdeController.ts';
@@ -26,7 +32,9 @@ async function main(): Promise<void> {
   const pde = lab === 'pde' ? pdeSpecFromSearch(window.location.search) : pdeSpecFromSearch('');
   const pdeStore = createPdeStore(pde.spec);
   if (pde.notice) pdeStore.getState().pushNotice({ level: 'warning', key: 'url', text: pde.notice });
-  const hook = installTestHook(store, pdeStore);
+  const benchStore = createBenchStore();
+  let benchController: BenchController | null = null;
+  const hook = installTestHook(store, pdeStore, createBenchHook(benchStore, () => benchController));
 
   const container = document.getElementById('root');
   if (!container) throw new Error('index.html has no #root');
@@ -42,7 +50,8 @@ async function main(): Promise<void> {
 
   const setLab = (next: Lab) => {
     lab = next;
-    const href = lab === 'pde' ? pdeUrl(pdeStore.getState().spec, window.location.href) : specUrl(store.getState().spec, window.location.href);
+    const href =
+      lab === 'pde' ? pdeUrl(pdeStore.getState().spec, window.location.href) : lab === 'bench' ? benchUrl(window.location.href) : specUrl(store.getState().spec, window.location.href);
     window.history.replaceState(null, '', href);
     startSampler();
     render();
@@ -57,7 +66,9 @@ async function main(): Promise<void> {
   const render = () =>
     root.render(
       <StrictMode>
-        {lab === 'pde' ? (
+        {lab === 'bench' ? (
+          <BenchApp store={store} benchStore={benchStore} onLab={setLab} onRestartGpu={onRestartGpu} gpu={gpu} controller={benchController} onReady={hook.markReady} />
+        ) : lab === 'pde' ? (
           <PdeApp store={store} pdeStore={pdeStore} onLab={setLab} onRestartGpu={onRestartGpu} controller={pdeController} device={gpu?.device && presentable ? gpu.device : null} onReady={hook.markReady} />
         ) : (
           <App store={store} gpu={gpu} controller={controller} presentable={presentable} onReady={hook.markReady} onLab={setLab} onRestartGpu={onRestartGpu} />
@@ -85,12 +96,15 @@ async function main(): Promise<void> {
     hook.setDevice(gpu.device);
     pdeController = new PdeController(pdeStore, gpu);
     hook.setPde(pdeController);
+    benchController = new BenchController(benchStore, gpu);
   };
   restartGpu = async () => {
     controller?.dispose();
     pdeController?.destroy();
+    benchController?.destroy();
     controller = null;
     pdeController = null;
+    benchController = null;
     render();
     await connectGpu();
     for (const s of [store.getState(), pdeStore.getState()]) s.notices.filter((n) => n.key === 'device-lost' || n.key === 'pde-device').forEach((n) => s.dismissNotice(n.id));

@@ -10,14 +10,16 @@ import { MAX_PARAM_LENGTH, base64UrlToBytes, bytesToBase64Url } from './url.ts';
 
 export const LAB_PARAM = 'lab';
 export const PDE_PARAM = 'pde';
-export type Lab = 'samplers' | 'pde';
+/** the page's labs: `?lab=pde`, `?lab=bench` (the benchmark page, issue #9), else the sampler lab */
+export type Lab = 'samplers' | 'pde' | 'bench';
 
 /** the lab's default: Kassam–Trefethen's KS (1D, small, fast everywhere) */
 export const DEFAULT_PDE_PRESET = 'ks-kassam-trefethen';
 export const DEFAULT_PDE_SPEC: PdeSpec = parsePdeSpec(PDE_PRESETS.find((p) => p.id === DEFAULT_PDE_PRESET)!.spec);
 
 export function labFromSearch(search: string): Lab {
-  return new URLSearchParams(search).get(LAB_PARAM) === 'pde' ? 'pde' : 'samplers';
+  const lab = new URLSearchParams(search).get(LAB_PARAM);
+  return lab === 'pde' || lab === 'bench' ? lab : 'samplers';
 }
 
 export function encodePdeParam(spec: PdeSpec): string {

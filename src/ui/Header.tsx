@@ -74,13 +74,15 @@ function CopyLink({ link }: { link?: LinkSource }) {
 const TAGLINES: Record<Lab, string> = {
   samplers: 'diffusion samplers, step by step, on your GPU',
   pde: 'spectral PDE solvers you can touch, break and measure, on your GPU',
+  bench: 'how close the kernels come to your GPU’s copy bandwidth',
 };
 
-/** Samplers | PDE lab (each keeps its own spec; the address bar holds the shown lab's) */
+/** Samplers | PDE lab | Benchmark (each keeps its own state; the address bar holds the shown lab's link) */
 function LabSwitcher({ lab, onLab }: { lab: Lab; onLab(lab: Lab): void }) {
   const labs: [Lab, string][] = [
     ['samplers', 'Samplers'],
     ['pde', 'PDE lab'],
+    ['bench', 'Benchmark'],
   ];
   return (
     <nav className="lab-switcher" aria-label="Lab">

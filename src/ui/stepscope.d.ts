@@ -6,6 +6,7 @@ import type { ConvergenceResult } from '../engine/pde/convergence.ts';
 import type { FieldStats } from '../engine/pde/gpuPde.ts';
 import type { PdeViewReports } from './pde/viewReports.ts';
 import type { SweepResult } from '../engine/sampling.ts';
+import type { StepscopeBenchHook } from './bench/benchHook.ts';
 import type { BossViewReport, ClaimViewReport, GridViewReport, QualityViewReport, V3ViewReport } from './viewReports.ts';
 
 export interface StepscopeAdapterInfo {
@@ -69,6 +70,8 @@ export interface StepscopeHook {
   views(): { quality: QualityViewReport | null; grid: GridViewReport | null; boss: BossViewReport | null; v3: V3ViewReport | null; claim: ClaimViewReport | null };
   /** the PDE lab */
   pde: StepscopePdeHook;
+  /** the benchmark page (issue #9) */
+  bench: StepscopeBenchHook;
 }
 
 export interface StepscopePdeRunState {

@@ -9,6 +9,7 @@ import type { RunController } from './controller.ts';
 import type { PdeController } from './pde/pdeController.ts';
 import { createPdeHook } from './pde/pdeHook.ts';
 import type { StepscopeHook, StepscopeRunResult, StepscopeSweepOptions } from './stepscope.d.ts';
+import type { StepscopeBenchHook } from './bench/benchHook.ts';
 import { viewReports } from './viewReports.ts';
 
 export interface HookHandle {
@@ -23,7 +24,7 @@ export interface HookHandle {
   setDevice(device: GPUDevice | null): void;
 }
 
-export function installTestHook(store: AppStore, pdeStore: PdeStore): HookHandle {
+export function installTestHook(store: AppStore, pdeStore: PdeStore, bench: StepscopeBenchHook): HookHandle {
   let markReady!: () => void;
   const ready = new Promise<void>((resolve) => (markReady = resolve));
   let setFirstPde!: (controller: PdeController) => void;
@@ -83,6 +84,7 @@ export function installTestHook(store: AppStore, pdeStore: PdeStore): HookHandle
       return viewReports();
     },
     pde: createPdeHook(pdeStore, pdeController),
+    bench,
     loseDevice() {
       if (!device) throw new Error('stepscope.loseDevice: this page has no GPU device');
       device.destroy();
