@@ -36,28 +36,33 @@ struct Layout {
   _pad2: u32,
 }
 
-/**
- * One stage: the elementwise work between two transforms of a stepper program, fused into one dispatch over the
- * C·K points (gpuPde.ts compileStages), in this order, each part optional:
- *   1. accumulate: acc_dst[c] = Σ_{outputs o of channel c} multiplier_o ⊙ FFT(output_o) — the end of N̂(src);
- *   2. combine:    dst = Σ_j coef_j ⊙ reg_j — a stepper combine (ETDRK4's stage combines, specs/pde.md §4);
- *   3. inputs:     input j = multiplier_j ⊙ in_src[channel_j] — the start of the next N̂ (the inverse FFT follows).
- * Each invocation reads and writes only its own point (c, k) of every register, and does the parts in program
- * order, so a part may read what an earlier part just wrote (a combine reads the N̂ it follows; the inputs read
- * the combine's result). A 256-byte slot of the op uniform buffer (dynamic offset).
- */
-struct StageOp {
-  dst: u32, // combine: element offset of the destination register
-  count: u32, // combine: C·K, or 0 for a stage without a combine
-  terms: u32, // combine: ≤ 12 (0 with count C·K clears dst)
-  acc_dst: u32, // accumulate: element offset of N̂'s destination, or NONE
+/** one combine dst = Σ_j coef_j ⊙ reg_j (an element of the combine list, read-only storage; 208-byte stride) */
+struct CombineOp {
+  dst: u32, // element offset of the destination register
+  terms: u32, // ≤ 12; 0 clears dst
+  _pad0: u32,
+  _pad1: u32,
   reg: array<vec4u, 3>, // element offset of term j's register
   coef: array<vec4u, 3>, // element offset of term j's coefficient array, or SCALAR
   scalar: array<vec4f, 6>, // term j's scalar in .xy (j even) or .zw (j odd) of scalar[j / 2]
+}
+
+/**
+ * One stage: the elementwise work between two transforms of a stepper program, fused into one dispatch over the
+ * C·K points (gpuPde.ts planStages), in this order, each part optional:
+ *   1. accumulate: acc_dst[c] = Σ_{outputs o of channel c} multiplier_o ⊙ FFT(output_o) — the end of N̂(src);
+ *   2. combines:   for each listed combine in order, dst = Σ_j coef_j ⊙ reg_j (specs/pde.md §4's stage and
+ *                  history updates);
+ *   3. inputs:     input j = multiplier_j ⊙ in_src[channel_j] — the start of the next N̂ (the inverse FFT follows).
+ * Each invocation reads and writes only its own point (c, k) of every register and does the parts in program
+ * order, so a part may read what an earlier part just wrote (a combine reads the N̂ it follows; the inputs read
+ * the combines' result). A 256-byte slot of the op uniform buffer (dynamic offset).
+ */
+struct StageOp {
+  acc_dst: u32, // accumulate: element offset of N̂'s destination, or NONE
   in_src: u32, // inputs: element offset of the register N̂ is evaluated at, or NONE
-  _pad0: u32,
-  _pad1: u32,
-  _pad2: u32,
+  first_combine: u32, // combines: index of the first in the combine list
+  combines: u32, // how many
 }
 
 /** the step's index within the current batch (a 256-byte slot per index, written once) */
@@ -102,6 +107,7 @@ fn is_finite(v: vec2f) -> bool {
 @group(0) @binding(4) var<storage, read> stage_mults: array<vec2f>;
 @group(0) @binding(5) var<storage, read> stage_outputs: array<vec2f>;
 @group(0) @binding(6) var<storage, read_write> stage_inputs: array<vec2f>;
+@group(0) @binding(7) var<storage, read> stage_combines: array<CombineOp>;
 
 @compute @workgroup_size(WG)
 fn stage(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
@@ -122,21 +128,22 @@ fn stage(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) gro
     }
     stage_regs[stage_op.acc_dst + i] = sum;
   }
-  if (stage_op.count != 0u) {
+  for (var m = 0u; m < stage_op.combines; m++) {
+    let op = &stage_combines[stage_op.first_combine + m];
     var acc = vec2f(0.0);
-    for (var j = 0u; j < stage_op.terms; j++) {
-      let value = stage_regs[stage_op.reg[j / 4u][j % 4u] + i];
-      let at = stage_op.coef[j / 4u][j % 4u];
+    for (var j = 0u; j < (*op).terms; j++) {
+      let value = stage_regs[(*op).reg[j / 4u][j % 4u] + i];
+      let at = (*op).coef[j / 4u][j % 4u];
       var coef: vec2f;
       if (at == SCALAR) {
-        let pair = stage_op.scalar[j / 2u];
+        let pair = (*op).scalar[j / 2u];
         coef = select(pair.xy, pair.zw, (j & 1u) == 1u);
       } else {
         coef = stage_coefs[at + i];
       }
       acc += cmul(coef, value);
     }
-    stage_regs[stage_op.dst + i] = acc;
+    stage_regs[(*op).dst + i] = acc;
   }
   if (stage_op.in_src != NONE) {
     let value = stage_regs[stage_op.in_src + i];

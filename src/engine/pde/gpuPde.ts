@@ -32,6 +32,8 @@ const WG = 64;
 const MAX_GROUPS_PER_DIMENSION = 65535;
 /** terms of one combine (CombineOp in pde.wgsl; RK4's last combine has 9) */
 export const MAX_COMBINE_TERMS = 12;
+/** bytes of one CombineOp in the combine list (its storage-array stride) */
+const COMBINE_BYTES = 208;
 /** inputs or outputs of a nonlinear term (Layout.in_channel / out_channel in pde.wgsl) */
 export const MAX_NONLINEAR_FIELDS = 8;
 /** steps per watchdog batch: one parameter slot per in-batch index */
@@ -47,7 +49,7 @@ export const PDE_KERNELS = {
     label: 'pde stage',
     code: shaders.pde,
     entryPoint: 'stage',
-    bindings: ['uniform', 'uniform-dynamic', 'storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage'],
+    bindings: ['uniform', 'uniform-dynamic', 'storage', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage', 'read-only-storage'],
   },
   finishStep: { label: 'pde finish step', code: shaders.pde, entryPoint: 'finish_step', bindings: ['uniform', 'uniform-dynamic', 'storage', 'storage'] },
   watchFold: { label: 'pde watch fold', code: shaders.pde, entryPoint: 'watch_fold', bindings: ['uniform', 'uniform-dynamic', 'storage', 'storage'] },
@@ -159,7 +161,8 @@ export interface Stage {
   kind: 'stage';
   /** the register N̂ is accumulated into (the end of a nonlinear evaluation) */
   accumulate?: string;
-  combine?: CombineOp;
+  /** applied in order, each at every point */
+  combines: CombineOp[];
   /** the register the next nonlinear evaluation reads (the start of that evaluation) */
   inputs?: string;
 }
@@ -168,20 +171,21 @@ export interface Stage {
 export type Unit = Stage | { kind: 'transforms' };
 
 /**
- * The dispatch plan of a stepper program (issue #9's budget: a step's combines cost no dispatch of their own).
- * A nonlinear op dst = N̂(src) is inputs(src) · transforms · accumulate(dst); each elementwise part joins the open
- * stage when it comes later in the order accumulate → combine → inputs than that stage's parts, else opens a new
- * stage. ETDRK4 (N c N c N c N c) becomes inputs · T · [acc c inputs] · T · [acc c inputs] · T · [acc c inputs] · T ·
- * [acc c]: 4 transforms and 5 stages, where unfused it took 4 × 2 + 4 separate dispatches. Without a nonlinear term
- * (N ≡ 0) a nonlinear op only clears its destination, and only when a combine also writes it (`rewritten`): a
- * combine with no terms.
+ * The dispatch plan of a stepper program (issue #9's budget: combines cost no dispatch of their own). A nonlinear
+ * op dst = N̂(src) is inputs(src) · transforms · accumulate(dst); the elementwise parts between two transforms form
+ * one stage, in the order accumulate → combines → inputs (a part that would come after the stage's inputs opens a
+ * new stage, which happens only without a transform in between). ETDRK4 (N c N c N c N c) becomes
+ * [inputs] T [acc c inputs] T [acc c inputs] T [acc c inputs] T [acc c]: 4 transforms and 5 stages, where unfused
+ * it took 4 × 2 + 4 separate dispatches; SBDF2's history updates (N c c c c) join its one stage. Without a
+ * nonlinear term (N ≡ 0) a nonlinear op only clears its destination, and only when a combine also writes it
+ * (`rewritten`): a combine with no terms.
  */
 export function planStages(ops: readonly StepperOp[], nonlinear: boolean, rewritten: (reg: string) => boolean): Unit[] {
   const units: Unit[] = [];
   let open: Stage | null = null;
   const addCombine = (combine: CombineOp) => {
-    if (open && !open.combine && open.inputs === undefined) open.combine = combine;
-    else units.push((open = { kind: 'stage', combine }));
+    if (open && open.inputs === undefined) open.combines.push(combine);
+    else units.push((open = { kind: 'stage', combines: [combine] }));
   };
   for (const op of ops) {
     if (op.op === 'combine') {
@@ -190,9 +194,9 @@ export function planStages(ops: readonly StepperOp[], nonlinear: boolean, rewrit
       if (rewritten(op.dst)) addCombine({ op: 'combine', dst: op.dst, terms: [] });
     } else {
       if (open && open.inputs === undefined) open.inputs = op.src;
-      else units.push({ kind: 'stage', inputs: op.src });
+      else units.push({ kind: 'stage', combines: [], inputs: op.src });
       units.push({ kind: 'transforms' });
-      units.push((open = { kind: 'stage', accumulate: op.dst }));
+      units.push((open = { kind: 'stage', accumulate: op.dst, combines: [] }));
     }
   }
   return units;
@@ -292,29 +296,35 @@ export class GpuPdeSolver {
       if (r === undefined) throw new Error(`stepper ${problem.stepper}: unknown register '${reg}'`);
       return (r * this.stateBytes) / 8;
     };
-    // StageOp in pde.wgsl: dst, count, terms, acc_dst, reg[12] @16, coef[12] @64, scalar[12] @112, in_src @208
+    // StageOp in pde.wgsl: acc_dst, in_src, first_combine, combines; CombineOp (208 bytes): dst, terms, reg[12] @16,
+    // coef[12] @64, scalar[12] @112
+    const combineCount = stages.reduce((n, stage) => n + stage.combines.length, 0);
+    const combineData = new ArrayBuffer(Math.max(1, combineCount) * COMBINE_BYTES);
+    let nextCombine = 0;
     stages.forEach((stage, s) => {
       const view = new DataView(slotData, s * SLOT, SLOT);
-      view.setUint32(12, stage.accumulate === undefined ? NONE : elementOffset(stage.accumulate), true);
-      view.setUint32(208, stage.inputs === undefined ? NONE : elementOffset(stage.inputs), true);
-      const op = stage.combine;
-      if (!op) return; // count 0: no combine
-      if (op.terms.length > MAX_COMBINE_TERMS) throw new Error(`stepper ${problem.stepper}: a combine with ${op.terms.length} terms exceeds ${MAX_COMBINE_TERMS}`);
-      view.setUint32(0, elementOffset(op.dst), true);
-      view.setUint32(4, channels * size, true);
-      view.setUint32(8, op.terms.length, true);
-      op.terms.forEach(({ reg, coef }, j) => {
-        view.setUint32(16 + 4 * j, elementOffset(reg), true);
-        if ('array' in coef) {
-          const a = arrayIndex.get(coef.array);
-          if (a === undefined) throw new Error(`stepper ${problem.stepper}: unknown coefficient array '${coef.array}'`);
-          view.setUint32(64 + 4 * j, (a * this.stateBytes) / 8, true);
-        } else {
-          view.setUint32(64 + 4 * j, NONE, true);
-          view.setFloat32(112 + 8 * j, coef.scalar[0], true);
-          view.setFloat32(116 + 8 * j, coef.scalar[1], true);
-        }
-      });
+      view.setUint32(0, stage.accumulate === undefined ? NONE : elementOffset(stage.accumulate), true);
+      view.setUint32(4, stage.inputs === undefined ? NONE : elementOffset(stage.inputs), true);
+      view.setUint32(8, nextCombine, true);
+      view.setUint32(12, stage.combines.length, true);
+      for (const op of stage.combines) {
+        if (op.terms.length > MAX_COMBINE_TERMS) throw new Error(`stepper ${problem.stepper}: a combine with ${op.terms.length} terms exceeds ${MAX_COMBINE_TERMS}`);
+        const combine = new DataView(combineData, nextCombine++ * COMBINE_BYTES, COMBINE_BYTES);
+        combine.setUint32(0, elementOffset(op.dst), true);
+        combine.setUint32(4, op.terms.length, true);
+        op.terms.forEach(({ reg, coef }, j) => {
+          combine.setUint32(16 + 4 * j, elementOffset(reg), true);
+          if ('array' in coef) {
+            const a = arrayIndex.get(coef.array);
+            if (a === undefined) throw new Error(`stepper ${problem.stepper}: unknown coefficient array '${coef.array}'`);
+            combine.setUint32(64 + 4 * j, (a * this.stateBytes) / 8, true);
+          } else {
+            combine.setUint32(64 + 4 * j, NONE, true);
+            combine.setFloat32(112 + 8 * j, coef.scalar[0], true);
+            combine.setFloat32(116 + 8 * j, coef.scalar[1], true);
+          }
+        });
+      }
     });
 
     // the generated pointwise module (validates the parameter names)
@@ -351,8 +361,10 @@ export class GpuPdeSolver {
     const layout = make('layout', LAYOUT_BYTES, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
     device.queue.writeBuffer(layout, 0, layoutWords);
 
-    const opSlots = make('op slots', allOps.length * SLOT, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
-    device.queue.writeBuffer(opSlots, 0, slotData);
+    const stageSlots = make('stage slots', slotData.byteLength, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+    device.queue.writeBuffer(stageSlots, 0, slotData);
+    const combineList = make('combines', combineData.byteLength, storage);
+    device.queue.writeBuffer(combineList, 0, combineData);
 
     const stepSlots = make('step slots', MAX_BATCH * SLOT, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
     const stepData = new Uint32Array((MAX_BATCH * SLOT) / 4);
@@ -371,12 +383,13 @@ export class GpuPdeSolver {
     const stageKernel = kernel('stage');
     const stageGroup = bindGroup(device, stageKernel, [
       { buffer: layout },
-      slotBinding(opSlots, SLOT),
+      slotBinding(stageSlots, SLOT),
       { buffer: this.regs },
       { buffer: coefs },
       { buffer: mults },
       { buffer: outputs },
       { buffer: inputs },
+      { buffer: combineList },
     ]);
     this.finishKernel = kernel('finishStep');
     this.foldKernel = kernel('watchFold');
