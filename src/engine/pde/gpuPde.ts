@@ -20,7 +20,7 @@ import { fftShape, gridSize } from '../../core/pde/grid.ts';
 import { PdeDivergence, type PdeProblem } from '../../core/pde/run.ts';
 import type { StepperOp } from '../../core/pde/types.ts';
 import { bindGroup, getKernel, type Kernel, type KernelDefinition } from '../../gpu/kernels.ts';
-import { readBuffer, readFloat32 } from '../../gpu/readback.ts';
+import { readFloat32, submitAndRead } from '../../gpu/readback.ts';
 import { checkFftShape, createFftPlan, type FftPlan } from './gpuFft.ts';
 import type { PdeStepper } from './pdeRun.ts';
 
@@ -498,14 +498,13 @@ export class GpuPdeSolver {
   async advance(steps: number): Promise<void> {
     const encoder = this.device.createCommandEncoder({ label: `${this.label} advance` });
     this.encodeSteps(encoder, steps);
-    this.device.queue.submit([encoder.finish()]);
-    const firstBad = await this.divergedAt();
+    const firstBad = await this.divergedAt(encoder);
     if (firstBad !== null) throw new PdeDivergence(firstBad, firstBad * this.problem.dt, this.problem.stepper, this.problem.dt);
   }
 
-  /** the first step whose state was not finite, or null (one 16-byte readback) */
-  async divergedAt(): Promise<number | null> {
-    const [, firstBad] = new Uint32Array(await readBuffer(this.device, this.watch, 0, 16));
+  /** the first step whose state was not finite, or null (one 16-byte readback, submitted with `encoder`'s work if given) */
+  async divergedAt(encoder = this.device.createCommandEncoder({ label: `${this.label} watchdog` })): Promise<number | null> {
+    const [, firstBad] = new Uint32Array(await submitAndRead(this.device, encoder, this.watch, 0, 16));
     return firstBad === NONE ? null : firstBad;
   }
 
