@@ -59,28 +59,34 @@ describe('bytes models', () => {
     expect(fftPairBytes([1024], 1024)).toBe(2 * 1 * 2 * 8 * 1024 * 1024);
   });
 
-  it('a DDIM run on ring8: x_T written, then per step eval (2P + mixture) and a two-term combine (3P)', () => {
+  it('a DDIM run on ring8: x_T written, then per step one fused pass that reads x and writes x (2P + mixture)', () => {
     const vp = new VpLinearProcess();
     const steps = 10;
     const program = programOnGrid({ name: 'ddim' }, vp, scheduleLogSnrUniform(vp, 1, 1e-3, steps));
-    // the hand count below assumes this shape of the program: check it
-    const evals = program.ops.filter((op) => op.op === 'eval');
-    const combines = program.ops.filter((op) => op.op === 'combine');
-    expect(evals.length).toBe(steps);
-    expect(combines.length).toBe(steps);
-    combines.forEach((op) => expect(op.op === 'combine' && op.terms.length).toBe(2));
+    // the hand count below assumes this shape of the program (eval x → D, then x ← a·x + b·D): check it
+    expect(program.ops.map((op) => (op.op === 'eval' ? `e${op.x}>${op.out}` : `c${op.terms.map((t) => t.reg).join('')}>${op.out}`)).join(' ')).toBe(
+      Array(steps).fill('e0>1 c01>0').join(' '),
+    );
     const mixture = prepareMixture(targetPreset('ring8'));
     expect([mixture.components, mixture.dim]).toEqual([8, 2]);
     const n = 4096;
     const P = n * 2 * 4;
     const M = 8 * (1 + 2 * 2 + 2 * 2) * 4; // K · (log π, μ, U, e) f32 = 288 B
-    expect(samplerProgramBytes(program, n, 2, 8)).toBe(P + steps * (2 * P + M) + steps * 3 * P);
-    expect(samplerProgramBytes(program, n, 2, 8, false)).toBe(steps * (2 * P + M) + steps * 3 * P);
+    expect(samplerProgramBytes(program, n, 2, 8)).toBe(P + steps * (2 * P + M));
+    expect(samplerProgramBytes(program, n, 2, 8, false)).toBe(steps * (2 * P + M));
   });
 
-  it('a combine with noise reads only its register terms', () => {
-    const ops = [{ op: 'combine' as const, out: 0, terms: [{ reg: 0, coef: 1 }, { reg: 1, coef: 2 }, { reg: 2, coef: 3 }], noise: { coef: 0.1, step: 0 } }];
-    expect(samplerProgramBytes({ ops }, 10, 3, 1, false)).toBe(4 * 10 * 3 * 4);
+  it('a multistep program keeps the registers a later pass reads; a combine with noise reads only its terms', () => {
+    const P = 10 * 3 * 4;
+    const eval_ = (x: number, out: number) => ({ op: 'eval' as const, x, out, t: 0.5, alpha: 1, sigma: 1 });
+    const combine = (out: number, regs: number[], noise = false) => ({ op: 'combine' as const, out, terms: regs.map((reg) => ({ reg, coef: 1 })), ...(noise ? { noise: { coef: 0.1, step: 0 } } : {}) });
+    // pass 1: D → reg 1, x ← x + D; pass 2: D → reg 2, x ← x + D(new) + D(old, reg 1, written by pass 1)
+    const ops = [eval_(0, 1), combine(0, [0, 1]), eval_(0, 2), combine(0, [0, 2, 1], true)];
+    const M = 1 * (1 + 2 * 3 + 9) * 4;
+    // pass 1 reads x, writes x and reg 1 (pass 2 reads it); pass 2 reads x and reg 1, writes x
+    expect(samplerProgramBytes({ ops }, 10, 3, 1, false)).toBe(P + M + 2 * P + (2 * P + M + P));
+    // a combine alone (no eval before it) is its own pass
+    expect(samplerProgramBytes({ ops: [combine(0, [0, 1, 2], true)] }, 10, 3, 1, false)).toBe(3 * P + P);
   });
 
   it('a PDE step of a hand-made program: transforms, fused passes, the Hermitian projection', () => {

@@ -6,7 +6,7 @@
 // Cases (sizes: HARDWARE_SIZES, or SOFTWARE_SIZES on a software adapter, where the "GPU" is a CPU emulation):
 // - copy: copyBufferToBuffer of one buffer into another, many copies per submit; bytes = 2 × size per copy.
 // - sampler: one GpuSampler.run of DDIM on ring8 (K = 8, d = 2): x_T drawn on the GPU, then per step one GMM
-//   eval and one combine (the issue's "eval+combine" case; bench/run.ts samplerCase does the same run).
+//   eval and its combine (the issue's fused "eval+combine" case; bench/run.ts samplerCase does the same run).
 // - fft: createFftPlan 2D, one forward + one inverse transform in place.
 // - pde: one ETDRK4 step of 2D Navier–Stokes (GpuPdeSolver.encodeSteps; bench/run.ts's PDE case's setup).
 // Timing (timing.ts): GPU timestamps around all the repetitions of one submit when the device has
@@ -204,7 +204,7 @@ async function samplerCase(device: GPUDevice, sizes: BenchSizes, options: Measur
       size: `n = ${grouped(n)} · ${steps} steps`,
       bytes: samplerProgramBytes(program, n, mixture.dim, mixture.components),
       bytesModel:
-        'one GpuSampler.run: draw x_T (write P), then per step one eval (read P + the mixture, write P) and one two-term combine (read 2P, write P); P = n·d·4 bytes',
+        'one GpuSampler.run: draw x_T (write P), then per step the eval and its combine as one pass that reads x and the mixture and writes x (D = the model output stays in the pass): 2P + the mixture per step; P = n·d·4 bytes',
       measurement,
     };
   } finally {
