@@ -91,6 +91,9 @@ test('benchmark page: GB/s and % of the copy bandwidth per kernel, consistent wi
   assert.equal(byId.fft.bytes, 2 * 2 * 2 * 8 * 256 * 256);
   assert.equal(byId.pde.size, '64²');
   assert.equal(byId.pde.bytes, 147 * 8 * 64 * 64);
+  // x_T written (P = n·d·4), then per DDIM step read x + the mixture (8 × 9 f32), write x
+  assert.equal(byId.sampler.size, 'n = 4 096 · 10 steps');
+  assert.equal(byId.sampler.bytes, 4096 * 2 * 4 + 10 * (2 * 4096 * 2 * 4 + 288));
 
   // the table shows the same figures (three significant digits), one row per kernel
   const table = page.getByRole('table');

@@ -49,6 +49,8 @@ function checkReport(report: BenchReport): void {
   expect(byId.fft.size).toBe(`${TINY.fftN}²`);
   expect(byId.pde.bytes).toBe(147 * 8 * TINY.pdeN ** 2); // bandwidth.ts's ETDRK4 Navier–Stokes count
   expect(byId.sampler.size).toBe(`n = 1 024 · ${TINY.samplerSteps} steps`);
+  const P = TINY.samplerN * 2 * 4; // DDIM: x_T written, then per step read x and the mixture (288 B), write x
+  expect(byId.sampler.bytes).toBe(P + TINY.samplerSteps * (2 * P + 288));
 }
 
 describe('in-app benchmark engine', () => {
