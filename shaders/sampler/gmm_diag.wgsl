@@ -20,9 +20,10 @@ struct DiagParams {
   components: u32,
   prediction: u32, // 0: data prediction D, 1: noise prediction ε̂
   log_norm_offset: u32, // where this op's K values of log_norm start
-  _pad0: u32,
-  _pad1: u32,
-  _pad2: u32,
+  chain_first: u32, // the combines run after this eval (gmm_diag_chain.wgsl; 0 of them for diag_denoise)
+  chain_count: u32,
+  seed: u32,
+  has_eval: u32, // FusedParams' layout (gmm_fused.wgsl); always 1 here
 }
 
 @group(0) @binding(0) var<uniform> diag_params: DiagParams;
@@ -68,14 +69,10 @@ fn diag_log_weights(@builtin(global_invocation_id) gid: vec3u) {
 // the exp() calls of one thread per coordinate)
 const COORDS: u32 = 8u;
 
-@compute @workgroup_size(64)
-fn diag_denoise(@builtin(global_invocation_id) gid: vec3u) {
+// the denoiser at thread `index`'s (particle, block) (the caller checks index < n·blocks)
+fn diag_denoise_block(index: u32) {
   let d = diag_params.dim;
   let blocks = (d + COORDS - 1u) / COORDS;
-  let index = gid.x;
-  if (index >= diag_params.n * blocks) {
-    return;
-  }
   let p = index / blocks;
   let first = (index % blocks) * COORDS;
   let last = min(first + COORDS, d);
@@ -111,4 +108,13 @@ fn diag_denoise(@builtin(global_invocation_id) gid: vec3u) {
       regs[diag_params.out_offset + p * d + i] = acc[j] / norm;
     }
   }
+}
+
+@compute @workgroup_size(64)
+fn diag_denoise(@builtin(global_invocation_id) gid: vec3u) {
+  let blocks = (diag_params.dim + COORDS - 1u) / COORDS;
+  if (gid.x >= diag_params.n * blocks) {
+    return;
+  }
+  diag_denoise_block(gid.x);
 }

@@ -4,10 +4,15 @@
 
 import { shaders } from '../../shaders/index.ts';
 import type { PreparedMixture } from '../core/sampling/gmm.ts';
-import { type CombineOp, MAX_COMBINE_TERMS, type Measure, type Program, type ProgramOp, isDriven } from '../core/sampling/program.ts';
+import { type CombineOp, type EvalOp, MAX_COMBINE_TERMS, type Measure, type Program, type ProgramOp, isDriven } from '../core/sampling/program.ts';
 import { MAX_DIAGONAL_DIM, MAX_DIM } from '../core/spec/spec.ts';
 import { RngStream } from '../core/util/rng.ts';
-import { bindGroup, getKernel, workgroups, type KernelDefinition } from '../gpu/kernels.ts';
+import { bindGroup, getKernel, workgroups, type Kernel, type KernelDefinition } from '../gpu/kernels.ts';
+import brownianWgsl from '../../shaders/common/brownian.wgsl?raw';
+import chainWgsl from '../../shaders/sampler/chain.wgsl?raw';
+import chainOnlyWgsl from '../../shaders/sampler/chain_only.wgsl?raw';
+import gmmDiagChainWgsl from '../../shaders/sampler/gmm_diag_chain.wgsl?raw';
+import gmmFusedWgsl from '../../shaders/sampler/gmm_fused.wgsl?raw';
 import { readFloat32 } from '../gpu/readback.ts';
 
 /** bytes per op's parameter slot: WebGPU's minUniformBufferOffsetAlignment is at most 256 */
@@ -15,22 +20,115 @@ const PARAM_SLOT = 256;
 const EVAL_WORKGROUP = 64;
 /** coordinates per thread of diag_denoise (COORDS in shaders/sampler/gmm_diag.wgsl) */
 const DIAG_COORDS_PER_THREAD = 8;
-const COMBINE_WORKGROUP = 64;
 
 const DIAG_BINDINGS: KernelDefinition['bindings'] = ['uniform-dynamic', 'read-only-storage', 'storage', 'storage', 'read-only-storage'];
+/** the chain's two bindings (combine records, coefficient vectors) after a kernel's own */
+const CHAIN_BINDINGS: KernelDefinition['bindings'] = ['read-only-storage', 'read-only-storage'];
 
 export const SAMPLER_KERNELS = {
-  denoise: { label: 'gmm denoise', code: shaders.gmm, entryPoint: 'gmm_denoise', bindings: ['uniform-dynamic', 'read-only-storage', 'storage'] },
-  combine: { label: 'combine', code: shaders.combine, entryPoint: 'combine', bindings: ['uniform-dynamic', 'storage'] },
-  combineBrownian: { label: 'combine', code: shaders.combine, entryPoint: 'combine_brownian', bindings: ['uniform-dynamic', 'storage'] },
-  combineVector: { label: 'combine (coefficient vectors)', code: shaders.combineVector, entryPoint: 'combine_vector', bindings: ['uniform-dynamic', 'storage', 'read-only-storage'] },
   noise: { label: 'fill normal', code: shaders.noise, entryPoint: 'fill_normal', bindings: ['uniform-dynamic', 'storage'] },
   measureRows: { label: 'measure rows', code: shaders.measure, entryPoint: 'measure_rows', bindings: ['uniform-dynamic', 'read-only-storage', 'storage', 'storage'] },
   reduceRows: { label: 'reduce rows', code: shaders.measure, entryPoint: 'reduce_rows', bindings: ['uniform-dynamic', 'read-only-storage', 'storage', 'storage'] },
-  // diagonal covariances above MAX_DIM (shaders/sampler/gmm_diag.wgsl): two dispatches per eval, any dimension
-  diagLogWeights: { label: 'gmm diagonal log weights', code: shaders.gmmDiag, entryPoint: 'diag_log_weights', bindings: DIAG_BINDINGS },
-  diagDenoise: { label: 'gmm diagonal denoise', code: shaders.gmmDiag, entryPoint: 'diag_denoise', bindings: DIAG_BINDINGS },
 } satisfies Record<string, KernelDefinition>;
+
+/** u32 words per combine record (RECORD in shaders/sampler/chain.wgsl) */
+export const CHAIN_RECORD_WORDS = 32;
+const NO_VECTOR = 0xffffffff;
+const NOISE_NORMAL = 1;
+const NOISE_BROWNIAN = 2;
+
+/**
+ * The chain's Brownian increment: the tree (common/brownian.wgsl) only in the variant that draws from it. Compiled
+ * into a kernel whose programs never take the branch, the tree's loops made the combine about 2× slower on SwiftShader
+ * (measured for the separate combine kernel: 1.1e5 against 2.3–2.5e5 particle-evaluations/s).
+ */
+function brownianPart(brownian: boolean): string {
+  return brownian
+    ? `${brownianWgsl}\nfn chain_brownian(seed: u32, particle: u32, coordinate: u32, tau_from: f32, tau_to: f32) -> f32 {\n  return brownian_increment(BrownianKey(seed, particle, coordinate), tau_from, tau_to);\n}\n`
+    : 'fn chain_brownian(seed: u32, particle: u32, coordinate: u32, tau_from: f32, tau_to: f32) -> f32 {\n  return 0.0;\n}\n';
+}
+
+const chainCode = (chainBinding: number) => chainWgsl.replace('@binding(CHAIN_BINDING)', `@binding(${chainBinding})`).replace('@binding(VECTORS_BINDING)', `@binding(${chainBinding + 1})`);
+const definitions = new Map<string, KernelDefinition>();
+function memo(key: string, make: () => KernelDefinition): KernelDefinition {
+  let definition = definitions.get(key);
+  if (!definition) definitions.set(key, (definition = make()));
+  return definition;
+}
+
+/** eval + its combines for full-covariance mixtures (gmm_fused.wgsl), one pipeline per dimension d ≤ MAX_DIM */
+export function evalChainKernel(d: number, brownian: boolean): KernelDefinition {
+  const label = `gmm eval+combine d=${d}${brownian ? ' brownian' : ''}`;
+  return memo(label, () => ({
+    label,
+    code: `${shaders.rng}\n${brownianPart(brownian)}\n${chainCode(3)}\n${gmmFusedWgsl.replace('DIM_VALUEu', `${d}u`)}`,
+    entryPoint: 'gmm_eval_chain',
+    bindings: ['uniform-dynamic', 'read-only-storage', 'storage', ...CHAIN_BINDINGS],
+  }));
+}
+
+/** the diagonal mixture's two passes, the second with the combines (gmm_diag.wgsl + gmm_diag_chain.wgsl) */
+export function diagonalKernel(entryPoint: 'diag_log_weights' | 'diag_denoise_chain', brownian: boolean): KernelDefinition {
+  const label = `gmm diagonal eval+combine${brownian ? ' brownian' : ''}`;
+  return memo(`${label}:${entryPoint}`, () => ({
+    label,
+    code: `${shaders.rng}\n${brownianPart(brownian)}\n${shaders.gmmDiag}\n${chainCode(5)}\n${gmmDiagChainWgsl}`,
+    entryPoint,
+    bindings: [...DIAG_BINDINGS, ...CHAIN_BINDINGS],
+  }));
+}
+
+/** combines with no eval before them (chain_only.wgsl) */
+export function chainOnlyKernel(brownian: boolean): KernelDefinition {
+  const label = `combine chain${brownian ? ' brownian' : ''}`;
+  return memo(label, () => ({
+    label,
+    code: `${shaders.rng}\n${brownianPart(brownian)}\n${chainCode(2)}\n${chainOnlyWgsl}`,
+    entryPoint: 'chain_only',
+    bindings: ['uniform-dynamic', 'storage', ...CHAIN_BINDINGS],
+  }));
+}
+
+/**
+ * One combine as a chain record (layout in shaders/sampler/chain.wgsl): out ← Σ_j coef_j·[vec_j]·reg_j
+ * [+ constant coef·vec] [+ noise coef·z]. Offsets are in floats (register r starts at r·n·d, vector k at k·d).
+ */
+export function chainRecord(op: CombineOp, size: number, d: number): Uint32Array {
+  if (op.terms.length > MAX_COMBINE_TERMS) throw new Error(`combine with ${op.terms.length} terms exceeds ${MAX_COMBINE_TERMS}`);
+  const words = new Uint32Array(CHAIN_RECORD_WORDS);
+  const floats = new Float32Array(words.buffer);
+  const brownian = op.noise?.brownian;
+  if (op.noise && (op.constant || op.terms.some((term) => term.vector !== undefined))) throw new Error('a combine with coefficient vectors draws no noise');
+  words[0] = op.out * size;
+  words[1] = op.terms.length;
+  words[2] = brownian ? NOISE_BROWNIAN : op.noise ? NOISE_NORMAL : 0;
+  words[3] = op.noise?.step ?? 0;
+  // a Brownian increment is divided by √|Δτ| of the f32 times the kernel sees (util/brownian.ts fillBrownian)
+  const scale = brownian ? 1 / Math.sqrt(Math.abs(Math.fround(brownian.to) - Math.fround(brownian.from))) : 1;
+  floats[4] = (op.noise?.coef ?? 0) * scale;
+  floats[5] = brownian?.from ?? 0;
+  floats[6] = brownian?.to ?? 0;
+  words[7] = op.constant ? op.constant.vector * d : NO_VECTOR;
+  floats[8] = op.constant?.coef ?? 0;
+  op.terms.forEach((term, j) => {
+    words[9 + j] = term.reg * size;
+    floats[15 + j] = term.coef;
+    words[21 + j] = term.vector === undefined ? NO_VECTOR : term.vector * d;
+  });
+  return words;
+}
+
+/** an eval and the combines after it (up to the next eval), or leading combines with no eval: one chain */
+interface Segment {
+  eval?: EvalOp;
+  /** first record and number of records of its chain */
+  first: number;
+  count: number;
+  /** whether a record draws from the Brownian tree (selects the kernel variant) */
+  brownian: boolean;
+  /** diagonal mixtures: where this eval's K log normalisers start */
+  logNormOffset?: number;
+}
 
 /** Where a finished run's particles are: register r of particle p, coordinate j is float r·n·d + p·d + j. */
 export interface GpuRun {
@@ -131,6 +229,10 @@ export class GpuSampler {
   private logNorms: GPUBuffer | null = null;
   /** the program's per-dimension coefficient vectors (program.ts SamplerProgram.vectors), f32 */
   private vectorBuffer: GPUBuffer | null = null;
+  /** the combine records of the latest submit (chain.wgsl) */
+  private chain: GPUBuffer | null = null;
+  /** bind groups by kernel, reused while their buffers stay the same (cachedGroup) */
+  private readonly groups = new Map<string, { kernel: Kernel; resources: GPUBufferBinding[]; group: GPUBindGroup }>();
 
   constructor(
     readonly device: GPUDevice,
@@ -209,129 +311,87 @@ export class GpuSampler {
     return finish(step.value.times, step.value.nfe);
   }
 
-  /** Encode ops (after drawing x_T when asked) into one compute pass, then the measures; submit; read the measures. */
+  /**
+   * Encode ops (after drawing x_T when asked) into one compute pass, then the measures; submit; read the measures.
+   * Each eval and the combines after it are one dispatch (two for a diagonal mixture: its log-responsibilities need
+   * all of x_p first): the combines run as the eval thread's chain (shaders/sampler/chain.wgsl). Combines before
+   * the first eval (the trajectory's x_T record) are one chain-only dispatch.
+   */
   private async submit(ops: ProgramOp[], measures: Measure[], c: EncodeContext, first: boolean): Promise<number[]> {
     const { size, d } = c;
-    // One parameter slot per dispatch.
-    type Dispatch = { kind: 'denoise' | 'combine' | 'combineBrownian' | 'combineVector' | 'noise' | 'diagLogWeights' | 'diagDenoise'; groups: number };
     const mixture = this.mixture!;
     const diagonal = usesDiagonalKernel(mixture);
     const K = mixture.components;
     const logNormValues: number[] = [];
-    const dispatches: Dispatch[] = [];
-    const slots: ArrayBuffer[] = [];
-    const slot = () => {
-      const buffer = new ArrayBuffer(PARAM_SLOT);
-      slots.push(buffer);
-      return new DataView(buffer);
-    };
-    const combineSlot = (out: number, terms: { reg: number; coef: number }[], noise?: CombineOp['noise']) => {
-      if (terms.length > MAX_COMBINE_TERMS) throw new Error(`combine with ${terms.length} terms exceeds ${MAX_COMBINE_TERMS}`);
-      const v = slot();
-      v.setUint32(0, out * size, true);
-      v.setUint32(4, size, true);
-      v.setUint32(8, terms.length, true);
-      terms.forEach((term, j) => {
-        v.setUint32(16 + 4 * j, term.reg * size, true);
-        v.setFloat32(48 + 4 * j, term.coef, true);
-      });
-      const brownian = noise?.brownian;
-      // a Brownian increment is divided by √|Δτ| of the f32 times the kernel sees (util/brownian.ts fillBrownian)
-      const scale = brownian ? 1 / Math.sqrt(Math.abs(Math.fround(brownian.to) - Math.fround(brownian.from))) : 1;
-      v.setFloat32(80, (noise?.coef ?? 0) * scale, true);
-      v.setUint32(84, noise?.step ?? 0, true);
-      v.setUint32(88, c.seed >>> 0, true);
-      v.setUint32(92, d, true);
-      v.setFloat32(100, brownian?.from ?? 0, true);
-      v.setFloat32(104, brownian?.to ?? 0, true);
-      dispatches.push({ kind: brownian ? 'combineBrownian' : 'combine', groups: workgroups(size, COMBINE_WORKGROUP) });
-    };
-    /** a combine with coefficient vectors (combine_vector.wgsl): vector k starts at float k·d of the vector buffer */
-    const vectorSlot = (op: CombineOp) => {
-      if (op.terms.length > MAX_COMBINE_TERMS) throw new Error(`combine with ${op.terms.length} terms exceeds ${MAX_COMBINE_TERMS}`);
-      if (op.noise) throw new Error('a combine with coefficient vectors draws no noise');
-      const NONE = 0xffffffff;
-      const v = slot();
-      v.setUint32(0, op.out * size, true);
-      v.setUint32(4, size, true);
-      v.setUint32(8, op.terms.length, true);
-      v.setUint32(12, d, true);
-      for (let j = 0; j < 8; j++) v.setUint32(80 + 4 * j, NONE, true);
-      op.terms.forEach((term, j) => {
-        v.setUint32(16 + 4 * j, term.reg * size, true);
-        v.setFloat32(48 + 4 * j, term.coef, true);
-        if (term.vector !== undefined) v.setUint32(80 + 4 * j, term.vector * d, true);
-      });
-      v.setUint32(112, op.constant ? op.constant.vector * d : NONE, true);
-      v.setFloat32(116, op.constant?.coef ?? 0, true);
-      dispatches.push({ kind: 'combineVector', groups: workgroups(size, COMBINE_WORKGROUP) });
+    const records: Uint32Array[] = [];
+    const segments: Segment[] = [];
+    let current: Segment | null = null;
+    const addCombine = (op: CombineOp) => {
+      if (!current) segments.push((current = { first: records.length, count: 0, brownian: false }));
+      const record = chainRecord(op, size, d);
+      records.push(record);
+      current.count++;
+      if (record[2] === NOISE_BROWNIAN) current.brownian = true;
     };
     const record = (gridIndex: number) => {
       if (c.trajectoryRegister === undefined) return;
       if (gridIndex >= c.gridPoints) throw new Error(`${c.label} took more than ${c.gridPoints - 1} steps: more than its trajectory can record`);
-      combineSlot(c.trajectoryRegister + gridIndex, [{ reg: 0, coef: 1 }]);
+      addCombine({ op: 'combine', out: c.trajectoryRegister + gridIndex, terms: [{ reg: 0, coef: 1 }] });
     };
-
-    if (first && c.drawNoise) {
-      const v = slot();
-      v.setUint32(0, 0, true);
-      v.setUint32(4, c.n, true);
-      v.setUint32(8, d, true);
-      v.setUint32(12, c.seed >>> 0, true);
-      v.setUint32(16, RngStream.initialNoise, true);
-      v.setUint32(20, 0, true);
-      dispatches.push({ kind: 'noise', groups: workgroups(c.n, EVAL_WORKGROUP) });
-    }
     if (first) record(0);
     for (const op of ops) {
       if (op.op === 'eval') {
-        // a diagonal eval is two dispatches (log-responsibilities, then coordinates), each with its own copy of the slot
-        const logNormOffset = logNormValues.length;
+        segments.push((current = { eval: op, first: records.length, count: 0, brownian: false, logNormOffset: logNormValues.length }));
         if (diagonal) logNormValues.push(...diagonalLogNorms(mixture, op.alpha, op.sigma));
-        for (let copy = 0; copy < (diagonal ? 2 : 1); copy++) {
-          const v = slot();
-          v.setUint32(0, op.x * size, true);
-          v.setUint32(4, op.out * size, true);
-          v.setUint32(8, c.n, true);
-          v.setUint32(12, d, true);
-          v.setFloat32(16, op.alpha, true);
-          v.setFloat32(20, op.sigma, true);
-          v.setUint32(24, K, true);
-          v.setUint32(28, op.prediction === 'noise' ? 1 : 0, true);
-          v.setUint32(32, logNormOffset, true);
-        }
-        if (diagonal) {
-          dispatches.push({ kind: 'diagLogWeights', groups: workgroups(c.n * K, EVAL_WORKGROUP) });
-          dispatches.push({ kind: 'diagDenoise', groups: workgroups(c.n * Math.ceil(d / DIAG_COORDS_PER_THREAD), EVAL_WORKGROUP) });
-        } else dispatches.push({ kind: 'denoise', groups: workgroups(c.n, EVAL_WORKGROUP) });
       } else {
-        if (op.constant || op.terms.some((term) => term.vector !== undefined)) vectorSlot(op);
-        else combineSlot(op.out, op.terms, op.noise);
+        if ((op.constant || op.terms.some((term) => term.vector !== undefined)) && !this.vectorBuffer) throw new Error(`${c.label}: a combine uses coefficient vectors the program does not carry`);
+        addCombine(op);
         if (op.gridIndex !== undefined && op.out === 0) record(op.gridIndex);
       }
     }
-    if (!dispatches.length && !measures.length) return [];
+    const drawNoise = first && c.drawNoise;
+    if (!drawNoise && !segments.length && !measures.length) return [];
 
     const encoder = this.device.createCommandEncoder({ label: `${this.label} ${c.label}` });
-    if (dispatches.length) {
-      const paramBytes = slots.length * PARAM_SLOT;
-      this.params = this.ensureBuffer(this.params, paramBytes, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, 'op parameters');
-      const packed = new Uint8Array(paramBytes);
-      slots.forEach((s, i) => packed.set(new Uint8Array(s), i * PARAM_SLOT));
-      this.device.queue.writeBuffer(this.params, 0, packed);
-      const kernelOf = (kind: Dispatch['kind']) => getKernel(this.device, SAMPLER_KERNELS[kind]);
-      const paramBinding = { buffer: this.params, offset: 0, size: PARAM_SLOT };
-      const regs = { buffer: this.regs!, size: c.bytes };
-      const groups: Partial<Record<Dispatch['kind'], GPUBindGroup>> = {
-        combine: bindGroup(this.device, kernelOf('combine'), [paramBinding, regs]),
-        noise: bindGroup(this.device, kernelOf('noise'), [paramBinding, regs]),
-      };
-      // the Brownian-tree combine is compiled only when a program draws from the tree
-      if (dispatches.some((dispatch) => dispatch.kind === 'combineBrownian')) groups.combineBrownian = bindGroup(this.device, kernelOf('combineBrownian'), [paramBinding, regs]);
-      if (dispatches.some((dispatch) => dispatch.kind === 'combineVector')) {
-        if (!this.vectorBuffer) throw new Error(`${c.label}: a combine uses coefficient vectors the program does not carry`);
-        groups.combineVector = bindGroup(this.device, kernelOf('combineVector'), [paramBinding, regs, { buffer: this.vectorBuffer }]);
+    if (drawNoise || segments.length) {
+      // one 256-byte parameter slot for the noise and one per segment (a diagonal eval's two dispatches share it)
+      const slots = (drawNoise ? 1 : 0) + segments.length;
+      const packed = new ArrayBuffer(slots * PARAM_SLOT);
+      if (drawNoise) {
+        const v = new DataView(packed, 0, PARAM_SLOT);
+        v.setUint32(0, 0, true);
+        v.setUint32(4, c.n, true);
+        v.setUint32(8, d, true);
+        v.setUint32(12, c.seed >>> 0, true);
+        v.setUint32(16, RngStream.initialNoise, true);
+        v.setUint32(20, 0, true);
       }
+      segments.forEach((segment, i) => {
+        // FusedParams (gmm_fused.wgsl) = DiagParams (gmm_diag.wgsl) = ChainParams (chain_only.wgsl)
+        const v = new DataView(packed, ((drawNoise ? 1 : 0) + i) * PARAM_SLOT, PARAM_SLOT);
+        const op = segment.eval;
+        v.setUint32(0, (op?.x ?? 0) * size, true);
+        v.setUint32(4, (op?.out ?? 0) * size, true);
+        v.setUint32(8, c.n, true);
+        v.setUint32(12, d, true);
+        v.setFloat32(16, op?.alpha ?? 0, true);
+        v.setFloat32(20, op?.sigma ?? 0, true);
+        v.setUint32(24, K, true);
+        v.setUint32(28, op?.prediction === 'noise' ? 1 : 0, true);
+        v.setUint32(32, segment.logNormOffset ?? 0, true);
+        v.setUint32(36, segment.first, true);
+        v.setUint32(40, segment.count, true);
+        v.setUint32(44, c.seed >>> 0, true);
+        v.setUint32(48, op ? 1 : 0, true);
+      });
+      this.params = this.ensureBuffer(this.params, packed.byteLength, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, 'op parameters');
+      this.device.queue.writeBuffer(this.params, 0, packed);
+      const chain = new Uint32Array(Math.max(1, records.length) * CHAIN_RECORD_WORDS);
+      records.forEach((r, i) => chain.set(r, i * CHAIN_RECORD_WORDS));
+      this.chain = this.ensureBuffer(this.chain, chain.byteLength, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, 'combine chains');
+      if (records.length) this.device.queue.writeBuffer(this.chain, 0, chain, 0, records.length * CHAIN_RECORD_WORDS);
+      // a program without coefficient vectors binds a 16-byte placeholder (never read: every record says NO_VECTOR)
+      this.vectorBuffer ??= this.ensureBuffer(null, 16, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, 'coefficient vectors');
       if (diagonal) {
         const limit = this.device.limits.maxStorageBufferBindingSize;
         const logWeightBytes = Math.max(c.n * K * 4, 16);
@@ -339,18 +399,29 @@ export class GpuSampler {
         this.logWeights = this.ensureBuffer(this.logWeights, logWeightBytes, GPUBufferUsage.STORAGE, 'log responsibilities');
         const norms = Float32Array.from(logNormValues.length ? logNormValues : [0]);
         this.logNorms = this.ensureBuffer(this.logNorms, norms.byteLength, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, 'log normalisers');
-        this.device.queue.writeBuffer(this.logNorms, 0, norms);
-        const diagResources = [paramBinding, { buffer: this.mixtureBuffer! }, regs, { buffer: this.logWeights }, { buffer: this.logNorms }];
-        groups.diagLogWeights = bindGroup(this.device, kernelOf('diagLogWeights'), diagResources);
-        groups.diagDenoise = bindGroup(this.device, kernelOf('diagDenoise'), diagResources);
-      } else {
-        groups.denoise = bindGroup(this.device, kernelOf('denoise'), [paramBinding, { buffer: this.mixtureBuffer! }, regs]);
+        if (logNormValues.length) this.device.queue.writeBuffer(this.logNorms, 0, norms);
       }
+      const paramBinding = { buffer: this.params, offset: 0, size: PARAM_SLOT };
+      const regs = { buffer: this.regs!, size: c.bytes };
+      const chainBindings = [{ buffer: this.chain }, { buffer: this.vectorBuffer }];
       const pass = encoder.beginComputePass({ label: `${this.label} ${c.label} program` });
-      dispatches.forEach((dispatch, i) => {
-        pass.setPipeline(kernelOf(dispatch.kind).pipeline);
-        pass.setBindGroup(0, groups[dispatch.kind]!, [i * PARAM_SLOT]);
-        pass.dispatchWorkgroups(dispatch.groups);
+      const dispatch = (kernel: Kernel, resources: GPUBufferBinding[], slot: number, groups: number) => {
+        pass.setPipeline(kernel.pipeline);
+        pass.setBindGroup(0, this.cachedGroup(kernel, resources), [slot * PARAM_SLOT]);
+        pass.dispatchWorkgroups(groups);
+      };
+      if (drawNoise) dispatch(getKernel(this.device, SAMPLER_KERNELS.noise), [paramBinding, regs], 0, workgroups(c.n, EVAL_WORKGROUP));
+      segments.forEach((segment, i) => {
+        const slot = (drawNoise ? 1 : 0) + i;
+        if (!segment.eval) {
+          dispatch(getKernel(this.device, chainOnlyKernel(segment.brownian)), [paramBinding, regs, ...chainBindings], slot, workgroups(c.n, EVAL_WORKGROUP));
+        } else if (diagonal) {
+          const resources = [paramBinding, { buffer: this.mixtureBuffer! }, regs, { buffer: this.logWeights! }, { buffer: this.logNorms! }, ...chainBindings];
+          dispatch(getKernel(this.device, diagonalKernel('diag_log_weights', segment.brownian)), resources, slot, workgroups(c.n * K, EVAL_WORKGROUP));
+          dispatch(getKernel(this.device, diagonalKernel('diag_denoise_chain', segment.brownian)), resources, slot, workgroups(c.n * Math.ceil(d / DIAG_COORDS_PER_THREAD), EVAL_WORKGROUP));
+        } else {
+          dispatch(getKernel(this.device, evalChainKernel(d, segment.brownian)), [paramBinding, { buffer: this.mixtureBuffer! }, regs, ...chainBindings], slot, workgroups(c.n, EVAL_WORKGROUP));
+        }
       });
       pass.end();
     }
@@ -367,6 +438,23 @@ export class GpuSampler {
       const [sum, max] = [values[2 * i], values[2 * i + 1]];
       return m.reduce === 'rms' ? Math.sqrt(sum / (c.n * d)) : m.reduce === 'max-rms' ? max : sum / c.n;
     });
+  }
+
+  /**
+   * A bind group for `kernel` over `resources`, reused while the same buffers (and ranges) are bound: a run of the
+   * same configuration creates none (issue 9: bind groups once per configuration, not per step or per run).
+   */
+  private cachedGroup(kernel: Kernel, resources: GPUBufferBinding[]): GPUBindGroup {
+    const key = `${kernel.definition.label}:${kernel.definition.entryPoint}`;
+    const hit = this.groups.get(key);
+    const same =
+      hit?.kernel === kernel &&
+      hit.resources.length === resources.length &&
+      hit.resources.every((r, i) => r.buffer === resources[i].buffer && (r.offset ?? 0) === (resources[i].offset ?? 0) && r.size === resources[i].size);
+    if (same) return hit!.group;
+    const group = bindGroup(this.device, kernel, resources);
+    this.groups.set(key, { kernel, resources: resources.map((r) => ({ ...r })), group });
+    return group;
   }
 
   private encodeMeasures(encoder: GPUCommandEncoder, measures: Measure[], c: EncodeContext): GPUBuffer {
@@ -402,8 +490,8 @@ export class GpuSampler {
       { buffer: this.measureRows },
       { buffer: this.measureResults },
     ];
-    const rowsGroup = bindGroup(this.device, rowsKernel, resources);
-    const reduceGroup = bindGroup(this.device, reduceKernel, resources);
+    const rowsGroup = this.cachedGroup(rowsKernel, resources);
+    const reduceGroup = this.cachedGroup(reduceKernel, resources);
     const pass = encoder.beginComputePass({ label: `${this.label} measures` });
     measures.forEach((_, i) => {
       pass.setPipeline(rowsKernel.pipeline);
@@ -440,5 +528,7 @@ export class GpuSampler {
     this.logWeights?.destroy();
     this.logNorms?.destroy();
     this.vectorBuffer?.destroy();
+    this.chain?.destroy();
+    this.groups.clear();
   }
 }
