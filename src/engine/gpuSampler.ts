@@ -231,8 +231,9 @@ export class GpuSampler {
   private vectorBuffer: GPUBuffer | null = null;
   /** the combine records of the latest submit (chain.wgsl) */
   private chain: GPUBuffer | null = null;
-  /** bind groups by kernel, reused while their buffers stay the same (cachedGroup) */
-  private readonly groups = new Map<string, { kernel: Kernel; resources: GPUBufferBinding[]; group: GPUBindGroup }>();
+  /** bind groups by kernel and bound buffers (cachedGroup); cleared when a buffer is reallocated */
+  private readonly groups = new Map<string, GPUBindGroup>();
+  private readonly bufferIds = new Map<GPUBuffer, number>();
 
   constructor(
     readonly device: GPUDevice,
@@ -245,10 +246,38 @@ export class GpuSampler {
         `target dimension ${mixture.dim} exceeds the GPU denoiser's limit: ${MAX_DIM} for full covariances, ${MAX_DIAGONAL_DIM} for diagonal ones (this target's are ${mixture.diagonal ? 'diagonal' : 'full'})`,
       );
     const packed = usesDiagonalKernel(mixture) ? packDiagonalMixture(mixture) : packMixture(mixture);
-    this.mixtureBuffer?.destroy();
+    if (this.mixtureBuffer) {
+      this.mixtureBuffer.destroy();
+      this.groups.clear();
+      this.bufferIds.delete(this.mixtureBuffer);
+    }
     this.mixtureBuffer = this.device.createBuffer({ label: `${this.label} mixture`, size: packed.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
     this.device.queue.writeBuffer(this.mixtureBuffer, 0, packed);
     this.mixture = mixture;
+  }
+
+  /**
+   * Size the buffers once for every program a sweep will run (n particles each), so that none is reallocated between
+   * its points: each configuration's bind groups are then created once per sweep and kept (cachedGroup).
+   */
+  reserve(programs: Program[], n: number): void {
+    if (!this.mixture) throw new Error('GpuSampler.reserve: no target set');
+    const d = this.mixture.dim;
+    let registers = 0;
+    let slots = 1;
+    let records = 1;
+    for (const program of programs) {
+      registers = Math.max(registers, program.registers);
+      if (isDriven(program)) continue;
+      // a parameter slot per eval plus the noise (and at most one chain-only segment); a record per combine
+      const evals = program.ops.filter((op) => op.op === 'eval').length;
+      slots = Math.max(slots, evals + 2);
+      records = Math.max(records, program.ops.length - evals);
+    }
+    const bytes = registers * n * d * 4;
+    if (bytes <= this.device.limits.maxStorageBufferBindingSize) this.regs = this.ensureBuffer(this.regs, bytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, 'registers');
+    this.params = this.ensureBuffer(this.params, slots * PARAM_SLOT, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, 'op parameters');
+    this.chain = this.ensureBuffer(this.chain, records * CHAIN_RECORD_WORDS * 4, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, 'combine chains');
   }
 
   /** the register file of the latest run (valid until the next run of this sampler) */
@@ -258,7 +287,12 @@ export class GpuSampler {
 
   private ensureBuffer(current: GPUBuffer | null, size: number, usage: number, label: string): GPUBuffer {
     if (current && current.size >= size) return current;
-    current?.destroy();
+    if (current) {
+      current.destroy();
+      // bind groups over the old buffer are dead
+      this.groups.clear();
+      this.bufferIds.delete(current);
+    }
     return this.device.createBuffer({ label: `${this.label} ${label}`, size, usage });
   }
 
@@ -441,19 +475,19 @@ export class GpuSampler {
   }
 
   /**
-   * A bind group for `kernel` over `resources`, reused while the same buffers (and ranges) are bound: a run of the
-   * same configuration creates none (issue 9: bind groups once per configuration, not per step or per run).
+   * A bind group for `kernel` over `resources`, reused whenever the same buffers and ranges are bound again: a run of a
+   * configuration seen before creates none (issue 9: bind groups once per configuration, not per step or per run),
+   * also when a sweep alternates between solvers with different register counts. Reallocating a buffer clears the cache.
    */
   private cachedGroup(kernel: Kernel, resources: GPUBufferBinding[]): GPUBindGroup {
-    const key = `${kernel.definition.label}:${kernel.definition.entryPoint}`;
-    const hit = this.groups.get(key);
-    const same =
-      hit?.kernel === kernel &&
-      hit.resources.length === resources.length &&
-      hit.resources.every((r, i) => r.buffer === resources[i].buffer && (r.offset ?? 0) === (resources[i].offset ?? 0) && r.size === resources[i].size);
-    if (same) return hit!.group;
-    const group = bindGroup(this.device, kernel, resources);
-    this.groups.set(key, { kernel, resources: resources.map((r) => ({ ...r })), group });
+    const id = (buffer: GPUBuffer) => {
+      let value = this.bufferIds.get(buffer);
+      if (value === undefined) this.bufferIds.set(buffer, (value = this.bufferIds.size));
+      return value;
+    };
+    const key = `${kernel.definition.label}:${kernel.definition.entryPoint}|${resources.map((r) => `${id(r.buffer)}@${r.offset ?? 0}+${r.size ?? 'all'}`).join(',')}`;
+    let group = this.groups.get(key);
+    if (!group) this.groups.set(key, (group = bindGroup(this.device, kernel, resources)));
     return group;
   }
 
@@ -530,5 +564,6 @@ export class GpuSampler {
     this.vectorBuffer?.destroy();
     this.chain?.destroy();
     this.groups.clear();
+    this.bufferIds.clear();
   }
 }

@@ -217,6 +217,8 @@ async function sweepPoints(
   build: (spec: SampleSpec) => Promise<Program>,
   options: SweepOptions,
   openSeed: (seedSpec: SampleSpec) => Promise<SeedContext>,
+  /** called once with every program of the plan before the first point (the GPU sizes its buffers for all of them) */
+  planned?: (programs: Program[]) => void,
 ): Promise<{ curves: SweepCurve[]; seeds: number[]; nullBands: Record<NullBandMetric, MetricSummary> }> {
   const seeds = sweepSeeds(spec, options.seeds);
   // the plan, the same for every seed: one program per distinct point of each solver's curve
@@ -250,6 +252,7 @@ async function sweepPoints(
     }
     plan.push({ solver, entries });
   }
+  planned?.(plan.flatMap(({ entries }) => entries.filter((p): p is Program => p !== null)));
   const total = seeds.length * options.nfes.length * options.solvers.length;
   let done = 0;
   // per solver, per plan entry: the values of each seed, and the NFE each seed's run spent
@@ -657,7 +660,7 @@ export class GpuSamplerBackend {
           return { metrics: await this.measure(run, m), wallMs, nfe: run.nfe };
         },
       };
-    });
+    }, (programs) => this.sampler.reserve(programs, spec.n));
     return { nfes: options.nfes, curves, metricSamples: m, backend: 'gpu', seeds, nullBands, ...frechetSweepFields(this.frechetRefs) };
   }
 
