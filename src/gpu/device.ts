@@ -69,6 +69,8 @@ export async function acquireGpu(gpu: GPU | undefined | null, label = 'stepscope
     // ask for the adapter's storage limits: the sampler's register file is one large storage buffer
     device = await adapter.requestDevice({
       label,
+      // GPU timestamps for the benchmark page (src/engine/bench/), where the adapter offers them
+      requiredFeatures: adapter.features.has('timestamp-query') ? ['timestamp-query'] : [],
       requiredLimits: {
         maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
         maxBufferSize: adapter.limits.maxBufferSize,
