@@ -23,7 +23,7 @@ let counter: GpuCounter;
 beforeAll(async () => {
   gpu = await testDevice();
   // before any kernel exists, so that every bind group layout's binding types are known to the wrapper
-  counter = countGpu(gpu);
+  counter = countGpu(gpu, { log: true });
 });
 afterAll(() => counter.restore());
 

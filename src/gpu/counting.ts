@@ -61,9 +61,9 @@ export interface DispatchRecord {
 
 export interface GpuCounter {
   readonly counts: GpuCounts;
-  /** every dispatch since the last reset, in encoding order */
+  /** every dispatch since the last reset, in encoding order (with `log: true`; else empty) */
   readonly dispatchLog: DispatchRecord[];
-  /** labels of the pipelines and bind groups created since the last reset (for messages when a count is off) */
+  /** labels of the pipelines and bind groups created since the last reset, for messages (with `log: true`) */
   readonly created: { pipelines: string[]; bindGroups: string[] };
   /** zero the event counters and the logs (not the live buffers, which are state) */
   reset(): void;
@@ -91,7 +91,16 @@ function bufferBinding(resource: GPUBindingResource): { buffer: GPUBuffer; offse
  */
 const layouts = new WeakMap<GPUBindGroupLayout, Map<number, BoundKind>>();
 
-export function countGpu(device: GPUDevice): GpuCounter {
+export interface CountOptions {
+  /**
+   * keep dispatchLog and created (one record per dispatch and per created object until the next reset): off by
+   * default, so that a long session counted without resets (the soak) does not grow the heap
+   */
+  log?: boolean;
+}
+
+export function countGpu(device: GPUDevice, options: CountOptions = {}): GpuCounter {
+  const log = options.log ?? false;
   const zero = (): Omit<GpuCounts, 'liveBuffers' | 'liveBytes'> => ({
     buffersCreated: 0,
     buffersDestroyed: 0,
@@ -145,12 +154,12 @@ export function countGpu(device: GPUDevice): GpuCounter {
   };
   device.createComputePipeline = function (descriptor) {
     counts.pipelines++;
-    created.pipelines.push(descriptor.label ?? '');
+    if (log) created.pipelines.push(descriptor.label ?? '');
     return original.createComputePipeline.call(device, descriptor);
   };
   device.createComputePipelineAsync = function (descriptor) {
     counts.pipelines++;
-    created.pipelines.push(descriptor.label ?? '');
+    if (log) created.pipelines.push(descriptor.label ?? '');
     return original.createComputePipelineAsync.call(device, descriptor);
   };
   device.createBindGroupLayout = function (descriptor) {
@@ -165,7 +174,7 @@ export function countGpu(device: GPUDevice): GpuCounter {
   };
   device.createBindGroup = function (descriptor) {
     counts.bindGroups++;
-    created.bindGroups.push(descriptor.label ?? '');
+    if (log) created.bindGroups.push(descriptor.label ?? '');
     const group = original.createBindGroup.call(device, descriptor);
     const kinds = layouts.get(descriptor.layout);
     const entries: BindGroupInfo['entries'] = [];
@@ -202,14 +211,14 @@ export function countGpu(device: GPUDevice): GpuCounter {
         let bytesWritten = 0;
         for (const [index, info] of [...bound.entries()].sort((a, b) => a[0] - b[0])) {
           for (const e of info?.entries ?? []) {
-            bindings.push({ group: index, binding: e.binding, kind: e.kind, size: e.size, label: e.label });
+            if (log) bindings.push({ group: index, binding: e.binding, kind: e.kind, size: e.size, label: e.label });
             bytesRead += e.size;
             if (e.kind === 'storage' || e.kind === 'unknown') bytesWritten += e.size;
           }
         }
         counts.bytesRead += bytesRead;
         counts.bytesWritten += bytesWritten;
-        dispatchLog.push({ pipeline, pass: passDescriptor?.label ?? '', workgroups: [x, y, z], bindings, bytesRead, bytesWritten });
+        if (log) dispatchLog.push({ pipeline, pass: passDescriptor?.label ?? '', workgroups: [x, y, z], bindings, bytesRead, bytesWritten });
       };
       const dispatch = pass.dispatchWorkgroups;
       pass.dispatchWorkgroups = function (x, y, z) {
