@@ -16,14 +16,19 @@ describe('PDE lab link', () => {
     }
   });
 
-  it('accepts plain JSON and refuses bad values with a notice naming the field, falling back to the default', () => {
+  it('accepts plain JSON and drops bad values back to the base with a notice naming the field', () => {
     expect(decodePdeParam(JSON.stringify({ version: 1, kind: 'pde', equation: 'kdv' })).spec.equation).toBe('kdv');
-    const bad = decodePdeParam(JSON.stringify({ version: 1, kind: 'pde', equation: 'gray-scott', params: { F: 3 } }));
-    expect(bad.spec).toEqual(DEFAULT_PDE_SPEC);
+    const bad = decodePdeParam(JSON.stringify({ version: 1, kind: 'pde', equation: 'gray-scott', params: { F: 3, k: 0.05 } }));
+    // F goes back to the Gray–Scott default; the valid k beside it is kept
+    expect(bad.spec.equation).toBe('gray-scott');
+    expect(bad.spec.params).toEqual({ ...parsePdeSpec({ version: 1, kind: 'pde', equation: 'gray-scott' }).params, k: 0.05 });
     expect(bad.notice).toMatch(/pde\.params\.F: got 3; allowed: 0 ≤ F ≤ 0\.2/);
-    expect(decodePdeParam('%%%').notice).toMatch(/neither JSON nor base64url/);
-    const file = decodePdeParam(encodePdeParam(parsePdeSpec({ version: 1, kind: 'pde', equation: 'kdv', ic: { type: 'file' } })));
-    expect(file.notice).toMatch(/pde\.ic\.type: "file" cannot travel in a link/);
+    expect(decodePdeParam('%%%').notice).toMatch(/neither a versioned link .* nor JSON nor base64url/);
+    expect(decodePdeParam('%%%').spec).toEqual(DEFAULT_PDE_SPEC);
+    const fileSpec = parsePdeSpec({ version: 1, kind: 'pde', equation: 'kdv', ic: { type: 'file' } });
+    const file = decodePdeParam(encodePdeParam(fileSpec));
+    expect(file.notice).toMatch(/pde\.ic\.type: got "file"; cannot travel in a link/);
+    expect(file.spec).toEqual({ ...fileSpec, ic: { type: 'preset' } });
   });
 
   it('defaults to the sampler lab', () => {

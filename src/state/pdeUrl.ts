@@ -1,12 +1,15 @@
-// The PDE lab's shareable URL: `?lab=pde&pde=<base64url of the spec's compact JSON>` (the sampler lab's codec
-// style, url.ts). Plain JSON (`pde={"version":1,…}`, URL-escaped) is accepted too, for hand-written links.
-// Decoding never throws: a bad value falls back to the default spec with a notice naming the field.
-// ic.type 'file' cannot travel in a link (the array is not in the spec): it is refused with a notice.
+// The PDE lab's shareable URL: `?lab=pde&pde=<link>`, <link> in the link format of linkCodec.ts (the spec's
+// difference from a PDE preset, compressed, with the format version and the seed inside). The base of a PDE link is
+// the preset (core/pde/presets.ts) from which the spec differs least (the shortest patch): a spec made by picking a
+// preset and changing a few controls is written against that preset.
+// Old links (`pde=<base64url of the spec's JSON>`, or plain JSON `pde={"version":1,…}` for hand-written ones) still
+// open (linkCodec's migration 1 → 2). Decoding never throws: what cannot be used is dropped back to the base, with a
+// notice naming it. ic.type 'file' cannot travel in a link (the array is not in the spec): it is dropped with a notice.
 
-import { SpecError } from '../core/spec/spec.ts';
 import { parsePdeSpec, type PdeSpec } from '../core/spec/pdeSpec.ts';
 import { PDE_PRESETS } from '../core/pde/presets.ts';
-import { MAX_PARAM_LENGTH, base64UrlToBytes, bytesToBase64Url } from './url.ts';
+import { type DecodedLink, type LinkKind, decodeLink, encodeLink, mergeDiff } from './linkCodec.ts';
+import { MAX_PARAM_LENGTH } from './url.ts';
 
 export const LAB_PARAM = 'lab';
 export const PDE_PARAM = 'pde';
@@ -22,54 +25,53 @@ export function labFromSearch(search: string): Lab {
   return lab === 'pde' || lab === 'bench' ? lab : 'samplers';
 }
 
+let bases: Map<string, PdeSpec> | undefined;
+
+/** the PDE link's bases: every PDE preset, by id */
+export const PDE_LINK: LinkKind<PdeSpec> = {
+  param: PDE_PARAM,
+  defaultName: 'the default PDE spec',
+  bases() {
+    bases ??= new Map(PDE_PRESETS.map((p) => [p.id, parsePdeSpec(p.spec)]));
+    return bases;
+  },
+  defaultBase: DEFAULT_PDE_PRESET,
+  chooseBase(spec) {
+    let best = DEFAULT_PDE_PRESET;
+    let bestLength = Infinity;
+    for (const [id, base] of PDE_LINK.bases()) {
+      // the seed travels on its own, so it does not count
+      const length = JSON.stringify(mergeDiff({ ...base, seed: 0 }, { ...spec, seed: 0 })).length;
+      if (length < bestLength) [best, bestLength] = [id, length];
+    }
+    return best;
+  },
+  parse: parsePdeSpec,
+  linkProblems: (spec) => (spec.ic.type === 'file' ? [[['ic', 'type'], 'got "file"; cannot travel in a link (the array is not part of the spec); upload the file instead']] : []),
+};
+
 export function encodePdeParam(spec: PdeSpec): string {
-  return bytesToBase64Url(new TextEncoder().encode(JSON.stringify(spec)));
+  return encodeLink(PDE_LINK, spec);
 }
 
-export interface DecodedPdeSpec {
-  spec: PdeSpec;
-  notice?: string;
-}
+export type DecodedPdeSpec = DecodedLink<PdeSpec>;
 
-function fallback(reason: string): DecodedPdeSpec {
+function refused(reason: string): DecodedPdeSpec {
   return { spec: DEFAULT_PDE_SPEC, notice: `The link's pde parameter was not used (${reason}); showing the default PDE spec instead.` };
 }
 
+/** Decode the value of a `pde` parameter, of any link format version. Never throws. */
 export function decodePdeParam(value: string): DecodedPdeSpec {
   const text = value.trim();
-  if (text === '') return fallback('pde: the parameter is empty');
-  if (text.length > MAX_PARAM_LENGTH) return fallback(`pde: ${text.length} characters, more than the ${MAX_PARAM_LENGTH} allowed`);
-  let json = text;
-  if (!text.startsWith('{')) {
-    const bytes = base64UrlToBytes(text);
-    if (!bytes) return fallback('pde: neither JSON nor base64url text');
-    try {
-      json = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    } catch {
-      return fallback('pde: does not decode to UTF-8 text');
-    }
-  }
-  let input: unknown;
-  try {
-    input = JSON.parse(json);
-  } catch {
-    return fallback('pde: does not decode to JSON');
-  }
-  try {
-    const spec = parsePdeSpec(input);
-    if (spec.ic.type === 'file') return fallback('pde.ic.type: "file" cannot travel in a link (the array is not part of the spec); upload the file instead');
-    return { spec };
-  } catch (error) {
-    if (error instanceof SpecError) return fallback(error.problems.map((p) => (p.startsWith('(spec)') ? `pde${p.slice(6)}` : `pde.${p}`)).join('; '));
-    return fallback(`pde: ${(error as Error).message}`);
-  }
+  if (text.length > MAX_PARAM_LENGTH) return refused(`pde: ${text.length} characters, more than the ${MAX_PARAM_LENGTH} allowed`);
+  return decodeLink(PDE_LINK, text);
 }
 
 export function pdeSpecFromSearch(search: string): DecodedPdeSpec {
   const params = new URLSearchParams(search);
   const values = params.getAll(PDE_PARAM);
   if (values.length === 0) return { spec: DEFAULT_PDE_SPEC };
-  if (values.length > 1) return fallback(`pde: given ${values.length} times, expected once`);
+  if (values.length > 1) return refused(`pde: given ${values.length} times, expected once`);
   return decodePdeParam(values[0]);
 }
 

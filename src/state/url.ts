@@ -1,86 +1,56 @@
-// The shareable URL (DESIGN §3): `?spec=<base64url of the spec's compact JSON>`. The spec carries its own
-// `version`, so a link made today is read by the same schema tomorrow (or rejected with a clear message).
-// Decoding never throws: any failure falls back to DEFAULT_SPEC and returns a notice that names the problem.
-// Runs in the browser and in Node (the unit tests): only TextEncoder/TextDecoder, btoa/atob and URL.
+// The sampler lab's shareable URL (DESIGN §3, issue #8): `?spec=<link>` where <link> is the spec in the link format
+// of linkCodec.ts: its difference from its base, compressed, with the format version and the seed inside.
+// The base of a sampler link is the default spec (DEFAULT_SPEC) with the spec's target preset (ring8, grid25, …; a
+// mixture, dataset or image target is written against ring8's): the target preset is the one control every lesson
+// and preset starts from, so most links carry only the solver, the step budget and what else was changed.
+// Links of the old format (`?spec=<base64url of the spec's JSON>`) still open (linkCodec's migration 1 → 2).
+// Decoding never throws: what cannot be used is dropped back to the base, with a notice that names it.
+// Runs in the browser and in Node (the unit tests).
 
-import { DEFAULT_SPEC, SpecError, parseSpec, type SampleSpec } from '../core/spec/spec.ts';
+import { DEFAULT_SPEC, parseSpec, type SampleSpec } from '../core/spec/spec.ts';
+import { TARGET_PRESETS } from '../core/sampling/presets.ts';
+import { type DecodedLink, type LinkKind, decodeLink, encodeLink } from './linkCodec.ts';
+
+export { base64UrlToBytes, bytesToBase64Url } from './linkCodec.ts';
 
 /** the query parameter that carries the spec */
 export const SPEC_PARAM = 'spec';
 
 /**
- * A decoded parameter longer than this is refused before parsing. A spec is a few hundred bytes; a dataset
- * target of 256 2-D points fits easily (about 7 kB drawn, 20 kB at full float64 precision), but a large
- * high-dimensional one does not, and then the link cannot carry the spec (see specLinkProblem).
+ * A parameter longer than this is refused before decoding. A spec is a few hundred bytes; a dataset target of 256
+ * 2-D points fits easily, but a large high-dimensional one does not, and then the link cannot carry the spec (see
+ * specLinkProblem).
  */
 export const MAX_PARAM_LENGTH = 64 * 1024;
 
-export interface DecodedSpec {
-  spec: SampleSpec;
-  /** why the spec in the URL was not used (absent when it was, or when there was none) */
-  notice?: string;
-}
+export type DecodedSpec = DecodedLink<SampleSpec>;
 
-/** base64url (no padding) of bytes; shared with the PDE lab's link (pdeUrl.ts) */
-export function bytesToBase64Url(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
+let bases: Map<string, SampleSpec> | undefined;
 
-/** the bytes of base64url text, or null when it is not base64url */
-export function base64UrlToBytes(text: string): Uint8Array | null {
-  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return null;
-  const padded = text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (text.length % 4)) % 4);
-  try {
-    const binary = atob(padded);
-    const bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    return bytes;
-  } catch {
-    return null;
-  }
-}
+/** the sampler link's bases: the default spec with each target preset */
+export const SAMPLER_LINK: LinkKind<SampleSpec> = {
+  param: SPEC_PARAM,
+  defaultName: 'the default spec',
+  bases() {
+    bases ??= new Map(TARGET_PRESETS.map((name) => [name, parseSpec({ ...DEFAULT_SPEC, target: { type: 'preset', name } })]));
+    return bases;
+  },
+  defaultBase: (DEFAULT_SPEC.target as { name: string }).name,
+  chooseBase: (spec) => (spec.target.type === 'preset' ? spec.target.name : SAMPLER_LINK.defaultBase),
+  parse: parseSpec,
+};
 
-/** The spec as the value of the `spec` parameter: base64url (no padding) of its compact UTF-8 JSON. */
+/** The spec as the value of the `spec` parameter (the current link format). */
 export function encodeSpecParam(spec: SampleSpec): string {
-  return bytesToBase64Url(new TextEncoder().encode(JSON.stringify(spec)));
+  return encodeLink(SAMPLER_LINK, spec);
 }
 
-/** Prefix each schema problem with `spec.` so the notice says where in the link it is. */
-function qualify(problem: string): string {
-  return problem.startsWith('(spec)') ? `spec${problem.slice('(spec)'.length)}` : `spec.${problem}`;
-}
-
-function fallback(reason: string): DecodedSpec {
-  return { spec: DEFAULT_SPEC, notice: `The link's spec parameter was not used (${reason}); showing the default spec instead.` };
-}
-
-/** Decode the value of a `spec` parameter. Never throws. */
+/** Decode the value of a `spec` parameter, of any link format version. Never throws. */
 export function decodeSpecParam(value: string): DecodedSpec {
   const text = value.trim();
-  if (text === '') return fallback('spec: the parameter is empty');
-  if (text.length > MAX_PARAM_LENGTH) return fallback(`spec: ${text.length} characters, more than the ${MAX_PARAM_LENGTH} allowed`);
-  const bytes = base64UrlToBytes(text);
-  if (!bytes) return fallback('spec: not base64url text');
-  let json: string;
-  try {
-    json = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return fallback('spec: does not decode to UTF-8 text');
-  }
-  let input: unknown;
-  try {
-    input = JSON.parse(json);
-  } catch {
-    return fallback('spec: does not decode to JSON');
-  }
-  try {
-    return { spec: parseSpec(input) };
-  } catch (error) {
-    if (error instanceof SpecError) return fallback(error.problems.map(qualify).join('; '));
-    return fallback(`spec: ${(error as Error).message}`);
-  }
+  if (text.length > MAX_PARAM_LENGTH)
+    return { spec: DEFAULT_SPEC, notice: `The link's spec parameter was not used (spec: ${text.length} characters, more than the ${MAX_PARAM_LENGTH} allowed); showing the default spec instead.` };
+  return decodeLink(SAMPLER_LINK, text);
 }
 
 /** The spec named by a query string (`location.search`, with or without `?`); the default when absent. */
@@ -88,7 +58,7 @@ export function specFromSearch(search: string): DecodedSpec {
   const params = new URLSearchParams(search.startsWith('?') ? search.slice(1) : search);
   const values = params.getAll(SPEC_PARAM);
   if (values.length === 0) return { spec: DEFAULT_SPEC };
-  if (values.length > 1) return fallback(`spec: given ${values.length} times, expected once`);
+  if (values.length > 1) return { spec: DEFAULT_SPEC, notice: `The link's spec parameter was not used (spec: given ${values.length} times, expected once); showing the default spec instead.` };
   return decodeSpecParam(values[0]);
 }
 
