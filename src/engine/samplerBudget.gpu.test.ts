@@ -23,7 +23,7 @@ let counter: GpuCounter;
 beforeAll(async () => {
   gpu = await testDevice();
   // before any kernel exists, so that every bind group layout's binding types are known to the wrapper
-  counter = countGpu(gpu, { log: true });
+  counter = countGpu(gpu);
 });
 afterAll(() => counter.restore());
 
@@ -117,6 +117,7 @@ describe('sampler budget: dispatches, submits, readbacks, bytes per step', () =>
     const points = solvers.length * nfes.length;
     const totalNfe = solvers.reduce((sum, name) => sum + nfes.reduce((s, nfe) => s + program({ ...spec, solver: { name }, nfe }).nfe, 0), 0);
     // metric readbacks per point: MMD²/energy rows, squared-error rows, diagnostics (SW2 sums, mode counts, NLL)
+    expect(counter.logTruncated).toBe(false);
     expect(counter.counts.readbacks).toBe(3 * points);
     // the sampler's dispatches: NFE + x_T per point, all in its program passes
     const samplerDispatches = counter.dispatchLog.filter((d) => d.pass.startsWith('sampler '));

@@ -61,10 +61,12 @@ export interface DispatchRecord {
 
 export interface GpuCounter {
   readonly counts: GpuCounts;
-  /** every dispatch since the last reset, in encoding order (with `log: true`; else empty) */
+  /** every dispatch since the last reset, in encoding order (see CountOptions.log) */
   readonly dispatchLog: DispatchRecord[];
-  /** labels of the pipelines and bind groups created since the last reset, for messages (with `log: true`) */
+  /** labels of the pipelines and bind groups created since the last reset, for messages (see CountOptions.log) */
   readonly created: { pipelines: string[]; bindGroups: string[] };
+  /** whether a log reached LOG_LIMIT since the last reset (then it is incomplete) */
+  readonly logTruncated: boolean;
   /** zero the event counters and the logs (not the live buffers, which are state) */
   reset(): void;
   restore(): void;
@@ -93,14 +95,18 @@ const layouts = new WeakMap<GPUBindGroupLayout, Map<number, BoundKind>>();
 
 export interface CountOptions {
   /**
-   * keep dispatchLog and created (one record per dispatch and per created object until the next reset): off by
-   * default, so that a long session counted without resets (the soak) does not grow the heap
+   * keep dispatchLog and created (default true): at most LOG_LIMIT entries each per reset window, after which
+   * `logTruncated` is set and logging stops, so that a long session counted without resets (the soak) does not grow
+   * the heap. Budget windows (a few steps) are far below the limit; a test reading the log can assert !logTruncated.
    */
   log?: boolean;
 }
 
+/** entries kept per log between resets */
+export const LOG_LIMIT = 1024;
+
 export function countGpu(device: GPUDevice, options: CountOptions = {}): GpuCounter {
-  const log = options.log ?? false;
+  const log = options.log ?? true;
   const zero = (): Omit<GpuCounts, 'liveBuffers' | 'liveBytes'> => ({
     buffersCreated: 0,
     buffersDestroyed: 0,
@@ -119,6 +125,16 @@ export function countGpu(device: GPUDevice, options: CountOptions = {}): GpuCoun
   const created = { pipelines: [] as string[], bindGroups: [] as string[] };
   const groups = new WeakMap<GPUBindGroup, BindGroupInfo>();
   let active = true;
+  let truncated = false;
+  /** whether one more entry fits the log `list` */
+  const room = (list: unknown[]) => {
+    if (!log) return false;
+    if (list.length < LOG_LIMIT) return true;
+    truncated = true;
+    return false;
+  };
+  /** bindings and byte totals per single bound bind group, shared by every dispatch that binds it (small log entries) */
+  const bound1 = new WeakMap<BindGroupInfo, { bindings: BoundBuffer[]; bytesRead: number; bytesWritten: number }>();
   const original = {
     createBuffer: device.createBuffer,
     createComputePipeline: device.createComputePipeline,
@@ -154,12 +170,12 @@ export function countGpu(device: GPUDevice, options: CountOptions = {}): GpuCoun
   };
   device.createComputePipeline = function (descriptor) {
     counts.pipelines++;
-    if (log) created.pipelines.push(descriptor.label ?? '');
+    if (room(created.pipelines)) created.pipelines.push(descriptor.label ?? '');
     return original.createComputePipeline.call(device, descriptor);
   };
   device.createComputePipelineAsync = function (descriptor) {
     counts.pipelines++;
-    if (log) created.pipelines.push(descriptor.label ?? '');
+    if (room(created.pipelines)) created.pipelines.push(descriptor.label ?? '');
     return original.createComputePipelineAsync.call(device, descriptor);
   };
   device.createBindGroupLayout = function (descriptor) {
@@ -174,7 +190,7 @@ export function countGpu(device: GPUDevice, options: CountOptions = {}): GpuCoun
   };
   device.createBindGroup = function (descriptor) {
     counts.bindGroups++;
-    if (log) created.bindGroups.push(descriptor.label ?? '');
+    if (room(created.bindGroups)) created.bindGroups.push(descriptor.label ?? '');
     const group = original.createBindGroup.call(device, descriptor);
     const kinds = layouts.get(descriptor.layout);
     const entries: BindGroupInfo['entries'] = [];
@@ -202,23 +218,33 @@ export function countGpu(device: GPUDevice, options: CountOptions = {}): GpuCoun
       const setBindGroup = pass.setBindGroup as (...args: unknown[]) => void;
       pass.setBindGroup = function (index: number, group: GPUBindGroup | null, ...rest: unknown[]) {
         bound.set(index, group ? groups.get(group) : undefined);
+        state = null;
         return setBindGroup.call(pass, index, group, ...rest);
       } as GPUComputePassEncoder['setBindGroup'];
-      const record = (x: number, y: number, z: number) => {
-        counts.dispatches++;
+      let state: { bindings: BoundBuffer[]; bytesRead: number; bytesWritten: number } | null = null;
+      const boundState = () => {
+        const entries = [...bound.entries()].filter(([, info]) => info).sort((a, b) => a[0] - b[0]) as [number, BindGroupInfo][];
+        if (entries.length === 1 && entries[0][0] === 0 && bound1.has(entries[0][1])) return bound1.get(entries[0][1])!;
         const bindings: BoundBuffer[] = [];
         let bytesRead = 0;
         let bytesWritten = 0;
-        for (const [index, info] of [...bound.entries()].sort((a, b) => a[0] - b[0])) {
-          for (const e of info?.entries ?? []) {
-            if (log) bindings.push({ group: index, binding: e.binding, kind: e.kind, size: e.size, label: e.label });
+        for (const [index, info] of entries) {
+          for (const e of info.entries) {
+            bindings.push({ group: index, binding: e.binding, kind: e.kind, size: e.size, label: e.label });
             bytesRead += e.size;
             if (e.kind === 'storage' || e.kind === 'unknown') bytesWritten += e.size;
           }
         }
-        counts.bytesRead += bytesRead;
-        counts.bytesWritten += bytesWritten;
-        if (log) dispatchLog.push({ pipeline, pass: passDescriptor?.label ?? '', workgroups: [x, y, z], bindings, bytesRead, bytesWritten });
+        const result = { bindings, bytesRead, bytesWritten };
+        if (entries.length === 1 && entries[0][0] === 0) bound1.set(entries[0][1], result);
+        return result;
+      };
+      const record = (x: number, y: number, z: number) => {
+        counts.dispatches++;
+        state ??= boundState();
+        counts.bytesRead += state.bytesRead;
+        counts.bytesWritten += state.bytesWritten;
+        if (room(dispatchLog)) dispatchLog.push({ pipeline, pass: passDescriptor?.label ?? '', workgroups: [x, y, z], ...state });
       };
       const dispatch = pass.dispatchWorkgroups;
       pass.dispatchWorkgroups = function (x, y, z) {
@@ -250,7 +276,11 @@ export function countGpu(device: GPUDevice, options: CountOptions = {}): GpuCoun
     counts,
     dispatchLog,
     created,
+    get logTruncated() {
+      return truncated;
+    },
     reset() {
+      truncated = false;
       Object.assign(counts, zero());
       dispatchLog.length = 0;
       created.pipelines.length = 0;
