@@ -1,7 +1,7 @@
 // The link format (issue #8 "Links and runs"): round trips of a 100-link corpus of random valid specs, URL lengths of
 // every preset-derived state, tampered and truncated links, and links of format 1 (before the diff format).
 // Links that must be built byte by byte are made here with node:zlib (deflate-raw, crc32), independently of the
-// codec, from the format the codec documents: `2.` + base64url(LEB128 length ‖ CRC-32 BE ‖ deflate-raw(JSON)).
+// codec, from the format the codec documents: `2.` + base id + `.` + base64url(LEB128 length ‖ CRC-32 BE of `base\n` + JSON ‖ deflate-raw(JSON)).
 
 import { crc32 as zlibCrc32, deflateRawSync, inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -36,8 +36,8 @@ function validCorpus<S>(count: number, draw: (rng: FuzzRng) => unknown, parse: (
 const samplerCorpus = validCorpus(CORPUS_SIZE, randomSampleSpec, parseSpec);
 const pdeCorpus = validCorpus(CORPUS_SIZE, randomPdeSpec, parsePdeSpec, (s) => s.ic.type !== 'file');
 
-/** a format-2 parameter value made by hand from an envelope (see the header comment) */
-function handMadeLink(envelope: unknown): string {
+/** a format-2 parameter value made by hand from a base id and an envelope (see the header comment) */
+function handMadeLink(base: string, envelope: unknown): string {
   const json = Buffer.from(JSON.stringify(envelope), 'utf8');
   const deflated = deflateRawSync(json);
   const length: number[] = [];
@@ -46,8 +46,8 @@ function handMadeLink(envelope: unknown): string {
     if (n <= 0x7f) break;
   }
   const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(zlibCrc32(json));
-  return `2.${Buffer.concat([Buffer.from(length), crc, deflated]).toString('base64url')}`;
+  crc.writeUInt32BE(zlibCrc32(Buffer.concat([Buffer.from(`${base}\n`, 'utf8'), json])));
+  return `2.${base}.${Buffer.concat([Buffer.from(length), crc, deflated]).toString('base64url')}`;
 }
 
 /** format 1: base64url of the spec's compact JSON */
@@ -95,7 +95,11 @@ describe('link corpus: random valid specs round-trip without loss', () => {
 
   it('carries the seed and the base inside the compressed envelope (read back by hand)', () => {
     const spec = parseSpec({ ...DEFAULT_SPEC, target: { type: 'preset', name: 'grid25' }, solver: { name: 'ddim' }, seed: 123456 });
-    const bytes = Buffer.from(encodeSpecParam(spec).slice(2), 'base64url');
+    const [version, base, body64] = encodeSpecParam(spec).split('.');
+    expect(version).toBe('2');
+    // the base stands in the clear, before the compressed part
+    expect(base).toBe('grid25');
+    const bytes = Buffer.from(body64, 'base64url');
     let at = 0;
     let length = 0;
     for (let shift = 0; ; shift += 7) {
@@ -107,9 +111,8 @@ describe('link corpus: random valid specs round-trip without loss', () => {
     const body = bytes.subarray(at + 4);
     expect(body.length).toBe(length);
     const json = inflateRawSync(body);
-    expect(zlibCrc32(json)).toBe(crc);
+    expect(zlibCrc32(Buffer.concat([Buffer.from('grid25\n'), json]))).toBe(crc);
     const envelope = JSON.parse(json.toString('utf8'));
-    expect(envelope.b).toBe('grid25');
     expect(envelope.s).toBe(123456);
     // only what differs from the base: the solver (the target is the base's own)
     expect(envelope.d).toEqual({ solver: { name: 'ddim' } });
@@ -155,12 +158,13 @@ describe('tampered and truncated links open a valid state with a notice', () => 
     ] as const) {
       for (const spec of (encode === encodeSpecParam ? sample : pdeSample) as never[]) {
         const value = (encode as (s: never) => string)(spec);
-        const bytes = Buffer.from(value.slice(2), 'base64url');
+        const prefix = value.slice(0, value.lastIndexOf('.') + 1);
+        const bytes = Buffer.from(value.slice(prefix.length), 'base64url');
         for (let i = 0; i < bytes.length; i += i < 8 ? 1 : Math.max(1, Math.floor(bytes.length / 12))) {
           for (const mask of [0x01, 0x80, 0xff]) {
             const flipped = Buffer.from(bytes);
             flipped[i] ^= mask;
-            const decoded = (decode as (v: string) => { spec: never; notice?: string })(`2.${flipped.toString('base64url')}`);
+            const decoded = (decode as (v: string) => { spec: never; notice?: string })(`${prefix}${flipped.toString('base64url')}`);
             (valid as (s: never) => void)(decoded.spec);
             // never a silently different state: either the notice says so, or the flip changed nothing that is
             // read (padding bits after deflate's end-of-block code, the BFINAL bit of the only block, a length one
@@ -181,14 +185,30 @@ describe('tampered and truncated links open a valid state with a notice', () => 
   it('a damaged link (every byte there, checksum wrong) opens the preset it was based on and names the dropped changes', () => {
     const spec = parseSpec({ ...DEFAULT_SPEC, target: { type: 'preset', name: 'two-moons-gmm' }, solver: { name: 'ddim' }, nfe: 25, seed: 9 });
     const value = encodeSpecParam(spec);
-    const bytes = Buffer.from(value.slice(2), 'base64url');
+    const prefix = value.slice(0, value.lastIndexOf('.') + 1);
+    const bytes = Buffer.from(value.slice(prefix.length), 'base64url');
     bytes[1] ^= 0x10; // inside the CRC: the contents are intact, so the notice can name what it drops
-    const decoded = decodeSpecParam(`2.${bytes.toString('base64url')}`);
+    const decoded = decodeSpecParam(`${prefix}${bytes.toString('base64url')}`);
     expect(decoded.spec).toEqual(parseSpec({ ...DEFAULT_SPEC, target: { type: 'preset', name: 'two-moons-gmm' } }));
     expect(decoded.notice).toContain('checksum does not match');
     expect(decoded.notice).toContain('spec.solver');
     expect(decoded.notice).toContain('spec.nfe');
     expect(decoded.notice).toContain('two-moons-gmm');
+  });
+
+  it('a change anywhere in the compressed part still opens the preset the link names, with a notice', () => {
+    const spec = parseSpec({ ...DEFAULT_SPEC, target: { type: 'preset', name: 'swiss-roll-gmm' }, solver: { name: 'ddim' }, nfe: 12, n: 512, seed: 99 });
+    const value = encodeSpecParam(spec);
+    const start = value.lastIndexOf('.') + 1;
+    for (let at = start; at < value.length - 1; at++) {
+      const decoded = decodeSpecParam(value.slice(0, at) + (value[at] === 'A' ? 'B' : 'A') + value.slice(at + 1));
+      expect(decoded.spec.target, `character ${at}`).toEqual({ type: 'preset', name: 'swiss-roll-gmm' });
+      expect(decoded.notice, `character ${at}`).toMatch(/damaged|cut short/);
+    }
+    // and a changed base id is one the app does not know: the default base, said so
+    const renamed = decodeSpecParam(value.replace('swiss-roll-gmm', 'swiss-roll-gmn'));
+    expect(renamed.spec.target).toEqual(DEFAULT_SPEC.target);
+    expect(renamed.notice).toMatch(/"swiss-roll-gmn" is not one this app knows.*damaged/);
   });
 
   it('every truncation of a link (sampler and PDE) opens a valid spec with a notice', () => {
@@ -233,24 +253,24 @@ describe('tampered and truncated links open a valid state with a notice', () => 
   });
 
   it('a field that does not validate is dropped back to the base, the rest kept, and the notice names field, value and range', () => {
-    const link = handMadeLink({ b: 'grid25', s: 3, d: { solver: { name: 'ddim' }, nfe: -3, n: 2048 } });
+    const link = handMadeLink('grid25', { s: 3, d: { solver: { name: 'ddim' }, nfe: -3, n: 2048 } });
     const decoded = decodeSpecParam(link);
     expect(decoded.spec).toEqual(parseSpec({ ...DEFAULT_SPEC, target: { type: 'preset', name: 'grid25' }, solver: { name: 'ddim' }, n: 2048, seed: 3 }));
     expect(decoded.notice).toMatch(/spec\.nfe: got -3; .*>=\s*1/);
-    const pde = decodePdeParam(handMadeLink({ b: 'ks-kassam-trefethen', s: 1, d: { dt: -1, stepper: 'rk4', bogus: 1 } }));
+    const pde = decodePdeParam(handMadeLink('ks-kassam-trefethen', { s: 1, d: { dt: -1, stepper: 'rk4', bogus: 1 } }));
     expect(pde.spec).toEqual({ ...DEFAULT_PDE_SPEC, stepper: 'rk4', seed: 1 });
     expect(pde.notice).toContain('pde.dt: got -1');
     expect(pde.notice).toContain('"bogus"');
   });
 
   it('an unknown base opens the default base with the changes that validate, and says so', () => {
-    const decoded = decodeSpecParam(handMadeLink({ b: 'no-such-preset', s: 4, d: { solver: { name: 'ddim' } } }));
+    const decoded = decodeSpecParam(handMadeLink('no-such-preset', { s: 4, d: { solver: { name: 'ddim' } } }));
     expect(decoded.spec).toEqual(parseSpec({ ...DEFAULT_SPEC, solver: { name: 'ddim' }, seed: 4 }));
     expect(decoded.notice).toContain('"no-such-preset" is not one this app knows');
   });
 
   it('a base that changed since the link was made still opens, with a notice that the numbers may differ', () => {
-    const decoded = decodeSpecParam(handMadeLink({ b: 'ring8', h: 'stale', s: 0, d: { nfe: 12 } }));
+    const decoded = decodeSpecParam(handMadeLink('ring8', { h: 'stale', s: 0, d: { nfe: 12 } }));
     expect(decoded.spec).toEqual(parseSpec({ ...DEFAULT_SPEC, nfe: 12 }));
     expect(decoded.notice).toMatch(/ring8 has changed since this link was made/);
   });
@@ -258,7 +278,7 @@ describe('tampered and truncated links open a valid state with a notice', () => 
   it('refuses a newer format, an unknown one, and a link that inflates past the limit, with the default spec', () => {
     expect(decodeSpecParam('3.AAAA')).toEqual({ spec: DEFAULT_SPEC, notice: expect.stringMatching(/version 3 is newer than this app reads \(1 … 2\)/) });
     expect(decodeSpecParam('0.AAAA').notice).toMatch(/version 0 does not exist/);
-    const bomb = handMadeLink({ b: 'ring8', d: {}, pad: ' '.repeat(2 << 20) });
+    const bomb = handMadeLink('ring8', { d: {}, pad: ' '.repeat(2 << 20) });
     expect(bomb.length).toBeLessThan(8000);
     expect(decodeSpecParam(bomb)).toEqual({ spec: DEFAULT_SPEC, notice: expect.stringMatching(/inflates to more than 1048576 bytes/) });
   });

@@ -2,14 +2,16 @@
 // issue #8 "Links and runs": a link is the spec's difference from a preset, compressed, with a format version and
 // the seed inside, and opening it gives the same spec (so the same numbers: every run is a function of its spec).
 //
-// Format 2 (current), the parameter's value:   `2.` + base64url( header ‖ deflate-raw(JSON) )
-//   header = LEB128 length of the deflate bytes ‖ CRC-32 of the JSON text (4 bytes, big-endian)
-//   JSON   = {"b": base id, "h": base fingerprint, "s": seed, "d": RFC 7396 merge patch from the base to the spec}
+// Format 2 (current), the parameter's value:   `2.` + base id + `.` + base64url( header ‖ deflate-raw(JSON) )
+//   base id = the preset the spec is written against ([A-Za-z0-9_-], e.g. `grid25`, `ks-kassam-trefethen`)
+//   header  = LEB128 length of the deflate bytes ‖ CRC-32 of `base id + "\n" + JSON` (4 bytes, big-endian)
+//   JSON    = {"h": base fingerprint, "s": seed, "d": RFC 7396 merge patch from the base to the spec}
 // Format 1 (before issue #8), still read: the whole spec as base64url of its JSON (`pde` also as plain JSON).
 //
 // Why each part:
-// - the base (`b`): a short id the app knows (a target preset, a PDE preset), so a link says only what was changed;
-//   `d` is a JSON merge patch (RFC 7396: objects merge, `null` deletes, arrays and scalars replace; no spec value is
+// - the base: a short id the app knows (a target preset, a PDE preset), so a link says only what was changed. It
+//   stands outside the compressed part so that damage there (which scrambles everything after it: the Huffman
+//   tables come first) still leaves the preset readable, the nearest state the link surely meant. `d` is a JSON merge patch (RFC 7396: objects merge, `null` deletes, arrays and scalars replace; no spec value is
 //   ever null, so null is free to mean "delete").
 // - the fingerprint (`h`): CRC-32 of the base's JSON when the link was made. Presets can be edited later; a link
 //   whose base changed still opens (its patch over today's preset) but says that the numbers may differ.
@@ -365,21 +367,32 @@ function inflatePrefix(bytes: Uint8Array): { data: Uint8Array; complete: boolean
 }
 
 function readV2(text: string): Read {
+  const dot = text.indexOf('.');
+  const baseText = dot < 0 ? '' : text.slice(0, dot);
+  // an id with characters no base has is kept as text, so that the notice can show what the link said
+  const baseId = baseText === '' ? undefined : baseText;
+  const rest = text.slice(dot + 1);
   // a link cut inside a base64 quartet, or with characters that are not base64url from some point on, keeps
   // the longest readable prefix; the length in the header then tells the loss
-  const valid = /^[A-Za-z0-9_-]*/.exec(text)![0];
+  const valid = /^[A-Za-z0-9_-]*/.exec(rest)![0];
   const usable = valid.length % 4 === 1 ? valid.slice(0, -1) : valid;
   const bytes = base64UrlToBytes(usable) ?? new Uint8Array(0);
-  const garbled = valid.length < text.length;
+  const garbled = valid.length < rest.length;
+  const headerCut = (): Read => ({
+    version: 2,
+    document: { base: baseId, patch: {}, damage: { reason: 'the link is cut short (inside its header)', dropAll: false, kept: [] } } satisfies LinkDocument,
+  });
+  // no dot after the base: the link was cut inside the base id, so even the preset is unknown
+  if (dot < 0) return { version: 2, document: { patch: {}, damage: { reason: `the link is cut short (inside its base id ${JSON.stringify(text.slice(0, 40))})`, dropAll: false, kept: [] } } };
   let pos = 0;
   let declared = 0;
   for (let shift = 0; ; shift += 7) {
-    if (pos >= bytes.length || shift > 28) return { error: 'its header is cut short' };
+    if (pos >= bytes.length || shift > 28) return headerCut();
     const b = bytes[pos++];
     declared += (b & 0x7f) * 2 ** shift;
     if (!(b & 0x80)) break;
   }
-  if (pos + 4 > bytes.length) return { error: 'its header is cut short' };
+  if (pos + 4 > bytes.length) return headerCut();
   const crc = ((bytes[pos] << 24) | (bytes[pos + 1] << 16) | (bytes[pos + 2] << 8) | bytes[pos + 3]) >>> 0;
   pos += 4;
   const body = bytes.subarray(pos, pos + declared);
@@ -392,11 +405,11 @@ function readV2(text: string): Read {
   } catch {
     json = '';
   }
-  const intact = !cut && inflated.complete && crc32(inflated.data) === crc;
+  const intact = !cut && inflated.complete && crc32(checkedBytes(baseText, inflated.data)) === crc;
   const parsed = parseJsonPrefix(json);
   const envelope = isPlainObject(parsed?.value) ? parsed.value : {};
   const document: LinkDocument = {
-    base: typeof envelope.b === 'string' ? envelope.b : undefined,
+    base: baseId,
     fingerprint: typeof envelope.h === 'string' ? envelope.h : undefined,
     seed: envelope.s,
     patch: isPlainObject(envelope.d) ? envelope.d : {},
@@ -414,7 +427,7 @@ function readV2(text: string): Read {
     return { version: 2, document };
   }
   // every byte is there but the checksum disagrees: any field may have been changed, so none is used; the base
-  // id is kept only when it names a base the app knows (checked in expand)
+  // id (outside the compressed part) is kept when it names a base the app knows (checked in expand)
   document.damage = { reason: 'the link is damaged (its checksum does not match its contents)', dropAll: true, kept: [] };
   document.seed = undefined;
   return { version: 2, document };
@@ -428,15 +441,24 @@ export function encodeLink<S extends { seed: number }>(kind: LinkKind<S>, spec: 
   const base = kind.bases().get(baseId)!;
   const { seed, ...rest } = spec as S & Record<string, unknown>;
   const { seed: _baseSeed, ...baseRest } = base as S & Record<string, unknown>;
-  const envelope = { b: baseId, h: fingerprint(base), s: seed, d: mergeDiff(baseRest, rest) };
+  const envelope = { h: fingerprint(base), s: seed, d: mergeDiff(baseRest, rest) };
   const json = new TextEncoder().encode(JSON.stringify(envelope));
   const deflated = deflateSync(json, { level: 9 });
-  const crc = crc32(json);
+  const crc = crc32(checkedBytes(baseId, json));
   const header = [...writeVarint(deflated.length), crc >>> 24, (crc >>> 16) & 0xff, (crc >>> 8) & 0xff, crc & 0xff];
   const bytes = new Uint8Array(header.length + deflated.length);
   bytes.set(header, 0);
   bytes.set(deflated, header.length);
-  return `${LINK_FORMAT_VERSION}.${bytesToBase64Url(bytes)}`;
+  return `${LINK_FORMAT_VERSION}.${baseId}.${bytesToBase64Url(bytes)}`;
+}
+
+/** what the CRC covers: the base id (outside the compressed part) and the JSON */
+function checkedBytes(baseId: string, json: Uint8Array): Uint8Array {
+  const head = new TextEncoder().encode(`${baseId}\n`);
+  const out = new Uint8Array(head.length + json.length);
+  out.set(head, 0);
+  out.set(json, head.length);
+  return out;
 }
 
 /** the version and body of a parameter value: `2.…` is format 2; anything without a version prefix is format 1 */

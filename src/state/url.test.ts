@@ -22,7 +22,7 @@ describe('shareable URL codec', () => {
     expect(parsed.hash).toBe('');
     const param = parsed.searchParams.get('spec')!;
     // the link format's version, then base64url: nothing in it needs escaping in a URL
-    expect(param).toMatch(/^2\.[A-Za-z0-9_-]+$/);
+    expect(param).toMatch(/^2\.grid25\.[A-Za-z0-9_-]+$/);
     const decoded = specFromSearch(parsed.search);
     expect(decoded.notice).toBeUndefined();
     expect(decoded.spec).toEqual(spec);
