@@ -15,6 +15,7 @@ import { NoticeBanner } from './NoticeBanner.tsx';
 import { NoWebGpu } from './NoWebGpu.tsx';
 import { QualityPanel } from './QualityPanel.tsx';
 import { RunPanel } from './RunPanel.tsx';
+import { SavedRunsPanel } from './runs/SavedRunsPanel.tsx';
 import { describeProcess } from './labels.ts';
 import { flowViewProblem } from './targetInfo.ts';
 
@@ -82,6 +83,7 @@ function Layout({ gpu, controller, presentable, onReady, onLab, onRestartGpu }: 
       <GridPanel />
       <MethodPanels />
       <ClaimsPanel />
+      <SavedRunsPanel />
       <Footer />
     </div>
   );
