@@ -209,3 +209,81 @@ test('links: a tampered and a cut link open a valid state with a visible notice 
   assert.match(await pdeNotice.first().innerText(), /pde parameter was only partly used/);
   assert.equal((await pdeQ.evaluate((p) => p.getSpec())).equation, 'ks', 'the KS preset the link was based on');
 });
+
+test('saved runs: save two runs, compare them, delete, export to a file and import it in a new context', async ({ page, newPage }) => {
+  const app = await openApp(page, SMALL_START_URL);
+  const panel = page.getByTestId('saved-runs');
+  const saveNamed = async (name: string, spec: Spec): Promise<RunResult> => {
+    await app.evaluate((s, x) => s.setSpec(x), spec);
+    const result = await app.evaluate((s) => s.run());
+    await panel.getByLabel('Name').fill(name);
+    await panel.getByRole('button', { name: 'Save run' }).click();
+    await panel.getByTestId('saved-run').filter({ hasText: name }).waitFor({ timeout: 15_000 });
+    return result;
+  };
+  const ddim = await saveNamed('ddim at 8', { ...SMALL_START, solver: { name: 'ddim' }, nfe: 8, seed: 5 });
+  const dpm = await saveNamed('dpm++ at 8', { ...SMALL_START, solver: { name: 'dpmpp-2m' }, nfe: 8, seed: 5 });
+  await expectRows(page, ['dpm++ at 8', 'ddim at 8']);
+  // each has a thumbnail of a chart (a PNG data URL)
+  const thumbs = await panel.locator('[data-testid="saved-run"] img').evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).src));
+  assert.equal(thumbs.length, 2);
+  for (const src of thumbs) assert.match(src, /^data:image\/png;base64,/);
+
+  // compare: the table holds the two runs' own metrics, side by side
+  for (const name of ['ddim at 8', 'dpm++ at 8']) await panel.getByTestId('saved-run').filter({ hasText: name }).getByLabel('compare').check();
+  const table = panel.getByTestId('runs-compare');
+  await table.waitFor();
+  const cell = async (solver: string, metric: string, side: 'a' | 'b') => Number(await table.locator(`tr[data-solver="${solver}"][data-metric="${metric}"]`).getAttribute(`data-${side}`));
+  // the list is newest first, so the first ticked (ddim) is `a`
+  assert.equal(await cell('ddim', 'mmd2', 'a'), ddim.mmd2);
+  assert.equal(await cell('dpmpp-2m', 'mmd2', 'b'), dpm.mmd2);
+  assert.equal(await cell('ddim', 'rmse', 'a'), ddim.rmse);
+
+  // open the older one: the spec comes back
+  await app.evaluate((s, x) => s.setSpec(x), SMALL_START);
+  await panel.getByTestId('saved-run').filter({ hasText: 'ddim at 8' }).getByRole('button', { name: 'Open' }).click();
+  await waitForSpec(app, (s) => (s.solver as { name: string }).name === 'ddim' && s.nfe === 8 && s.seed === 5, 'the opened run');
+
+  // export: a JSON file with both runs
+  const [download] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: 'Export' }).click()]);
+  assert.equal(download.suggestedFilename(), 'stepscope-runs.json');
+  const path = await download.path();
+  const text = (await import('node:fs')).readFileSync(path, 'utf8');
+  const file = JSON.parse(text) as { format: string; version: number; runs: { name: string; results: { metrics: { mmd2: number } }[] }[] };
+  assert.equal(file.format, 'stepscope-runs');
+  assert.deepEqual(file.runs.map((r) => r.name), ['dpm++ at 8', 'ddim at 8']);
+  assert.equal(file.runs[1].results[0].metrics.mmd2, ddim.mmd2);
+
+  // delete one: the list and the database lose it
+  await panel.getByRole('button', { name: "Delete 'dpm++ at 8'" }).click();
+  await expectRows(page, ['ddim at 8']);
+  await page.reload();
+  await expectRows(page, ['ddim at 8']);
+
+  // a new context (its own IndexedDB) imports the file: both runs, same numbers
+  const other = await newPage();
+  await openApp(other, SMALL_START_URL);
+  await expectRows(other, []);
+  await other.getByTestId('runs-import').setInputFiles({ name: 'stepscope-runs.json', mimeType: 'application/json', buffer: Buffer.from(text) });
+  await expectRows(other, ['dpm++ at 8', 'ddim at 8']);
+  // a bad file changes nothing and says what is wrong
+  const bad = JSON.parse(text) as { runs: { name: string }[] };
+  bad.runs[1].name = '';
+  await other.getByTestId('runs-import').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bad)) });
+  const notice = other.locator('[data-testid="notice"]', { hasText: 'Nothing was imported' });
+  await notice.waitFor({ timeout: 10_000 });
+  assert.match(await notice.innerText(), /'bad\.json': runs\[1\]\.name: got ""; must not be empty/);
+  await expectRows(other, ['dpm++ at 8', 'ddim at 8']);
+});
+
+/** the saved runs listed, in order, by name */
+async function expectRows(page: Page, names: string[]): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  let got: string[] = [];
+  for (;;) {
+    got = await page.locator('[data-testid="saved-run"] .saved-run-name').allInnerTexts();
+    if (JSON.stringify(got) === JSON.stringify(names)) return;
+    if (Date.now() > deadline) throw new Error(`saved runs listed: ${JSON.stringify(got)}, expected ${JSON.stringify(names)}`);
+    await page.waitForTimeout(100);
+  }
+}
