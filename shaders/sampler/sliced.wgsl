@@ -4,11 +4,12 @@
 // stage is separated by a workgroup barrier), and then either writes the sorted projections (the reference set,
 // once per set) or reduces Σ_i (θ·x_(i) − θ·y_(i))² against the stored sorted reference (each run). Only the
 // per-direction sums are read back. m ≤ SORT_SIZE = 4096 (METRIC_SAMPLES): 16 KiB of workgroup memory, the
-// WebGPU default limit. 64 threads per workgroup (32 compare-and-swaps each per stage at m = 4096): fewer
-// invocations to park at every barrier, which is what a software rasteriser (SwiftShader) pays for.
-
+// WebGPU default limit. THREADS invocations per workgroup, set per device (gpuMetrics.ts, barrierWorkgroupSize):
+// 64 on a GPU (32 compare-and-swaps each per stage at m = 4096); 4 on a software adapter, which parks and resumes
+// every SIMD-4 group of a workgroup at each of the sort's barriers.
 const SORT_SIZE: u32 = 4096u;
-const THREADS: u32 = 64u;
+override THREADS: u32 = 64u;
+
 // padding sorts after every projection; both sets get the same padding, and only i < m is ever compared
 const PAD: f32 = 3.0e38;
 
@@ -61,7 +62,7 @@ fn project_and_sort(k: u32, lid: u32) {
 }
 
 // out[k·m + i] = i-th smallest projection on direction k (the reference set)
-@compute @workgroup_size(64)
+@compute @workgroup_size(THREADS)
 fn sort_reference(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
   let k = wid.x;
   project_and_sort(k, lid);
@@ -71,7 +72,7 @@ fn sort_reference(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_i
 }
 
 // out[k] = Σ_i (θ_k·x_(i) − θ_k·y_(i))², y the reference set sorted by sort_reference
-@compute @workgroup_size(64)
+@compute @workgroup_size(THREADS)
 fn sliced_sums(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
   let k = wid.x;
   project_and_sort(k, lid);

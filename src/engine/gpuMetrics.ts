@@ -9,12 +9,14 @@ import { isDegenerate, modeMassErrorFromCounts } from '../core/metrics/density.t
 import { energyFromSums, mmdFromSums } from '../core/metrics/distance.ts';
 import { slicedW2FromSums } from '../core/metrics/sliced.ts';
 import type { PreparedMixture } from '../core/sampling/gmm.ts';
-import { bindGroup, getKernel, workgroups, type KernelDefinition } from '../gpu/kernels.ts';
+import { barrierWorkgroupSize, bindGroup, getKernel, workgroups, type KernelDefinition } from '../gpu/kernels.ts';
 import { readFloat32 } from '../gpu/readback.ts';
 import { packMixture } from './gpuSampler.ts';
 
 const WORKGROUP = 64;
 const MAX_BANDWIDTHS = 8;
+/** up to this dimension the MMD rows run four to a thread, points as vec4 (metrics.wgsl mmd_generated_rows_small) */
+const SMALL_DIM = 4;
 const METRIC_BINDINGS: KernelDefinition['bindings'] = ['uniform', 'read-only-storage', 'read-only-storage', 'storage'];
 const SLICED_BINDINGS: KernelDefinition['bindings'] = ['uniform', 'read-only-storage', 'read-only-storage', 'read-only-storage', 'storage'];
 const MODE_BINDINGS: KernelDefinition['bindings'] = ['uniform', 'read-only-storage', 'read-only-storage', 'storage', 'storage'];
@@ -24,6 +26,8 @@ const MODE_WORKGROUP = 64;
 
 export const METRIC_KERNELS = {
   mmdGenerated: { label: 'mmd generated rows', code: shaders.metrics, entryPoint: 'mmd_generated_rows', bindings: METRIC_BINDINGS },
+  /** the same for dim ≤ SMALL_DIM, four rows per thread */
+  mmdGeneratedSmall: { label: 'mmd generated rows (dim ≤ 4)', code: shaders.metrics, entryPoint: 'mmd_generated_rows_small', bindings: METRIC_BINDINGS },
   mmdReference: { label: 'mmd reference rows', code: shaders.metrics, entryPoint: 'mmd_reference_rows', bindings: METRIC_BINDINGS },
   squaredError: { label: 'squared error rows', code: shaders.metrics, entryPoint: 'squared_error_rows', bindings: METRIC_BINDINGS },
   slicedReference: { label: 'sliced w2 sort reference', code: shaders.sliced, entryPoint: 'sort_reference', bindings: SLICED_BINDINGS },
@@ -146,7 +150,8 @@ export class GpuMetrics {
   async distances(regs: GPUBuffer, register: number, n: number, m: number): Promise<{ mmd2: number; energy: number }> {
     if (!this.reference) throw new Error('GpuMetrics.distances: no reference set');
     this.writeParams(register * n * this.dim, m);
-    const rows = await this.dispatch(METRIC_KERNELS.mmdGenerated, regs, this.reference, m, 4 * m);
+    const small = this.dim <= SMALL_DIM;
+    const rows = await this.dispatch(small ? METRIC_KERNELS.mmdGeneratedSmall : METRIC_KERNELS.mmdGenerated, regs, this.reference, small ? Math.ceil(m / 4) : m, 4 * m);
     const sums = [0, 0, 0, 0];
     for (let i = 0; i < m; i++) for (let k = 0; k < 4; k++) sums[k] += rows[4 * i + k];
     return {
@@ -224,7 +229,7 @@ export class GpuMetrics {
     this.device.queue.writeBuffer(state.mixture, 0, mixture);
     this.device.queue.writeBuffer(state.directions, 0, directions);
     this.writeSlicedParams(0, this.referenceCount);
-    const kernel = getKernel(this.device, METRIC_KERNELS.slicedReference);
+    const kernel = getKernel(this.device, METRIC_KERNELS.slicedReference, this.sortConstants());
     const encoder = this.device.createCommandEncoder({ label: 'sliced w2 sort reference' });
     const pass = encoder.beginComputePass({ label: 'sliced w2 sort reference' });
     pass.setPipeline(kernel.pipeline);
@@ -240,6 +245,11 @@ export class GpuMetrics {
    * sort-and-reduce and the mode kernels in one compute pass, then one readback of the direction sums, the K
    * counts and the per-workgroup log-density sums.
    */
+  /** the sort's workgroup size on this device (sliced.wgsl THREADS) */
+  private sortConstants(): Record<string, number> {
+    return { THREADS: barrierWorkgroupSize(this.device, 64) };
+  }
+
   async diagnostics(regs: GPUBuffer, register: number, n: number, m: number): Promise<Diagnostics> {
     const state = this.diagnosticsState;
     if (!state || !this.reference) throw new Error('GpuMetrics.diagnostics: no diagnostics target (setDiagnostics)');
@@ -250,7 +260,7 @@ export class GpuMetrics {
     const directionCount = state.target.directions.length / this.dim;
     const components = state.target.mixture.components;
     const groups = workgroups(m, MODE_WORKGROUP);
-    const sliced = getKernel(this.device, METRIC_KERNELS.slicedSums);
+    const sliced = getKernel(this.device, METRIC_KERNELS.slicedSums, this.sortConstants());
     const modes = getKernel(this.device, METRIC_KERNELS.modeCounts);
     const encoder = this.device.createCommandEncoder({ label: 'diagnostics' });
     encoder.clearBuffer(state.counts);

@@ -2,6 +2,8 @@
 // layout); its pipeline is built once per device and cached by label (and by the values of its WGSL
 // `override` constants, when a kernel is specialised per device).
 
+import { isSoftwareDevice } from './device.ts';
+
 export type BindingKind = 'uniform' | 'uniform-dynamic' | 'storage' | 'read-only-storage';
 
 export interface KernelDefinition {
@@ -59,6 +61,16 @@ export function bindGroup(device: GPUDevice, kernel: Kernel, resources: GPUBuffe
     layout: kernel.layout,
     entries: resources.map((resource, binding) => ({ binding, resource })),
   });
+}
+
+/**
+ * Invocations per workgroup for a kernel that synchronises with workgroup barriers (its WGSL `override THREADS`):
+ * `hardware` on a GPU; 4 on a software adapter, where SwiftShader runs a workgroup as SIMD-4 fibers and parks and
+ * resumes every one of them at each barrier, so one SIMD group per workgroup is fastest (measured on the FFT: 512²
+ * forward + inverse 1.2 s with 64 invocations, 0.47 s with 16, 0.21 s with 4, 0.56 s with 1).
+ */
+export function barrierWorkgroupSize(device: GPUDevice, hardware: number): number {
+  return isSoftwareDevice(device) ? 4 : hardware;
 }
 
 /** workgroups needed to cover `count` invocations */
