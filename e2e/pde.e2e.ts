@@ -232,7 +232,11 @@ test('pde lab: links restore the spec exactly; a bad link falls back with a noti
   const state = fallback.evaluate((p) => p.state());
   const notices = (await state).notices.join('\n');
   assert.match(notices, /pde\.params\.F: got 3; allowed: 0 ≤ F ≤ 0\.2/);
-  assert.equal((await fallback.evaluate((p) => p.getSpec())).equation, 'ks', 'the default spec');
+  // the nearest valid state (issue 8): the linked equation, its bad parameter back at the preset's value
+  const opened = await fallback.evaluate((p) => p.getSpec());
+  assert.equal(opened.equation, 'gray-scott', 'the linked equation is kept');
+  const F = (opened.params as Record<string, number>).F;
+  assert.ok(F >= 0 && F <= 0.2 && F !== 3, `F back in its range, got ${F}`);
 });
 
 test('pde lab: steps/s of a 2D Gray–Scott 256² run on the GPU and of the float64 CPU path (a figure, not an assertion)', async ({ page, screenshot }) => {
