@@ -4,10 +4,10 @@ import bossWgsl from './sampler/boss.wgsl?raw';
 import rngWgsl from './common/rng.wgsl?raw';
 import pdeWgsl from './spectral/pde.wgsl?raw';
 import pdePointwiseWgsl from './spectral/pde_pointwise.wgsl?raw';
-import combineWgsl from './sampler/combine.wgsl?raw';
-import combineVectorWgsl from './sampler/combine_vector.wgsl?raw';
-import gmmWgsl from './sampler/gmm.wgsl?raw';
+import chainWgsl from './sampler/chain.wgsl?raw';
+import chainOnlyWgsl from './sampler/chain_only.wgsl?raw';
 import gmmDiagWgsl from './sampler/gmm_diag.wgsl?raw';
+import gmmFusedWgsl from './sampler/gmm_fused.wgsl?raw';
 import emsWgsl from './sampler/ems.wgsl?raw';
 import featuresWgsl from './sampler/features.wgsl?raw';
 import measureWgsl from './sampler/measure.wgsl?raw';
@@ -31,14 +31,18 @@ export const shaders = {
   pde: pdeWgsl,
   /** template of the per-equation pointwise kernel (gpuPde.ts prepends Params, NI, NO and fn pointwise) */
   pdePointwise: pdePointwiseWgsl,
-  gmm: gmmWgsl,
+  /** the sampler's combine chain (src/engine/gpuSampler.ts substitutes its two binding numbers and prepends the RNG) */
+  chain: chainWgsl,
+  /** a chain with no model evaluation before it */
+  chainOnly: chainOnlyWgsl,
+  /** full-covariance GMM eval + chain, one thread per particle (gpuSampler.ts substitutes the dimension) */
+  gmmFused: gmmFusedWgsl,
+  /** diagonal GMM eval + chain, one workgroup per particle */
   gmmDiag: gmmDiagWgsl,
+  /** the Brownian tree (stochastic solvers' increments in the chain) */
+  brownian: brownianWgsl,
   /** DPM-Solver-v3's empirical model statistics for diagonal mixtures (engine/emsGpu.ts) */
   ems: emsWgsl,
-  /** stochastic solvers draw their noise in the combine: prepend the RNG and the Brownian tree */
-  combine: `${rngWgsl}\n${brownianWgsl}\n${combineWgsl}`,
-  /** the combine with per-dimension coefficient vectors (DPM-Solver-v3) */
-  combineVector: combineVectorWgsl,
   /** the noise kernel calls the RNG: prepend it */
   noise: `${rngWgsl}\n${noiseWgsl}`,
   metrics: metricsWgsl,

@@ -14,7 +14,6 @@ struct ChainParams {
   chain_first: u32,
   chain_count: u32,
   seed: u32,
-  has_eval: u32,
 }
 
 @group(0) @binding(0) var<uniform> chain_params: ChainParams;
@@ -26,5 +25,5 @@ fn chain_only(@builtin(global_invocation_id) gid: vec3u) {
   if (p >= chain_params.n) {
     return;
   }
-  run_chain(p, 0u, chain_params.dim, chain_params.dim, chain_params.seed, chain_params.chain_first, chain_params.chain_count);
+  run_chain(p, 0u, chain_params.dim, 1u, chain_params.dim, chain_params.seed, chain_params.chain_first, chain_params.chain_count);
 }

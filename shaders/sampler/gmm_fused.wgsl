@@ -1,9 +1,11 @@
 // One model evaluation and the combines after it in one dispatch (issue 9's minimum; chain.wgsl explains why this is
-// exact): thread p computes the exact GMM denoiser D(x_p, t) (or ε̂) as gmm.wgsl does, writes it to its register,
-// then runs the op's chain of combines on particle p. The dimension is a compile-time constant (DIM, substituted
-// by src/engine/gpuSampler.ts, one pipeline per dimension) so the per-coordinate loops unroll and the private
-// arrays hold exactly d values: with a runtime d ≤ 16 every access was a dynamically indexed 16-float array.
-// `chain_only` runs a chain with no evaluation (combines before a program's first eval: trajectory records).
+// exact): thread p computes the exact GMM denoiser D(x_p, t) (or ε̂) of a full-covariance mixture, writes it to its
+// register, then runs the op's chain of combines on particle p. The register file `regs` holds every particle
+// buffer (f32, row-major [particle][dim] per register); each eval's parameters sit in their own 256-byte slot of one
+// uniform buffer (dynamic offset), so a whole program is one compute pass (src/engine/gpuSampler.ts). The dimension
+// is a compile-time constant (DIM, substituted by gpuSampler.ts, one pipeline per dimension) so the per-coordinate
+// loops unroll and the private arrays hold exactly d values: with a runtime d ≤ 16 every access was a dynamically
+// indexed 16-float array.
 
 const DIM: u32 = DIM_VALUEu;
 
@@ -20,7 +22,6 @@ struct FusedParams {
   chain_first: u32,
   chain_count: u32,
   seed: u32,
-  has_eval: u32, // 0: chain only
 }
 
 @group(0) @binding(0) var<uniform> fused_params: FusedParams;
@@ -91,8 +92,6 @@ fn gmm_eval_chain(@builtin(global_invocation_id) gid: vec3u) {
   if (p >= fused_params.n) {
     return;
   }
-  if (fused_params.has_eval == 1u) {
-    gmm_eval(p);
-  }
-  run_chain(p, 0u, DIM, DIM, fused_params.seed, fused_params.chain_first, fused_params.chain_count);
+  gmm_eval(p);
+  run_chain(p, 0u, DIM, 1u, DIM, fused_params.seed, fused_params.chain_first, fused_params.chain_count);
 }

@@ -2,7 +2,7 @@
 // src/core/metrics/density.ts. Per point: the component of largest responsibility under p_t (atomic count per
 // component) and log p_t(x) without the −(d/2) log 2π constant, summed per workgroup in workgroup memory. Only the
 // K counts and the per-workgroup sums are read back; the CPU adds the constant and the sums in float64.
-// Mixture layout as in gmm.wgsl: per component k (stride 1 + 2d + d²) [log π_k, μ_k (d), U_k row-major (d²), e_k (d)].
+// Mixture layout as in gmm_fused.wgsl (packMixture in src/engine/gpuSampler.ts): per component k (stride 1 + 2d + d²) [log π_k, μ_k (d), U_k row-major (d²), e_k (d)].
 
 const THREADS: u32 = 64u;
 

@@ -7,21 +7,17 @@ import type { PreparedMixture } from '../core/sampling/gmm.ts';
 import { type CombineOp, type EvalOp, MAX_COMBINE_TERMS, type Measure, type Program, type ProgramOp, isDriven } from '../core/sampling/program.ts';
 import { MAX_DIAGONAL_DIM, MAX_DIM } from '../core/spec/spec.ts';
 import { RngStream } from '../core/util/rng.ts';
-import { bindGroup, getKernel, workgroups, type Kernel, type KernelDefinition } from '../gpu/kernels.ts';
-import brownianWgsl from '../../shaders/common/brownian.wgsl?raw';
-import chainWgsl from '../../shaders/sampler/chain.wgsl?raw';
-import chainOnlyWgsl from '../../shaders/sampler/chain_only.wgsl?raw';
-import gmmDiagChainWgsl from '../../shaders/sampler/gmm_diag_chain.wgsl?raw';
-import gmmFusedWgsl from '../../shaders/sampler/gmm_fused.wgsl?raw';
+import { barrierWorkgroupSize, bindGroup, getKernel, workgroups, type Kernel, type KernelDefinition } from '../gpu/kernels.ts';
 import { readFloat32 } from '../gpu/readback.ts';
 
 /** bytes per op's parameter slot: WebGPU's minUniformBufferOffsetAlignment is at most 256 */
 const PARAM_SLOT = 256;
 const EVAL_WORKGROUP = 64;
-/** coordinates per thread of diag_denoise (COORDS in shaders/sampler/gmm_diag.wgsl) */
-const DIAG_COORDS_PER_THREAD = 8;
-
-const DIAG_BINDINGS: KernelDefinition['bindings'] = ['uniform-dynamic', 'read-only-storage', 'storage', 'storage', 'read-only-storage'];
+/**
+ * invocations sharing one particle in the diagonal kernel on a GPU (THREADS in shaders/sampler/gmm_diag.wgsl): 4 of
+ * glyphs16's 256 coordinates each; a software adapter gets barrierWorkgroupSize's 4
+ */
+const DIAG_HARDWARE_WORKGROUP = 64;
 /** the chain's two bindings (combine records, coefficient vectors) after a kernel's own */
 const CHAIN_BINDINGS: KernelDefinition['bindings'] = ['read-only-storage', 'read-only-storage'];
 
@@ -44,11 +40,11 @@ const NOISE_BROWNIAN = 2;
  */
 function brownianPart(brownian: boolean): string {
   return brownian
-    ? `${brownianWgsl}\nfn chain_brownian(seed: u32, particle: u32, coordinate: u32, tau_from: f32, tau_to: f32) -> f32 {\n  return brownian_increment(BrownianKey(seed, particle, coordinate), tau_from, tau_to);\n}\n`
+    ? `${shaders.brownian}\nfn chain_brownian(seed: u32, particle: u32, coordinate: u32, tau_from: f32, tau_to: f32) -> f32 {\n  return brownian_increment(BrownianKey(seed, particle, coordinate), tau_from, tau_to);\n}\n`
     : 'fn chain_brownian(seed: u32, particle: u32, coordinate: u32, tau_from: f32, tau_to: f32) -> f32 {\n  return 0.0;\n}\n';
 }
 
-const chainCode = (chainBinding: number) => chainWgsl.replace('@binding(CHAIN_BINDING)', `@binding(${chainBinding})`).replace('@binding(VECTORS_BINDING)', `@binding(${chainBinding + 1})`);
+const chainCode = (chainBinding: number) => shaders.chain.replace('@binding(CHAIN_BINDING)', `@binding(${chainBinding})`).replace('@binding(VECTORS_BINDING)', `@binding(${chainBinding + 1})`);
 const definitions = new Map<string, KernelDefinition>();
 function memo(key: string, make: () => KernelDefinition): KernelDefinition {
   let definition = definitions.get(key);
@@ -61,21 +57,29 @@ export function evalChainKernel(d: number, brownian: boolean): KernelDefinition 
   const label = `gmm eval+combine d=${d}${brownian ? ' brownian' : ''}`;
   return memo(label, () => ({
     label,
-    code: `${shaders.rng}\n${brownianPart(brownian)}\n${chainCode(3)}\n${gmmFusedWgsl.replace('DIM_VALUEu', `${d}u`)}`,
+    code: `${shaders.rng}\n${brownianPart(brownian)}\n${chainCode(3)}\n${shaders.gmmFused.replace('DIM_VALUEu', `${d}u`)}`,
     entryPoint: 'gmm_eval_chain',
     bindings: ['uniform-dynamic', 'read-only-storage', 'storage', ...CHAIN_BINDINGS],
   }));
 }
 
-/** the diagonal mixture's two passes, the second with the combines (gmm_diag.wgsl + gmm_diag_chain.wgsl) */
-export function diagonalKernel(entryPoint: 'diag_log_weights' | 'diag_denoise_chain', brownian: boolean): KernelDefinition {
+/**
+ * eval + its combines for diagonal mixtures of any dimension (gmm_diag.wgsl), one workgroup per particle; its
+ * `override THREADS` comes from diagonalWorkgroupSize
+ */
+export function diagonalKernel(brownian: boolean): KernelDefinition {
   const label = `gmm diagonal eval+combine${brownian ? ' brownian' : ''}`;
-  return memo(`${label}:${entryPoint}`, () => ({
+  return memo(label, () => ({
     label,
-    code: `${shaders.rng}\n${brownianPart(brownian)}\n${shaders.gmmDiag}\n${chainCode(5)}\n${gmmDiagChainWgsl}`,
-    entryPoint,
-    bindings: [...DIAG_BINDINGS, ...CHAIN_BINDINGS],
+    code: `${shaders.rng}\n${brownianPart(brownian)}\n${shaders.gmmDiag}\n${chainCode(4)}`,
+    entryPoint: 'diag_eval_chain',
+    bindings: ['uniform-dynamic', 'read-only-storage', 'storage', 'read-only-storage', ...CHAIN_BINDINGS],
   }));
+}
+
+/** the diagonal kernel's workgroup size on `device`: its invocations meet at barriers (the reduction over coordinates) */
+export function diagonalWorkgroupSize(device: GPUDevice): number {
+  return barrierWorkgroupSize(device, DIAG_HARDWARE_WORKGROUP);
 }
 
 /** combines with no eval before them (chain_only.wgsl) */
@@ -83,7 +87,7 @@ export function chainOnlyKernel(brownian: boolean): KernelDefinition {
   const label = `combine chain${brownian ? ' brownian' : ''}`;
   return memo(label, () => ({
     label,
-    code: `${shaders.rng}\n${brownianPart(brownian)}\n${chainCode(2)}\n${chainOnlyWgsl}`,
+    code: `${shaders.rng}\n${brownianPart(brownian)}\n${chainCode(2)}\n${shaders.chainOnly}`,
     entryPoint: 'chain_only',
     bindings: ['uniform-dynamic', 'storage', ...CHAIN_BINDINGS],
   }));
@@ -152,7 +156,7 @@ export interface GpuSampleOptions {
   recordTrajectory?: boolean;
 }
 
-/** Pack a mixture in the layout of shaders/sampler/gmm.wgsl: per component [log π, μ (d), U (d²), e (d)]. */
+/** Pack a mixture in the layout of shaders/sampler/gmm_fused.wgsl (and modes.wgsl): per component [log π, μ (d), U (d²), e (d)]. */
 export function packMixture(m: PreparedMixture): Float32Array<ArrayBuffer> {
   const d = m.dim;
   const stride = 1 + 2 * d + d * d;
@@ -168,10 +172,9 @@ export function packMixture(m: PreparedMixture): Float32Array<ArrayBuffer> {
 }
 
 /**
- * Which denoiser a mixture runs on: up to MAX_DIM dimensions the fused one-pass kernel (gmm.wgsl; a diagonal
- * mixture carries identity eigenvectors there), above it the two-pass diagonal kernel. The fused kernel needs one
- * dispatch per eval and no n·K buffer; on SwiftShader the two measured the same for ring8 (bench: 1.9e5 and 2.0e5
- * particle-evaluations/s); no real GPU was at hand to compare them.
+ * Which denoiser a mixture runs on: up to MAX_DIM dimensions the full-covariance kernel (gmm_fused.wgsl; a diagonal
+ * mixture carries identity eigenvectors there), one thread per particle and no barrier; above it the diagonal kernel
+ * (gmm_diag.wgsl), whose workgroup shares a particle's coordinates (at d ≤ 16 most of its invocations would idle).
  */
 export function usesDiagonalKernel(m: PreparedMixture): boolean {
   return m.diagonal === true && m.dim > MAX_DIM;
@@ -224,8 +227,7 @@ export class GpuSampler {
   private measureParams: GPUBuffer | null = null;
   private measureRows: GPUBuffer | null = null;
   private measureResults: GPUBuffer | null = null;
-  /** diagonal mixtures: log w̃ per (particle, component), and the per-eval log normalisers */
-  private logWeights: GPUBuffer | null = null;
+  /** diagonal mixtures: the per-eval log normalisers (diagonalLogNorms) */
   private logNorms: GPUBuffer | null = null;
   /** the program's per-dimension coefficient vectors (program.ts SamplerProgram.vectors), f32 */
   private vectorBuffer: GPUBuffer | null = null;
@@ -347,9 +349,9 @@ export class GpuSampler {
 
   /**
    * Encode ops (after drawing x_T when asked) into one compute pass, then the measures; submit; read the measures.
-   * Each eval and the combines after it are one dispatch (two for a diagonal mixture: its log-responsibilities need
-   * all of x_p first): the combines run as the eval thread's chain (shaders/sampler/chain.wgsl). Combines before
-   * the first eval (the trajectory's x_T record) are one chain-only dispatch.
+   * Each eval and the combines after it are one dispatch: the combines run as the eval's chain on the elements each
+   * invocation computed D for (shaders/sampler/chain.wgsl). Combines before the first eval (the trajectory's x_T
+   * record) are one chain-only dispatch.
    */
   private async submit(ops: ProgramOp[], measures: Measure[], c: EncodeContext, first: boolean): Promise<number[]> {
     const { size, d } = c;
@@ -388,7 +390,7 @@ export class GpuSampler {
 
     const encoder = this.device.createCommandEncoder({ label: `${this.label} ${c.label}` });
     if (drawNoise || segments.length) {
-      // one 256-byte parameter slot for the noise and one per segment (a diagonal eval's two dispatches share it)
+      // one 256-byte parameter slot for the noise and one per segment
       const slots = (drawNoise ? 1 : 0) + segments.length;
       const packed = new ArrayBuffer(slots * PARAM_SLOT);
       if (drawNoise) {
@@ -416,7 +418,6 @@ export class GpuSampler {
         v.setUint32(36, segment.first, true);
         v.setUint32(40, segment.count, true);
         v.setUint32(44, c.seed >>> 0, true);
-        v.setUint32(48, op ? 1 : 0, true);
       });
       this.params = this.ensureBuffer(this.params, packed.byteLength, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, 'op parameters');
       this.device.queue.writeBuffer(this.params, 0, packed);
@@ -427,10 +428,6 @@ export class GpuSampler {
       // a program without coefficient vectors binds a 16-byte placeholder (never read: every record says NO_VECTOR)
       this.vectorBuffer ??= this.ensureBuffer(null, 16, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, 'coefficient vectors');
       if (diagonal) {
-        const limit = this.device.limits.maxStorageBufferBindingSize;
-        const logWeightBytes = Math.max(c.n * K * 4, 16);
-        if (logWeightBytes > limit) throw new Error(`n = ${c.n} with ${K} components needs ${logWeightBytes} bytes of GPU storage for the responsibilities; this device allows ${limit}`);
-        this.logWeights = this.ensureBuffer(this.logWeights, logWeightBytes, GPUBufferUsage.STORAGE, 'log responsibilities');
         const norms = Float32Array.from(logNormValues.length ? logNormValues : [0]);
         this.logNorms = this.ensureBuffer(this.logNorms, norms.byteLength, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, 'log normalisers');
         if (logNormValues.length) this.device.queue.writeBuffer(this.logNorms, 0, norms);
@@ -450,9 +447,10 @@ export class GpuSampler {
         if (!segment.eval) {
           dispatch(getKernel(this.device, chainOnlyKernel(segment.brownian)), [paramBinding, regs, ...chainBindings], slot, workgroups(c.n, EVAL_WORKGROUP));
         } else if (diagonal) {
-          const resources = [paramBinding, { buffer: this.mixtureBuffer! }, regs, { buffer: this.logWeights! }, { buffer: this.logNorms! }, ...chainBindings];
-          dispatch(getKernel(this.device, diagonalKernel('diag_log_weights', segment.brownian)), resources, slot, workgroups(c.n * K, EVAL_WORKGROUP));
-          dispatch(getKernel(this.device, diagonalKernel('diag_denoise_chain', segment.brownian)), resources, slot, workgroups(c.n * Math.ceil(d / DIAG_COORDS_PER_THREAD), EVAL_WORKGROUP));
+          // one workgroup per particle, grid-stride past the per-dimension limit on workgroups
+          const kernel = getKernel(this.device, diagonalKernel(segment.brownian), { THREADS: diagonalWorkgroupSize(this.device) });
+          const resources = [paramBinding, { buffer: this.mixtureBuffer! }, regs, { buffer: this.logNorms! }, ...chainBindings];
+          dispatch(kernel, resources, slot, Math.min(c.n, this.device.limits.maxComputeWorkgroupsPerDimension));
         } else {
           dispatch(getKernel(this.device, evalChainKernel(d, segment.brownian)), [paramBinding, { buffer: this.mixtureBuffer! }, regs, ...chainBindings], slot, workgroups(c.n, EVAL_WORKGROUP));
         }
@@ -559,7 +557,6 @@ export class GpuSampler {
     this.measureParams?.destroy();
     this.measureRows?.destroy();
     this.measureResults?.destroy();
-    this.logWeights?.destroy();
     this.logNorms?.destroy();
     this.vectorBuffer?.destroy();
     this.chain?.destroy();

@@ -1,6 +1,7 @@
 // The sampler's budget (issue 9), counted with the counting wrapper (src/gpu/counting.ts) on real runs:
-// - eval+combine is one dispatch per model evaluation (the combines run in the eval's thread, chain.wgsl); for a
-//   diagonal mixture above MAX_DIM (glyphs16, d = 256) two: its log-responsibilities need all of x_p before any D_i;
+// - eval+combine is one dispatch per model evaluation (the combines run in the eval's invocations, chain.wgsl), also
+//   for a diagonal mixture above MAX_DIM (glyphs16, d = 256), whose workgroup per particle reduces the
+//   log-responsibilities over all of x_p before it forms any D_i (gmm_diag.wgsl);
 // - a run is one submit and reads nothing back; a sweep reads back only its metrics;
 // - pipelines and bind groups are created once per configuration: a second run of the same one creates none.
 // Every expected count comes from the program (its NFE, registers) and the stated constants, not from a run.
@@ -88,15 +89,15 @@ describe('sampler budget: dispatches, submits, readbacks, bytes per step', () =>
     sampler.destroy();
   });
 
-  it('glyphs16 (d = 256, diagonal): 2 dispatches per model evaluation + 1, 1 submit, 0 readbacks; nothing created again', async () => {
+  it(`glyphs16 (d = 256, diagonal): NFE + ${NOISE_DISPATCHES} dispatches, 1 submit, 0 readbacks; nothing created again`, async () => {
     const spec = parseSpec({ ...DEFAULT_SPEC, target: { type: 'glyphs16', components: 10, pixelStd: 0.2 }, solver: { name: 'dpmpp-2m' }, nfe: 6, n: 64 });
     const p = program(spec);
     const sampler = new GpuSampler(gpu, 'budget glyphs');
     sampler.setTarget(prepareTarget(spec.target));
     await countRun(sampler, p, 64);
     const second = await countRun(sampler, p, 64);
-    // per eval: log-responsibilities (n·K threads), then D and the combines (n·d/8 threads)
-    expect(second.dispatches).toBe(2 * p.nfe + NOISE_DISPATCHES);
+    // per eval: one dispatch of a workgroup per particle (log-responsibilities, D, the combines)
+    expect(second.dispatches).toBe(p.nfe + NOISE_DISPATCHES);
     expect(second.submits).toBe(1);
     expect(second.readbacks).toBe(0);
     expect(second.pipelines + second.bindGroups).toBe(0);

@@ -1,4 +1,4 @@
-// DPM-Solver-v3 (combines with per-dimension coefficient vectors, combine_vector.wgsl) and the momentum samplers
+// DPM-Solver-v3 (combines with per-dimension coefficient vectors, shaders/sampler/chain.wgsl) and the momentum samplers
 // on the GPU: the same programs as the float64 interpreter, to 1e-5 relative RMS on the same noise.
 import { describe, expect, it } from 'vitest';
 import { relativeRms } from '../core/metrics/distance.ts';
