@@ -128,7 +128,7 @@ async function gmmCase(target: 'ring8' | 'glyphs16', n: number, steps: number, g
   const cpuMs = await timeIt(`sampler cpu float64 ${target} n=${n}`, cpuRepeats, () => {
     runProgramCpu(program, mixtureModel(mixture), x);
   });
-  const notes = [budgetNote(counts, program.nfe, target === 'ring8' ? '1 per evaluation + 1 for x_T' : '1 per evaluation; this two-pass diagonal kernel takes 2, + 1 for x_T')];
+  const notes = [budgetNote(counts, program.nfe, '1 per evaluation + 1 for x_T')];
   if (software) notes.push(SOFTWARE_NOTE);
   const shape = target === 'ring8' ? 'ring8 (K = 8, d = 2)' : 'glyphs16 (K = 10 diagonal, d = 256)';
   return {
