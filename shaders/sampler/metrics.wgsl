@@ -43,64 +43,32 @@ fn ref_point(i: u32, c: u32) -> f32 {
   return reference[i * params.dim + c];
 }
 
-// The pair terms (k(a, b), ‖a − b‖) of squared distance d2; zero for the left-out diagonal pair. A select, not a
-// branch: SwiftShader (the software adapter) runs both sides of a branch it cannot prove uniform.
+// The pair terms (k(a, b), ‖a − b‖) of squared distance d2; zero for the left-out diagonal pair
 fn pair_terms(d2: f32, diagonal: bool) -> vec2f {
   return select(vec2f(rbf_sum(d2), sqrt(d2)), vec2f(0.0), diagonal);
 }
 
-// Row sums Σ_j pair_terms over the points j < count of one set, in chunks of CHUNK terms (a nested loop rather
-// than a flush test per term). One function per pair of sets: WGSL cannot pass storage buffers as arguments, and
-// a `point(from_reference, …)` selector would put a branch in the innermost loop.
-
-// generated point i against the generated points, leaving out j = i
-fn rows_generated_generated(i: u32, count: u32) -> vec2f {
-  var total = vec2f(0.0);
-  for (var j0 = 0u; j0 < count; j0 += CHUNK) {
-    var chunk = vec2f(0.0);
-    for (var j = j0; j < min(j0 + CHUNK, count); j++) {
-      var d2 = 0.0;
-      for (var c = 0u; c < params.dim; c++) {
-        let diff = gen_point(i, c) - gen_point(j, c);
-        d2 += diff * diff;
-      }
-      chunk += pair_terms(d2, j == i);
-    }
-    total += chunk;
+// point i of the generated set (from_reference = false) or of the reference set
+fn point(from_reference: bool, i: u32, c: u32) -> f32 {
+  if (from_reference) {
+    return ref_point(i, c);
   }
-  return total;
+  return gen_point(i, c);
 }
 
-// generated point i against the reference points
-fn rows_generated_reference(i: u32, count: u32) -> vec2f {
+// Σ_j pair_terms(a_i, b_j) over the `count` points of set b, leaving out j = i when `skip_diagonal`, in chunks of
+// CHUNK terms (a nested loop rather than a flush test per term)
+fn pair_row_sums(a_is_reference: bool, i: u32, b_is_reference: bool, count: u32, skip_diagonal: bool) -> vec2f {
   var total = vec2f(0.0);
   for (var j0 = 0u; j0 < count; j0 += CHUNK) {
     var chunk = vec2f(0.0);
     for (var j = j0; j < min(j0 + CHUNK, count); j++) {
       var d2 = 0.0;
       for (var c = 0u; c < params.dim; c++) {
-        let diff = gen_point(i, c) - ref_point(j, c);
+        let diff = point(a_is_reference, i, c) - point(b_is_reference, j, c);
         d2 += diff * diff;
       }
-      chunk += pair_terms(d2, false);
-    }
-    total += chunk;
-  }
-  return total;
-}
-
-// reference point i against the reference points, leaving out j = i
-fn rows_reference_reference(i: u32, count: u32) -> vec2f {
-  var total = vec2f(0.0);
-  for (var j0 = 0u; j0 < count; j0 += CHUNK) {
-    var chunk = vec2f(0.0);
-    for (var j = j0; j < min(j0 + CHUNK, count); j++) {
-      var d2 = 0.0;
-      for (var c = 0u; c < params.dim; c++) {
-        let diff = ref_point(i, c) - ref_point(j, c);
-        d2 += diff * diff;
-      }
-      chunk += pair_terms(d2, j == i);
+      chunk += pair_terms(d2, skip_diagonal && j == i);
     }
     total += chunk;
   }
@@ -114,8 +82,8 @@ fn mmd_generated_rows(@builtin(global_invocation_id) gid: vec3u) {
   if (i >= params.m) {
     return;
   }
-  let xx = rows_generated_generated(i, params.m);
-  let xy = rows_generated_reference(i, params.n_ref);
+  let xx = pair_row_sums(false, i, false, params.m, true);
+  let xy = pair_row_sums(false, i, true, params.n_ref, false);
   rows[4u * i] = xx.x;
   rows[4u * i + 1u] = xy.x;
   rows[4u * i + 2u] = xx.y;
@@ -129,7 +97,7 @@ fn mmd_reference_rows(@builtin(global_invocation_id) gid: vec3u) {
   if (i >= params.n_ref) {
     return;
   }
-  let yy = rows_reference_reference(i, params.n_ref);
+  let yy = pair_row_sums(true, i, true, params.n_ref, true);
   rows[2u * i] = yy.x;
   rows[2u * i + 1u] = yy.y;
 }
@@ -181,42 +149,27 @@ struct Rows4 {
   r3: vec2f,
 }
 
-// points first … first + 3 against the generated points, leaving out j = i
-fn rows4_generated(first: u32, count: u32) -> Rows4 {
+// points first … first + 3 against the generated (b_is_reference = false; leaving out j = i) or reference points
+fn rows4(first: u32, b_is_reference: bool, count: u32) -> Rows4 {
   let a0 = gen4(first);
   let a1 = gen4(first + 1u);
   let a2 = gen4(first + 2u);
   let a3 = gen4(first + 3u);
+  let skip = !b_is_reference;
   var total = Rows4(vec2f(0.0), vec2f(0.0), vec2f(0.0), vec2f(0.0));
   for (var j0 = 0u; j0 < count; j0 += CHUNK) {
     var chunk = Rows4(vec2f(0.0), vec2f(0.0), vec2f(0.0), vec2f(0.0));
     for (var j = j0; j < min(j0 + CHUNK, count); j++) {
-      let b = gen4(j);
-      chunk.r0 += terms4(a0, b, j == first);
-      chunk.r1 += terms4(a1, b, j == first + 1u);
-      chunk.r2 += terms4(a2, b, j == first + 2u);
-      chunk.r3 += terms4(a3, b, j == first + 3u);
-    }
-    total = Rows4(total.r0 + chunk.r0, total.r1 + chunk.r1, total.r2 + chunk.r2, total.r3 + chunk.r3);
-  }
-  return total;
-}
-
-// points first … first + 3 against the reference points
-fn rows4_generated_reference(first: u32, count: u32) -> Rows4 {
-  let a0 = gen4(first);
-  let a1 = gen4(first + 1u);
-  let a2 = gen4(first + 2u);
-  let a3 = gen4(first + 3u);
-  var total = Rows4(vec2f(0.0), vec2f(0.0), vec2f(0.0), vec2f(0.0));
-  for (var j0 = 0u; j0 < count; j0 += CHUNK) {
-    var chunk = Rows4(vec2f(0.0), vec2f(0.0), vec2f(0.0), vec2f(0.0));
-    for (var j = j0; j < min(j0 + CHUNK, count); j++) {
-      let b = ref4(j);
-      chunk.r0 += terms4(a0, b, false);
-      chunk.r1 += terms4(a1, b, false);
-      chunk.r2 += terms4(a2, b, false);
-      chunk.r3 += terms4(a3, b, false);
+      var b: vec4f;
+      if (b_is_reference) {
+        b = ref4(j);
+      } else {
+        b = gen4(j);
+      }
+      chunk.r0 += terms4(a0, b, skip && j == first);
+      chunk.r1 += terms4(a1, b, skip && j == first + 1u);
+      chunk.r2 += terms4(a2, b, skip && j == first + 2u);
+      chunk.r3 += terms4(a3, b, skip && j == first + 3u);
     }
     total = Rows4(total.r0 + chunk.r0, total.r1 + chunk.r1, total.r2 + chunk.r2, total.r3 + chunk.r3);
   }
@@ -240,8 +193,8 @@ fn mmd_generated_rows_small(@builtin(global_invocation_id) gid: vec3u) {
   if (first >= params.m) {
     return;
   }
-  let xx = rows4_generated(first, params.m);
-  let xy = rows4_generated_reference(first, params.n_ref);
+  let xx = rows4(first, false, params.m);
+  let xy = rows4(first, true, params.n_ref);
   write_generated_row(first, xx.r0, xy.r0);
   write_generated_row(first + 1u, xx.r1, xy.r1);
   write_generated_row(first + 2u, xx.r2, xy.r2);
