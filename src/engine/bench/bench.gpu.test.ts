@@ -11,21 +11,29 @@ import { SubmitTimer, measureEncoded } from './timing.ts';
 /** tiny sizes: the test checks the plumbing and the arithmetic, not the speed */
 const TINY: BenchSizes = { copyBytes: 1 << 20, samplerN: 1024, samplerSteps: 4, fftN: 64, pdeN: 32, targetMs: 20, samples: 2, maxReps: 16 };
 
-/** a device with 'timestamp-query' (the app's gatekeeper does not ask for it): straight from Dawn */
-let timestampDevice: Promise<GPUDevice> | null = null;
+/**
+ * Devices straight from Dawn with and without 'timestamp-query', so that both timing paths are tested whatever the
+ * app's gatekeeper (src/gpu/device.ts, which asks for timestamps where the adapter has them) gives testDevice().
+ */
+const devices = new Map<boolean, Promise<GPUDevice>>();
 let dawn: GPU | null = null; // the instance must outlive its devices (src/gpu/node.ts)
-function deviceWithTimestamps(): Promise<GPUDevice> {
-  timestampDevice ??= (async () => {
-    await testDevice(); // sets VK_ICD_FILENAMES and the globals, as the other tests do
-    const webgpu = await import('webgpu');
-    dawn ??= webgpu.create([]);
-    const adapter = await dawn.requestAdapter();
-    if (!adapter) throw new Error('no WebGPU adapter');
-    if (!adapter.features.has('timestamp-query')) throw new Error(`this adapter has no timestamp-query (features: ${[...adapter.features].join(', ')})`);
-    return adapter.requestDevice({ label: 'bench timestamps', requiredFeatures: ['timestamp-query'] });
-  })();
-  return timestampDevice;
+function deviceWith(timestamps: boolean): Promise<GPUDevice> {
+  let device = devices.get(timestamps);
+  if (!device) {
+    device = (async () => {
+      await testDevice(); // sets VK_ICD_FILENAMES and the globals, as the other tests do
+      const webgpu = await import('webgpu');
+      dawn ??= webgpu.create([]);
+      const adapter = await dawn.requestAdapter();
+      if (!adapter) throw new Error('no WebGPU adapter');
+      if (timestamps && !adapter.features.has('timestamp-query')) throw new Error(`this adapter has no timestamp-query (features: ${[...adapter.features].join(', ')})`);
+      return adapter.requestDevice({ label: `bench ${timestamps ? 'with' : 'without'} timestamps`, requiredFeatures: timestamps ? ['timestamp-query'] : [] });
+    })();
+    devices.set(timestamps, device);
+  }
+  return device;
 }
+const deviceWithTimestamps = () => deviceWith(true);
 
 function checkReport(report: BenchReport): void {
   expect(report.failures).toEqual([]);
@@ -55,7 +63,7 @@ function checkReport(report: BenchReport): void {
 
 describe('in-app benchmark engine', () => {
   it('wall time on a device without timestamp queries: every case consistent with its bytes model', async () => {
-    const device = await testDevice();
+    const device = await deviceWith(false);
     expect(device.features.has('timestamp-query')).toBe(false);
     const progress: string[] = [];
     const seen: string[] = [];
