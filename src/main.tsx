@@ -18,6 +18,9 @@ import { createBenchHook } from './ui/bench/benchHook.ts';
 import { createBenchStore } from './ui/bench/benchStore.ts';
 import { benchUrl } from './ui/bench/benchUrl.ts';
 import { RunController } from './ui/controller.ts';
+import { installEmbedBridge } from './ui/embed/bridge.ts';
+import { EmbedContext } from './ui/embed/Embed.tsx';
+import { keepEmbedParams, parseEmbedParams } from './ui/embed/params.ts';
 import { PdeApp } from './ui/pde/PdeLab.tsx';
 import { PdeController } from './ui/pde/pdeController.ts';
 import { installTestHook } from './ui/testHook.ts';
@@ -32,6 +35,9 @@ async function main(): Promise<void> {
   const pde = lab === 'pde' ? pdeSpecFromSearch(window.location.search) : pdeSpecFromSearch('');
   const pdeStore = createPdeStore(pde.spec);
   if (pde.notice) pdeStore.getState().pushNotice({ level: 'warning', key: 'url', text: pde.notice });
+  // embed mode (?embed=1&hide=…, README "Embed"): bad values are named in a notice; the rest applies
+  const embed = parseEmbedParams(window.location.search, lab);
+  for (const text of embed.problems) (lab === 'pde' ? pdeStore : store).getState().pushNotice({ level: 'warning', key: `embed-${text.split(':')[0]}`, text });
   const benchStore = createBenchStore();
   let benchController: BenchController | null = null;
   const hook = installTestHook(store, pdeStore, createBenchHook(benchStore, () => benchController));
@@ -66,13 +72,15 @@ async function main(): Promise<void> {
   const render = () =>
     root.render(
       <StrictMode>
-        {lab === 'bench' ? (
-          <BenchApp store={store} benchStore={benchStore} onLab={setLab} onRestartGpu={onRestartGpu} gpu={gpu} controller={benchController} onReady={hook.markReady} />
-        ) : lab === 'pde' ? (
-          <PdeApp store={store} pdeStore={pdeStore} onLab={setLab} onRestartGpu={onRestartGpu} controller={pdeController} device={gpu?.device && presentable ? gpu.device : null} onReady={hook.markReady} />
-        ) : (
-          <App store={store} gpu={gpu} controller={controller} presentable={presentable} onReady={hook.markReady} onLab={setLab} onRestartGpu={onRestartGpu} />
-        )}
+        <EmbedContext.Provider value={embed}>
+          {lab === 'bench' ? (
+            <BenchApp store={store} benchStore={benchStore} onLab={setLab} onRestartGpu={onRestartGpu} gpu={gpu} controller={benchController} onReady={hook.markReady} />
+          ) : lab === 'pde' ? (
+            <PdeApp store={store} pdeStore={pdeStore} onLab={setLab} onRestartGpu={onRestartGpu} controller={pdeController} device={gpu?.device && presentable ? gpu.device : null} onReady={hook.markReady} />
+          ) : (
+            <App store={store} gpu={gpu} controller={controller} presentable={presentable} onReady={hook.markReady} onLab={setLab} onRestartGpu={onRestartGpu} />
+          )}
+        </EmbedContext.Provider>
       </StrictMode>,
     );
   render();
@@ -114,6 +122,20 @@ async function main(): Promise<void> {
   };
   await connectGpu();
   render();
+  // an embedded figure talks to the page around it (protocol.ts); a top-level page has no one to talk to
+  if (embed.embed && window.parent !== window && lab !== 'bench') {
+    installEmbedBridge({
+      lab,
+      hidden: [...embed.hidden],
+      store,
+      pdeStore,
+      samplerController: () => controller,
+      pdeController: () => pdeController,
+      ready: hook.hook.ready,
+      parent: window.parent,
+      self: window,
+    });
+  }
 
   // keep the address bar shareable: it always holds the shown lab's spec (after the first change), unless the
   // sampler spec is too large for a link (a big dataset target): a link that would be refused when opened is
@@ -127,13 +149,13 @@ async function main(): Promise<void> {
       window.history.replaceState(null, '', url.toString());
       state.pushNotice({ level: 'warning', key: 'link-length', text: problem });
     } else {
-      window.history.replaceState(null, '', specUrl(state.spec, window.location.href));
+      window.history.replaceState(null, '', keepEmbedParams(specUrl(state.spec, window.location.href), window.location.href));
       state.notices.filter((n) => n.key === 'link-length').forEach((n) => state.dismissNotice(n.id));
     }
   });
   pdeStore.subscribe((state, previous) => {
     if (state.spec === previous.spec || lab !== 'pde') return;
-    window.history.replaceState(null, '', pdeUrl(state.spec, window.location.href));
+    window.history.replaceState(null, '', keepEmbedParams(pdeUrl(state.spec, window.location.href), window.location.href));
   });
   startSampler();
 }

@@ -17,6 +17,7 @@ import { QualityPanel } from './QualityPanel.tsx';
 import { RunPanel } from './RunPanel.tsx';
 import { SavedRunsPanel } from './runs/SavedRunsPanel.tsx';
 import { describeProcess } from './labels.ts';
+import { Shown, useAppClass, useShown } from './embed/Embed.tsx';
 import { flowViewProblem } from './targetInfo.ts';
 
 function Footer() {
@@ -53,38 +54,57 @@ function Layout({ gpu, controller, presentable, onReady, onLab, onRestartGpu }: 
   // "mounted" includes the flow view's renderer (or its failure), with a time limit in case it hangs
   const [flowSettled, setFlowSettled] = useState(false);
   const onFlowSettled = useCallback(() => setFlowSettled(true), []);
+  // an embed without the flow panel (hide=flow) has nothing to wait for
+  const flowShown = useShown('flow');
+  const appClass = useAppClass();
   useEffect(() => {
     if (!gpu || !controller) return;
-    if (flowSettled) {
+    if (flowSettled || !flowShown) {
       onReady();
       return;
     }
     const timer = setTimeout(onReady, 5000);
     return () => clearTimeout(timer);
-  }, [gpu, controller, flowSettled, onReady]);
+  }, [gpu, controller, flowSettled, flowShown, onReady]);
   const device = gpu?.device && !lost && presentable ? gpu.device : null;
   return (
-    <div className="app">
+    <div className={appClass}>
       <Header lab="samplers" onLab={onLab} onRestartGpu={onRestartGpu} />
       <NoticeBanner />
       {status === 'none' && <NoWebGpu />}
       <main className="workspace">
-        <aside className="sidebar" aria-label="Controls">
-          <Controls />
-          <RunPanel controller={controller} />
-        </aside>
-        {flow ? (
-          <FlowPanel key={device ? 'gpu' : 'cpu'} controller={controller} device={device} backend={backend} lowPower={status !== 'ok'} onSettled={onFlowSettled} />
-        ) : (
-          <ImagePanel onSettled={onFlowSettled} />
-        )}
-        <QualityPanel controller={controller} />
+        <Shown id="controls">
+          <aside className="sidebar" aria-label="Controls">
+            <Controls />
+            <RunPanel controller={controller} />
+          </aside>
+        </Shown>
+        <Shown id="flow">
+          {flow ? (
+            <FlowPanel key={device ? 'gpu' : 'cpu'} controller={controller} device={device} backend={backend} lowPower={status !== 'ok'} onSettled={onFlowSettled} />
+          ) : (
+            <ImagePanel onSettled={onFlowSettled} />
+          )}
+        </Shown>
+        <Shown id="quality">
+          <QualityPanel controller={controller} />
+        </Shown>
       </main>
-      <GridPanel />
-      <MethodPanels />
-      <ClaimsPanel />
-      <SavedRunsPanel />
-      <Footer />
+      <Shown id="grid">
+        <GridPanel />
+      </Shown>
+      <Shown id="methods">
+        <MethodPanels />
+      </Shown>
+      <Shown id="claims">
+        <ClaimsPanel />
+      </Shown>
+      <Shown id="runs">
+        <SavedRunsPanel />
+      </Shown>
+      <Shown id="footer">
+        <Footer />
+      </Shown>
     </div>
   );
 }

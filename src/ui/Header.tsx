@@ -1,7 +1,9 @@
 import { useState } from 'react';
 import { useAppStore, useAppStoreApi } from '../state/hooks.ts';
 import type { Lab } from '../state/pdeUrl.ts';
+import type { AppStore } from '../state/store.ts';
 import { specLinkProblem, specUrl } from '../state/url.ts';
+import { CopyEmbed, EmbedBar, useShown } from './embed/Embed.tsx';
 
 function GpuBadge({ onRestartGpu }: { onRestartGpu?: () => void }) {
   const gpu = useAppStore((s) => s.gpu);
@@ -40,13 +42,16 @@ function GpuBadge({ onRestartGpu }: { onRestartGpu?: () => void }) {
 /** the link of what is on screen, or why there is none (a notice) */
 export type LinkSource = () => { url: string } | { problem: string };
 
+/** the sampler lab's link (the default of "Copy link" and "Copy embed code") */
+function samplerLinkOf(store: AppStore): ReturnType<LinkSource> {
+  const problem = specLinkProblem(store.getState().spec);
+  return problem ? { problem } : { url: specUrl(store.getState().spec, window.location.href) };
+}
+
 function CopyLink({ link }: { link?: LinkSource }) {
   const store = useAppStoreApi();
   const [copied, setCopied] = useState<'idle' | 'copied' | 'failed'>('idle');
-  const samplerLink: LinkSource = () => {
-    const problem = specLinkProblem(store.getState().spec);
-    return problem ? { problem } : { url: specUrl(store.getState().spec, window.location.href) };
-  };
+  const samplerLink: LinkSource = () => samplerLinkOf(store);
   const copy = async () => {
     const target = (link ?? samplerLink)();
     if ('problem' in target) {
@@ -105,6 +110,9 @@ export interface HeaderProps {
 }
 
 export function Header({ lab = 'samplers', onLab, link, onRestartGpu }: HeaderProps) {
+  const store = useAppStoreApi();
+  // embed mode (?embed=1) hides the header unless `show=header`: a one-line bar stands in for it
+  if (!useShown('header')) return <EmbedBar />;
   return (
     <header className="app-header">
       <div className="brand">
@@ -115,6 +123,9 @@ export function Header({ lab = 'samplers', onLab, link, onRestartGpu }: HeaderPr
       <div className="header-right">
         <GpuBadge onRestartGpu={onRestartGpu} />
         <CopyLink link={link} />
+        {lab !== 'bench' && (
+          <CopyEmbed lab={lab} link={link ?? (() => samplerLinkOf(store))} onProblem={(text) => store.getState().pushNotice({ level: 'warning', key: 'link-length', text })} />
+        )}
       </div>
     </header>
   );

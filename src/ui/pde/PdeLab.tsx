@@ -9,6 +9,7 @@ import type { PdeStore } from '../../state/pdeStore.ts';
 import { type Lab, pdeUrl } from '../../state/pdeUrl.ts';
 import type { AppStore } from '../../state/store.ts';
 import { Header } from '../Header.tsx';
+import { Shown, useAppClass } from '../embed/Embed.tsx';
 import { NoticeList } from '../NoticeBanner.tsx';
 import { ConvergencePanel } from './ConvergencePanel.tsx';
 import { PdeControls } from './PdeControls.tsx';
@@ -91,31 +92,45 @@ export function PdeLab({ controller, device, onReady }: PdeLabProps) {
     <>
       <PdeNotices />
       <main className="workspace pde-workspace">
-        <aside className="sidebar" aria-label="PDE controls">
-          <PdeControls controller={controller} />
-        </aside>
+        <Shown id="controls">
+          <aside className="sidebar" aria-label="PDE controls">
+            <PdeControls controller={controller} />
+          </aside>
+        </Shown>
         <div className="pde-center">
           {controller && (
             <>
-              <RunBar controller={controller} />
-              <div className={compare ? 'pde-runs two' : 'pde-runs'}>
-                <RunPanel role="primary" controller={controller} device={device} />
-                {compare && <RunPanel role="compare" controller={controller} device={device} />}
-              </div>
-              <ViewSettings controller={controller} />
+              <Shown id="runbar">
+                <RunBar controller={controller} />
+              </Shown>
+              <Shown id="fields">
+                <div className={compare ? 'pde-runs two' : 'pde-runs'}>
+                  <RunPanel role="primary" controller={controller} device={device} />
+                  {compare && <RunPanel role="compare" controller={controller} device={device} />}
+                </div>
+              </Shown>
+              <Shown id="views">
+                <ViewSettings controller={controller} />
+              </Shown>
             </>
           )}
         </div>
         <div className="pde-side">
-          <InvariantsPanel />
-          {controller && <SpectrumPanel controller={controller} />}
-          <StabilityPanel />
-          {controller && <ConvergencePanel controller={controller} />}
+          <Shown id="invariants">
+            <InvariantsPanel />
+          </Shown>
+          <Shown id="spectrum">{controller && <SpectrumPanel controller={controller} />}</Shown>
+          <Shown id="stability">
+            <StabilityPanel />
+          </Shown>
+          <Shown id="convergence">{controller && <ConvergencePanel controller={controller} />}</Shown>
         </div>
       </main>
-      <footer className="app-footer">
-        Stepscope PDE lab · {equation.title}: {equation.formula} · pseudo-spectral on a periodic box, float32 on the GPU, float64 on the CPU · {equation.source}
-      </footer>
+      <Shown id="footer">
+        <footer className="app-footer">
+          Stepscope PDE lab · {equation.title}: {equation.formula} · pseudo-spectral on a periodic box, float32 on the GPU, float64 on the CPU · {equation.source}
+        </footer>
+      </Shown>
     </>
   );
 }
@@ -130,6 +145,7 @@ export interface PdeAppProps extends PdeLabProps {
 
 /** the page when the PDE lab is shown: the shared header (lab switcher, GPU badge, the PDE link) and the lab */
 export function PdeApp({ store, pdeStore, onLab, onRestartGpu, ...lab }: PdeAppProps) {
+  const appClass = useAppClass();
   const link = () => {
     const spec = pdeStore.getState().spec;
     if (spec.ic.type === 'file') return { problem: 'This run starts from an uploaded file, which a link cannot carry: share the file with the link of its grid instead.' };
@@ -138,7 +154,7 @@ export function PdeApp({ store, pdeStore, onLab, onRestartGpu, ...lab }: PdeAppP
   return (
     <StoreContext.Provider value={store}>
       <PdeStoreContext.Provider value={pdeStore}>
-        <div className="app">
+        <div className={appClass}>
           <Header lab="pde" onLab={onLab} link={link} onRestartGpu={onRestartGpu} />
           <PdeLab {...lab} />
         </div>

@@ -1,0 +1,169 @@
+// Embed mode (issue 8, "Embed and export"): the PDE lab's "Copy embed code" gives an iframe snippet; the test page
+// (public/embed-test.html), served from another origin, frames that link with `hide=`; inside the frame the hidden
+// panels are gone (checked by role and name) and a bad id is named in a notice; the frame posts `ready`, then
+// `metrics` equal to what its own `window.stepscope.pde` reports; play, pause, step and reset sent by the host
+// page change the frame's state; a malformed message is logged and changes nothing.
+
+import assert from 'node:assert/strict';
+import type { Frame, Page } from 'playwright-core';
+import { BASE_URL, isFiniteNumber, test } from './harness.ts';
+
+/** a second origin for the host page (localhost is a secure context, so the frame keeps WebGPU); served by route */
+const HOST_ORIGIN = 'http://localhost:4999';
+
+interface Stats {
+  min: number[];
+  max: number[];
+  mean: number[];
+  meanSquare: number[];
+  maxAbs: number[];
+}
+interface Message {
+  source: string;
+  version: number;
+  lab: string;
+  type: 'ready' | 'metrics' | 'state';
+  hidden?: string[];
+  commands?: string[];
+  steps?: number;
+  time?: number;
+  stats?: Stats | null;
+  stepper?: string;
+  playing?: boolean;
+  command?: string;
+  ignored?: string;
+}
+interface PdeState {
+  playing: boolean;
+  steps: number;
+  time: number;
+  stepper?: string;
+  stats: Stats | null;
+  runs: { stepper: string }[];
+}
+
+const messages = (page: Page) => page.evaluate(() => (window as unknown as { embedMessages: Message[] }).embedMessages.slice());
+const frameState = (frame: Frame) => frame.evaluate(() => (window as unknown as { stepscope: { pde: { state(): PdeState } } }).stepscope.pde.state());
+const send = (page: Page, message: unknown) => page.evaluate((m) => (window as unknown as { sendToFigure(m: unknown): void }).sendToFigure(m), message);
+
+async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, ms = 20_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last: unknown;
+  for (;;) {
+    const got = await probe().catch((error: unknown) => ((last = error), null));
+    if (got) return got;
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms / 1000} s${last ? ` (last error: ${String(last)})` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** waits until the latest `metrics` message equals the frame's hook (the numbers move while playing; not while paused) */
+async function metricsMatchHook(page: Page, frame: Frame, what: string): Promise<{ message: Message; state: PdeState }> {
+  return until(`${what}: the latest metrics message equals window.stepscope.pde.state()`, async () => {
+    const [all, state] = await Promise.all([messages(page), frameState(frame)]);
+    const message = all.filter((m) => m.type === 'metrics').at(-1);
+    if (!message) return null;
+    const same = message.steps === state.steps && message.time === state.time && JSON.stringify(message.stats) === JSON.stringify(state.stats) && message.stepper === state.runs[0]?.stepper;
+    return same ? { message, state } : null;
+  });
+}
+
+test('embed: copy embed code, a cross-origin iframe with hide=, ready + metrics equal to the hook, play/pause/step/reset from the host', async ({ page, context, screenshot }) => {
+  const consoleLines: string[] = [];
+  page.on('console', (m) => consoleLines.push(m.text()));
+
+  // 1. the normal PDE lab page: "Copy embed code" puts an iframe of the current link (embed=1) on the clipboard
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(BASE_URL).origin });
+  await page.goto(`${BASE_URL}?lab=pde`);
+  await page.getByRole('button', { name: 'Copy embed code' }).click();
+  await page.getByRole('button', { name: 'Embed code copied' }).waitFor({ timeout: 15_000 });
+  const snippet = await page.evaluate(() => navigator.clipboard.readText());
+  const src = /^<iframe src="([^"]+)" title="Stepscope PDE lab"/.exec(snippet)?.[1]?.replace(/&amp;/g, '&');
+  assert.ok(src, `the snippet is an iframe of the PDE link: ${snippet}`);
+  const embedLink = new URL(src);
+  assert.equal(embedLink.origin, new URL(BASE_URL).origin);
+  assert.equal(embedLink.searchParams.get('embed'), '1');
+  assert.equal(embedLink.searchParams.get('lab'), 'pde');
+  assert.ok(embedLink.searchParams.get('pde'), 'the snippet carries the PDE spec');
+
+  // 2. the test page from another origin frames that link, hiding two panels and naming one that does not exist
+  await context.route(`${HOST_ORIGIN}/**`, async (route) => {
+    const path = new URL(route.request().url()).pathname.replace(/^\//, '');
+    await route.fulfill({ response: await route.fetch({ url: new URL(path, BASE_URL).toString() }) });
+  });
+  embedLink.searchParams.set('hide', 'spectrum,convergence,sidebar');
+  await page.goto(`${HOST_ORIGIN}/embed-test.html?src=${encodeURIComponent(embedLink.toString())}`);
+  const frame = await until('the figure frame loads the app', async () => (await page.locator('iframe#figure').elementHandle())?.contentFrame());
+  await frame.waitForFunction(() => (window as unknown as { stepscope?: unknown }).stepscope, null, { timeout: 30_000 });
+  await frame.evaluate(() => (window as unknown as { stepscope: { ready: Promise<void> } }).stepscope.ready);
+
+  // hidden: the header (embed default), the controls (embed default), the two asked for; shown: the rest
+  const count = (role: Parameters<Frame['getByRole']>[0], name?: string) => frame.getByRole(role, name ? { name, exact: true } : {}).count();
+  assert.equal(await count('banner'), 0, 'no header in embed mode');
+  assert.equal(await count('complementary', 'PDE controls'), 0, 'no controls sidebar in embed mode');
+  assert.equal(await count('region', 'Energy spectrum'), 0, 'hide=spectrum');
+  assert.equal(await count('region', 'Convergence study'), 0, 'hide=convergence');
+  assert.equal(await count('region', 'Invariants over time'), 1, 'not hidden: invariants');
+  assert.equal(await count('region', 'Stability region'), 1, 'not hidden: stability');
+  assert.equal(await count('toolbar', 'Run'), 1, 'not hidden: the run bar');
+  await frame.getByRole('link', { name: /Open full page/ }).waitFor({ timeout: 5_000 });
+  const notices = await frame.getByTestId('notice').allInnerTexts();
+  assert.ok(
+    notices.some((t) => t.includes('hide: unknown panel id "sidebar" for the PDE lab; allowed: header, controls, runbar, fields, views, invariants, spectrum, stability, convergence, footer')),
+    `a notice names the bad id and the allowed ids: ${JSON.stringify(notices)}`,
+  );
+
+  // 3. ready first, then metrics with finite numbers equal to the frame's hook
+  await until('ready and metrics posted', async () => (await messages(page)).some((m) => m.type === 'metrics'));
+  const first = await messages(page);
+  assert.equal(first[0].type, 'ready', `the first message is ready: ${JSON.stringify(first[0])}`);
+  assert.deepEqual(
+    { source: first[0].source, version: first[0].version, lab: first[0].lab, hidden: first[0].hidden, commands: first[0].commands },
+    { source: 'stepscope', version: 1, lab: 'pde', hidden: ['header', 'controls', 'spectrum', 'convergence'], commands: ['play', 'pause', 'reset', 'step'] },
+  );
+  const start = await metricsMatchHook(page, frame, 'after load');
+  assert.equal(start.message.steps, 0);
+  const finite = (m: Message) => isFiniteNumber(m.steps) && isFiniteNumber(m.time) && !!m.stats && Object.values(m.stats).every((v) => v.length > 0 && v.every(isFiniteNumber));
+  assert.ok(finite(start.message), `finite numbers: ${JSON.stringify(start.message)}`);
+
+  // 4. play from the host: the frame's steps advance and the metrics follow
+  await page.getByRole('button', { name: 'Play', exact: true }).click();
+  await until('steps advance after play', async () => (await frameState(frame)).steps >= 5);
+  await until('metrics with advancing steps posted', async () => (await messages(page)).some((m) => m.type === 'metrics' && (m.steps ?? 0) > 0));
+
+  // 5. pause: the steps stop; the latest metrics equal the hook
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  await until('pause answered', async () => (await messages(page)).some((m) => m.type === 'state' && m.command === 'pause' && m.playing === false && !m.ignored));
+  const paused = await metricsMatchHook(page, frame, 'after pause');
+  assert.ok(paused.state.steps >= 5 && !paused.state.playing);
+  assert.ok(finite(paused.message), `finite numbers: ${JSON.stringify(paused.message)}`);
+  await page.waitForTimeout(700);
+  assert.equal((await frameState(frame)).steps, paused.state.steps, 'no steps while paused');
+
+  // 6. step: exactly one more
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
+  await until('one step', async () => (await frameState(frame)).steps === paused.state.steps + 1);
+  await metricsMatchHook(page, frame, 'after step');
+
+  // 7. a malformed message is logged and changes nothing
+  const before = await messages(page);
+  await send(page, { source: 'stepscope-host', type: 'play', code: 'alert(1)' });
+  await send(page, { source: 'stepscope-host', type: 'eval' });
+  await until('malformed messages logged', async () => consoleLines.filter((l) => l.startsWith('stepscope embed: ignored a message')).length >= 2, 5_000);
+  await page.waitForTimeout(400);
+  const still = await frameState(frame);
+  assert.equal(still.playing, false);
+  assert.equal(still.steps, paused.state.steps + 1);
+  assert.equal((await messages(page)).filter((m) => m.type === 'state').length, before.filter((m) => m.type === 'state').length, 'no answer to a malformed message');
+  assert.ok(consoleLines.some((l) => l.includes('unexpected field "code"; allowed: source, type, version')), consoleLines.join('\n'));
+  assert.ok(consoleLines.some((l) => l.includes('type: "eval" is not a command; allowed: play, pause, reset, step')), consoleLines.join('\n'));
+
+  // 8. reset: back to step 0 and time 0, reported to the host
+  await page.getByRole('button', { name: 'Reset', exact: true }).click();
+  await until('reset answered', async () => (await messages(page)).some((m) => m.type === 'state' && m.command === 'reset' && m.steps === 0 && m.time === 0));
+  const reset = await metricsMatchHook(page, frame, 'after reset');
+  assert.equal(reset.state.steps, 0);
+  assert.equal(reset.state.time, 0);
+  assert.deepEqual(reset.message.stats, start.message.stats, 'reset returns to the initial field');
+  await screenshot(page, 'embed-host.png');
+});
