@@ -10,7 +10,10 @@ import { useAppStore } from '../state/hooks.ts';
 import { CLAIM_COLORS, drawClaimChart } from '../views/claimChart.ts';
 import type { ClaimWorkerMessage } from './claimWorker.ts';
 import { useWidth } from './useWidth.ts';
-import { reportClaimView } from './viewReports.ts';
+import { reportClaimView, viewReports } from './viewReports.ts';
+import { ExportMenu } from './export/ExportMenu.tsx';
+import { csvBlob, jsonBlob, svgBlob, svgPng } from './export/exporters.ts';
+import { seriesTable } from './export/viewData.ts';
 
 type ClaimRun =
   | { status: 'running'; done: number; total: number; points: (ClaimPoint & { series: number })[] }
@@ -197,6 +200,48 @@ export function ClaimsPanel() {
             </select>
           </label>
         )}
+        <ExportMenu
+          label="claim chart"
+          rows={(() => {
+            const unavailable = run?.status === 'done' ? null : 'Run the claim first: no finished result to export';
+            const name = ['claim', claim.id, shown];
+            const svg = () => {
+              if (!chart.current) throw new Error('the chart is not drawn');
+              return chart.current;
+            };
+            return [
+              {
+                what: 'claim chart',
+                actions: [
+                  { format: 'svg', name, make: () => svgBlob(svg()), unavailable },
+                  { format: 'png', name, make: () => svgPng(svg()), unavailable },
+                ],
+              },
+              {
+                what: 'claim values',
+                actions: [
+                  {
+                    format: 'csv',
+                    name,
+                    describe: `One row per series and ${claim.axis.label}: ${CLAIM_METRIC_LABELS[shown]}`,
+                    make: () => {
+                      const table = seriesTable(claim.axis.label, claim.axis.values, claim.series.map((s, i) => ({ label: s.label, values: values[i] })));
+                      return csvBlob(table.header, table.rows);
+                    },
+                    unavailable,
+                  },
+                  {
+                    format: 'json',
+                    name,
+                    describe: 'The claim, its values, checks and verdict',
+                    make: () => jsonBlob({ kind: 'stepscope-claim', id: claim.id, statement: claim.statement, source: claim.source, view: viewReports().claim }),
+                    unavailable,
+                  },
+                ],
+              },
+            ];
+          })()}
+        />
         <div ref={box} className="claim-chart">
           <svg ref={chart} role="img" aria-label={`${CLAIM_METRIC_LABELS[shown]} against ${claim.axis.label}, one line per series`} data-testid="claim-chart" />
         </div>

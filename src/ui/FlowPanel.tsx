@@ -2,10 +2,12 @@ import { useEffect, useRef, useState } from 'react';
 import { SOLVERS, type SolverName } from '../core/sampling/solvers.ts';
 import { shownSolvers } from '../state/store.ts';
 import { useAppStore, useAppStoreApi } from '../state/hooks.ts';
-import type { FlowView, FlowViewState } from '../views/flowView.ts';
+import type { FlowView, FlowViewState, TrajectorySnapshot } from '../views/flowView.ts';
 import { solverColor } from '../views/palette.ts';
 import type { RunController } from './controller.ts';
 import { DrawOverlay } from './DrawOverlay.tsx';
+import { ExportMenu } from './export/ExportMenu.tsx';
+import { flowExportRows } from './export/flowExports.ts';
 
 const MAX_LINES = 512;
 
@@ -30,6 +32,10 @@ export function FlowPanel({ controller, device, backend, lowPower, onSettled }: 
   const solvers = useAppStore((s) => shownSolvers(s).join(','));
   const n = useAppStore((s) => s.run.results[0]?.n ?? s.spec.n);
   const drawing = useAppStore((s) => s.draw.active);
+  // the trajectories the view shows, for the Export menu (the same snapshots: exporting reads them, never reruns)
+  const [trajectories, setTrajectories] = useState<TrajectorySnapshot[]>([]);
+  const spec = useAppStore((s) => s.spec);
+  const hasRun = useAppStore((s) => s.run.results.length > 0);
 
   useEffect(() => {
     if (!controller || !host.current) return;
@@ -49,12 +55,14 @@ export function FlowPanel({ controller, device, backend, lowPower, onSettled }: 
         created = flow;
         flow.setBackground(store.getState().spec);
         flow.setTrajectories(controller.currentTrajectories());
+        setTrajectories(controller.currentTrajectories());
         flow.setProgress(1);
         cleanups.push(flow.onState(setState));
         cleanups.push(store.subscribe((s, prev) => s.spec !== prev.spec && flow.setBackground(s.spec)));
         cleanups.push(
           controller.onTrajectories((snapshots) => {
             flow.setTrajectories(snapshots);
+            setTrajectories(snapshots);
             if (lowPower) flow.setProgress(1);
             else flow.play();
           }),
@@ -94,6 +102,7 @@ export function FlowPanel({ controller, device, backend, lowPower, onSettled }: 
             true density p(t_end)
           </span>
         </div>
+        <ExportMenu label="flow view" rows={flowExportRows({ view, controller, device, spec, hasRun, trajectories, label })} />
       </div>
       <div className="flow-host">
         <div className="flow-canvas-host" ref={host} />

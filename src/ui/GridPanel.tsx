@@ -9,7 +9,10 @@ import { GRID_QUANTITY_TITLES, drawGridChart, type GridChartReport, type GridQua
 import { solverColor } from '../views/palette.ts';
 import { configurationGrids, type ConfigurationGrid } from './gridData.ts';
 import { useWidth } from './useWidth.ts';
-import { gridReportFrom, reportGridView } from './viewReports.ts';
+import { gridReportFrom, reportGridView, viewReports } from './viewReports.ts';
+import { ExportMenu } from './export/ExportMenu.tsx';
+import { csvBlob, jsonBlob, svgBlob, svgPng } from './export/exporters.ts';
+import { gridTable, targetSlug } from './export/viewData.ts';
 
 const QUANTITIES: GridQuantity[] = ['t', 'sigma', 'lambda'];
 
@@ -48,6 +51,45 @@ export function GridPanel() {
     reportGridView(gridReportFrom(configurations, reports));
   }, [configurations, panelWidth]);
 
+  const drawnCount = configurations.filter((c) => c.source !== 'none').length;
+  const noGrid = drawnCount === 0 ? 'No grid to export: the shown solvers choose their steps while running and none has run yet' : null;
+  const exportName = ['grid', spec.schedule.type, targetSlug(spec.target)];
+  const panelSvg = (i: number) => {
+    const svg = svgs.current[i];
+    if (!svg) throw new Error('the panel is not drawn');
+    return svg;
+  };
+  const exportRows = [
+    ...QUANTITIES.map((q, i) => ({
+      what: `time grid in ${({ t: 't', sigma: 'σ̃', lambda: 'λ' } as const)[q]}`,
+      actions: [
+        { format: 'svg' as const, name: [...exportName, q], make: () => svgBlob(panelSvg(i)), unavailable: noGrid },
+        { format: 'png' as const, name: [...exportName, q], make: () => svgPng(panelSvg(i)), unavailable: noGrid },
+      ],
+    })),
+    {
+      what: 'time grids',
+      actions: [
+        {
+          format: 'csv' as const,
+          name: exportName,
+          describe: 'One row per configuration and grid point: t, σ̃ and λ',
+          make: () => {
+            const table = gridTable(viewReports().grid?.configurations.filter((c) => c.t.length > 0) ?? []);
+            return csvBlob(table.header, table.rows);
+          },
+          unavailable: noGrid,
+        },
+        {
+          format: 'json' as const,
+          name: exportName,
+          describe: 'The spec and every configuration’s grid (λ = +∞ is written null)',
+          make: () => jsonBlob({ kind: 'stepscope-time-grids', spec, view: viewReports().grid }),
+          unavailable: noGrid,
+        },
+      ],
+    },
+  ];
   return (
     <section className="panel grid-panel" aria-label="Time grids">
       <div className="panel-head">
@@ -67,6 +109,7 @@ export function GridPanel() {
             </li>
           ))}
         </ul>
+        <ExportMenu label="time grids" rows={exportRows} />
       </div>
       <div className="grid-panels" ref={box}>
         {QUANTITIES.map((q, i) => (

@@ -11,6 +11,22 @@ import { BOSS_OPTIMAL_COLOR, drawBossHeatmap, drawBossSteps } from '../views/bos
 import { EMS_TITLES, drawEmsChart, summariseEms, type EmsQuantity } from '../views/emsChart.ts';
 import { computeBoss, computeV3, peekBoss, peekV3, type BossLookup, type V3Lookup } from './methodData.ts';
 import { useWidth } from './useWidth.ts';
+import { ExportMenu, type ExportRow } from './export/ExportMenu.tsx';
+import { csvBlob, jsonBlob, npyBlob, svgBlob, svgPng } from './export/exporters.ts';
+import { targetSlug } from './export/viewData.ts';
+
+/** SVG and PNG of a chart drawn in this panel (available once the panel's data is ready) */
+function chartActions(name: (string | number | null)[], svg: () => SVGSVGElement | null, unavailable: string | null): ExportRow['actions'] {
+  const drawn = () => {
+    const element = svg();
+    if (!element) throw new Error('the chart is not drawn');
+    return element;
+  };
+  return [
+    { format: 'svg', name, make: () => svgBlob(drawn()), unavailable },
+    { format: 'png', name, make: () => svgPng(drawn()), unavailable },
+  ];
+}
 import { reportBossView, reportV3View, type EmsCurveReport } from './viewReports.ts';
 
 /** the lookup for `spec`: from the cache at once, else computed on a timer after the render */
@@ -90,10 +106,46 @@ function BossPanel({ spec }: { spec: SampleSpec }) {
   useEffect(() => () => reportBossView(null), []);
 
   const ready = lookup?.status === 'ready' ? lookup.view : null;
+  const notReady = ready ? null : 'The cost matrix is not ready';
+  const name = ['boss', targetSlug(spec.target), ready?.solver ?? spec.solver.name, ready ? `k${ready.K}` : null];
+  const exportRows: ExportRow[] = [
+    { what: 'cost matrix chart', actions: chartActions([...name, 'cost'], () => heatmap.current, notReady) },
+    { what: 'step sizes chart', actions: chartActions([...name, 'steps'], () => steps.current, notReady) },
+    {
+      what: 'Bellman grid',
+      actions: [
+        {
+          format: 'csv',
+          name: [...name, 'grid'],
+          describe: 'One row per grid point: anchor index and time of the Bellman grid and of the uniform one',
+          unavailable: notReady,
+          make: () => csvBlob(['step', 'bellman_anchor', 'bellman_t', 'uniform_anchor', 'uniform_t'], ready!.times.map((t, i) => [i, ready!.indices[i], t, ready!.uniformIndices[i], ready!.uniformTimes[i]])),
+        },
+        {
+          format: 'json',
+          name: [...name, 'grid'],
+          describe: 'The spec, both grids, both path costs and the anchors',
+          unavailable: notReady,
+          make: () => {
+            const { matrix, ...rest } = ready!;
+            return jsonBlob({ kind: 'stepscope-boss', spec, ...rest, anchors: matrix.anchors, jumps: matrix.jumps });
+          },
+        },
+        {
+          format: 'npy',
+          name: [...name, 'cost'],
+          describe: 'The one-jump cost matrix c[k, j], float64 [kMax + 1, kMax + 1]',
+          unavailable: notReady,
+          make: () => npyBlob(ready!.matrix.cost, [ready!.kMax + 1, ready!.kMax + 1]),
+        },
+      ],
+    },
+  ];
   return (
     <section className="panel grid-panel method-panel" aria-label="Bellman optimal steps">
       <div className="panel-head">
         <h2>Bellman optimal steps (BOSS)</h2>
+        <ExportMenu label="Bellman optimal steps" rows={exportRows} />
         {ready && (
           <p className="boss-costs" data-testid="boss-costs">
             {ready.K} steps from K<sub>max</sub> = {ready.kMax} anchors · path cost: Bellman <strong>{cost(ready.optimalCost)}</strong>, uniform{' '}
@@ -181,10 +233,42 @@ function V3Panel({ spec }: { spec: SampleSpec }) {
   useEffect(() => () => reportV3View(null), []);
 
   const ready = lookup?.status === 'ready' ? lookup.ems : null;
+  const notReady = ready ? null : 'The statistics are not ready';
+  const name = ['v3-statistics', targetSlug(spec.target), spec.process.type];
+  const exportRows: ExportRow[] = [
+    ...EMS_QUANTITIES.map((q, i) => ({ what: `${q} chart`, actions: chartActions([...name, q], () => svgs.current[i] ?? null, notReady) })),
+    ...EMS_QUANTITIES.map(
+      (q): ExportRow => ({
+        what: `statistic ${q}`,
+        actions: [
+          {
+            format: 'npy',
+            name: [...name, q],
+            describe: `float64 [λ points, dimensions]: ${q} per dimension at each λ of the EMS grid`,
+            unavailable: notReady,
+            make: () => npyBlob(ready![q], [ready!.lambdas.length, ready!.dim]),
+          },
+        ],
+      }),
+    ),
+    {
+      what: 'EMS grid',
+      actions: [
+        {
+          format: 'json',
+          name: [...name, 'grid'],
+          describe: 'The spec, the λ grid and the summary the charts draw',
+          unavailable: notReady,
+          make: () => jsonBlob({ kind: 'stepscope-v3-statistics', spec, lambdas: Array.from(ready!.lambdas), dim: ready!.dim, engine: ready!.engine }),
+        },
+      ],
+    },
+  ];
   return (
     <section className="panel grid-panel method-panel" aria-label="DPM-Solver-v3 statistics">
       <div className="panel-head">
         <h2>DPM-Solver-v3 statistics</h2>
+        <ExportMenu label="DPM-Solver-v3 statistics" rows={exportRows} />
         {ready && (
           <p className="hint" data-testid="v3-summary">
             N<sub>ems</sub> = {ready.points}, {ready.dim} dimensions, λ from {ready.lambdas[0].toFixed(2)} to {ready.lambdas[ready.points].toFixed(2)}; line: mean over

@@ -9,7 +9,10 @@ import { useAppStore } from '../state/hooks.ts';
 import { effectiveSweepSeeds } from '../state/store.ts';
 import { drawQualityChart } from '../views/qualityChart.ts';
 import { availableMetrics, qualityChartData, type QualityMetricId } from './qualityMetrics.ts';
-import { reportQualityView } from './viewReports.ts';
+import { reportQualityView, viewReports } from './viewReports.ts';
+import { ExportMenu } from './export/ExportMenu.tsx';
+import { csvBlob, jsonBlob, svgBlob, svgPng } from './export/exporters.ts';
+import { qualityTable, targetSlug } from './export/viewData.ts';
 
 const label = (s: string) => SOLVERS[s as SolverName]?.label ?? s;
 /** the seeds control's upper end: more is possible from the CLI (100), but each seed is a whole sweep */
@@ -114,6 +117,14 @@ export function QualityExplorer({ currentNfe }: { currentNfe: number }) {
   }, [metric, sweep, run, width, currentNfe]);
 
   const seeds = sweep.result?.seeds?.length ?? null;
+  const spec = useAppStore((s) => s.spec);
+  // a finished sweep is what the files hold (a running one would give half a table)
+  const noSweep = sweep.status === 'running' ? 'The sweep is still running' : sweep.result === null ? 'No sweep yet: run one first' : null;
+  const exportName = ['quality', targetSlug(spec.target)];
+  const chart = () => {
+    if (!svg.current) throw new Error('the chart is not drawn');
+    return svg.current;
+  };
   return (
     <div className="quality-explorer">
       <div className="quality-toolbar">
@@ -130,6 +141,40 @@ export function QualityExplorer({ currentNfe }: { currentNfe: number }) {
           </select>
         </div>
         <SeedsControl />
+        <ExportMenu
+          label="quality chart"
+          rows={[
+            {
+              what: 'quality chart',
+              actions: [
+                { format: 'svg', name: [...exportName, metric.id], make: () => svgBlob(chart()), unavailable: noSweep },
+                { format: 'png', name: [...exportName, metric.id], make: () => svgPng(chart()), unavailable: noSweep },
+              ],
+            },
+            {
+              what: 'quality metrics',
+              actions: [
+                {
+                  format: 'csv',
+                  name: exportName,
+                  describe: 'One row per solver and NFE: every metric (mean over seeds, unscaled) and its 95% interval with several seeds',
+                  make: () => {
+                    const table = qualityTable(sweep.result?.curves ?? [], metrics);
+                    return csvBlob(table.header, table.rows);
+                  },
+                  unavailable: noSweep,
+                },
+                {
+                  format: 'json',
+                  name: exportName,
+                  describe: 'The spec, the sweep (every metric, interval and null band) and what the chart drew',
+                  make: () => jsonBlob({ kind: 'stepscope-quality', spec, sweep: sweep.result, view: viewReports().quality }),
+                  unavailable: noSweep,
+                },
+              ],
+            },
+          ]}
+        />
       </div>
       <p id={hintId} className="hint">
         {metric.explain}.

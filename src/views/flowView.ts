@@ -507,6 +507,21 @@ export class FlowView {
     }
   };
 
+  /**
+   * The view as a PNG (issue 8, export). A WebGPU canvas's image exists only until it is presented, and a WebGL
+   * one without preserveDrawingBuffer likewise: so render the current frame and take the canvas's bitmap in the
+   * same task (toBlob copies it synchronously, then encodes in the background).
+   */
+  snapshotPng(): Promise<Blob> {
+    const canvas = this.renderer.domElement;
+    if (this.destroyed) return Promise.reject(new Error('the flow view is closed'));
+    if (canvas.width === 0 || canvas.height === 0) return Promise.reject(new Error('the flow view has no pixels yet'));
+    this.renderer.render(this.scene, this.camera);
+    return new Promise((resolve, reject) =>
+      canvas.toBlob((blob) => (blob && blob.size > 0 ? resolve(blob) : reject(new Error('the browser could not encode the flow view as PNG'))), 'image/png'),
+    );
+  }
+
   destroy(): void {
     this.destroyed = true;
     cancelAnimationFrame(this.frame);

@@ -20,6 +20,23 @@ import { Waterfall } from '../../views/pde/waterfall.ts';
 import { channelValues, statsRange } from './fieldOps.ts';
 import { EXACT_ERROR_ID, type PdeController, type RunRole } from './pdeController.ts';
 import { dropFieldReport, reportField, reportPdeView, reportPerRun } from './viewReports.ts';
+import { ExportMenu, type ExportRow } from '../export/ExportMenu.tsx';
+import { canvasPng, csvBlob, jsonBlob, svgBlob, svgPng } from '../export/exporters.ts';
+import { fieldNpy, fieldPng } from '../export/pdeExports.ts';
+import { timeSeriesTable } from '../export/viewData.ts';
+
+/** SVG and PNG actions for a d3 chart found when the button is pressed (null: not drawn) */
+function chartActions(name: (string | number)[], find: () => SVGSVGElement | null | undefined, unavailable: string | null = null): ExportRow['actions'] {
+  const svg = () => {
+    const element = find();
+    if (!element || element.childElementCount === 0) throw new Error('the chart is not drawn');
+    return element;
+  };
+  return [
+    { format: 'svg', name, make: () => svgBlob(svg()), unavailable },
+    { format: 'png', name, make: () => svgPng(svg()), unavailable },
+  ];
+}
 
 const fmt = (v: number) => (v === 0 ? '0' : Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5 ? v.toExponential(2) : String(+v.toPrecision(4)));
 
@@ -365,14 +382,70 @@ export function RunPanel({ role, controller, device }: { role: RunRole; controll
   const stepper = usePdeStore((s) => (role === 'primary' ? s.spec.stepper : s.compare));
   const dims = usePdeStore((s) => s.spec.grid.n.length);
   const mode = usePdeStore((s) => s.view.mode);
+  const store = usePdeStoreApi();
+  const section = useRef<HTMLElement>(null);
   if (!stepper) return null;
+  const { spec } = store.getState();
+  const name = ['pde', spec.equation, stepper, role === 'compare' ? 'compare' : null].filter((p): p is string => p !== null);
+  const noRun = run ? null : 'No run yet';
+  const field = async () => {
+    const f = await controller.field(role);
+    if (!f) throw new Error('this run has no field yet');
+    return f;
+  };
+  const exportRows: ExportRow[] = [
+    {
+      what: 'field',
+      actions: [
+        ...(dims === 2
+          ? [
+              {
+                format: 'png' as const,
+                name: [...name, 'field'],
+                describe: 'The shown channel as a colour map with the view’s colormap and range, one block per grid point',
+                make: async () => fieldPng(await field(), store.getState().spec, store.getState().view),
+                unavailable: noRun,
+              },
+            ]
+          : []),
+        {
+          format: 'npy' as const,
+          name: [...name, 'field', `t${+(run?.time ?? 0).toPrecision(4)}`],
+          describe: 'float64, C order: [ny, nx] (2D) or [nx] (1D); complex fields end in an axis (re, im); several fields lead with a channel axis',
+          make: async () => fieldNpy(await field(), store.getState().spec),
+          unavailable: noRun,
+        },
+      ],
+    },
+    ...(dims === 1
+      ? [
+          { what: 'field profile', actions: chartActions([...name, 'profile'], () => section.current?.querySelector<SVGSVGElement>('svg.pde-line'), noRun) },
+          {
+            what: 'waterfall',
+            actions: [
+              {
+                format: 'png' as const,
+                name: [...name, 'waterfall'],
+                make: () => {
+                  const canvas = section.current?.querySelector<HTMLCanvasElement>('canvas.pde-waterfall');
+                  if (!canvas) throw new Error('the waterfall is not drawn');
+                  return canvasPng(canvas);
+                },
+                unavailable: noRun,
+              },
+            ],
+          },
+        ]
+      : []),
+  ];
   return (
-    <section className="panel pde-run" aria-label={`${STEPPER_INFO[stepper].title} run`}>
+    <section ref={section} className="panel pde-run" aria-label={`${STEPPER_INFO[stepper].title} run`}>
       <div className="panel-head">
         <h2>
           <span className="swatch big" style={{ background: RUN_COLORS[role] }} aria-hidden="true" />
           {STEPPER_INFO[stepper].title}
         </h2>
+        <ExportMenu label={`${STEPPER_INFO[stepper].title} run`} rows={exportRows} />
       </div>
       {dims === 2 ? (
         <>
@@ -523,6 +596,7 @@ export function InvariantsPanel() {
     <section className="panel pde-invariants" aria-label="Invariants over time">
       <div className="panel-head">
         <h2>Invariants over time</h2>
+        <InvariantsExport ids={ids} refs={refs} />
       </div>
       {runs[0].invariants.map((s, i) => {
         const last = (r: PdeRunInfo) => r.invariants[i]?.values.at(-1);
@@ -548,6 +622,41 @@ export function InvariantsPanel() {
       })}
     </section>
   );
+}
+
+function InvariantsExport({ ids, refs }: { ids: string[]; refs: React.RefObject<Record<string, SVGSVGElement | null>> }) {
+  const store = usePdeStoreApi();
+  const equation = usePdeStore((s) => s.spec.equation);
+  const points = usePdeStore((s) => s.runs[0]?.invariants[0]?.times.length ?? 0);
+  const empty = points === 0 ? 'No values yet: step or play the run first' : null;
+  const series = () =>
+    store.getState().runs.map((r) => ({ run: r.role, stepper: r.stepper, series: r.invariants.map((s) => ({ id: s.id, times: s.times, values: s.values })) }));
+  const rows: ExportRow[] = [
+    ...ids.map((id) => ({ what: `${id} chart`, actions: chartActions(['pde', equation, 'invariant', id], () => refs.current[id], empty) })),
+    {
+      what: 'invariants',
+      actions: [
+        {
+          format: 'csv',
+          name: ['pde', equation, 'invariants'],
+          describe: 'One row per run, quantity and sample time',
+          make: () => {
+            const table = timeSeriesTable(series());
+            return csvBlob(table.header, table.rows);
+          },
+          unavailable: empty,
+        },
+        {
+          format: 'json',
+          name: ['pde', equation, 'invariants'],
+          describe: 'The spec and every run’s series (times and values)',
+          make: () => jsonBlob({ kind: 'stepscope-pde-invariants', spec: store.getState().spec, runs: series() }),
+          unavailable: empty,
+        },
+      ],
+    },
+  ];
+  return <ExportMenu label="invariants" rows={rows} />;
 }
 
 // ---- energy spectrum --------------------------------------------------------------------------------------
@@ -606,6 +715,7 @@ export function SpectrumPanel({ controller }: { controller: PdeController }) {
             <option value="mean">shell mean</option>
           </select>
         )}
+        <ExportMenu label="energy spectrum" rows={[{ what: 'spectrum chart', actions: chartActions(['pde', equationId, 'spectrum'], () => svg.current) }]} />
       </div>
       <svg ref={svg} role="img" aria-label={`Energy spectrum of ${name}, log-log`} />
       <p className="hint">
@@ -651,6 +761,7 @@ export function StabilityPanel() {
             <option value="compare">{compare}</option>
           </select>
         )}
+        <ExportMenu label="stability region" rows={[{ what: 'stability chart', actions: chartActions(['pde', spec.equation, 'stability', stepper ?? 'stepper'], () => svg.current) }]} />
       </div>
       <svg ref={svg} role="img" aria-label={`Stability region of ${stepper} with the grid's h·L(k)`} />
       {report && (
