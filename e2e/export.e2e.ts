@@ -45,15 +45,19 @@ interface Downloaded {
 }
 
 /** open a view's Export menu (a <details>: clicking an open one would close it) */
+function menuButton(scope: Locator, label: string): Locator {
+  return scope.locator('summary').filter({ hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) });
+}
+
 async function openMenu(scope: Locator, label: string): Promise<void> {
-  const summary = scope.locator(`summary[aria-label="${label}"]`);
+  const summary = menuButton(scope, label);
   const open = await summary.evaluate((s) => (s.parentElement as HTMLDetailsElement).open);
   if (!open) await summary.click();
 }
 
 /** close it again (Escape, as a keyboard user would), so that its floating panel covers nothing */
 async function closeMenu(scope: Locator, label: string): Promise<void> {
-  const summary = scope.locator(`summary[aria-label="${label}"]`);
+  const summary = menuButton(scope, label);
   if (await summary.evaluate((s) => (s.parentElement as HTMLDetailsElement).open)) {
     await summary.focus();
     await summary.press('Escape');
@@ -145,6 +149,9 @@ test('export: PNG, SVG, CSV, JSON and .npy from the sampler lab and the PDE lab 
   const app = (await openApp(page, BASE_URL)) as unknown as JSHandle<Hook>;
   const base = await app.evaluate((s) => s.getSpec());
   await app.evaluate((s, spec) => s.setSpec(spec), { ...base, n: N, nfe: 6 });
+  // let the live run of this spec finish first: the sweep below is then the one the chart shows (an automatic one
+  // never cuts a requested sweep)
+  await app.evaluate((s) => s.run());
 
   // ---- bad state: a claim that has not run has nothing to export; its buttons say so instead of making a file
   const claims = page.getByRole('region', { name: 'Paper claims' });
@@ -243,6 +250,13 @@ test('export: PNG, SVG, CSV, JSON and .npy from the sampler lab and the PDE lab 
   for (let i = 0; i < last.length; i++) worst = Math.max(worst, Math.abs(last[i] - hookSamples.data[i]));
   assert.ok(worst <= 1e-5, `trajectory: the last slice equals the final samples (max |Δ| = ${worst})`);
 
+  // a short clip of the flow (MediaRecorder): a WebM file, EBML header with the webm doctype, some seconds of frames
+  const clip = await download(page, flow, 'Export flow view', 'Export flow view as WebM');
+  assert.match(clip.name, /^stepscope-flow-ring8-dpmpp-2m-clip\.webm$/);
+  assert.deepEqual([...clip.bytes.subarray(0, 4)], [0x1a, 0x45, 0xdf, 0xa3], 'WebM: EBML magic');
+  assert.ok(clip.bytes.subarray(0, 64).includes(Buffer.from('webm')), 'WebM: doctype webm');
+  assert.ok(clip.bytes.length > 2000, `WebM: ${clip.bytes.length} bytes`);
+
   // ---- PDE lab: a non-square 2D heat field, its PNG, its .npy, the invariants as CSV
   await page.goto(`${BASE_URL}?lab=pde`);
   const pdeApp = (await page.waitForFunction(() => (window as unknown as { stepscope?: Hook }).stepscope)) as unknown as JSHandle<Hook>;
@@ -258,7 +272,7 @@ test('export: PNG, SVG, CSV, JSON and .npy from the sampler lab and the PDE lab 
     await page.waitForTimeout(100);
   }
   const run = page.getByRole('region', { name: /run$/ }).first();
-  const runMenu = (await run.locator('summary').first().getAttribute('aria-label'))!;
+  const runMenu = ((await run.locator('summary').first().textContent()) ?? '').trim();
 
   const fieldFile = await download(page, run, runMenu, 'Export field as .npy');
   assert.match(fieldFile.name, /^stepscope-pde-heat-etdrk4-field-t0\.05\.npy$/);

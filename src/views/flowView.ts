@@ -522,6 +522,37 @@ export class FlowView {
     );
   }
 
+  /**
+   * A short WebM clip of the flow from noise to data (issue 8, export): the canvas's own stream (captureStream
+   * takes a frame whenever the view renders) through MediaRecorder, while the view plays from the start.
+   */
+  recordClip(): Promise<Blob> {
+    const canvas = this.renderer.domElement as HTMLCanvasElement;
+    if (this.destroyed) return Promise.reject(new Error('the flow view is closed'));
+    if (typeof MediaRecorder === 'undefined' || typeof canvas.captureStream !== 'function') return Promise.reject(new Error('this browser cannot record a canvas'));
+    const type = ['video/webm;codecs=vp9', 'video/webm;codecs=vp8', 'video/webm'].find((t) => MediaRecorder.isTypeSupported(t));
+    if (!type) return Promise.reject(new Error('this browser cannot record WebM'));
+    const stream = canvas.captureStream(30);
+    const recorder = new MediaRecorder(stream, { mimeType: type, videoBitsPerSecond: 4_000_000 });
+    const chunks: Blob[] = [];
+    recorder.ondataavailable = (event) => event.data.size > 0 && chunks.push(event.data);
+    const done = new Promise<Blob>((resolve, reject) => {
+      recorder.onstop = () => {
+        stream.getTracks().forEach((t) => t.stop());
+        const blob = new Blob(chunks, { type: 'video/webm' });
+        if (blob.size > 0) resolve(blob);
+        else reject(new Error('the recording is empty'));
+      };
+      recorder.onerror = () => reject(new Error('the recording failed'));
+    });
+    recorder.start(250);
+    this.progress = 0;
+    this.play();
+    // the whole flow, plus half a second on the data
+    setTimeout(() => recorder.state !== 'inactive' && recorder.stop(), this.playSeconds * 1000 + 500);
+    return done;
+  }
+
   destroy(): void {
     this.destroyed = true;
     cancelAnimationFrame(this.frame);

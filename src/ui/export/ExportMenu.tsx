@@ -25,7 +25,7 @@ export interface ExportRow {
   actions: ExportAction[];
 }
 
-const FORMAT_TEXT: Record<ExportFormat, string> = { png: 'PNG', svg: 'SVG', csv: 'CSV', json: 'JSON', npy: '.npy' };
+const FORMAT_TEXT: Record<ExportFormat, string> = { png: 'PNG', svg: 'SVG', csv: 'CSV', json: 'JSON', npy: '.npy', webm: 'WebM' };
 
 /** The menu: `label` names the view ("quality chart view"), used in the summary's accessible name. */
 export function ExportMenu({ label, rows }: { label: string; rows: ExportRow[] }) {
@@ -71,8 +71,9 @@ export function ExportMenu({ label, rows }: { label: string; rows: ExportRow[] }
 
   return (
     <details className="export-menu" ref={details} onKeyDown={onKeyDown}>
-      <summary ref={summary} className="button secondary small" aria-label={`Export ${label}`} title={`Download ${label} as files`}>
-        Export
+      {/* the name is its text, "Export" and (for screen readers) what: a summary takes no aria-label everywhere */}
+      <summary ref={summary} className="button secondary small" title={`Download ${label} as files`}>
+        Export<span className="visually-hidden"> {label}</span>
       </summary>
       <div className="export-panel" role="group" aria-label={`Export ${label}`}>
         {rows.map((row) => (

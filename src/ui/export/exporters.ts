@@ -5,7 +5,7 @@
 
 import { serializeNpy } from '../../core/io/npy.ts';
 
-export type ExportFormat = 'png' | 'svg' | 'csv' | 'json' | 'npy';
+export type ExportFormat = 'png' | 'svg' | 'csv' | 'json' | 'npy' | 'webm';
 
 export const MIME: Record<ExportFormat, string> = {
   png: 'image/png',
@@ -13,6 +13,7 @@ export const MIME: Record<ExportFormat, string> = {
   csv: 'text/csv',
   json: 'application/json',
   npy: 'application/octet-stream',
+  webm: 'video/webm',
 };
 
 /** `stepscope-quality-ring8.svg`: lower-case words joined by '-', nothing a file system objects to */
@@ -84,10 +85,11 @@ export function npyBlob(data: Float32Array | Float64Array, shape: number[]): Blo
 
 /**
  * The presentation properties the charts get from the app's stylesheet (classes such as .axis, .grid,
- * .null-band): copied inline so that the file renders the same outside the page. Only these, and only where
- * they differ from an unstyled element's, to keep the file small.
+ * .null-band): copied inline so that the file renders the same outside the page. All but the last two inherit in
+ * SVG, so a child needs one only where it differs from its parent's; `opacity` and `display` do not inherit and are
+ * written where they differ from their initial values.
  */
-const STYLE_PROPERTIES = [
+const INHERITED = [
   'fill',
   'fill-opacity',
   'stroke',
@@ -96,7 +98,6 @@ const STYLE_PROPERTIES = [
   'stroke-dasharray',
   'stroke-linecap',
   'stroke-linejoin',
-  'opacity',
   'font-family',
   'font-size',
   'font-weight',
@@ -105,24 +106,9 @@ const STYLE_PROPERTIES = [
   'dominant-baseline',
   'paint-order',
   'visibility',
-  'display',
 ] as const;
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
-
-/** the computed values of an element of this tag with no class, inside a detached <svg> in the page */
-function defaultStyles(tag: string, probe: SVGSVGElement, cache: Map<string, Record<string, string>>): Record<string, string> {
-  const known = cache.get(tag);
-  if (known) return known;
-  const element = document.createElementNS(SVG_NS, tag);
-  probe.appendChild(element);
-  const computed = getComputedStyle(element);
-  const values: Record<string, string> = {};
-  for (const p of STYLE_PROPERTIES) values[p] = computed.getPropertyValue(p);
-  element.remove();
-  cache.set(tag, values);
-  return values;
-}
 
 /**
  * A standalone SVG document of a chart drawn in the page: a deep copy with the stylesheet's effect inlined
@@ -131,30 +117,27 @@ function defaultStyles(tag: string, probe: SVGSVGElement, cache: Map<string, Rec
  */
 export function svgText(svg: SVGSVGElement, options: { background?: string } = {}): string {
   const copy = svg.cloneNode(true) as SVGSVGElement;
-  const probe = document.createElementNS(SVG_NS, 'svg');
-  probe.setAttribute('width', '0');
-  probe.setAttribute('height', '0');
-  probe.style.position = 'absolute';
-  svg.parentNode?.appendChild(probe);
-  const cache = new Map<string, Record<string, string>>();
-  try {
-    const originals = [svg, ...svg.querySelectorAll('*')];
-    const copies = [copy, ...copy.querySelectorAll('*')];
-    originals.forEach((original, i) => {
-      const target = copies[i] as SVGElement;
-      const computed = getComputedStyle(original);
-      const defaults = defaultStyles(original.tagName, probe, cache);
-      const inline: string[] = [];
-      for (const p of STYLE_PROPERTIES) {
-        const value = computed.getPropertyValue(p);
-        if (value && value !== defaults[p]) inline.push(`${p}:${value}`);
-      }
-      // the class is kept (harmless, and it names the parts: .curve, .axis …); the style now carries the look
-      if (inline.length > 0) target.setAttribute('style', inline.join(';') + (target.getAttribute('style') ? ';' + target.getAttribute('style') : ''));
-    });
-  } finally {
-    probe.remove();
-  }
+  const originals = [svg, ...svg.querySelectorAll('*')];
+  const copies = [copy, ...copy.querySelectorAll('*')];
+  const computedOf = new Map<Element, CSSStyleDeclaration>();
+  originals.forEach((original, i) => {
+    const target = copies[i] as SVGElement;
+    const computed = getComputedStyle(original);
+    computedOf.set(original, computed);
+    const parent = original === svg ? null : computedOf.get(original.parentElement!) ?? null;
+    const inline: string[] = [];
+    for (const p of INHERITED) {
+      const value = computed.getPropertyValue(p);
+      // the root carries every inherited value; below it only what changes
+      if (value && (!parent || value !== parent.getPropertyValue(p))) inline.push(`${p}:${value}`);
+    }
+    const opacity = computed.getPropertyValue('opacity');
+    if (opacity && opacity !== '1') inline.push(`opacity:${opacity}`);
+    if (computed.getPropertyValue('display') === 'none') inline.push('display:none');
+    // the class is kept (harmless, and it names the parts: .curve, .axis …); the style now carries the look
+    const own = target.getAttribute('style');
+    if (inline.length > 0) target.setAttribute('style', inline.join(';') + (own ? `;${own}` : ''));
+  });
   const box = svg.getBoundingClientRect();
   const width = Number(svg.getAttribute('width')) || Math.round(box.width) || 600;
   const height = Number(svg.getAttribute('height')) || Math.round(box.height) || 400;

@@ -43,6 +43,13 @@ export function flowExportRows(c: FlowExportContext): ExportRow[] {
           make: () => c.view!.snapshotPng(),
           unavailable: !c.view ? 'The renderer has not started' : c.trajectories.length === 0 ? 'No run drawn yet' : null,
         },
+        {
+          format: 'webm',
+          name: ['flow', target, solver, 'clip'],
+          describe: 'A clip of the flow from noise to data (about 4.5 s; the view plays while it records)',
+          make: () => c.view!.recordClip(),
+          unavailable: !c.view ? 'The renderer has not started' : c.trajectories.length === 0 ? 'No run drawn yet' : null,
+        },
       ],
     },
     {

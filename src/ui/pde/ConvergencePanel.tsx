@@ -8,6 +8,8 @@ import { usePdeStore } from '../../state/pdeHooks.ts';
 import { drawConvergenceChart, stepperColor } from '../../views/pde/charts.ts';
 import type { PdeController } from './pdeController.ts';
 import { reportPdeView } from './viewReports.ts';
+import { ExportMenu } from '../export/ExportMenu.tsx';
+import { csvBlob, jsonBlob, svgBlob, svgPng } from '../export/exporters.ts';
 
 /** dt_j = tEnd / (steps₀ · 2^j), j = 0 … levels − 1: each divides tEnd exactly */
 export function halvingSteps(tEnd: number, coarsestSteps: number, levels: number): number[] {
@@ -38,6 +40,44 @@ export function ConvergencePanel({ controller }: { controller: PdeController }) 
     <section className="panel pde-convergence" aria-label="Convergence study">
       <div className="panel-head">
         <h2>Convergence study</h2>
+        <ExportMenu
+          label="convergence study"
+          rows={(() => {
+            const result = state.result;
+            const unavailable = result ? null : 'Run the study first';
+            const name = ['pde', spec.equation, 'convergence'];
+            const chart = () => {
+              if (!svg.current) throw new Error('the chart is not drawn');
+              return svg.current;
+            };
+            return [
+              {
+                what: 'convergence chart',
+                actions: [
+                  { format: 'svg', name, make: () => svgBlob(chart()), unavailable },
+                  { format: 'png', name, make: () => svgPng(chart()), unavailable },
+                ],
+              },
+              {
+                what: 'convergence errors',
+                actions: [
+                  {
+                    format: 'csv',
+                    name,
+                    describe: 'One row per stepper and dt: the relative error at tEnd (empty: blew up), whether unstable, and the fitted order',
+                    make: () =>
+                      csvBlob(
+                        ['stepper', 'dt', 'error', 'unstable', 'order'],
+                        result!.curves.flatMap((c) => c.points.map((p) => [c.stepper, p.dt, p.error, p.unstable, c.order])),
+                      ),
+                    unavailable,
+                  },
+                  { format: 'json', name, describe: 'The spec and the whole study', make: () => jsonBlob({ kind: 'stepscope-pde-convergence', spec, result }), unavailable },
+                ],
+              },
+            ];
+          })()}
+        />
       </div>
       <p className="hint">
         Runs the current spec (float64, CPU worker) at dt = tEnd/{coarse}, halving {levels - 1}×, against ETDRK4 at the smallest dt/8; error = max|u − u_ref| / max|u_ref| at tEnd.
