@@ -8,8 +8,18 @@ import assert from 'node:assert/strict';
 import type { Frame, Page } from 'playwright-core';
 import { BASE_URL, isFiniteNumber, test } from './harness.ts';
 
-/** a second origin for the host page (localhost is a secure context, so the frame keeps WebGPU); served by route */
-const HOST_ORIGIN = 'http://localhost:4999';
+/**
+ * The host page's origin: the same server under its other loopback name, so the figure is framed cross-origin as on
+ * a course site. It has to be a real server: Chromium's local-network-access checks block a page whose response
+ * came from a Playwright route (no address, so "public") from framing a loopback address; and both names are
+ * secure contexts, so the frame keeps WebGPU. A server under any other name is framed from its own origin.
+ */
+function hostOrigin(base: string): string {
+  const url = new URL(base);
+  if (url.hostname === '127.0.0.1') url.hostname = 'localhost';
+  else if (url.hostname === 'localhost') url.hostname = '127.0.0.1';
+  return url.origin;
+}
 
 interface Stats {
   min: number[];
@@ -87,12 +97,8 @@ test('embed: copy embed code, a cross-origin iframe with hide=, ready + metrics 
   assert.ok(embedLink.searchParams.get('pde'), 'the snippet carries the PDE spec');
 
   // 2. the test page from another origin frames that link, hiding two panels and naming one that does not exist
-  await context.route(`${HOST_ORIGIN}/**`, async (route) => {
-    const path = new URL(route.request().url()).pathname.replace(/^\//, '');
-    await route.fulfill({ response: await route.fetch({ url: new URL(path, BASE_URL).toString() }) });
-  });
   embedLink.searchParams.set('hide', 'spectrum,convergence,sidebar');
-  await page.goto(`${HOST_ORIGIN}/embed-test.html?src=${encodeURIComponent(embedLink.toString())}`);
+  await page.goto(`${new URL('embed-test.html', `${hostOrigin(BASE_URL)}${new URL(BASE_URL).pathname}`)}?src=${encodeURIComponent(embedLink.toString())}`);
   const frame = await until('the figure frame loads the app', async () => (await page.locator('iframe#figure').elementHandle())?.contentFrame());
   await frame.waitForFunction(() => (window as unknown as { stepscope?: unknown }).stepscope, null, { timeout: 30_000 });
   await frame.evaluate(() => (window as unknown as { stepscope: { ready: Promise<void> } }).stepscope.ready);

@@ -49,6 +49,21 @@ async function main(): Promise<void> {
   let controller: RunController | null = null;
   let pdeController: PdeController | null = null;
   let presentable = false;
+  // an embedded figure talks to the page around it (protocol.ts); a top-level page has no one to talk to;
+  // installed before the GPU is known so that a command sent early waits for `ready` instead of being lost
+  if (embed.embed && window.parent !== window && lab !== 'bench') {
+    installEmbedBridge({
+      lab,
+      hidden: [...embed.hidden],
+      store,
+      pdeStore,
+      samplerController: () => controller,
+      pdeController: () => pdeController,
+      ready: hook.hook.ready,
+      parent: window.parent,
+      self: window,
+    });
+  }
   let samplerStarted = false;
   /** set once the first device is known: rebuilds device, pipelines and buffers after a device loss */
   let restartGpu: (() => Promise<void>) | undefined;
@@ -122,20 +137,6 @@ async function main(): Promise<void> {
   };
   await connectGpu();
   render();
-  // an embedded figure talks to the page around it (protocol.ts); a top-level page has no one to talk to
-  if (embed.embed && window.parent !== window && lab !== 'bench') {
-    installEmbedBridge({
-      lab,
-      hidden: [...embed.hidden],
-      store,
-      pdeStore,
-      samplerController: () => controller,
-      pdeController: () => pdeController,
-      ready: hook.hook.ready,
-      parent: window.parent,
-      self: window,
-    });
-  }
 
   // keep the address bar shareable: it always holds the shown lab's spec (after the first change), unless the
   // sampler spec is too large for a link (a big dataset target): a link that would be refused when opened is
