@@ -5,6 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import type { JSHandle, Locator, Page } from 'playwright-core';
@@ -36,6 +37,19 @@ type Hook = Omit<StepscopeHook, 'sweep'> & {
 };
 
 const OUT = join(RESULTS_DIR, 'export');
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe over one open menu's region: the menu's buttons (enabled or disabled with a reason) are accessible too */
+async function checkAxe(page: Page, scope: Locator, what: string): Promise<void> {
+  await page.evaluate(axeSource);
+  const result = await scope.evaluate(async (element) => {
+    const axe = (window as unknown as { axe: { run: (context: Element) => Promise<{ violations: { id: string; impact: string | null; nodes: unknown[] }[]; passes: unknown[] }> } }).axe;
+    const r = await axe.run(element);
+    return { violations: r.violations.map((v) => `${v.impact} ${v.id} (${v.nodes.length})`), serious: r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').length, passes: r.passes.length };
+  });
+  assert.ok(result.passes > 5, `${what}: axe ran (${result.passes} rules passed)`);
+  assert.equal(result.serious, 0, `${what}: axe found ${result.violations.join(', ')}`);
+}
 const N = 256;
 
 interface Downloaded {
@@ -161,6 +175,7 @@ test('export: PNG, SVG, CSV, JSON and .npy from the sampler lab and the PDE lab 
     assert.equal(await button.isDisabled(), true, `${name}: disabled before the claim has run`);
     assert.match((await button.getAttribute('title')) ?? '', /Run the claim first/, `${name}: its tooltip says why`);
   }
+  await checkAxe(page, claims, 'the claims panel with its Export menu open');
   await closeMenu(claims, 'Export claim chart');
 
   // ---- quality chart: a small sweep, then every format
@@ -198,6 +213,10 @@ test('export: PNG, SVG, CSV, JSON and .npy from the sampler lab and the PDE lab 
       const row = csv.rows.find((r) => r.solver === curve.solver && Number(r.nfe) === p.nfe)!;
       assert.equal(Number(row.rmse), p.rmse, `${curve.solver} @ ${p.nfe}: CSV rmse equals the sweep's`);
     }
+
+  await openMenu(region, 'Export quality chart');
+  await checkAxe(page, region, 'the quality panel with its Export menu open');
+  await closeMenu(region, 'Export quality chart');
 
   const json = await download(page, region, 'Export quality chart', 'Export quality metrics as JSON');
   assert.equal(json.name, 'stepscope-quality-ring8.json');
@@ -257,11 +276,11 @@ test('export: PNG, SVG, CSV, JSON and .npy from the sampler lab and the PDE lab 
   assert.ok(clip.bytes.subarray(0, 64).includes(Buffer.from('webm')), 'WebM: doctype webm');
   assert.ok(clip.bytes.length > 2000, `WebM: ${clip.bytes.length} bytes`);
 
-  // ---- PDE lab: a non-square 2D heat field, its PNG, its .npy, the invariants as CSV
+  // ---- PDE lab: a 2D heat field, its PNG, its .npy, the invariants as CSV
   await page.goto(`${BASE_URL}?lab=pde`);
   const pdeApp = (await page.waitForFunction(() => (window as unknown as { stepscope?: Hook }).stepscope)) as unknown as JSHandle<Hook>;
   await pdeApp.evaluate((s) => s.ready);
-  await pdeApp.evaluate((s) => s.pde.setSpec({ version: 1, kind: 'pde', equation: 'heat', grid: { n: [32, 24], length: [2 * Math.PI, 2 * Math.PI] }, dt: 0.01, tEnd: 2 }));
+  await pdeApp.evaluate((s) => s.pde.setSpec({ version: 1, kind: 'pde', equation: 'heat', grid: { n: [32, 32], length: [2 * Math.PI, 2 * Math.PI] }, dt: 0.01, tEnd: 2 }));
   const stepped = await pdeApp.evaluate((s) => s.pde.step(5));
   assert.equal(stepped.steps, 5);
   // the invariant charts redraw from the runs' series once the step is published
@@ -277,14 +296,14 @@ test('export: PNG, SVG, CSV, JSON and .npy from the sampler lab and the PDE lab 
   const fieldFile = await download(page, run, runMenu, 'Export field as .npy');
   assert.match(fieldFile.name, /^stepscope-pde-heat-etdrk4-field-t0\.05\.npy$/);
   const field = parseNpy(new Uint8Array(fieldFile.bytes));
-  assert.deepEqual(field.shape, [24, 32], 'field: C order [ny, nx]');
+  assert.deepEqual(field.shape, [32, 32], 'field: C order [ny, nx]');
   assert.equal(field.dtype, 'float64');
   const hookField = (await pdeApp.evaluate((s) => s.pde.field('primary')))!;
-  assert.equal(hookField.length, 2 * 24 * 32, 'the hook gives interleaved (re, im)');
+  assert.equal(hookField.length, 2 * 32 * 32, 'the hook gives interleaved (re, im)');
   assert.deepEqual(Array.from(field.data), hookField.filter((_, i) => i % 2 === 0), 'field: the real parts the hook reads');
 
   const fieldPng = checkPng(await download(page, run, runMenu, 'Export field as PNG'), 'field PNG');
-  assert.deepEqual([fieldPng.width, fieldPng.height], [32 * 16, 24 * 16], 'one 16-pixel block per grid point, nx across');
+  assert.deepEqual([fieldPng.width, fieldPng.height], [32 * 16, 32 * 16], 'one 16-pixel block per grid point');
 
   const invariants = page.getByRole('region', { name: 'Invariants over time' });
   const invCsv = parseCsv(await download(page, invariants, 'Export invariants', 'Export invariants as CSV'), 'invariants CSV');
