@@ -137,6 +137,7 @@ async function parseSvg(page: Page, file: Downloaded, what: string) {
         circles: g.querySelectorAll('circle').length,
       })),
       gridPoints: doc.querySelectorAll('.grid-point').length,
+      paths: [...doc.querySelectorAll('path')].filter((p) => /^M[^Z]*L/.test(p.getAttribute('d') ?? '')).length,
     };
   }, file.text);
   assert.equal(parsed.error, null, `${what}: the SVG parses as XML`);
@@ -309,7 +310,7 @@ test('export: PNG, SVG, CSV, JSON and .npy from the sampler lab and the PDE lab 
   const invCsv = parseCsv(await download(page, invariants, 'Export invariants', 'Export invariants as CSV'), 'invariants CSV');
   assert.deepEqual(invCsv.header, ['run', 'stepper', 'quantity', 'time', 'value']);
   const reports = (await pdeApp.evaluate((s) => s.pde.views())).invariants;
-  assert.ok(Object.keys(reports).length > 0, 'the invariant charts report what they drew');
+  assert.ok(Object.values(reports).some((r) => r.lines.some((l) => l.points >= 2)), 'the invariant charts report what they drew');
   for (const [id, report] of Object.entries(reports))
     for (const line of report.lines) {
       const rows = invCsv.rows.filter((r) => r.quantity === id && r.stepper === line.label);
@@ -317,4 +318,16 @@ test('export: PNG, SVG, CSV, JSON and .npy from the sampler lab and the PDE lab 
       if (line.first !== null) assert.equal(Number(rows[0].value), line.first, `${id}: first value`);
       if (line.last !== null) assert.equal(Number(rows.at(-1)!.value), line.last, `${id}: last value`);
     }
+
+  // 1D and complex: NLS keeps (re, im) on a last axis; the profile is an SVG, the waterfall a PNG
+  await pdeApp.evaluate((s) => s.pde.setSpec({ version: 1, kind: 'pde', equation: 'nls', grid: { n: [128], length: [40] } }));
+  await pdeApp.evaluate((s) => s.pde.step(4));
+  const run1d = page.getByRole('region', { name: /run$/ }).first();
+  const menu1d = ((await run1d.locator('summary').first().textContent()) ?? '').trim();
+  const nls = parseNpy(new Uint8Array((await download(page, run1d, menu1d, 'Export field as .npy')).bytes));
+  assert.deepEqual(nls.shape, [128, 2], 'complex 1D field: [nx, 2] (re, im)');
+  assert.deepEqual(Array.from(nls.data), (await pdeApp.evaluate((s) => s.pde.field('primary')))!, 'the interleaved field the hook reads');
+  const profile = await parseSvg(page, await download(page, run1d, menu1d, 'Export field profile as SVG'), 'profile SVG');
+  assert.ok(profile.paths > 0, 'the profile SVG holds its lines');
+  checkPng(await download(page, run1d, menu1d, 'Export waterfall as PNG'), 'waterfall PNG', 2);
 });
