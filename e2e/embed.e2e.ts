@@ -139,8 +139,9 @@ test('embed: copy embed code, a cross-origin iframe with hide=, ready + metrics 
 
   // 5. pause: the steps stop; the latest metrics equal the hook
   await page.getByRole('button', { name: 'Pause', exact: true }).click();
-  await until('pause answered', async () => (await messages(page)).some((m) => m.type === 'state' && m.command === 'pause' && m.playing === false && !m.ignored));
+  const pauseAnswer = await until('pause answered', async () => (await messages(page)).find((m) => m.type === 'state' && m.command === 'pause' && m.playing === false && !m.ignored));
   const paused = await metricsMatchHook(page, frame, 'after pause');
+  assert.equal(pauseAnswer.steps, paused.state.steps, 'the pause answer names the step the run stopped at');
   assert.ok(paused.state.steps >= 5 && !paused.state.playing);
   assert.ok(finite(paused.message), `finite numbers: ${JSON.stringify(paused.message)}`);
   await page.waitForTimeout(700);
@@ -172,4 +173,53 @@ test('embed: copy embed code, a cross-origin iframe with hide=, ready + metrics 
   assert.equal(reset.state.time, 0);
   assert.deepEqual(reset.message.stats, start.message.stats, 'reset returns to the initial field');
   await screenshot(page, 'embed-host.png');
+});
+
+interface SolverMetrics {
+  solver: string;
+  nfe: number;
+  mmd2: number;
+  energy: number;
+  rmse: number;
+}
+
+test('embed: the sampler lab hides the requested panels and posts per-solver metrics equal to the hook; reset runs again', async ({ page }) => {
+  // the default spec with 256 particles (a format-1 link: base64url of its JSON), quick on SwiftShader
+  const spec = { version: 1, kind: 'sample', process: { type: 'vp-linear', beta0: 0.1, beta1: 20 }, target: { type: 'preset', name: 'ring8' }, solver: { name: 'dpmpp-2m' }, schedule: { type: 'logsnr' }, nfe: 10, tStart: 1, tEnd: 0.001, n: 256, seed: 0 };
+  const link = `${BASE_URL}?spec=${Buffer.from(JSON.stringify(spec)).toString('base64url')}&embed=1&hide=grid,methods,claims,runs`;
+  await page.goto(`${new URL('embed-test.html', `${hostOrigin(BASE_URL)}${new URL(BASE_URL).pathname}`)}?src=${encodeURIComponent(link)}`);
+  const frame = await until('the figure frame loads the app', async () => (await page.locator('iframe#figure').elementHandle())?.contentFrame());
+  await frame.waitForFunction(() => (window as unknown as { stepscope?: unknown }).stepscope, null, { timeout: 30_000 });
+
+  const count = (name: string) => frame.getByRole('region', { name, exact: true }).count();
+  for (const hidden of ['Time grids', 'Paper claims', 'Saved runs']) assert.equal(await count(hidden), 0, `hidden: ${hidden}`);
+  assert.equal(await count('Quality against NFE'), 1, 'not hidden: quality');
+  assert.equal(await frame.getByRole('complementary', { name: 'Controls', exact: true }).count(), 0, 'no controls in embed mode');
+  assert.equal(await frame.getByRole('banner').count(), 0, 'no header in embed mode');
+
+  const metrics = async () => (await messages(page)).filter((m) => m.type === 'metrics') as unknown as (Message & { solvers: SolverMetrics[] })[];
+  await until('metrics posted after the first run', async () => (await metrics()).length > 0, 60_000);
+  const all = await messages(page);
+  assert.equal(all[0].type, 'ready');
+  assert.deepEqual(all[0].commands, ['reset']);
+  const posted = (await metrics()).at(-1)!;
+  assert.deepEqual(posted.solvers.map((s) => s.solver), ['dpmpp-2m', 'ddim'], 'one entry per shown solver, the spec’s first');
+  for (const s of posted.solvers) assert.ok([s.nfe, s.mmd2, s.energy, s.rmse].every(isFiniteNumber), `finite metrics: ${JSON.stringify(s)}`);
+  // the hook runs the same spec (same seed, same kernels): the same numbers as the posted primary solver's
+  const hook = await frame.evaluate(() => (window as unknown as { stepscope: { run(): Promise<{ mmd2: number; energy: number; rmse: number; nfe: number }> } }).stepscope.run());
+  const primary = posted.solvers[0];
+  assert.deepEqual({ mmd2: primary.mmd2, energy: primary.energy, rmse: primary.rmse, nfe: primary.nfe }, { mmd2: hook.mmd2, energy: hook.energy, rmse: hook.rmse, nfe: hook.nfe });
+
+  // reset runs the spec again; play is not a sampler command and says so
+  const before = (await metrics()).length;
+  await page.getByRole('button', { name: 'Play', exact: true }).click();
+  await until('play answered as ignored', async () => (await messages(page)).some((m) => m.type === 'state' && m.command === 'play' && /not available in the sampler lab/.test(m.ignored ?? '')));
+  await page.getByRole('button', { name: 'Reset', exact: true }).click();
+  await until('reset answered', async () => (await messages(page)).some((m) => m.type === 'state' && m.command === 'reset' && !m.ignored), 60_000);
+  // the answer is followed by the rerun's metrics: the same numbers (same seed)
+  const after = await messages(page);
+  const answer = after.findIndex((m) => m.type === 'state' && m.command === 'reset');
+  const rerun = after.slice(answer + 1).find((m) => m.type === 'metrics') as (Message & { solvers: SolverMetrics[] }) | undefined;
+  assert.ok(rerun && (await metrics()).length > before, `metrics follow the reset answer: ${JSON.stringify(after.slice(answer))}`);
+  assert.deepEqual(rerun.solvers.map((s) => [s.solver, s.mmd2, s.rmse]), posted.solvers.map((s) => [s.solver, s.mmd2, s.rmse]), 'the same numbers after reset');
 });

@@ -132,6 +132,8 @@ export function installEmbedBridge(options: EmbedBridgeOptions): () => void {
         return undefined;
       case 'pause':
         controller.pause();
+        // a frame already in flight still lands: answer with the step the run stopped at, not the one before it
+        await controller.ready();
         return undefined;
       case 'reset':
         controller.pause();
@@ -168,9 +170,11 @@ export function installEmbedBridge(options: EmbedBridgeOptions): () => void {
       flushMetricsSoon();
     });
   };
-  // a command's effect on the numbers is reported at once (not after the throttle interval)
+  // every command's answer is followed at once by the current numbers (even unchanged: a sampler reset reruns the
+  // same seed, and the host should not have to tell "same numbers" from "no run")
   const flushMetricsSoon = () => {
     clearTimeout(timer);
+    lastMetrics = '';
     flushMetrics();
   };
 

@@ -86,6 +86,7 @@ describe('embed bridge', () => {
     const controller = {
       play: () => (calls.push('play'), pdeStore.getState().setPlaying(true)),
       pause: () => (calls.push('pause'), pdeStore.getState().setPlaying(false)),
+      ready: async () => {},
       step: async () => void calls.push('step'),
       reset: async () => void calls.push('reset'),
     } as unknown as PdeController;
