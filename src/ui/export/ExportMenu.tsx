@@ -27,7 +27,7 @@ export interface ExportRow {
 
 const FORMAT_TEXT: Record<ExportFormat, string> = { png: 'PNG', svg: 'SVG', csv: 'CSV', json: 'JSON', npy: '.npy', webm: 'WebM' };
 
-/** The menu: `label` names the view ("quality chart view"), used in the summary's accessible name. */
+/** The menu: `label` names the view ("quality chart"); the summary reads "Export quality chart" to assistive technology. */
 export function ExportMenu({ label, rows }: { label: string; rows: ExportRow[] }) {
   const [busy, setBusy] = useState<string | null>(null);
   const [status, setStatus] = useState<{ text: string; error: boolean } | null>(null);
