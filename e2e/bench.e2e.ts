@@ -7,28 +7,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { JSHandle, Page } from 'playwright-core';
+import type { BenchState } from '../src/ui/bench/benchStore.ts';
 import { BASE_URL, isFiniteNumber, openApp, test } from './harness.ts';
 
-interface CaseResult {
-  id: string;
-  kernel: string;
-  size: string;
-  ms: number;
-  bytes: number;
-  gbPerS: number;
-  fraction: number;
-  method: string;
-  reps: number;
-}
-interface BenchState {
-  status: 'idle' | 'running' | 'done' | 'cancelled' | 'error';
-  progress: { done: number; total: number; label: string } | null;
-  copy: { size: number; bytes: number; ms: number; gbPerS: number; method: string } | null;
-  cases: CaseResult[];
-  failures: { id: string; message: string }[];
-  report: { software: boolean; timestampQuery: boolean; cases: CaseResult[]; totalMs: number } | null;
-  error: string | null;
-}
 interface Hook {
   status: string;
   bench: { state(): BenchState; run(): Promise<unknown>; cancel(): void };
