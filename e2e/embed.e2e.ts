@@ -1,4 +1,5 @@
-// Embed mode (issue 8, "Embed and export"): the PDE lab's "Copy embed code" gives an iframe snippet; the test page
+// Embed mode (issue 8, "Embed and export"): the PDE lab's "Copy embed code" gives an iframe snippet (in a text field
+// when the clipboard refuses); the test page
 // (public/embed-test.html), served from another origin, frames that link with `hide=`; inside the frame the hidden
 // panels are gone (checked by role and name) and a bad id is named in a notice; the frame posts `ready`, then
 // `metrics` equal to what its own `window.stepscope.pde` reports; play, pause, step and reset sent by the host
@@ -85,6 +86,16 @@ test('embed: copy embed code, a cross-origin iframe with hide=, ready + metrics 
   // 1. the normal PDE lab page: "Copy embed code" puts an iframe of the current link (embed=1) on the clipboard
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(BASE_URL).origin });
   await page.goto(`${BASE_URL}?lab=pde`);
+  // a clipboard that refuses: the snippet appears in a labelled, read-only text field instead
+  await page.evaluate(() => Object.defineProperty(navigator.clipboard, 'writeText', { value: () => Promise.reject(new Error('denied')), configurable: true }));
+  await page.getByRole('button', { name: 'Copy embed code' }).click();
+  const field = page.getByLabel('The clipboard refused; copy the embed code:');
+  await field.waitFor({ timeout: 10_000 });
+  assert.match(await field.inputValue(), /^<iframe src="[^"]*embed=1" title="Stepscope PDE lab"/);
+  assert.equal(await field.getAttribute('readonly'), '');
+  await page.getByRole('button', { name: 'Close', exact: true }).click();
+  assert.equal(await field.count(), 0, 'the field closes');
+  await page.evaluate(() => delete (navigator.clipboard as unknown as { writeText?: unknown }).writeText);
   await page.getByRole('button', { name: 'Copy embed code' }).click();
   await page.getByRole('button', { name: 'Embed code copied' }).waitFor({ timeout: 15_000 });
   const snippet = await page.evaluate(() => navigator.clipboard.readText());
