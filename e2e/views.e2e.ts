@@ -96,7 +96,10 @@ test('quality chart: 95% bands over 2 seeds, the null band and measured orders; 
   assert.deepEqual(result.curves.map((c) => c.solver).sort(), [...SOLVERS].sort(), 'one curve per shown solver');
 
   // MMD² (the default metric): bands over the seeds contain the means
-  const mmd = await pollViews(page, app, (v) => v.quality?.metric === 'mmd2' && v.quality.sweep.status === 'done' && v.quality.sweep.seeds?.length === 2 && v.quality, 'the MMD² chart of the sweep');
+  // the view may still report an automatic sweep that finished before this one (its default NFE list): wait for
+  // the one that was run
+  const thisSweep = (nfes: number[]) => JSON.stringify(nfes) === JSON.stringify(NFES);
+  const mmd = await pollViews(page, app, (v) => v.quality?.metric === 'mmd2' && v.quality.sweep.status === 'done' && v.quality.sweep.seeds?.length === 2 && thisSweep(v.quality.sweep.nfes) && v.quality, 'the MMD² chart of the sweep');
   assert.deepEqual(mmd.sweep.nfes, NFES, 'the chart shows the sweep that was run');
   assert.equal(mmd.sweep.n, N);
   assert.deepEqual(mmd.curves.map((c) => c.solver).sort(), [...SOLVERS].sort());
