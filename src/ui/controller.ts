@@ -451,10 +451,17 @@ export class RunController {
     }
     const ticket = ++this.sweepTicket;
     this.sweepAbort?.abort();
-    const next = this.sweepChain.then(() => {
-      if (ticket !== this.sweepTicket) throw new CancelledError();
-      return this.executeSweep(resolved.spec, resolved.nfes, resolved.solvers, automatic ? wanted : null, resolved.seeds);
-    });
+    const next = this.sweepChain
+      .then(() => {
+        if (ticket !== this.sweepTicket) throw new CancelledError();
+        return this.executeSweep(resolved.spec, resolved.nfes, resolved.solvers, automatic ? wanted : null, resolved.seeds);
+      })
+      .then((result) => {
+        // a requested sweep stands for what it was asked for: no automatic sweep replaces it until the spec, the
+        // shown solvers or the seeds change
+        if (!automatic) this.completedSweepWanted = wanted;
+        return result;
+      });
     this.sweepChain = next.catch(() => {});
     return next;
   }
