@@ -409,7 +409,10 @@ export class RunController {
     this.sweepTimer = setTimeout(() => {
       // never cut a sweep someone asked for; on a software adapter wait until the live view is idle
       if (this.sweepKind === 'manual') return;
-      if (this.software && (this.queuedLive || this.store.getState().run.status === 'running')) return;
+      // a sweep that finished while this timer waited (a requested one, say) may already stand for the current state
+      const state = this.store.getState();
+      if (sweepWanted(state.spec, shownSolvers(state), effectiveSweepSeeds(state)) === this.completedSweepWanted) return;
+      if (this.software && (this.queuedLive || state.run.status === 'running')) return;
       this.startSweep({}, true).catch(() => {
         /* reported in the store */
       });
