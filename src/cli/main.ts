@@ -24,7 +24,10 @@ import { FD_REFERENCE_SAMPLES } from '../engine/frechetMetrics.ts';
 import { EQUATIONS } from '../core/pde/equations.ts';
 import { CLAIMS, CLAIM_METRIC_LABELS, type Claim, findClaim } from '../core/claims.ts';
 import { runClaim } from '../engine/claims.ts';
+import { type Lesson, LessonError, parseLesson } from '../core/lessons/lesson.ts';
+import { type FigureResult, runLessonFigure } from '../engine/lessons.ts';
 import { parsePdeSpec, pdeStepCount } from '../core/spec/pdeSpec.ts';
+import { withField } from '../core/spec/fieldPath.ts';
 import { checkInitArray, cpuStepper, fieldShape, fieldToArray, runPde } from '../engine/pde/pdeRun.ts';
 
 /** most frames one `pde --frames` file may hold */
@@ -47,6 +50,8 @@ const USAGE = `usage:
   stepscope claims  (the papers' claims, each one experiment: id, title, statement)
   stepscope claim ID [--out result.json] [--csv table.csv] [--backend gpu|cpu]
     runs one claim and prints its table and checks; the JSON has every point, the checks and \`holds\`
+  stepscope lesson FILE.md [--out result.json] [--backend gpu|cpu]
+    validates a lesson file (README "Lessons"), runs its figures (PDE figures on the float64 CPU solver) and prints their checks
   stepscope pde    --spec pde.json --out u.npy [--init u0.npy] [--frames f.npy --every K] [--metrics m.json] [--backend gpu|cpu]
     arrays are [channel, (ny,) nx] (+ a last axis of 2, re and im, for complex fields); --init needs ic {"type":"file"};
     --backend cpu is the float64 reference; a run that blows up stops with the step and time (exit 1, nothing written)
@@ -59,10 +64,12 @@ const FLAGS: Record<string, string[]> = {
   pde: ['spec', 'out', 'init', 'frames', 'every', 'metrics', 'backend'],
   claims: [],
   claim: ['out', 'csv', 'backend'],
+  lesson: ['out', 'backend'],
 };
 
-/** commands whose flags are all optional; `claim` takes the claim's id as its one positional argument */
-const NO_REQUIRED_FLAGS = ['solvers', 'claims', 'claim'];
+/** commands whose flags are all optional; `claim` takes the claim's id and `lesson` a file as their one positional argument */
+const NO_REQUIRED_FLAGS = ['solvers', 'claims', 'claim', 'lesson'];
+const POSITIONAL: Record<string, string> = { claim: 'a claim id', lesson: 'a lesson file (.md)' };
 
 // Both run commands take the target flags, added here in one place (apart from the tables above).
 const TARGET_FLAGS = ['points', 'target'];
@@ -78,7 +85,7 @@ function parseArgs(argv: string[]): { command: string; flags: Record<string, str
   let positional: string | undefined;
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
-    if (command === 'claim' && positional === undefined && !arg.startsWith('--')) {
+    if (command in POSITIONAL && positional === undefined && !arg.startsWith('--')) {
       positional = arg;
       continue;
     }
@@ -90,6 +97,7 @@ function parseArgs(argv: string[]): { command: string; flags: Record<string, str
     flags[name] = value;
   }
   if (command === 'claim' && positional === undefined) throw new InputError(`'claim' needs a claim id (allowed: ${CLAIMS.map((c) => c.id).join(', ')})`);
+  if (command in POSITIONAL && positional === undefined) throw new InputError(`'${command}' needs ${POSITIONAL[command]}`);
   for (const required of NO_REQUIRED_FLAGS.includes(command) ? [] : ['spec', 'out', ...(command === 'sweep' ? ['nfe'] : [])]) {
     if (!(required in flags)) throw new InputError(`--${required} is required for '${command}'\n${USAGE}`);
   }
@@ -298,15 +306,13 @@ function parseVary(text: string, spec: SampleSpec): { path: string; values: (num
   const [, path, list] = match;
   const values = list.split(',').map((v) => v.trim()).map((v) => (v !== '' && Number.isFinite(Number(v)) ? Number(v) : v));
   if (values.length < 1 || values.length > MAX_VARY_VALUES || values.some((v) => v === '')) throw new InputError(`--vary: '${list}' must be 1…${MAX_VARY_VALUES} comma-separated values`);
-  const keys = path.split('.');
   const specs = values.map((value) => {
-    const copy = structuredClone(spec) as unknown as Record<string, unknown>;
-    let node = copy;
-    for (const key of keys.slice(0, -1)) {
-      if (node[key] === null || typeof node[key] !== 'object') throw new InputError(`--vary: the spec has no object at '${key}' on the path ${path}`);
-      node = node[key] as Record<string, unknown>;
+    let copy: SampleSpec;
+    try {
+      copy = withField(spec, path, value);
+    } catch (error) {
+      throw new InputError(`--vary: ${(error as Error).message}`);
     }
-    node[keys[keys.length - 1]] = value;
     try {
       return parseSpec(copy);
     } catch (error) {
@@ -503,12 +509,47 @@ async function claimCommand(id: string, flags: Record<string, string>): Promise<
   writeOutputs(files);
 }
 
+/** `stepscope lesson FILE.md`: validates a lesson, runs its figures and prints each figure's numbers and checks */
+async function lessonCommand(path: string, flags: Record<string, string>): Promise<void> {
+  let lesson: Lesson;
+  try {
+    lesson = parseLesson(new TextDecoder().decode(readFileBytes('lesson', path)), path);
+  } catch (error) {
+    if (error instanceof LessonError) throw new InputError(error.message);
+    throw error;
+  }
+  const out = flags.out !== undefined ? checkOutputPath('out', flags.out) : undefined;
+  console.log(`${lesson.title}\nclaim: ${lesson.claim}\nsource: ${lesson.source}\n`);
+  const results: FigureResult[] = [];
+  for (const [i, figure] of lesson.figures.entries()) {
+    // PDE figures run on the float64 CPU solver: only sampler figures open the asked-for backend
+    const { backend } = figure.kind === 'sampler' ? await openBackend(flags.backend, { fdReferenceSamples: figure.claim.fdReferenceSamples }) : { backend: new CpuSamplerBackend() };
+    const result = await runLessonFigure(figure, backend, {
+      onProgress: (done, total) => process.stderr.write(`\rfigure ${i + 1}: ${done}/${total}   `),
+    });
+    process.stderr.write('\n');
+    results.push(result);
+    console.log(`figure ${i + 1} (${result.backend}, ${(result.wallMs / 1000).toFixed(1)} s)`);
+    console.log(['series'.padEnd(34), ...result.axis.values.map((x) => String(x).padStart(10))].join(''));
+    for (const metric of result.metrics)
+      result.labels.forEach((label, s) =>
+        console.log([`${label} · ${metric}`.padEnd(34), ...result.axis.values.map((x) => (result.points.find((p) => p.series === s && p.x === x)?.values[metric] ?? NaN).toPrecision(3).padStart(10))].join('')),
+      );
+    for (const check of result.checks) console.log(`${check.holds ? 'holds ' : 'FAILS '} ${check.text}`);
+    console.log('');
+  }
+  const holds = results.every((r) => r.holds);
+  console.log(`${holds ? 'SHOWN' : 'NOT SHOWN'}: ${lesson.claim}`);
+  if (out) writeOutputs([[out, `${JSON.stringify({ id: lesson.id, title: lesson.title, claim: lesson.claim, source: lesson.source, holds, figures: results }, null, 2)}\n`]]);
+}
+
 export async function main(argv: string[]): Promise<number> {
   try {
     const { command, flags, positional } = parseArgs(argv);
     if (command === 'solvers') listSolvers();
     else if (command === 'claims') listClaims();
     else if (command === 'claim') await claimCommand(positional!, flags);
+    else if (command === 'lesson') await lessonCommand(positional!, flags);
     else if (command === 'sample') await sampleCommand(flags);
     else if (command === 'pde') await pdeCommand(flags);
     else await sweepCommand(flags);

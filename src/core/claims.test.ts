@@ -4,14 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { CLAIMS, type ClaimValues, findClaim } from './claims.ts';
 
 const table = (metric: keyof ClaimValues[number][number], rows: number[][]): ClaimValues =>
-  rows.map((row) => row.map((v) => ({ rmse: NaN, mmd2: NaN, fdRf: NaN, outside: NaN, [metric]: v })));
+  rows.map((row) => row.map((v) => ({ rmse: NaN, mmd2: NaN, fdRf: NaN, outside: NaN, nearest: NaN, [metric]: v })));
 
 describe('claims catalogue', () => {
   it('has unique ids, every series gives a valid spec at every axis value, and each claim has checks', () => {
     expect(new Set(CLAIMS.map((c) => c.id)).size).toBe(CLAIMS.length);
     for (const claim of CLAIMS) {
       for (const series of claim.series) for (const x of claim.axis.values) expect(() => series.at(x), `${claim.id} · ${series.label} at ${x}`).not.toThrow();
-      const flat = claim.series.map(() => claim.axis.values.map(() => ({ rmse: 1, mmd2: 1, fdRf: 1, outside: 1 })));
+      const flat = claim.series.map(() => claim.axis.values.map(() => ({ rmse: 1, mmd2: 1, fdRf: 1, outside: 1, nearest: 1 })));
       // on a flat table (the method no better than its baseline) no claim holds
       const checks = claim.checks(flat);
       expect(checks.length).toBeGreaterThan(0);

@@ -8,13 +8,14 @@ import type { ComponentGuidance } from './sampling/guidance.ts';
 import { parseSpec, type SampleSpec } from './spec/spec.ts';
 
 /** what a claim is measured with: RunMetrics' same-noise RMSE, MMD², FD-RF, and the guidance artifact metric */
-export type ClaimMetric = 'rmse' | 'mmd2' | 'fdRf' | 'outside';
+export type ClaimMetric = 'rmse' | 'mmd2' | 'fdRf' | 'outside' | 'nearest';
 
 export const CLAIM_METRIC_LABELS: Record<ClaimMetric, string> = {
   rmse: 'same-noise RMSE',
   mmd2: 'MMD²',
   fdRf: 'FD-RF',
   outside: 'mass outside the support',
+  nearest: 'mean distance to the nearest training point',
 };
 
 export interface ClaimSeries {
@@ -50,6 +51,8 @@ export interface Claim {
   cpuTime?: string;
   /** FD-RF's reference statistics size for image claims (the same on every backend, so results agree) */
   fdReferenceSamples?: number;
+  /** the training points `nearest` measures against (a dataset target's points; lessons, src/core/lessons) */
+  nearestTo?: number[][];
   checks(values: ClaimValues): ClaimCheck[];
 }
 

@@ -18,6 +18,24 @@ export interface ClaimPoint {
   fdRf?: number;
   /** guided series only */
   outside?: number;
+  /** claims with `nearestTo` only: mean distance from a sample to its nearest training point */
+  nearest?: number;
+}
+
+/** mean over the samples (n × d, row-major) of the Euclidean distance to the nearest of `points` */
+export function meanNearestDistance(samples: ArrayLike<number>, dim: number, points: number[][]): number {
+  const n = samples.length / dim;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    let best = Infinity;
+    for (const p of points) {
+      let d2 = 0;
+      for (let j = 0; j < dim; j++) d2 += (samples[i * dim + j] - p[j]) ** 2;
+      best = Math.min(best, d2);
+    }
+    total += Math.sqrt(best);
+  }
+  return total / n;
 }
 
 export interface ClaimResult {
@@ -62,9 +80,11 @@ export async function runClaim(claim: Claim, backend: ClaimBackend, options: Cla
       if (entry.guidance) {
         point = { x, nfe: spec.nfe ?? NaN, rmse: NaN, mmd2: NaN, outside: guidedOutsideMass(spec, entry.guidance) };
       } else {
-        const outcome = await backend.sample(spec, { metrics: true, readSamples: false });
+        const nearestTo = claim.nearestTo;
+        const outcome = await backend.sample(spec, { metrics: true, readSamples: nearestTo !== undefined });
         const m = outcome.metrics!;
         point = { x, nfe: outcome.nfe, rmse: m.rmse, mmd2: m.mmd2, ...(m.fdRf !== undefined ? { fdRf: m.fdRf } : {}) };
+        if (nearestTo) point.nearest = meanNearestDistance(outcome.samples, nearestTo[0].length, nearestTo);
       }
       points.push(point);
       options.onProgress?.(++done, total, { ...point, series: s });
@@ -73,7 +93,7 @@ export async function runClaim(claim: Claim, backend: ClaimBackend, options: Cla
     }
     series.push({ label: entry.label, engine: entry.guidance ? 'cpu' : backend.kind, spec: entry.at(claim.axis.values[0]), points });
   }
-  const values: ClaimValues = series.map((s) => s.points.map((p) => ({ rmse: p.rmse, mmd2: p.mmd2, fdRf: p.fdRf ?? NaN, outside: p.outside ?? NaN })));
+  const values: ClaimValues = series.map((s) => s.points.map((p) => ({ rmse: p.rmse, mmd2: p.mmd2, fdRf: p.fdRf ?? NaN, outside: p.outside ?? NaN, nearest: p.nearest ?? NaN })));
   const checks = claim.checks(values);
   return {
     id: claim.id,
