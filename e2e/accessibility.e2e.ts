@@ -18,7 +18,7 @@ interface AxeViolation {
 }
 
 /** axe over the whole page; fails on serious or critical violations */
-async function checkPage(page: Page): Promise<void> {
+export async function checkPage(page: Page): Promise<void> {
   await page.evaluate(axeSource);
   const { violations, passedRules } = (await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (context: Document) => Promise<{ violations: AxeViolation[]; passes: unknown[] }> } }).axe;

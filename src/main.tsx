@@ -24,10 +24,14 @@ import { keepEmbedParams, parseEmbedParams } from './ui/embed/params.ts';
 import { PdeApp } from './ui/pde/PdeLab.tsx';
 import { PdeController } from './ui/pde/pdeController.ts';
 import { installTestHook } from './ui/testHook.ts';
+import { Shortcuts } from './ui/shortcuts/Shortcuts.tsx';
+import { installTheme } from './ui/theme/theme.ts';
 import { probeCanvasPresentation } from './views/presentationProbe.ts';
 import './ui/styles.css';
 
 async function main(): Promise<void> {
+  // before the first render: the stored theme, else the system's (README "Keyboard and themes")
+  installTheme();
   let lab: Lab = labFromSearch(window.location.search);
   const { spec, notice } = lab === 'samplers' ? specFromSearch(window.location.search) : specFromSearch('');
   const store = createAppStore(spec);
@@ -65,6 +69,8 @@ async function main(): Promise<void> {
     });
   }
   let samplerStarted = false;
+  const currentSampler = () => controller;
+  const currentPde = () => pdeController;
   /** set once the first device is known: rebuilds device, pipelines and buffers after a device loss */
   let restartGpu: (() => Promise<void>) | undefined;
   const onRestartGpu = () => void restartGpu?.();
@@ -95,6 +101,8 @@ async function main(): Promise<void> {
           ) : (
             <App store={store} gpu={gpu} controller={controller} presentable={presentable} onReady={hook.markReady} onLab={setLab} onRestartGpu={onRestartGpu} />
           )}
+          {/* keyboard shortcuts, the help overlay and the command palette; an embed is driven by its page instead */}
+          {!embed.embed && <Shortcuts lab={lab} setLab={setLab} store={store} pdeStore={pdeStore} sampler={currentSampler} pde={currentPde} />}
         </EmbedContext.Provider>
       </StrictMode>,
     );

@@ -8,6 +8,7 @@ import type { RunController } from './controller.ts';
 import { DrawOverlay } from './DrawOverlay.tsx';
 import { ExportMenu } from './export/ExportMenu.tsx';
 import { flowExportRows } from './export/flowExports.ts';
+import { flowTransport, flowViewTransport } from './shortcuts/flowTransport.ts';
 
 const MAX_LINES = 512;
 
@@ -84,6 +85,9 @@ export function FlowPanel({ controller, device, backend, lowPower, onSettled }: 
       setView(null);
     };
   }, [controller, device, lowPower, store, onSettled]);
+
+  // the keyboard's play/pause and step (shortcuts/actions.ts) act on this view while it is shown
+  useEffect(() => (view ? flowTransport.register(flowViewTransport(view)) : undefined), [view]);
 
   const label = (s: string) => SOLVERS[s as SolverName]?.label ?? s;
   return (

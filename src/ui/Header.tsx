@@ -4,6 +4,7 @@ import type { Lab } from '../state/pdeUrl.ts';
 import type { AppStore } from '../state/store.ts';
 import { specLinkProblem, specUrl } from '../state/url.ts';
 import { CopyEmbed, EmbedBar, useShown } from './embed/Embed.tsx';
+import { ThemeToggle } from './theme/ThemeToggle.tsx';
 
 function GpuBadge({ onRestartGpu }: { onRestartGpu?: () => void }) {
   const gpu = useAppStore((s) => s.gpu);
@@ -123,6 +124,7 @@ export function Header({ lab = 'samplers', onLab, link, onRestartGpu }: HeaderPr
       <div className="header-right">
         <GpuBadge onRestartGpu={onRestartGpu} />
         <CopyLink link={link} />
+        <ThemeToggle />
         {lab !== 'bench' && (
           <CopyEmbed lab={lab} link={link ?? (() => samplerLinkOf(store))} onProblem={(text) => store.getState().pushNotice({ level: 'warning', key: 'link-length', text })} />
         )}

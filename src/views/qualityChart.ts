@@ -223,6 +223,8 @@ export function drawQualityChart(svgElement: SVGSVGElement, data: QualityChartDa
       .attr('cx', (p) => x(p.nfe))
       .attr('cy', (p) => yOf(p.value))
       .attr('r', (p) => (p.nfe === options.currentNfe ? 5.5 : 3.5))
+      // below the noise: hollow (filled with the panel's colour, styles.css `.hollow`, so in either theme)
+      .attr('class', (p) => (p.value > threshold ? null : 'hollow'))
       .attr('fill', (p) => (p.value > threshold ? color : 'white'))
       .attr('stroke', color)
       .attr('stroke-width', 1.5)

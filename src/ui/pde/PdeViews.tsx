@@ -279,7 +279,7 @@ function Field1D({ role, controller }: { role: RunRole; controller: PdeControlle
           ? [
               { label: `Re ${equation.channels[0]}`, color: '#2563eb', values: channelValues(field, channels, view.channel, false) },
               { label: `Im ${equation.channels[0]}`, color: '#d9480f', values: Float32Array.from({ length: field.length / 2 }, (_, i) => field[2 * i + 1]) },
-              { label: `|${equation.channels[0]}|`, color: '#1b2330', values: channelValues(field, channels, view.channel, true) },
+              { label: `|${equation.channels[0]}|`, color: 'currentColor', values: channelValues(field, channels, view.channel, true) },
             ]
           : equation.channels.map((c, i) => ({ label: c, color: i === view.channel ? RUN_COLORS[role] : '#adb5bd', values: channelValues(field, channels, i, false) }));
         const width = element.parentElement?.clientWidth || 520;

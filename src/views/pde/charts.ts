@@ -190,8 +190,9 @@ export function drawStabilityRegion(svgElement: SVGSVGElement, data: { stepper: 
   const dots = root.append('g');
   for (const z of eigenvalues) {
     const dot = dots.append('circle').attr('cx', x(z[0])).attr('cy', y(z[1])).attr('r', 2.2).attr('opacity', 0.8);
-    if (z[0] > 0) dot.attr('fill', 'none').attr('stroke', '#1b2330');
-    else dot.attr('fill', isStepperUnstable(stepper, z) ? '#c92a2a' : '#1b2330');
+    // currentColor: the page's ink in either theme (dark on light, light on dark)
+    if (z[0] > 0) dot.attr('fill', 'none').attr('stroke', 'currentColor');
+    else dot.attr('fill', isStepperUnstable(stepper, z) ? '#c92a2a' : 'currentColor');
   }
   const summary = summarizeStability(stepper, eigenvalues);
   return { stepper, eigenvalues: summary.modes, unstable: summary.unstable, growing: summary.growing, maxGrowth: summary.maxGrowth, window: { re: [reLo, reHi], im: [-imHi, imHi] } };
