@@ -223,7 +223,8 @@ export interface KfacOptions {
   klClip: number | null;
   /**
    * 'both': U = G⁻¹ ∇W̄ A⁻¹. 'input-only': G := I, U = ∇W̄ (A + λI)⁻¹ (A-side preconditioning; the §7 4(iii)
-   * least-squares check, where one step with α = 0, λ → 0, η = D/2 lands on the least-squares solution).
+   * least-squares check, where one step with α = 0, λ → 0, η = D/2 lands on the least-squares solution). Without a G
+   * there is no π: λ is added to A as it is.
    */
   sides: 'both' | 'input-only';
   /** layers that are not preconditioned */
@@ -564,7 +565,7 @@ export class MkorOptimizer implements Optimizer {
       const nG = layer.outputDim;
       const gradient = layerBlock(grads, layer);
       const block = twoSidedProduct(s.outputInverse, gradient, s.inputInverse, nG, nA);
-      const ratio = (weightAndBiasNorms(gradient, nG, nA)) / weightAndBiasNorms(block, nG, nA);
+      const ratio = weightAndBiasNorms(gradient, nG, nA) / weightAndBiasNorms(block, nG, nA);
       if (!Number.isFinite(ratio)) return; // 0/0 or overflow: keep the plain gradient for this layer
       for (let k = 0; k < block.length; k++) direction[layer.offset + k] = ratio * block[k];
     });
@@ -591,7 +592,8 @@ export class MkorOptimizer implements Optimizer {
         }
         mkorReleasedInverseUpdate(s.inputInverse, mkorInputVector(statistics.layers[l], layer, o.clippingValue), nA, o.blend);
         mkorReleasedInverseUpdate(s.outputInverse, mkorOutputVector(statistics.layers[l], layer, o.clippingValue), nG, o.blend);
-        if (maxAbs(s.inputInverse) > o.resetThreshold || maxAbs(s.outputInverse) > o.resetThreshold) {
+        // written as !(≤) so that a non-finite factor (fp16 overflow in MK-pkg; impossible in exact arithmetic) also resets
+        if (!(maxAbs(s.inputInverse) <= o.resetThreshold) || !(maxAbs(s.outputInverse) <= o.resetThreshold)) {
           s.resetPending = true;
           s.resets++;
         }
@@ -723,3 +725,15 @@ export function createOptimizer(config: OptimizerConfig, layout: ParameterLayout
     }
   }
 }
+
+/**
+ * §4.6, PDE-surrogate column (the toy column is what the constructors default to): SGD η 0.1 (0.1–0.2); Adam 1e-3;
+ * K-FAC η 0.2 (0.2–0.3) with π-damping λ 0.03 and T_inv 1 (the §4.7 Burgers best was λ 0.03, η 0.3); MKOR on Adam 1e-3.
+ */
+export const SURROGATE_OPTIMIZER_DEFAULTS: Record<OptimizerName, OptimizerConfig> = {
+  sgd: { name: 'sgd', lr: 0.1, momentum: 0.9 },
+  adam: { name: 'adam', lr: 1e-3 },
+  kfac: { name: 'kfac', lr: 0.2, damping: 0.03, piDamping: true, inverseUpdateSteps: 1 },
+  mkor: { name: 'mkor', base: { name: 'adam', lr: 1e-3 } },
+  'mkor-h': { name: 'mkor-h', base: { name: 'adam', lr: 1e-3 } },
+};
