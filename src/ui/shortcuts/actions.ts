@@ -53,7 +53,9 @@ export interface Command {
   run(ctx: CommandContext): void | Promise<void>;
 }
 
-const LAB_NAMES: Record<Lab, string> = { samplers: 'Samplers', pde: 'PDE lab', bench: 'Benchmark' };
+// partial: a lab added later still gets its commands by id until it is named here
+const LAB_NAMES: Partial<Record<Lab, string>> = { samplers: 'Samplers', pde: 'PDE lab', bench: 'Benchmark' };
+const labName = (lab: Lab) => LAB_NAMES[lab] ?? lab;
 
 /** errors of a command are reported where the lab reports its own (its notices), not thrown into a key handler */
 function report(ctx: CommandContext, what: string, error: unknown): void {
@@ -69,9 +71,9 @@ function allDiverged(ctx: CommandContext): boolean {
 const goTo = (lab: Lab): Command => ({
   id: `lab-${lab}`,
   group: 'Go to',
-  label: `Go to ${LAB_NAMES[lab]}`,
+  label: `Go to ${labName(lab)}`,
   keywords: 'switch lab page',
-  describe: () => `Show the ${LAB_NAMES[lab]} (each lab keeps its own state)`,
+  describe: () => `Show the ${labName(lab)} (each lab keeps its own state)`,
   available: (ctx) => ctx.lab !== lab,
   run: (ctx) => ctx.setLab(lab),
 });
