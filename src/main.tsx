@@ -21,6 +21,8 @@ import { RunController } from './ui/controller.ts';
 import { installEmbedBridge } from './ui/embed/bridge.ts';
 import { EmbedContext } from './ui/embed/Embed.tsx';
 import { keepEmbedParams, parseEmbedParams } from './ui/embed/params.ts';
+import { LessonsApp } from './ui/lessons/LessonsLab.tsx';
+import { lessonsUrl } from './ui/lessons/lessonsUrl.ts';
 import { PdeApp } from './ui/pde/PdeLab.tsx';
 import { PdeController } from './ui/pde/pdeController.ts';
 import { installTestHook } from './ui/testHook.ts';
@@ -55,7 +57,7 @@ async function main(): Promise<void> {
   let presentable = false;
   // an embedded figure talks to the page around it (protocol.ts); a top-level page has no one to talk to;
   // installed before the GPU is known so that a command sent early waits for `ready` instead of being lost
-  if (embed.embed && window.parent !== window && lab !== 'bench') {
+  if (embed.embed && window.parent !== window && lab !== 'bench' && lab !== 'lessons') {
     installEmbedBridge({
       lab,
       hidden: [...embed.hidden],
@@ -78,7 +80,13 @@ async function main(): Promise<void> {
   const setLab = (next: Lab) => {
     lab = next;
     const href =
-      lab === 'pde' ? pdeUrl(pdeStore.getState().spec, window.location.href) : lab === 'bench' ? benchUrl(window.location.href) : specUrl(store.getState().spec, window.location.href);
+      lab === 'pde'
+        ? pdeUrl(pdeStore.getState().spec, window.location.href)
+        : lab === 'bench'
+          ? benchUrl(window.location.href)
+          : lab === 'lessons'
+            ? lessonsUrl(null, window.location.href)
+            : specUrl(store.getState().spec, window.location.href);
     window.history.replaceState(null, '', href);
     startSampler();
     render();
@@ -94,7 +102,9 @@ async function main(): Promise<void> {
     root.render(
       <StrictMode>
         <EmbedContext.Provider value={embed}>
-          {lab === 'bench' ? (
+          {lab === 'lessons' ? (
+            <LessonsApp store={store} onLab={setLab} onRestartGpu={onRestartGpu} onReady={hook.markReady} />
+          ) : lab === 'bench' ? (
             <BenchApp store={store} benchStore={benchStore} onLab={setLab} onRestartGpu={onRestartGpu} gpu={gpu} controller={benchController} onReady={hook.markReady} />
           ) : lab === 'pde' ? (
             <PdeApp store={store} pdeStore={pdeStore} onLab={setLab} onRestartGpu={onRestartGpu} controller={pdeController} device={gpu?.device && presentable ? gpu.device : null} onReady={hook.markReady} />

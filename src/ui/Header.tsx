@@ -81,13 +81,15 @@ const TAGLINES: Record<Lab, string> = {
   samplers: 'diffusion samplers, step by step, on your GPU',
   pde: 'spectral PDE solvers you can touch, break and measure, on your GPU',
   bench: 'how close the kernels come to your GPU’s copy bandwidth',
+  lessons: 'one claim per page, proved by the numbers on screen',
 };
 
-/** Samplers | PDE lab | Benchmark (each keeps its own state; the address bar holds the shown lab's link) */
+/** Samplers | PDE lab | Lessons | Benchmark (each keeps its own state; the address bar holds the shown lab's link) */
 function LabSwitcher({ lab, onLab }: { lab: Lab; onLab(lab: Lab): void }) {
   const labs: [Lab, string][] = [
     ['samplers', 'Samplers'],
     ['pde', 'PDE lab'],
+    ['lessons', 'Lessons'],
     ['bench', 'Benchmark'],
   ];
   return (
@@ -125,7 +127,7 @@ export function Header({ lab = 'samplers', onLab, link, onRestartGpu }: HeaderPr
         <GpuBadge onRestartGpu={onRestartGpu} />
         <CopyLink link={link} />
         <ThemeToggle />
-        {lab !== 'bench' && (
+        {lab !== 'bench' && lab !== 'lessons' && (
           <CopyEmbed lab={lab} link={link ?? (() => samplerLinkOf(store))} onProblem={(text) => store.getState().pushNotice({ level: 'warning', key: 'link-length', text })} />
         )}
       </div>

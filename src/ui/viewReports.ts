@@ -96,7 +96,31 @@ export interface ClaimViewReport {
   chart: ClaimChartReport;
 }
 
+/** a lesson (issue #8): what it claims, and per figure its status, measured values, the numbers shown, and checks */
+export interface LessonViewReport {
+  /** null when a malformed file is shown as its error */
+  id: string | null;
+  fileName: string;
+  error: string | null;
+  title?: string;
+  claim?: string;
+  source?: string;
+  figures: {
+    status: 'waiting' | 'running' | 'done' | 'cancelled' | 'error';
+    axis: number[];
+    labels: string[];
+    metrics: string[];
+    /** per metric: [series][axis index], null while not measured */
+    values: { metric: string; series: (number | null)[][] }[];
+    /** the table's text, [metric][series][axis index] */
+    shown: string[][][];
+    checks: { text: string; holds: boolean }[];
+    holds: boolean | null;
+  }[];
+}
+
 interface Reports {
+  lesson: LessonViewReport | null;
   quality: QualityViewReport | null;
   grid: GridViewReport | null;
   boss: BossViewReport | null;
@@ -104,7 +128,11 @@ interface Reports {
   claim: ClaimViewReport | null;
 }
 
-const reports: Reports = { quality: null, grid: null, boss: null, v3: null, claim: null };
+const reports: Reports = { lesson: null, quality: null, grid: null, boss: null, v3: null, claim: null };
+
+export function reportLessonView(report: LessonViewReport | null): void {
+  reports.lesson = report;
+}
 
 export function reportClaimView(report: ClaimViewReport | null): void {
   reports.claim = report;
