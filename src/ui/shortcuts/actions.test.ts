@@ -35,6 +35,7 @@ describe('the command table', () => {
     const ids = (q: string) => filterCommands([...COMMANDS], q).map((c) => c.id);
     expect(ids('theme')).toEqual(['toggle-theme']);
     expect(ids('go pde')).toEqual(['lab-pde']);
+    expect(ids('go lessons')).toEqual(['lab-lessons']);
     expect(ids('SEED')).toEqual(['new-seed']);
     expect(ids('')).toHaveLength(COMMANDS.length);
     expect(ids('no such command')).toEqual([]);

@@ -53,9 +53,8 @@ export interface Command {
   run(ctx: CommandContext): void | Promise<void>;
 }
 
-// partial: a lab added later still gets its commands by id until it is named here
-const LAB_NAMES: Partial<Record<Lab, string>> = { samplers: 'Samplers', pde: 'PDE lab', bench: 'Benchmark' };
-const labName = (lab: Lab) => LAB_NAMES[lab] ?? lab;
+const LAB_NAMES: Record<Lab, string> = { samplers: 'Samplers', pde: 'PDE lab', lessons: 'Lessons', bench: 'Benchmark' };
+const labName = (lab: Lab) => LAB_NAMES[lab];
 
 /** errors of a command are reported where the lab reports its own (its notices), not thrown into a key handler */
 function report(ctx: CommandContext, what: string, error: unknown): void {
@@ -242,6 +241,7 @@ export const COMMANDS: readonly Command[] = [
   },
   goTo('samplers'),
   goTo('pde'),
+  goTo('lessons'),
   goTo('bench'),
   {
     id: 'help',
