@@ -19,6 +19,15 @@ import slicedWgsl from './sampler/sliced.wgsl?raw';
 import fftLinesWgsl from './spectral/fft_lines.wgsl?raw';
 import fftEntryWgsl from './spectral/fft_entry.wgsl?raw';
 import fftRealWgsl from './spectral/fft_real.wgsl?raw';
+import nnActivationWgsl from './nn/activation.wgsl?raw';
+import nnBackwardWgsl from './nn/backward.wgsl?raw';
+import nnFoldWgsl from './nn/fold.wgsl?raw';
+import nnForwardWgsl from './nn/forward.wgsl?raw';
+import nnHeadWgsl from './nn/head.wgsl?raw';
+import nnLayerWgsl from './nn/layer.wgsl?raw';
+import nnOptimizersWgsl from './nn/optimizers.wgsl?raw';
+import nnSampleFmWgsl from './nn/sample_fm.wgsl?raw';
+import nnStateWgsl from './nn/state.wgsl?raw';
 
 /** the line FFT's entry point (fft_entry.wgsl) with its bindings and source/destination buffer names filled in */
 function fftEntry(entry: string, bindings: string, src: string, dst: string): string {
@@ -66,4 +75,16 @@ export const shaders = {
   )}`,
   /** real-to-complex / complex-to-real by the half-length trick (pre- and post-processing of a complex FFT) */
   fftReal: fftRealWgsl,
+  /** the training lab's MLP (src/engine/train/gpuTrainer.ts, training.md §3.1, §4.1–4.2, §6): one hidden layer's forward (fused φ) */
+  nnForward: `${nnLayerWgsl}\n${nnActivationWgsl}\n${nnForwardWgsl}`,
+  /** output layer + mean-squared loss + its output gradient, one workgroup (deterministic loss) */
+  nnHead: `${nnLayerWgsl}\n${nnStateWgsl}\n${nnHeadWgsl}`,
+  /** one layer's backward: ∇W̄ (batch sum) and Δ of the layer below in one dispatch */
+  nnBackward: `${nnLayerWgsl}\n${nnActivationWgsl}\n${nnStateWgsl}\n${nnBackwardWgsl}`,
+  /** Adam and SGD with momentum, PyTorch conventions, NaN guard */
+  nnOptimizers: `${nnStateWgsl}\n${nnOptimizersWgsl}`,
+  /** the NaN-guard bookkeeping alone (optimizer updates on uploaded gradients) */
+  nnFold: `${nnStateWgsl}\n${nnFoldWgsl}`,
+  /** flow-matching batches from a Gaussian mixture on the training streams (the RNG prepended) */
+  nnSampleFlowMatching: `${rngWgsl}\n${nnSampleFmWgsl}`,
 };
