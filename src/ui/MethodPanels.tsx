@@ -10,6 +10,7 @@ import type { SampleSpec } from '../core/spec/spec.ts';
 import { BOSS_OPTIMAL_COLOR, drawBossHeatmap, drawBossSteps } from '../views/bossChart.ts';
 import { EMS_TITLES, drawEmsChart, summariseEms, type EmsQuantity } from '../views/emsChart.ts';
 import { computeBoss, computeV3, peekBoss, peekV3, type BossLookup, type V3Lookup } from './methodData.ts';
+import { FormulaPanel } from './formula/FormulaPanel.tsx';
 import { useWidth } from './useWidth.ts';
 import { ExportMenu, type ExportRow } from './export/ExportMenu.tsx';
 import { csvBlob, jsonBlob, npyBlob, svgBlob, svgPng } from './export/exporters.ts';
@@ -305,6 +306,7 @@ export function MethodPanels() {
     <>
       {spec.schedule.type === 'boss' && <BossPanel spec={spec} />}
       {spec.solver.name === 'dpm-solver-v3' && <V3Panel spec={spec} />}
+      <FormulaPanel />
     </>
   );
 }

@@ -4,6 +4,7 @@
 // re-render anything.
 
 import type { SolverName } from '../core/sampling/solvers.ts';
+import type { SampleSpec } from '../core/spec/spec.ts';
 import type { ClaimChartReport } from '../views/claimChart.ts';
 import type { GridChartReport, GridQuantity } from '../views/gridChart.ts';
 import type { QualityChartReport } from '../views/qualityChart.ts';
@@ -119,7 +120,46 @@ export interface LessonViewReport {
   }[];
 }
 
+/** the update-formula panel (issue #11): one step of one solver, the equations as text with their coefficients */
+export interface FormulaViewReport {
+  solver: string;
+  status: 'ready' | 'absent';
+  step: number;
+  steps: number;
+  from: number;
+  to: number;
+  equations: { kind: 'eval' | 'combine'; text: string; coefficients: number[] | null }[];
+  message?: string;
+}
+
+/**
+ * the per-step error view (issue #11 view 4; core/sampling/stepErrors.ts has the definition): the solver shown, the
+ * spec it ran (its seed), the bars drawn (e_0 … e_{N−1}) and the global error line
+ */
+export interface StepErrorViewReport {
+  status: 'pending' | 'running' | 'ready' | 'error';
+  message?: string;
+  solver: string;
+  label: string;
+  /** the spec the numbers are of (the solver's live-run spec, solverRuns.ts) and its seed */
+  spec: SampleSpec;
+  seed: number;
+  steps: number;
+  particles: number;
+  /** e_i as computed, and what the chart drew (bars, their heights in data units, the global line) */
+  values: number[];
+  times: number[];
+  global: number | null;
+  stochastic: boolean;
+  scale: 'linear' | 'log';
+  bars: number;
+  drawn: number[];
+  globalLine: boolean;
+}
+
 interface Reports {
+  stepErrors: StepErrorViewReport | null;
+  formula: FormulaViewReport | null;
   lesson: LessonViewReport | null;
   quality: QualityViewReport | null;
   grid: GridViewReport | null;
@@ -128,7 +168,15 @@ interface Reports {
   claim: ClaimViewReport | null;
 }
 
-const reports: Reports = { lesson: null, quality: null, grid: null, boss: null, v3: null, claim: null };
+const reports: Reports = { stepErrors: null, formula: null, lesson: null, quality: null, grid: null, boss: null, v3: null, claim: null };
+
+export function reportFormulaView(report: FormulaViewReport | null): void {
+  reports.formula = report;
+}
+
+export function reportStepErrorView(report: StepErrorViewReport | null): void {
+  reports.stepErrors = report;
+}
 
 export function reportLessonView(report: LessonViewReport | null): void {
   reports.lesson = report;
