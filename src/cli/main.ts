@@ -3,6 +3,7 @@
 //   stepscope sweep  --spec run.json --nfe 2,3,4 --out curves.json [--solvers ddim,dpmpp-2m] [--csv curves.csv] [--seeds S] [--backend gpu|cpu] [--fd-reference N]
 //   stepscope claims | claim ID [--out result.json] [--csv table.csv] [--backend gpu|cpu]
 //   stepscope pde    --spec pde.json --out u.npy [--init u0.npy] [--frames f.npy --every K] [--metrics m.json] [--backend gpu|cpu]
+//   stepscope train  --spec train.json --out model.json [--log log.csv] [--backend cpu|gpu]   (train.ts)
 // Exit codes: 0 success, 1 runtime failure (no GPU, device error), 2 bad input. Inputs are all validated before
 // any work; outputs are written only when everything succeeded, each to a temporary file renamed into place.
 // Both run commands take --points data.npy|data.csv (a dataset) or --target target.json (a target object),
@@ -29,6 +30,7 @@ import { type FigureResult, runLessonFigure } from '../engine/lessons.ts';
 import { parsePdeSpec, pdeStepCount } from '../core/spec/pdeSpec.ts';
 import { withField } from '../core/spec/fieldPath.ts';
 import { checkInitArray, cpuStepper, fieldShape, fieldToArray, runPde } from '../engine/pde/pdeRun.ts';
+import { TRAIN_FLAGS, TRAIN_USAGE, learnedModelOptions, trainCommand } from './train.ts';
 
 /** most frames one `pde --frames` file may hold */
 const MAX_PDE_FRAMES = 10_000;
@@ -38,7 +40,7 @@ export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_BAD_INPUT = 2;
 
-class InputError extends Error {}
+export class InputError extends Error {}
 
 const USAGE = `usage:
   stepscope solvers   (the solver catalogue: order, parameterisation, the official options each default reproduces)
@@ -55,6 +57,7 @@ const USAGE = `usage:
   stepscope pde    --spec pde.json --out u.npy [--init u0.npy] [--frames f.npy --every K] [--metrics m.json] [--backend gpu|cpu]
     arrays are [channel, (ny,) nx] (+ a last axis of 2, re and im, for complex fields); --init needs ic {"type":"file"};
     --backend cpu is the float64 reference; a run that blows up stops with the step and time (exit 1, nothing written)
+${TRAIN_USAGE}
 exit codes: 0 success, 1 runtime failure, 2 bad input`;
 
 const FLAGS: Record<string, string[]> = {
@@ -65,6 +68,7 @@ const FLAGS: Record<string, string[]> = {
   claims: [],
   claim: ['out', 'csv', 'backend'],
   lesson: ['out', 'backend'],
+  train: TRAIN_FLAGS,
 };
 
 /** commands whose flags are all optional; `claim` takes the claim's id and `lesson` a file as their one positional argument */
@@ -108,7 +112,7 @@ function parseArgs(argv: string[]): { command: string; flags: Record<string, str
 }
 
 /** the bytes of an input file; a missing or unreadable file is bad input naming the flag */
-function readFileBytes(flag: string, path: string): Uint8Array {
+export function readFileBytes(flag: string, path: string): Uint8Array {
   try {
     return new Uint8Array(readFileSync(path));
   } catch (error) {
@@ -125,7 +129,7 @@ function readJsonFile(flag: string, path: string): unknown {
   }
 }
 
-function readSpecWith<T>(path: string, parse: (json: unknown) => T): T {
+export function readSpecWith<T>(path: string, parse: (json: unknown) => T): T {
   const json = readJsonFile('spec', path);
   try {
     return parse(json);
@@ -172,7 +176,7 @@ function readNoise(path: string, n: number, dim: number): Float64Array {
   }
 }
 
-function checkOutputPath(flag: string, path: string): string {
+export function checkOutputPath(flag: string, path: string): string {
   const full = resolve(path);
   const dir = dirname(full);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(`--${flag}: directory '${dir}' does not exist`);
@@ -221,7 +225,7 @@ function csvCells(name: SweepMetric | 'fdRf' | 'fdPix', summary: MetricSummary):
 }
 
 /** Write all files only after everything succeeded; each lands atomically (temporary file, then rename). */
-function writeOutputs(files: [string, string | Uint8Array][]): void {
+export function writeOutputs(files: [string, string | Uint8Array][]): void {
   const temporaries: [string, string][] = [];
   try {
     for (const [path, content] of files) {
@@ -265,7 +269,7 @@ async function sampleCommand(flags: Record<string, string>): Promise<void> {
   const out = checkOutputPath('out', flags.out);
   const traj = flags.traj !== undefined ? checkOutputPath('traj', flags.traj) : undefined;
   const metricsPath = flags.metrics !== undefined ? checkOutputPath('metrics', flags.metrics) : undefined;
-  const { backend, adapter } = await openBackend(flags.backend, backendOptions(flags));
+  const { backend, adapter } = await openBackend(flags.backend, { ...backendOptions(flags), ...learnedModelOptions(spec, flags.spec, flags.backend) });
   const result = await backend.sample(spec, { noise, recordTrajectory: traj !== undefined, metrics: metricsPath !== undefined });
   if (!result.samples.every(Number.isFinite)) throw new Error('sampling produced NaN or infinite values; nothing written');
   const files: [string, string | Uint8Array][] = [[out, serializeNpy(result.samples, [spec.n, dim])]];
@@ -332,7 +336,7 @@ async function sweepCommand(flags: Record<string, string>): Promise<void> {
   const out = checkOutputPath('out', flags.out);
   const csv = flags.csv !== undefined ? checkOutputPath('csv', flags.csv) : undefined;
   const seeds = flags.seeds !== undefined ? parseSeedCount(flags.seeds, spec) : 1;
-  const { backend, adapter } = await openBackend(flags.backend, backendOptions(flags));
+  const { backend, adapter } = await openBackend(flags.backend, { ...backendOptions(flags), ...learnedModelOptions(spec, flags.spec, flags.backend) });
   const runs: { value: number | string | null; spec: SampleSpec; result: SweepResult }[] = [];
   for (const [i, runSpec] of (vary ? vary.specs : [spec]).entries()) {
     const value = vary ? vary.values[i] : null;
@@ -552,6 +556,7 @@ export async function main(argv: string[]): Promise<number> {
     else if (command === 'lesson') await lessonCommand(positional!, flags);
     else if (command === 'sample') await sampleCommand(flags);
     else if (command === 'pde') await pdeCommand(flags);
+    else if (command === 'train') await trainCommand(flags);
     else await sweepCommand(flags);
     return EXIT_OK;
   } catch (error) {

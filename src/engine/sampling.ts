@@ -10,7 +10,7 @@ import { buildSpecProgram, makeProcess, mixtureModel, prepareTarget, resolveExpe
 import { EmsNotCached, putEms } from '../core/sampling/ems.ts';
 import type { NoiseProcess } from '../core/sampling/process.ts';
 import { mixtureScale, sampleMixture, type PreparedMixture } from '../core/sampling/gmm.ts';
-import { SamplerDivergence, allFinite, runProgramCpu } from '../core/sampling/interpreter.ts';
+import { type DenoiserModel, SamplerDivergence, allFinite, runProgramCpu } from '../core/sampling/interpreter.ts';
 import { sameNoiseReference } from '../core/sampling/reference.ts';
 import { scheduleEndsAtZero } from '../core/sampling/schedules.ts';
 import type { Program } from '../core/sampling/program.ts';
@@ -77,6 +77,25 @@ export interface RunMetrics extends Partial<FrechetMetrics> {}
 export interface BackendOptions {
   /** exact samples behind FD-RF's reference statistics (default FD_REFERENCE_SAMPLES = 50 000, specs §17.3b) */
   fdReferenceSamples?: number;
+  /**
+   * CPU only: the model a spec with `"model":{"type":"mlp",…}` samples with, loaded by the caller (core/spec
+   * learnedModel.ts learnedDenoiser). The metrics' references (exact sets, the same-noise RK45 solution) stay the
+   * exact target's, so a learned model's error shows as a floor in every metric.
+   */
+  model?: DenoiserModel;
+}
+
+/** the model a CPU run evaluates: the exact denoiser, or the learned model the spec names (given in BackendOptions) */
+function samplingModel(spec: SampleSpec, experiment: ResolvedExperiment, learned: DenoiserModel | undefined): DenoiserModel {
+  if (spec.model?.type !== 'mlp') return mixtureModel(experiment.mixture);
+  if (!learned) throw new Error(`spec.model is a learned model ('${spec.model.file}'): load it and pass it as the backend's model (core/spec/learnedModel.ts)`);
+  if (learned.dim !== experiment.dim) throw new Error(`spec.model: the learned model has dimension ${learned.dim}; the target has ${experiment.dim}`);
+  return learned;
+}
+
+/** the GPU backend samples the exact denoiser only */
+function refuseLearnedOnGpu(spec: SampleSpec): void {
+  if (spec.model?.type === 'mlp') throw new Error(`learned models ("model":{"type":"mlp"}) sample on the CPU for now: use --backend cpu`);
 }
 
 export interface SampleOutcome {
@@ -406,9 +425,11 @@ export class CpuSamplerBackend {
   readonly kind = 'cpu' as const;
   private cache: CpuReferenceSet | null = null;
   private readonly frechet: FrechetCache;
+  private readonly learned: DenoiserModel | undefined;
 
   constructor(options: BackendOptions = {}) {
     this.frechet = new FrechetCache(options.fdReferenceSamples ?? FD_REFERENCE_SAMPLES);
+    this.learned = options.model;
   }
 
   /** FD-RF / FD-pix of all n samples (image targets), float64 */
@@ -466,7 +487,7 @@ export class CpuSamplerBackend {
     const experiment = resolveExperiment(spec);
     const xT = options.noise ? Float64Array.from(options.noise) : drawNoise(spec, experiment.dim);
     const start = now();
-    const result = runProgramCpu(experiment.program, mixtureModel(experiment.mixture), xT, { recordTrajectory: options.recordTrajectory, seed: spec.seed });
+    const result = runProgramCpu(experiment.program, samplingModel(spec, experiment, this.learned), xT, { recordTrajectory: options.recordTrajectory, seed: spec.seed });
     const wallMs = now() - start;
     let trajectory: Float64Array | undefined;
     if (result.trajectory) {
@@ -486,7 +507,7 @@ export class CpuSamplerBackend {
 
   async sweep(spec: SampleSpec, options: SweepOptions): Promise<SweepResult> {
     const experiment = resolveExperiment(spec);
-    const model = mixtureModel(experiment.mixture);
+    const model = samplingModel(spec, experiment, this.learned);
     const build = async (pointSpec: SampleSpec) => buildSpecProgram(pointSpec, experiment.process);
     const { curves, seeds, nullBands } = await sweepPoints(spec, build, options, async (seedSpec) => {
       const xT = drawNoise(seedSpec, experiment.dim);
@@ -565,6 +586,7 @@ export class GpuSamplerBackend {
   }
 
   private async prepare(spec: SampleSpec): Promise<ResolvedExperiment> {
+    refuseLearnedOnGpu(spec);
     const process = makeProcess(spec.process);
     const mixture = prepareTarget(spec.target);
     const experiment = { process, mixture, program: await this.program(spec, process), dim: mixture.dim };

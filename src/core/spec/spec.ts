@@ -174,6 +174,16 @@ export const targetSchema = z.discriminatedUnion('type', [
   pointsSchema,
 ]);
 
+/**
+ * The model the solver evaluates: the target's exact denoiser (`exact`, the default when left out) or a trained MLP
+ * (`mlp`, a model file: core/spec/modelFile.ts; the CLI resolves `file` relative to the spec file). The metrics
+ * always compare against the exact target.
+ */
+export const modelRefSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('exact') }).strict(),
+  z.object({ type: z.literal('mlp'), file: z.string().min(1) }).strict(),
+]);
+
 // ------------------------------------------------------------------ time grid (specs §3; schedules.ts)
 
 const D = SCHEDULE_DEFAULTS;
@@ -281,6 +291,7 @@ export const sampleSpecSchema = z
     kind: z.literal('sample'),
     process: processSchema,
     target: targetSchema,
+    model: modelRefSchema.optional(),
     solver: solverSchema,
     schedule: scheduleSchema,
     steps: z.number().int().min(1).max(MAX_STEPS).optional(),
