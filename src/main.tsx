@@ -24,6 +24,7 @@ import { keepEmbedParams, parseEmbedParams } from './ui/embed/params.ts';
 import { LessonsApp } from './ui/lessons/LessonsLab.tsx';
 import { lessonsUrl } from './ui/lessons/lessonsUrl.ts';
 import { PdeApp } from './ui/pde/PdeLab.tsx';
+import { TrainApp, trainUrl } from './ui/train/TrainLab.tsx';
 import { PdeController } from './ui/pde/pdeController.ts';
 import { installTestHook } from './ui/testHook.ts';
 import { Shortcuts } from './ui/shortcuts/Shortcuts.tsx';
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
   let presentable = false;
   // an embedded figure talks to the page around it (protocol.ts); a top-level page has no one to talk to;
   // installed before the GPU is known so that a command sent early waits for `ready` instead of being lost
-  if (embed.embed && window.parent !== window && lab !== 'bench' && lab !== 'lessons') {
+  if (embed.embed && window.parent !== window && (lab === 'samplers' || lab === 'pde')) {
     installEmbedBridge({
       lab,
       hidden: [...embed.hidden],
@@ -86,6 +87,8 @@ async function main(): Promise<void> {
           ? benchUrl(window.location.href)
           : lab === 'lessons'
             ? lessonsUrl(null, window.location.href)
+            : lab === 'train'
+              ? trainUrl(window.location.href)
             : specUrl(store.getState().spec, window.location.href);
     window.history.replaceState(null, '', href);
     startSampler();
@@ -102,7 +105,9 @@ async function main(): Promise<void> {
     root.render(
       <StrictMode>
         <EmbedContext.Provider value={embed}>
-          {lab === 'lessons' ? (
+          {lab === 'train' ? (
+            <TrainApp store={store} onLab={setLab} onRestartGpu={onRestartGpu} onReady={hook.markReady} />
+          ) : lab === 'lessons' ? (
             <LessonsApp store={store} onLab={setLab} onRestartGpu={onRestartGpu} onReady={hook.markReady} />
           ) : lab === 'bench' ? (
             <BenchApp store={store} benchStore={benchStore} onLab={setLab} onRestartGpu={onRestartGpu} gpu={gpu} controller={benchController} onReady={hook.markReady} />

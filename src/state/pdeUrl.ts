@@ -13,8 +13,8 @@ import { MAX_PARAM_LENGTH } from './url.ts';
 
 export const LAB_PARAM = 'lab';
 export const PDE_PARAM = 'pde';
-/** the page's labs: `?lab=pde`, `?lab=bench` (the benchmark page, issue #9), `?lab=lessons` (issue #8), else the sampler lab */
-export type Lab = 'samplers' | 'pde' | 'bench' | 'lessons';
+/** the page's labs: `?lab=pde`, `?lab=bench` (the benchmark page, issue #9), `?lab=lessons` (issue #8), `?lab=train` (issue #7), else the sampler lab */
+export type Lab = 'samplers' | 'pde' | 'bench' | 'lessons' | 'train';
 
 /** the lab's default: Kassam–Trefethen's KS (1D, small, fast everywhere) */
 export const DEFAULT_PDE_PRESET = 'ks-kassam-trefethen';
@@ -22,7 +22,7 @@ export const DEFAULT_PDE_SPEC: PdeSpec = parsePdeSpec(PDE_PRESETS.find((p) => p.
 
 export function labFromSearch(search: string): Lab {
   const lab = new URLSearchParams(search).get(LAB_PARAM);
-  return lab === 'pde' || lab === 'bench' || lab === 'lessons' ? lab : 'samplers';
+  return lab === 'pde' || lab === 'bench' || lab === 'lessons' || lab === 'train' ? lab : 'samplers';
 }
 
 let bases: Map<string, PdeSpec> | undefined;

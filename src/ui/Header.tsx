@@ -82,13 +82,15 @@ const TAGLINES: Record<Lab, string> = {
   pde: 'spectral PDE solvers you can touch, break and measure, on your GPU',
   bench: 'how close the kernels come to your GPU’s copy bandwidth',
   lessons: 'one claim per page, proved by the numbers on screen',
+  train: 'small networks and the optimizers that train them',
 };
 
-/** Samplers | PDE lab | Lessons | Benchmark (each keeps its own state; the address bar holds the shown lab's link) */
+/** Samplers | PDE lab | Training | Lessons | Benchmark (each keeps its own state; the address bar holds the shown lab's link) */
 function LabSwitcher({ lab, onLab }: { lab: Lab; onLab(lab: Lab): void }) {
   const labs: [Lab, string][] = [
     ['samplers', 'Samplers'],
     ['pde', 'PDE lab'],
+    ['train', 'Training'],
     ['lessons', 'Lessons'],
     ['bench', 'Benchmark'],
   ];
@@ -127,7 +129,7 @@ export function Header({ lab = 'samplers', onLab, link, onRestartGpu }: HeaderPr
         <GpuBadge onRestartGpu={onRestartGpu} />
         <CopyLink link={link} />
         <ThemeToggle />
-        {lab !== 'bench' && lab !== 'lessons' && (
+        {(lab === 'samplers' || lab === 'pde') && (
           <CopyEmbed lab={lab} link={link ?? (() => samplerLinkOf(store))} onProblem={(text) => store.getState().pushNotice({ level: 'warning', key: 'link-length', text })} />
         )}
       </div>

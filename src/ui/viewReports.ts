@@ -157,7 +157,28 @@ export interface StepErrorViewReport {
   globalLine: boolean;
 }
 
+/** the training lab (issue #7): the settings, each optimizer's run, and what the loss chart drew */
+export interface TrainViewReport {
+  status: 'idle' | 'running' | 'done';
+  form: Record<string, unknown>;
+  runs: {
+    optimizer: string;
+    status: string;
+    steps: number;
+    firstLoss: number | null;
+    final: number | null;
+    last100: number | null;
+    validation: number | null;
+    wallMs: number | null;
+    skippedSteps: number | null;
+    message: string | null;
+  }[];
+  chart: { x: 'steps' | 'wall'; drawn: { label: string; points: number; last: number | null }[] } | null;
+  problem: string | null;
+}
+
 interface Reports {
+  train: TrainViewReport | null;
   stepErrors: StepErrorViewReport | null;
   formula: FormulaViewReport | null;
   lesson: LessonViewReport | null;
@@ -168,7 +189,11 @@ interface Reports {
   claim: ClaimViewReport | null;
 }
 
-const reports: Reports = { stepErrors: null, formula: null, lesson: null, quality: null, grid: null, boss: null, v3: null, claim: null };
+const reports: Reports = { train: null, stepErrors: null, formula: null, lesson: null, quality: null, grid: null, boss: null, v3: null, claim: null };
+
+export function reportTrainView(report: TrainViewReport | null): void {
+  reports.train = report;
+}
 
 export function reportFormulaView(report: FormulaViewReport | null): void {
   reports.formula = report;

@@ -75,7 +75,7 @@ function quote(value: string): string {
  * Reads `embed`, `hide` and `show` from a query string. Unknown ids are reported and skipped; the valid ones
  * still apply. Outside embed mode `hide`/`show` do nothing (the full page keeps every panel) and say so.
  */
-export function parseEmbedParams(search: string, lab: EmbedLab | 'bench' | 'lessons'): EmbedParams {
+export function parseEmbedParams(search: string, lab: EmbedLab | 'bench' | 'lessons' | 'train'): EmbedParams {
   const params = new URLSearchParams(search);
   const raw = params.get(EMBED_PARAM);
   const problems: string[] = [];
@@ -86,8 +86,13 @@ export function parseEmbedParams(search: string, lab: EmbedLab | 'bench' | 'less
   }
   const hideIds = list(params.get(HIDE_PARAM));
   const showIds = list(params.get(SHOW_PARAM));
-  if (lab === 'bench' || lab === 'lessons') {
-    const why = lab === 'bench' ? 'the benchmark page cannot be embedded (it measures the visitor’s GPU)' : 'a lesson is a whole page: link to it, or embed the lab link of its figure';
+  if (lab === 'bench' || lab === 'lessons' || lab === 'train') {
+    const why =
+      lab === 'bench'
+        ? 'the benchmark page cannot be embedded (it measures the visitor’s GPU)'
+        : lab === 'lessons'
+          ? 'a lesson is a whole page: link to it, or embed the lab link of its figure'
+          : 'the training lab cannot be embedded yet: link to it';
     if (embed || hideIds.length || showIds.length) problems.push(`embed: ${why}; embed, hide and show were ignored`);
     return { embed: false, hidden: new Set(), problems };
   }

@@ -53,7 +53,7 @@ export interface Command {
   run(ctx: CommandContext): void | Promise<void>;
 }
 
-const LAB_NAMES: Record<Lab, string> = { samplers: 'Samplers', pde: 'PDE lab', lessons: 'Lessons', bench: 'Benchmark' };
+const LAB_NAMES: Record<Lab, string> = { samplers: 'Samplers', pde: 'PDE lab', train: 'Training lab', lessons: 'Lessons', bench: 'Benchmark' };
 const labName = (lab: Lab) => LAB_NAMES[lab];
 
 /** errors of a command are reported where the lab reports its own (its notices), not thrown into a key handler */
@@ -241,6 +241,7 @@ export const COMMANDS: readonly Command[] = [
   },
   goTo('samplers'),
   goTo('pde'),
+  goTo('train'),
   goTo('lessons'),
   goTo('bench'),
   {

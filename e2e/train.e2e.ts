@@ -1,0 +1,72 @@
+// The training lab (issue #7): train the same 2D flow-matching MLP with several optimizers in the page (float64 in a
+// worker), see their loss curves and validation losses, and download a model; the numbers are those of the CLI's
+// trainer (the same float64 code); a bad setting is refused by name and nothing starts.
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import type { JSHandle } from 'playwright-core';
+import { parseModelFileText } from '../src/core/spec/modelFile.ts';
+import { type GenerativeTrainSpec, parseTrainSpec } from '../src/core/spec/trainSpec.ts';
+import { trainGenerativeCpu } from '../src/engine/train/generative.ts';
+import { BASE_URL, openApp, pollViews, test } from './harness.ts';
+
+interface TrainReport {
+  status: string;
+  runs: { optimizer: string; status: string; steps: number; firstLoss: number | null; last100: number | null; validation: number | null; wallMs: number | null; message: string | null }[];
+  chart: { x: string; drawn: { label: string; points: number }[] } | null;
+  problem: string | null;
+}
+type TrainHook = { views(): { train: TrainReport | null } };
+
+const STEPS = 150;
+
+test('training lab: SGD, Adam and MKOR train the same flow-matching MLP on ring8; curves, validation losses equal to the CLI trainer’s, a model download; a bad width is refused by name', async ({ page, screenshot }) => {
+  const app = (await openApp(page, `${BASE_URL}?lab=train`)) as unknown as JSHandle<TrainHook>;
+  const settings = page.getByRole('group', { name: 'Training settings' });
+  await settings.getByLabel('Width', { exact: true }).fill('24');
+  await settings.getByLabel('Depth', { exact: true }).fill('2');
+  await settings.getByLabel('Batch', { exact: true }).fill('128');
+  await settings.getByLabel('Steps', { exact: true }).fill(String(STEPS));
+  const optimizers = page.getByRole('group', { name: 'Optimizers to compare (learning rate)' });
+  for (const name of ['SGD', 'Adam', 'MKOR']) {
+    const box = optimizers.getByRole('checkbox', { name, exact: true });
+    if (!(await box.isChecked())) await box.check();
+  }
+
+  // bad input first: a width of 0 is named, nothing runs
+  await settings.getByLabel('Width', { exact: true }).fill('0');
+  await page.getByRole('button', { name: 'Train and compare' }).click();
+  const problem = await pollViews(page, app, (v) => v.train?.problem, 'the refused width');
+  assert.match(problem, /model\.width: got 0/);
+  assert.equal((await app.evaluate((s) => s.views().train))!.runs.length, 0, 'nothing started');
+  assert.match(await page.getByTestId('train-problem').innerText(), /model\.width: got 0/);
+  await settings.getByLabel('Width', { exact: true }).fill('24');
+
+  await page.getByRole('button', { name: 'Train and compare' }).click();
+  const done = await pollViews(page, app, (v) => v.train?.status === 'done' && v.train.runs.length === 3 && v.train, 'three trained optimizers', 170_000);
+  assert.equal(done.problem, null);
+  assert.deepEqual(done.runs.map((r) => r.optimizer), ['sgd', 'adam', 'mkor']);
+  for (const run of done.runs) {
+    assert.equal(run.status, 'done', `${run.optimizer}: ${run.message}`);
+    assert.equal(run.steps, STEPS);
+    assert.ok(run.last100! < run.firstLoss!, `${run.optimizer}: the loss fell (${run.firstLoss} → ${run.last100})`);
+    assert.ok(Number.isFinite(run.validation), `${run.optimizer}: validation ${run.validation}`);
+    assert.equal((await page.getByTestId(`validation-${run.optimizer}`).innerText()).trim(), run.validation!.toPrecision(4));
+  }
+  assert.deepEqual(done.chart?.drawn.map((d) => d.points), [STEPS, STEPS, STEPS], 'every step drawn');
+  await screenshot(page, 'training-lab.png');
+
+  // the same spec through the CLI's float64 trainer in Node
+  const form = { version: 1, kind: 'train', task: 'flow-matching', target: { type: 'preset', name: 'ring8' }, model: { type: 'mlp', width: 24, depth: 2, activation: 'silu' }, optimizer: { name: 'adam', lr: 0.001 }, steps: STEPS, batch: 128, seed: 0 };
+  const node = trainGenerativeCpu(parseTrainSpec(form) as GenerativeTrainSpec, () => {});
+  const adam = done.runs.find((r) => r.optimizer === 'adam')!;
+  // float64 on both sides; Node's and Chromium's V8 may round exp/sin differently in the last bit
+  assert.ok(Math.abs(adam.validation! - node.model.loss.validation!) <= 1e-9 * node.model.loss.validation!, `page ${adam.validation}, Node ${node.model.loss.validation}`);
+
+  // the model downloads as a model file the sampler takes
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download Adam model' }).click()]);
+  const model = parseModelFileText(readFileSync((await download.path())!, 'utf8'));
+  assert.equal(model.task, 'flow-matching');
+  assert.equal(model.config.width, 24);
+  assert.deepEqual(Array.from(model.params).slice(0, 5).map((v) => v.toPrecision(12)), Array.from(node.model.params).slice(0, 5).map((v) => v.toPrecision(12)), 'the downloaded parameters are the trained ones');
+});

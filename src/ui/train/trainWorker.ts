@@ -1,0 +1,46 @@
+// One training run of the training lab off the main thread (float64, core/train through engine/train/generative.ts:
+// the numbers of `stepscope train --backend cpu`). Progress is batched (every ~100 ms) so that a fast run does not
+// flood the page with messages; cancelling terminates the worker.
+
+import { serializeModelFile } from '../../core/spec/modelFile.ts';
+import { type GenerativeTrainSpec, isGenerativeTrainSpec, parseTrainSpec } from '../../core/spec/trainSpec.ts';
+import { trainGenerativeCpu } from '../../engine/train/generative.ts';
+
+export type TrainWorkerRequest = { spec: unknown };
+export type TrainWorkerMessage =
+  | { type: 'progress'; steps: number[]; losses: number[]; wallMs: number[] }
+  | { type: 'done'; final: number; last100: number; validation: number; wallMs: number; skippedSteps: number; model: string }
+  | { type: 'error'; message: string };
+
+interface WorkerScope {
+  onmessage: ((event: MessageEvent<TrainWorkerRequest>) => void) | null;
+  postMessage(message: TrainWorkerMessage): void;
+}
+
+const scope = self as unknown as WorkerScope;
+
+scope.onmessage = (event) => {
+  try {
+    const spec = parseTrainSpec(event.data.spec);
+    if (!isGenerativeTrainSpec(spec)) throw new Error(`task '${spec.task}': the training lab trains flow-matching and score-matching models here`);
+    let batch = { steps: [] as number[], losses: [] as number[], wallMs: [] as number[] };
+    let last = performance.now();
+    const flush = () => {
+      if (batch.steps.length === 0) return;
+      scope.postMessage({ type: 'progress', ...batch });
+      batch = { steps: [], losses: [], wallMs: [] };
+      last = performance.now();
+    };
+    const outcome = trainGenerativeCpu(spec as GenerativeTrainSpec, (step, _total, loss, wallMs) => {
+      batch.steps.push(step);
+      batch.losses.push(loss);
+      batch.wallMs.push(wallMs);
+      if (performance.now() - last > 100) flush();
+    });
+    flush();
+    const { loss } = outcome.model;
+    scope.postMessage({ type: 'done', final: loss.final, last100: loss.last100, validation: loss.validation!, wallMs: outcome.wallMs, skippedSteps: outcome.skippedSteps, model: serializeModelFile(outcome.model) });
+  } catch (error) {
+    scope.postMessage({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+  }
+};
