@@ -274,8 +274,10 @@ export class GpuMlpTrainer {
     const slots = new ArrayBuffer(UNIFORM_SLOT * (L + 1));
     const writeLayer = (slot: number, l: number, advance: number) => {
       const layer = layers[l];
-      const forwardGrid = grid(batch * layer.outputDim);
-      const backwardGrid = grid(layer.outputDim * (layer.inputDim + 1) + (l > 0 ? batch * layer.inputDim : 0));
+      // invocations compute 4 × 4 blocks (forward.wgsl, backward.wgsl)
+      const blocks = (n: number) => Math.ceil(n / 4);
+      const forwardGrid = grid(blocks(batch) * blocks(layer.outputDim));
+      const backwardGrid = grid(blocks(layer.outputDim) * blocks(layer.inputDim + 1) + (l > 0 ? blocks(batch) * blocks(layer.inputDim) : 0));
       const u = new Uint32Array(slots, slot * UNIFORM_SLOT, 16);
       const f = new Float32Array(slots, slot * UNIFORM_SLOT, 16);
       u.set([
