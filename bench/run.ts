@@ -18,6 +18,9 @@
 //   (d = 256, 10 diagonal components): wall time, against the time of the same number of plain ε̂ evaluations
 //   (4·K·(N_ems + 1): the exact Jacobian diagonal and the three ε̂ of the total derivative per point) measured in
 //   the same run — the ratio says how close the statistics come to their model-evaluation floor. No GPU EMS yet.
+// - (issue 9, issue 7) one training step of the default 2D MLP (18-128-128-128-2, flow matching on ring8, batch 1024)
+//   with Adam: the GPU path (src/engine/train/gpuTrainer.ts) against the float64 CPU path (core's training loop);
+//   MKOR: the float64 CPU path only (no GPU MKOR yet).
 // Writes bench/results.json and prints a table. On SwiftShader the "GPU" is a CPU emulation: say so.
 
 import { spawnSync } from 'node:child_process';
@@ -53,6 +56,10 @@ import { countGpu, type GpuCounts } from '../src/gpu/counting.ts';
 import { CpuSamplerBackend, GpuSamplerBackend, METRIC_SAMPLES, type SweepResult } from '../src/engine/sampling.ts';
 import { DEFAULT_SPEC, parseSpec } from '../src/core/spec/spec.ts';
 import type { SolverName } from '../src/core/sampling/solvers.ts';
+import { trainGenerativeModel } from '../src/core/train/loop.ts';
+import { DEFAULT_TIME_EMBEDDING, type MlpConfig } from '../src/core/train/mlp.ts';
+import type { OptimizerConfig } from '../src/core/train/optimizers.ts';
+import { GpuMlpTrainer } from '../src/engine/train/gpuTrainer.ts';
 
 interface Figure {
   label: string;
@@ -517,15 +524,90 @@ async function v3Cases(): Promise<BenchCase[]> {
   ];
 }
 
-/** issue 9's training cases: the training engine (#7) does not exist yet, so they are listed, not invented */
-function trainingCases(): BenchCase[] {
-  return ['Adam', 'MKOR'].map((optimizer) => ({
-    name: `training: one step of the default 2D MLP (batch 1024) with ${optimizer}`,
-    figure: null,
-    reference: null,
-    ratio: null,
-    note: 'not measured: needs #7 (the training engine is not built)',
-  }));
+/**
+ * issue 9's training cases (issue 7): one training step of the default 2D MLP (18-128-128-128-2, SiLU, sinusoidal
+ * time embedding; flow matching on ring8, batch 1024): the GPU path (src/engine/train/gpuTrainer.ts: batch drawn on
+ * the GPU, forward, loss, backward, Adam; many steps per submit, timed to queue.onSubmittedWorkDone()) against the
+ * float64 CPU path (core's trainGenerativeModel: batch, mlpLossAndGradients, optimizer step), same seed. MKOR has no
+ * GPU path yet: its row carries the float64 CPU figure only.
+ */
+async function trainingCases(): Promise<BenchCase[]> {
+  const model: MlpConfig = { dataDim: 2, outputDim: 2, width: 128, depth: 3, activation: 'silu', timeEmbedding: DEFAULT_TIME_EMBEDDING };
+  const mixture = prepareMixture(targetPreset('ring8'));
+  const batch = 1024;
+  const seed = 0;
+  /** median ms per step of core's loop over `steps` steps after a first (warm-up) step, and its losses */
+  const cpuStep = (optimizer: OptimizerConfig, steps: number) => {
+    const times: number[] = [];
+    let last = performance.now();
+    const result = trainGenerativeModel({
+      mixture,
+      loss: 'flow-matching',
+      model,
+      optimizer,
+      steps: steps + 1,
+      batch,
+      seed,
+      onStep: (step) => {
+        const now = performance.now();
+        if (step > 0) times.push(now - last);
+        last = now;
+      },
+    });
+    times.sort((a, b) => a - b);
+    const ms = times[Math.floor(times.length / 2)];
+    console.error(`training cpu float64 ${optimizer.name}: median ${ms.toFixed(1)} ms per step over ${steps}`);
+    return { ms, losses: result.losses };
+  };
+
+  // GPU: a first trainer for the agreement with core's first steps, then the timing on the same one
+  const trainer = new GpuMlpTrainer(device, { model, mixture, batch }, 'adam', seed);
+  const agreementSteps = 4;
+  trainer.step(agreementSteps);
+  const { losses: gpuFirst } = await trainer.readLosses();
+  const submit = async (steps: number) => {
+    const start = performance.now();
+    trainer.step(steps);
+    await device.queue.onSubmittedWorkDone();
+    return performance.now() - start;
+  };
+  const one = await submit(1);
+  const steps = Math.max(2, Math.min(200, Math.round(3000 / Math.max(one, 0.01))));
+  const gpuMs = (await timeIt(`training gpu adam (${steps} steps per submit)`, 3, async () => void (await submit(steps)))) / steps;
+  const counts = await countedRun(async () => {
+    trainer.step(steps);
+    await device.queue.onSubmittedWorkDone();
+  });
+  trainer.destroy();
+
+  const adam = cpuStep({ name: 'adam' }, agreementSteps - 1);
+  let agreement = 0;
+  for (let s = 0; s < agreementSteps; s++) agreement = Math.max(agreement, Math.abs(gpuFirst[s] - adam.losses[s]) / adam.losses[s]);
+  const mkor = cpuStep({ name: 'mkor' }, 3);
+  const perStep = { dispatches: counts.dispatches / steps, submits: counts.submits / steps, readbacks: counts.readbacks / steps };
+  const notes = [
+    `${perStep.dispatches} dispatches per step (2L + 2, L = 4 layers: sample, 3 forward, head, 4 backward, update), ${counts.submits} submit and ${counts.readbacks} readbacks per ${steps} steps, ${counts.pipelines + counts.bindGroups + counts.buffersCreated} objects created`,
+    `GPU ${gpuMs.toFixed(2)} ms per step, float64 CPU ${adam.ms.toFixed(1)} ms per step`,
+    `first ${agreementSteps} losses, GPU vs float64 CPU (same seed and batches): max relative difference ${agreement.toExponential(1)}`,
+  ];
+  if (software) notes.push(SOFTWARE_NOTE);
+  return [
+    {
+      name: 'training: one step of the default 2D MLP (batch 1024) with Adam',
+      figure: { label: 'GPU steps per second', value: 1000 / gpuMs },
+      reference: { label: 'float64 CPU path steps per second', value: 1000 / adam.ms },
+      ratio: adam.ms / gpuMs,
+      budget: { dispatches: counts.dispatches, submits: counts.submits, readbacks: counts.readbacks, perStep },
+      note: notes.join('; '),
+    },
+    {
+      name: 'training: one step of the default 2D MLP (batch 1024) with MKOR',
+      figure: null,
+      reference: { label: 'float64 CPU path steps per second', value: 1000 / mkor.ms },
+      ratio: null,
+      note: `GPU MKOR not built; float64 CPU path ${mkor.ms.toFixed(1)} ms per step (${(1000 / mkor.ms).toFixed(2)} steps per second)`,
+    },
+  ];
 }
 
 // `npm run bench [-- sampler|sweep|fft|pde|training|boss|v3|all …]`: the issue-9 groups (DEFAULT_GROUPS, which must
@@ -538,7 +620,7 @@ const GROUPS: Record<string, () => Promise<BenchCase[]>> = {
   pde: pdeCases,
   boss: async () => [await bossCase()],
   v3: v3Cases,
-  training: async () => trainingCases(),
+  training: trainingCases,
 };
 const DEFAULT_GROUPS = ['sampler', 'sweep', 'fft', 'pde', 'training'];
 const named = globalThis.process.argv.slice(2);
