@@ -18,6 +18,9 @@ export interface SpecSlice {
   /** validate and take a new spec; throws SpecError (and changes nothing) when invalid */
   setSpec(input: unknown): SampleSpec;
   setCompare(solver: SolverName, on: boolean): void;
+  /** every shown solver starts from the spec's x_T (on, the default); off: each its own (solverRuns.ts; UI state, not in the link) */
+  sameNoise: boolean;
+  setSameNoise(on: boolean): void;
 }
 
 /** the solvers shown: the spec's own first, then the compared ones, in a fixed order */
@@ -163,6 +166,8 @@ const specSlice =
       const next = on ? [...new Set([...current, solver])] : current.filter((s) => s !== solver);
       set({ compareSolvers: SOLVER_NAMES.filter((s) => next.includes(s)) });
     },
+    sameNoise: true,
+    setSameNoise: (sameNoise) => set({ sameNoise }),
   });
 
 const gpuSlice: StateCreator<AppState, [], [], GpuSlice> = (set, get) => ({

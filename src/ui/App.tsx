@@ -7,6 +7,7 @@ import type { RunController } from './controller.ts';
 import { ClaimsPanel } from './ClaimsPanel.tsx';
 import { Controls } from './Controls.tsx';
 import { GridPanel } from './GridPanel.tsx';
+import { StepErrorPanel } from './StepErrorPanel.tsx';
 import { MethodPanels } from './MethodPanels.tsx';
 import { FlowPanel } from './FlowPanel.tsx';
 import { Header } from './Header.tsx';
@@ -92,6 +93,7 @@ function Layout({ gpu, controller, presentable, onReady, onLab, onRestartGpu }: 
       </main>
       <Shown id="grid">
         <GridPanel />
+        <StepErrorPanel />
       </Shown>
       <Shown id="methods">
         <MethodPanels />

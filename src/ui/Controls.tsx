@@ -12,6 +12,7 @@ import { solverColor } from '../views/palette.ts';
 import { PARTICLE_COUNTS, PRESET_LABELS, processLabel, scheduleLabel } from './labels.ts';
 import { SOFTWARE_IMAGE_N } from './controller.ts';
 import { TargetSource, describeTarget } from './TargetSource.tsx';
+import { SameNoiseToggle } from './SameNoiseToggle.tsx';
 
 const NFE_MIN = 2;
 const NFE_MAX = 50;
@@ -86,6 +87,7 @@ function SolverPicker() {
             );
           })}
         </div>
+        <SameNoiseToggle />
       </div>
     </div>
   );

@@ -20,6 +20,7 @@ import {
 } from '../engine/sampling.ts';
 import type { GpuContext } from '../gpu/device.ts';
 import { effectiveSweepSeeds, shownSolvers, type AppStore, type LiveResult } from '../state/store.ts';
+import { solverRunSpec } from '../state/solverRuns.ts';
 import { readFloat32 } from '../gpu/readback.ts';
 import type { TrajectorySnapshot } from '../views/flowView.ts';
 import { GRID_SAMPLES } from '../views/imageGrid.ts';
@@ -73,8 +74,8 @@ function sweepWanted(spec: SampleSpec, solvers: SolverName[], seeds = 1): string
   return sweepKey(spec) + solvers.map((s) => curveKey(spec, s)).join(',') + `×${seeds}`;
 }
 
-function runKey(spec: SampleSpec, solvers: SolverName[]): string {
-  return JSON.stringify([spec, solvers]);
+function runKey(spec: SampleSpec, solvers: SolverName[], sameNoise = true): string {
+  return JSON.stringify([spec, solvers, sameNoise]);
 }
 
 function describeError(error: unknown): string {
@@ -129,6 +130,8 @@ export class RunController {
   private readonly unsubscribe: (() => void)[] = [];
   private readonly trajectories = new Map<SolverName, TrajectorySnapshot>();
   private readonly trajectoryListeners = new Set<(snapshots: TrajectorySnapshot[]) => void>();
+  /** the seed each solver's latest live run used (the "same noise" toggle) */
+  private readonly runSeeds = new Map<SolverName, number>();
   private version = 0;
   private lastRunKey = '';
   /** what the last completed automatic sweep covered (spec key and solvers) */
@@ -160,7 +163,9 @@ export class RunController {
     );
     this.unsubscribe.push(
       store.subscribe((state, previous) =>
-        this.onStateChange(state.spec !== previous.spec || state.compareSolvers !== previous.compareSolvers || state.sweepSeeds !== previous.sweepSeeds),
+        this.onStateChange(
+          state.spec !== previous.spec || state.compareSolvers !== previous.compareSolvers || state.sweepSeeds !== previous.sweepSeeds || state.sameNoise !== previous.sameNoise,
+        ),
       ),
     );
   }
@@ -201,7 +206,7 @@ export class RunController {
   private onStateChange(changed: boolean): void {
     if (!changed || this.disposed) return;
     const state = this.store.getState();
-    if (runKey(state.spec, shownSolvers(state)) !== this.lastRunKey) this.scheduleLive(250);
+    if (runKey(state.spec, shownSolvers(state), state.sameNoise) !== this.lastRunKey) this.scheduleLive(250);
     this.maybeScheduleAutoSweep();
   }
 
@@ -242,12 +247,12 @@ export class RunController {
     if (this.queuedLive) return this.queuedLive;
     // a run of exactly this spec is under way: its results are the ones a new run would give
     const state = this.store.getState();
-    if (this.inflightLive && this.inflightLive.key === runKey(state.spec, shownSolvers(state))) return this.inflightLive.promise;
+    if (this.inflightLive && this.inflightLive.key === runKey(state.spec, shownSolvers(state), state.sameNoise)) return this.inflightLive.promise;
     const next = this.liveChain.then(() => {
       this.queuedLive = null;
       const current = this.store.getState();
       const promise = this.executeLive();
-      const inflight = { key: runKey(current.spec, shownSolvers(current)), promise };
+      const inflight = { key: runKey(current.spec, shownSolvers(current), current.sameNoise), promise };
       this.inflightLive = inflight;
       const clear = () => {
         if (this.inflightLive === inflight) this.inflightLive = null;
@@ -265,7 +270,7 @@ export class RunController {
     const state = this.store.getState();
     const spec = state.spec;
     const solvers = shownSolvers(state);
-    this.lastRunKey = runKey(spec, solvers);
+    this.lastRunKey = runKey(spec, solvers, state.sameNoise);
     const flow = flowViewProblem(spec.target) === null;
     const image = targetImageShape(spec.target) !== undefined;
     state.setRun({ status: 'running', error: null });
@@ -274,8 +279,10 @@ export class RunController {
     try {
       const results: LiveResult[] = [];
       for (const solver of solvers) {
-        // the spec's own solver keeps its options (e.g. rk45's rtol); compared solvers run with their defaults
-        const solverSpec: SampleSpec = { ...spec, solver: solver === spec.solver.name ? spec.solver : { name: solver } };
+        // the spec's own solver keeps its options (e.g. rk45's rtol); compared solvers run with their defaults; with
+        // "same noise" off each starts from its own x_T (solverRuns.ts)
+        const solverSpec = solverRunSpec(spec, solvers, solver, state.sameNoise);
+        this.runSeeds.set(solver, solverSpec.seed);
         // targets the flow view does not draw record no trajectory ((steps + 1)·n·d floats)
         let outcome: SampleOutcome;
         try {
@@ -395,6 +402,24 @@ export class RunController {
       const t = this.trajectories.get(s);
       return t ? [t] : [];
     });
+  }
+
+  /**
+   * x_T as the flow view draws it: the first `count` particles of frame 0 of each shown solver's latest trajectory
+   * (read back once, on request), with the seed its run used. For the test hook: with "same noise" on they are equal.
+   */
+  startingPoints(count = 8): Promise<{ solver: SolverName; seed: number | null; points: number[] }[]> {
+    const next = this.liveChain.then(() =>
+      Promise.all(
+        this.currentTrajectories().map(async (t) => {
+          const floats = Math.min(count, t.n) * t.dim;
+          const data = t.cpu ? t.cpu.subarray(0, floats) : await readFloat32(this.gpu.device!, t.gpu!, 0, floats * 4);
+          return { solver: t.solver as SolverName, seed: this.runSeeds.get(t.solver as SolverName) ?? null, points: Array.from(data) };
+        }),
+      ),
+    );
+    this.liveChain = next.catch(() => {});
+    return next;
   }
 
   onTrajectories(listener: (snapshots: TrajectorySnapshot[]) => void): () => void {

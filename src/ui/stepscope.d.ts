@@ -7,7 +7,7 @@ import type { FieldStats } from '../engine/pde/gpuPde.ts';
 import type { PdeViewReports } from './pde/viewReports.ts';
 import type { SweepResult } from '../engine/sampling.ts';
 import type { StepscopeBenchHook } from './bench/benchHook.ts';
-import type { BossViewReport, ClaimViewReport, GridViewReport, QualityViewReport, V3ViewReport } from './viewReports.ts';
+import type { BossViewReport, ClaimViewReport, GridViewReport, QualityViewReport, StepErrorViewReport, V3ViewReport } from './viewReports.ts';
 
 export interface StepscopeAdapterInfo {
   vendor: string;
@@ -67,7 +67,19 @@ export interface StepscopeHook {
    * what the quality chart (view 2), the grid view (view 3), the BOSS cost-matrix view and the DPM-Solver-v3
    * statistics view (view 6) last drew: null until each has rendered (boss / v3: while not shown)
    */
-  views(): { quality: QualityViewReport | null; grid: GridViewReport | null; boss: BossViewReport | null; v3: V3ViewReport | null; claim: ClaimViewReport | null };
+  views(): {
+    quality: QualityViewReport | null;
+    grid: GridViewReport | null;
+    boss: BossViewReport | null;
+    v3: V3ViewReport | null;
+    claim: ClaimViewReport | null;
+    stepErrors: StepErrorViewReport | null;
+  };
+  /**
+   * x_T of each shown solver's latest live run as the flow view draws it (the first `count` particles, default 8,
+   * row-major) and the seed it ran with: all equal while "Same noise" is on, each its own when off
+   */
+  startingPoints(count?: number): Promise<{ solver: string; seed: number | null; points: number[] }[]>;
   /** the PDE lab */
   pde: StepscopePdeHook;
   /** the benchmark page (issue #9) */

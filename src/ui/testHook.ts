@@ -77,6 +77,9 @@ export function installTestHook(store: AppStore, pdeStore: PdeStore, bench: Step
       const { spec, samples } = await (await needController()).samples();
       return { spec: structuredClone(spec), n: spec.n, dim: samples.length / spec.n, data: Array.from(samples) };
     },
+    async startingPoints(count?: number) {
+      return (await needController()).startingPoints(count);
+    },
     getUrl(): string {
       return specUrl(store.getState().spec, window.location.href);
     },
