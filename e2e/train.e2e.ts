@@ -3,12 +3,14 @@
 // trainer (the same float64 code); a bad setting is refused by name and nothing starts.
 
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { JSHandle } from 'playwright-core';
 import { parseModelFileText } from '../src/core/spec/modelFile.ts';
+import { runSurrogateExperiment } from '../src/core/surrogate/experiment.ts';
 import { type GenerativeTrainSpec, parseTrainSpec } from '../src/core/spec/trainSpec.ts';
 import { trainGenerativeCpu } from '../src/engine/train/generative.ts';
-import { BASE_URL, openApp, pollViews, test } from './harness.ts';
+import { BASE_URL, RESULTS_DIR, openApp, pollViews, test } from './harness.ts';
 
 interface TrainReport {
   status: string;
@@ -69,4 +71,49 @@ test('training lab: SGD, Adam and MKOR train the same flow-matching MLP on ring8
   assert.equal(model.task, 'flow-matching');
   assert.equal(model.config.width, 24);
   assert.deepEqual(Array.from(model.params).slice(0, 5).map((v) => v.toPrecision(12)), Array.from(node.model.params).slice(0, 5).map((v) => v.toPrecision(12)), 'the downloaded parameters are the trained ones');
+});
+
+interface SurrogateReport {
+  status: string;
+  identityRelL2: number | null;
+  arms: { arm: string; points: { samplesSeen: number; uniqueSamples: number; heldOutRelL2: number }[] }[];
+  problem: string | null;
+  message: string | null;
+}
+type SurrogateHook = { views(): { surrogate: SurrogateReport | null } };
+
+test('training lab: online vs offline surrogate training of Burgers runs in the page; held-out errors at equal samples seen, equal to the Node runner’s; a bad reservoir is refused by name', async ({ page }) => {
+  const app = (await openApp(page, `${BASE_URL}?lab=train`)) as unknown as JSHandle<SurrogateHook>;
+  const settings = page.getByRole('group', { name: 'Surrogate settings' });
+  const small = { 'Training steps': 200, 'Batch size': 16, 'Evaluate every': 50, 'Offline simulations': 4, 'Online ensemble': 4, 'Reservoir capacity': 64, 'Held-out simulations': 4 };
+  for (const [label, value] of Object.entries(small)) await settings.getByLabel(label, { exact: true }).fill(String(value));
+
+  // a capacity below the watermark max(4B, 2E) = 64 is refused, naming the field
+  await settings.getByLabel('Reservoir capacity', { exact: true }).fill('16');
+  await page.getByRole('button', { name: 'Run online vs offline' }).click();
+  assert.match(await pollViews(page, app, (v) => v.surrogate?.problem, 'the refused capacity'), /online\.watermark = 64; must be an integer in \[1, capacity = 16\]/);
+  await settings.getByLabel('Reservoir capacity', { exact: true }).fill('64');
+
+  await page.getByRole('button', { name: 'Run online vs offline' }).click();
+  const done = await pollViews(page, app, (v) => v.surrogate?.status === 'done' && v.surrogate, 'the surrogate experiment', 170_000);
+  const identity = done.identityRelL2!;
+  assert.ok(identity > 0, `persistence error ${identity}`);
+  const [offline, online] = done.arms;
+  assert.deepEqual(offline.points.map((p) => p.samplesSeen), online.points.map((p) => p.samplesSeen), 'evaluated at equal samples seen');
+  assert.deepEqual(offline.points.map((p) => p.samplesSeen), [0, 800, 1600, 2400, 3200]);
+  for (const arm of done.arms) {
+    const last = arm.points[arm.points.length - 1];
+    assert.ok(last.heldOutRelL2 < identity, `${arm.arm}: ${last.heldOutRelL2} beats persistence ${identity}`);
+    assert.equal((await page.getByTestId(`surrogate-error-${arm.arm}`).innerText()).trim(), last.heldOutRelL2.toPrecision(3));
+  }
+  assert.ok(online.points[online.points.length - 1].uniqueSamples > offline.points[offline.points.length - 1].uniqueSamples, 'online saw more distinct pairs');
+
+  // the Node runner on the same input: the same float64 program
+  const node = runSurrogateExperiment({ seed: 0, batch: 16, steps: 200, evalEvery: 50, model: { type: 'fno', width: 8, layers: 2, modes: 8, activation: 'gelu' }, offline: { simulations: 4 }, online: { ensemble: 4, capacity: 64, emitEvery: 1 }, validation: { simulations: 4 }, arms: ['offline', 'online'] });
+  for (const arm of done.arms) {
+    const expected = node.arms[arm.arm as 'offline' | 'online']!.curve.map((p) => p.heldOutRelL2);
+    arm.points.forEach((p, i) => assert.ok(Math.abs(p.heldOutRelL2 - expected[i]) <= 1e-9 * expected[i], `${arm.arm} @ ${p.samplesSeen}: page ${p.heldOutRelL2}, Node ${expected[i]}`));
+  }
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  await page.getByRole('region', { name: 'Online vs offline surrogate training' }).screenshot({ path: join(RESULTS_DIR, 'surrogate.png') });
 });

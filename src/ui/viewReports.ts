@@ -177,7 +177,18 @@ export interface TrainViewReport {
   problem: string | null;
 }
 
+/** the online-vs-offline surrogate panel of the training lab (issue #7 part 3) */
+export interface SurrogateViewReport {
+  status: string;
+  input: Record<string, unknown>;
+  identityRelL2: number | null;
+  arms: { arm: string; points: { samplesSeen: number; uniqueSamples: number; heldOutRelL2: number }[] }[];
+  problem: string | null;
+  message: string | null;
+}
+
 interface Reports {
+  surrogate: SurrogateViewReport | null;
   train: TrainViewReport | null;
   stepErrors: StepErrorViewReport | null;
   formula: FormulaViewReport | null;
@@ -189,7 +200,11 @@ interface Reports {
   claim: ClaimViewReport | null;
 }
 
-const reports: Reports = { train: null, stepErrors: null, formula: null, lesson: null, quality: null, grid: null, boss: null, v3: null, claim: null };
+const reports: Reports = { surrogate: null, train: null, stepErrors: null, formula: null, lesson: null, quality: null, grid: null, boss: null, v3: null, claim: null };
+
+export function reportSurrogateView(report: SurrogateViewReport | null): void {
+  reports.surrogate = report;
+}
 
 export function reportTrainView(report: TrainViewReport | null): void {
   reports.train = report;

@@ -90,7 +90,7 @@ export function FormulaPanel() {
       {shown.status === 'absent' ? (
         <p className="hint">{shown.message}</p>
       ) : (
-        <div className="formula-equations" data-testid="formula-equations" aria-label={`Step ${shown.formula.step + 1} of ${SOLVERS[solver].label}`}>
+        <div className="formula-equations" role="group" data-testid="formula-equations" aria-label={`Step ${shown.formula.step + 1} of ${SOLVERS[solver].label}`}>
           {shown.formula.equations.map((e, i) => (
             <Equation key={`${solver}-${shown.formula.step}-${i}`} latex={e.latex} />
           ))}

@@ -20,6 +20,7 @@ import { PRESET_LABELS } from '../labels.ts';
 import { NoticeBanner } from '../NoticeBanner.tsx';
 import { useWidth } from '../useWidth.ts';
 import { reportTrainView } from '../viewReports.ts';
+import { SurrogatePanel } from './SurrogatePanel.tsx';
 import type { TrainWorkerMessage } from './trainWorker.ts';
 import './train.css';
 
@@ -351,6 +352,7 @@ function TrainLab() {
           </tbody>
         </table>
       </section>
+      <SurrogatePanel />
     </main>
   );
 }
