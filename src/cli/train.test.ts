@@ -65,7 +65,7 @@ describe('stepscope train', () => {
 
   it('refuses what is not built yet with exit code 1, before any work: the surrogate task and the GPU trainer', () => {
     expectRefused({ ...tiny, task: 'surrogate', target: { equation: 'burgers' } }, 1, /task 'surrogate': the surrogate trainer is not built yet/);
-    expectRefused(tiny, 1, /--backend gpu: the GPU trainer \(src\/engine\/train\) is not built yet; use --backend cpu/, ['--backend', 'gpu']);
+    expectRefused(tiny, 1, /--backend gpu: stepscope train has no GPU path yet \(the GPU trainer is not wired to the CLI\); use --backend cpu/, ['--backend', 'gpu']);
   });
 });
 

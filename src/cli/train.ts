@@ -12,12 +12,13 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { prepareTarget } from '../core/sampling/experiment.ts';
 import { learnedDenoiser, learnedModelRangeWarnings } from '../core/spec/learnedModel.ts';
-import { type ModelFile, ModelFileError, MODEL_FORMAT, MODEL_FORMAT_VERSION, layoutText, parseModelFileText, serializeModelFile, taskTimeInput } from '../core/spec/modelFile.ts';
+import { type ModelFile, ModelFileError, layoutText, parseModelFileText, serializeModelFile } from '../core/spec/modelFile.ts';
 import type { SampleSpec } from '../core/spec/spec.ts';
-import { type GenerativeTrainSpec, type TrainSpec, isGenerativeTrainSpec, parseTrainSpec, trainMlpConfig } from '../core/spec/trainSpec.ts';
+import { type GenerativeTrainSpec, type TrainSpec, isGenerativeTrainSpec, parseTrainSpec } from '../core/spec/trainSpec.ts';
 import { makeProcess } from '../core/sampling/experiment.ts';
-import { generativeValidationLoss, trainGenerativeModel } from '../core/train/loop.ts';
 import type { BackendOptions } from '../engine/sampling.ts';
+// the float64 generative run the training lab's worker also calls (same model file and log rows)
+import { type TrainOutcome, trainGenerativeCpu } from '../engine/train/generative.ts';
 import { InputError, checkOutputPath, readFileBytes, readSpecWith, writeOutputs } from './main.ts';
 
 export const TRAIN_FLAGS = ['spec', 'out', 'log', 'backend'];
@@ -27,74 +28,21 @@ export const TRAIN_USAGE = `  stepscope train  --spec train.json --out model.jso
     float64 trainer; the log has one row per step: step,loss,samples_seen,wall_ms. A sample spec's
     "model":{"type":"mlp","file":"model.json"} (relative to the spec file) samples with it (--backend cpu)`;
 
-/** the validation set's size (training.md §3.3 uses 8192; 4096 keeps the end-of-run check well under a second) */
-const VALIDATION_ROWS = 4096;
-
-/** What one training run produced: the model file and the per-step log rows. */
-interface TrainOutcome {
-  model: ModelFile;
-  logRows: string[];
-  skippedSteps: number;
-  wallMs: number;
-}
-
 type TrainRunner = (spec: TrainSpec, onStep: (step: number, total: number, loss: number) => void) => TrainOutcome;
 
 /**
- * The one place a train spec meets its runner (task × backend). The surrogate task (training.md §5) and the GPU
- * trainer (src/engine/train) are being built elsewhere: they are refused here, before any work, with exit 1.
+ * The one place a train spec meets its runner (task × backend). The surrogate task's runner (training.md §5) and a GPU
+ * path for `stepscope train` (engine/train/gpuTrainer.ts GpuMlpTrainer, not wired here yet) are refused here, before
+ * any work, with exit 1; this is where they will be dispatched.
  */
 function trainRunner(spec: TrainSpec, backend: 'cpu' | 'gpu'): TrainRunner {
   if (spec.task === 'surrogate') throw new Error(`task 'surrogate': the surrogate trainer is not built yet; 'flow-matching' and 'score-matching' train today (nothing written)`);
-  if (backend === 'gpu') throw new Error(`--backend gpu: the GPU trainer (src/engine/train) is not built yet; use --backend cpu, the float64 trainer (nothing written)`);
+  if (backend === 'gpu') throw new Error(`--backend gpu: stepscope train has no GPU path yet (the GPU trainer is not wired to the CLI); use --backend cpu, the float64 trainer (nothing written)`);
   if (!isGenerativeTrainSpec(spec)) throw new Error(`task '${spec.task}': no trainer`);
   return (s, onStep) => trainGenerativeCpu(s as GenerativeTrainSpec, onStep);
 }
 
 const now = () => performance.now();
-
-/** The float64 CPU path: core/train/loop.ts trainGenerativeModel on the spec's target. */
-function trainGenerativeCpu(spec: GenerativeTrainSpec, onStep: (step: number, total: number, loss: number) => void): TrainOutcome {
-  const mixture = prepareTarget(spec.target);
-  const config = trainMlpConfig(spec.model, mixture.dim);
-  const logRows: string[] = [];
-  const start = now();
-  const result = trainGenerativeModel({
-    mixture,
-    loss: spec.task,
-    model: config,
-    optimizer: spec.optimizer,
-    steps: spec.steps,
-    batch: spec.batch,
-    seed: spec.seed,
-    onStep: (step, loss) => {
-      const done = step + 1;
-      logRows.push(`${done},${loss},${done * spec.batch},${(now() - start).toFixed(3)}`);
-      onStep(done, spec.steps, loss);
-    },
-  });
-  const wallMs = now() - start;
-  if (!result.params.every(Number.isFinite)) throw new Error(`training diverged: some parameters are NaN or infinite after ${spec.steps} steps; try a smaller learning rate (nothing written)`);
-  const losses = Array.from(result.losses);
-  const tail = losses.slice(-100);
-  const model: ModelFile = {
-    format: MODEL_FORMAT,
-    version: MODEL_FORMAT_VERSION,
-    kind: 'mlp',
-    task: spec.task,
-    config,
-    params: result.params,
-    timeInput: taskTimeInput(spec.task),
-    trainedOn: { target: spec.target, steps: spec.steps, batch: spec.batch, seed: spec.seed, optimizer: spec.optimizer as ModelFile['trainedOn']['optimizer'] },
-    loss: {
-      final: losses[losses.length - 1],
-      last100: tail.reduce((a, b) => a + b, 0) / tail.length,
-      validation: generativeValidationLoss(spec.task, mixture, result.layout, result.params, spec.seed, VALIDATION_ROWS),
-    },
-  };
-  if (![model.loss.final, model.loss.last100, model.loss.validation].every((v) => Number.isFinite(v))) throw new Error(`training diverged: the loss is NaN or infinite; try a smaller learning rate (nothing written)`);
-  return { model, logRows, skippedSteps: result.skippedSteps, wallMs };
-}
 
 function parseBackend(flag: string | undefined): 'cpu' | 'gpu' {
   // main.ts parseArgs already refuses anything but gpu and cpu
