@@ -3,7 +3,9 @@
 // trainer (the same float64 code); a bad setting is refused by name and nothing starts.
 
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JSHandle } from 'playwright-core';
 import { parseModelFileText } from '../src/core/spec/modelFile.ts';
@@ -116,4 +118,55 @@ test('training lab: online vs offline surrogate training of Burgers runs in the 
   }
   mkdirSync(RESULTS_DIR, { recursive: true });
   await page.getByRole('region', { name: 'Online vs offline surrogate training' }).screenshot({ path: join(RESULTS_DIR, 'surrogate.png') });
+});
+
+test('training lab → sampler lab: “Sample with this model” runs the learned model (float64 CPU) with the CLI’s metrics; a bad model file is refused inline and the spec stays', async ({ page }) => {
+  const app = await openApp(page, `${BASE_URL}?lab=train`);
+  const settings = page.getByRole('group', { name: 'Training settings' });
+  await settings.getByLabel('Width', { exact: true }).fill('32');
+  await settings.getByLabel('Steps', { exact: true }).fill('300');
+  await settings.getByLabel('Batch', { exact: true }).fill('128');
+  const optimizers = page.getByRole('group', { name: 'Optimizers to compare (learning rate)' });
+  for (const name of ['SGD', 'Adam', 'K-FAC', 'MKOR', 'MKOR-H']) {
+    const box = optimizers.getByRole('checkbox', { name, exact: true });
+    if ((await box.isChecked()) !== (name === 'Adam')) await box.setChecked(name === 'Adam');
+  }
+  await optimizers.getByLabel('Adam learning rate').fill('0.01');
+  await page.getByRole('button', { name: 'Train and compare' }).click();
+  await pollViews(page, app as unknown as JSHandle<TrainHook>, (v) => v.train?.status === 'done' && v.train.runs[0]?.status === 'done', 'Adam trained', 120_000);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download Adam model' }).click()]);
+  const modelPath = (await download.path())!;
+
+  await page.getByRole('button', { name: 'Sample with Adam model' }).click();
+  await page.getByRole('region', { name: 'Controls' }).or(page.getByLabel('Controls')).first().waitFor();
+  const spec = await app.evaluate((s) => s.getSpec());
+  assert.deepEqual(spec.model, { type: 'mlp', file: 'model-flow-matching-ring8-adam.json' });
+  const { tStart: _s, tEnd: _e, ...rest } = spec;
+  const small = { ...rest, n: 512, nfe: 20, process: { type: 'flow' }, solver: { name: 'flow-heun' }, schedule: { type: 'time-uniform' } };
+  await app.evaluate((s, next) => s.setSpec(next), small);
+  const learned = await app.evaluate((s) => s.run());
+  assert.ok(Number.isFinite(learned.mmd2) && Number.isFinite(learned.rmse), JSON.stringify(learned));
+
+  // the CLI samples the same spec with the downloaded model file on its float64 CPU backend
+  const dir = mkdtempSync(join(tmpdir(), 'stepscope-learned-'));
+  const pageSpec = await app.evaluate((s) => s.getSpec());
+  writeFileSync(join(dir, 'spec.json'), JSON.stringify({ ...pageSpec, model: { type: 'mlp', file: modelPath } }));
+  execFileSync(process.execPath, ['bin/stepscope.mjs', 'sample', '--spec', join(dir, 'spec.json'), '--out', join(dir, 'x.npy'), '--metrics', join(dir, 'm.json'), '--backend', 'cpu'], { stdio: 'pipe' });
+  const { metrics } = JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8')) as { metrics: Record<string, number> };
+  for (const key of ['mmd2', 'rmse'] as const) assert.ok(Math.abs(learned[key] - metrics[key]) <= 1e-9 * Math.abs(metrics[key]) + 1e-15, `${key}: page ${learned[key]}, CLI ${metrics[key]}`);
+
+  // the exact denoiser on the same spec: the learned model's error is the difference
+  const controls = page.getByLabel('Model', { exact: true });
+  await controls.selectOption({ label: 'exact denoiser of the target' });
+  const exact = await app.evaluate((s) => s.run());
+  assert.equal((await app.evaluate((s) => s.getSpec())).model, undefined);
+  assert.notEqual(exact.rmse, learned.rmse, 'the learned model is not the exact one');
+
+  // a file that is not a model file: refused inline, the spec unchanged
+  const before = await app.evaluate((s) => s.getSpec());
+  await page.getByTestId('model-file').setInputFiles({ name: 'not-a-model.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"stepscope-model","version":1,"kind":"mlp"}') });
+  const alert = page.getByTestId('model-problem');
+  await alert.waitFor();
+  assert.match(await alert.innerText(), /^not-a-model\.json: /);
+  assert.deepEqual(await app.evaluate((s) => s.getSpec()), before, 'the spec stays as it was');
 });

@@ -12,6 +12,7 @@ import { solverColor } from '../views/palette.ts';
 import { PARTICLE_COUNTS, PRESET_LABELS, processLabel, scheduleLabel } from './labels.ts';
 import { SOFTWARE_IMAGE_N } from './controller.ts';
 import { TargetSource, describeTarget } from './TargetSource.tsx';
+import { ModelPicker } from './ModelPicker.tsx';
 import { SameNoiseToggle } from './SameNoiseToggle.tsx';
 
 const NFE_MIN = 2;
@@ -266,6 +267,7 @@ export function Controls() {
         {spec.target.type === 'glyphs16' && <GlyphComponents components={spec.target.components} />}
         <TargetSource />
       </div>
+      <ModelPicker />
       <div className="field">
         <label htmlFor={processId}>Noise process</label>
         <select

@@ -6,6 +6,8 @@
 
 import { targetImageShape } from '../core/sampling/experiment.ts';
 import { SOLVER_NAMES, type SolverName } from '../core/sampling/solvers.ts';
+import { learnedDenoiser } from '../core/spec/learnedModel.ts';
+import type { ModelFile } from '../core/spec/modelFile.ts';
 import { parseSpec, type SampleSpec } from '../core/spec/spec.ts';
 import {
   CancelledError,
@@ -19,6 +21,7 @@ import {
   type SweepResult,
 } from '../engine/sampling.ts';
 import type { GpuContext } from '../gpu/device.ts';
+import { loadedModel } from '../state/models.ts';
 import { effectiveSweepSeeds, shownSolvers, type AppStore, type LiveResult } from '../state/store.ts';
 import { solverRunSpec } from '../state/solverRuns.ts';
 import { readFloat32 } from '../gpu/readback.ts';
@@ -57,7 +60,7 @@ export interface SweepRequest {
 
 /** what the sweep depends on besides NFE and solver */
 export function sweepKey(spec: SampleSpec): string {
-  return JSON.stringify([spec.process, spec.target, spec.schedule, spec.tStart, spec.tEnd, spec.n, spec.seed]);
+  return JSON.stringify([spec.process, spec.target, spec.model ?? null, spec.schedule, spec.tStart, spec.tEnd, spec.n, spec.seed]);
 }
 
 /** a solver's curve in the sweep cache: the spec's own solver is swept with its options (β, order …), others with defaults */
@@ -67,7 +70,7 @@ function curveKey(spec: SampleSpec, solver: SolverName): string {
 
 /** what a shown sweep was measured for, except n (a sweep may use fewer particles than the spec) */
 function sweepShownKey(spec: SampleSpec): string {
-  return JSON.stringify([spec.process, spec.target, spec.schedule, spec.tStart, spec.tEnd, spec.seed]);
+  return JSON.stringify([spec.process, spec.target, spec.model ?? null, spec.schedule, spec.tStart, spec.tEnd, spec.seed]);
 }
 
 function sweepWanted(spec: SampleSpec, solvers: SolverName[], seeds = 1): string {
@@ -119,6 +122,11 @@ export interface RunControllerOptions {
 export class RunController {
   private live: Backend;
   private sweeper: Backend;
+  /**
+   * Learned models (spec.model {"type":"mlp"}) sample on the float64 CPU path, in a worker of their own: the GPU's
+   * MLP kernels train, the sampler's fused kernels evaluate the exact mixtures only. The model each name last loaded.
+   */
+  private learned: { backend: Backend & { setModel?(name: string, model: ModelFile): Promise<void> }; loaded: Map<string, ModelFile> } | null = null;
   private liveChain: Promise<unknown> = Promise.resolve();
   private queuedLive: Promise<LiveResult[]> | null = null;
   private inflightLive: { key: string; promise: Promise<LiveResult[]> } | null = null;
@@ -193,7 +201,9 @@ export class RunController {
    * on a software adapter, they wait for a click (see autoSweepAllowed).
    */
   get autoSweep(): boolean {
-    return autoSweepAllowed(this.live.kind, this.software, this.store.getState().spec.target);
+    // a learned model samples on the float64 CPU path: its sweeps wait for a click, as on the CPU fallback
+    const spec = this.store.getState().spec;
+    return spec.model?.type !== 'mlp' && autoSweepAllowed(this.live.kind, this.software, spec.target);
   }
 
   /** exact samples behind FD-RF's reference statistics on this page (image targets) */
@@ -265,6 +275,26 @@ export class RunController {
     return next;
   }
 
+  /** the backend a spec runs on: the page's (GPU or CPU fallback), or the learned-model worker with its model loaded */
+  private async backendFor(spec: SampleSpec, role: 'live' | 'sweep'): Promise<Backend> {
+    if (spec.model?.type !== 'mlp') return role === 'live' ? this.live : this.sweeper;
+    const name = spec.model.file;
+    const model = loadedModel(name);
+    if (!model) throw new Error(`model: the learned model '${name}' is not loaded in this page; load its file under “Model” (a link carries the model's name, not its parameters)`);
+    if (!this.learned) {
+      const worker = WorkerCpuBackend.create();
+      this.learned = { backend: worker ?? new CpuSamplerBackend({ fdReferenceSamples: FD_REFERENCE_CPU, model: learnedDenoiser(model) }), loaded: new Map() };
+    }
+    const { backend, loaded } = this.learned;
+    if (loaded.get(name) !== model) {
+      // without workers the main-thread backend was built for the first model: a different one needs its own
+      if (!backend.setModel) this.learned = { backend: new CpuSamplerBackend({ fdReferenceSamples: FD_REFERENCE_CPU, model: learnedDenoiser(model) }), loaded: new Map() };
+      else await backend.setModel(name, model);
+      this.learned.loaded.set(name, model);
+    }
+    return this.learned.backend;
+  }
+
   private async executeLive(): Promise<LiveResult[]> {
     if (this.disposed) throw new Error('the page is closing');
     const state = this.store.getState();
@@ -274,9 +304,9 @@ export class RunController {
     const flow = flowViewProblem(spec.target) === null;
     const image = targetImageShape(spec.target) !== undefined;
     state.setRun({ status: 'running', error: null });
-    const backend = this.live;
     const epoch = this.epoch;
     try {
+      const backend = await this.backendFor(spec, 'live');
       const results: LiveResult[] = [];
       for (const solver of solvers) {
         // the spec's own solver keeps its options (e.g. rk45's rtol); compared solvers run with their defaults; with
@@ -351,7 +381,7 @@ export class RunController {
     const next = this.liveChain.then(async () => {
       if (this.disposed) throw new Error('the page is closing');
       const spec = this.store.getState().spec;
-      const outcome = await this.live.sample(spec, { readSamples: true });
+      const outcome = await (await this.backendFor(spec, 'live')).sample(spec, { readSamples: true });
       return { spec, samples: outcome.samples };
     });
     this.liveChain = next.catch(() => {});
@@ -510,7 +540,15 @@ export class RunController {
     const abort = new AbortController();
     this.sweepAbort = abort;
     const epoch = this.epoch;
-    const key = `${sweepKey(spec)}${JSON.stringify(nfes)}${this.sweeper.kind}×${seeds}`;
+    let sweeper: Backend;
+    try {
+      sweeper = await this.backendFor(spec, 'sweep');
+    } catch (error) {
+      const message = describeError(error);
+      this.store.getState().setSweep({ status: 'error', error: message });
+      throw error;
+    }
+    const key = `${sweepKey(spec)}${JSON.stringify(nfes)}${sweeper.kind}×${seeds}`;
     this.sweepKind = automatic !== null ? 'auto' : 'manual';
     this.shownSweepKey = sweepShownKey(spec);
     if (!this.sweepCache || this.sweepCache.key !== key) this.sweepCache = { key, curves: new Map(), metricSamples: 0 };
@@ -523,7 +561,7 @@ export class RunController {
     setSweep({ status: 'running', done: 0, total, curves: curvesNow(), nfes, n: spec.n, result: null, error: null });
     try {
       if (missing.length > 0) {
-        const partial = await this.sweeper.sweep(spec, {
+        const partial = await sweeper.sweep(spec, {
           nfes,
           solvers: missing,
           seeds,
@@ -543,7 +581,7 @@ export class RunController {
         // null bands and seeds depend on the spec key and seeds, not the solver: the latest partial sweep's hold for all
         cache.extras = sweepExtras(partial);
       }
-      const result: SweepResult = { nfes, curves: curvesNow(), metricSamples: cache.metricSamples, backend: this.sweeper.kind, ...cache.extras };
+      const result: SweepResult = { nfes, curves: curvesNow(), metricSamples: cache.metricSamples, backend: sweeper.kind, ...cache.extras };
       setSweep({ status: 'done', done: total, total, curves: result.curves, result });
       if (automatic !== null) this.completedSweepWanted = automatic;
       return result;
@@ -604,5 +642,6 @@ export class RunController {
     this.unsubscribe.forEach((u) => u());
     this.live.destroy?.();
     this.sweeper.destroy?.();
+    this.learned?.backend.destroy?.();
   }
 }

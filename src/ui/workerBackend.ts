@@ -3,6 +3,7 @@
 // backend caches the metrics' references, so the points cost what they cost in one sweep.
 
 import { SOLVERS, type SolverName } from '../core/sampling/solvers.ts';
+import type { ModelFile } from '../core/spec/modelFile.ts';
 import type { SampleSpec } from '../core/spec/spec.ts';
 import { CancelledError, type SampleOptions, type SampleOutcome, type SweepCurve, type SweepOptions, type SweepResult } from '../engine/sampling.ts';
 import type { CpuWorkerRequest, CpuWorkerResponse } from './cpuWorker.ts';
@@ -47,6 +48,11 @@ export class WorkerCpuBackend {
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
       this.worker.postMessage({ ...body, id } as CpuWorkerRequest);
     });
+  }
+
+  /** load a learned model into the worker under `name` (a spec's model.file) */
+  setModel(name: string, model: ModelFile): Promise<void> {
+    return this.request<void>({ type: 'model', name, model });
   }
 
   sample(spec: SampleSpec, options: SampleOptions = {}): Promise<SampleOutcome> {

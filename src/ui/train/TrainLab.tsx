@@ -6,11 +6,13 @@
 
 import { useEffect, useRef, useState } from 'react';
 import { TARGET_PRESETS, type TargetPresetName } from '../../core/sampling/presets.ts';
+import { parseModelFileText } from '../../core/spec/modelFile.ts';
 import { SpecError } from '../../core/spec/spec.ts';
 import { GENERATIVE_TASKS, type GenerativeTask, parseTrainSpec, resolveOptimizer } from '../../core/spec/trainSpec.ts';
 import type { OptimizerName } from '../../core/train/optimizers.ts';
 import type { Lab } from '../../state/pdeUrl.ts';
 import { StoreContext } from '../../state/hooks.ts';
+import { registerModel } from '../../state/models.ts';
 import type { AppStore } from '../../state/store.ts';
 import { CLAIM_COLORS } from '../../views/claimChart.ts';
 import { type TrainChartReport, drawTrainChart } from '../../views/trainChart.ts';
@@ -99,7 +101,7 @@ function NumberField({ label, value, min, max, step, onChange, hint }: { label: 
   );
 }
 
-function TrainLab() {
+function TrainLab({ store, onLab }: { store: AppStore; onLab(lab: Lab): void }) {
   const [form, setForm] = useState<Form>(initialForm);
   const [runs, setRuns] = useState<Partial<Record<OptimizerName, OptimizerRun>>>({});
   const [problem, setProblem] = useState<string | null>(null);
@@ -180,6 +182,16 @@ function TrainLab() {
   };
 
   useEffect(() => () => worker.current?.terminate(), []);
+
+  // the sampler lab with this model as its model (registered in the page under its file name) and its target
+  const sampleWith = (name: OptimizerName, text: string) => {
+    const model = parseModelFileText(text);
+    const file = `model-${form.task}-${form.target}-${name}.json`;
+    registerModel(file, model);
+    const spec = structuredClone(store.getState().spec);
+    store.getState().setSpec({ ...spec, target: model.trainedOn.target, model: { type: 'mlp', file } });
+    onLab('samplers');
+  };
 
   const order = OPTIMIZERS.filter((o) => runs[o.name]);
   const curves = order.map((o) => {
@@ -341,9 +353,14 @@ function TrainLab() {
                   <td>{result ? ((run as { steps: number[] }).steps.length / (result.wallMs / 1000)).toFixed(0) : '–'}</td>
                   <td>
                     {result && (
-                      <button type="button" className="button small secondary" onClick={() => downloadBlob(new Blob([result.model], { type: 'application/json' }), `model-${form.task}-${form.target}-${o.name}.json`)}>
-                        Download {o.label} model
-                      </button>
+                      <>
+                        <button type="button" className="button small secondary" onClick={() => downloadBlob(new Blob([result.model], { type: 'application/json' }), `model-${form.task}-${form.target}-${o.name}.json`)}>
+                          Download {o.label} model
+                        </button>{' '}
+                        <button type="button" className="button small secondary" onClick={() => sampleWith(o.name, result.model)}>
+                          Sample with {o.label} model
+                        </button>
+                      </>
                     )}
                   </td>
                 </tr>
@@ -370,7 +387,7 @@ export function TrainApp({ store, onLab, onRestartGpu, onReady }: TrainAppProps)
     <StoreContext.Provider value={store}>
       <div className="app">
         <Header lab="train" onLab={onLab} link={() => ({ url: window.location.href })} onRestartGpu={onRestartGpu} />
-        <TrainLab />
+        <TrainLab store={store} onLab={onLab} />
       </div>
     </StoreContext.Provider>
   );
