@@ -63,9 +63,40 @@ describe('stepscope train', () => {
     expect(runCli(['train', '--spec', join(dir, 'train.json')]).stderr).toMatch(/--out is required for 'train'/);
   });
 
-  it('refuses what is not built yet with exit code 1, before any work: the surrogate task and the GPU trainer', () => {
-    expectRefused({ ...tiny, task: 'surrogate', target: { equation: 'burgers' } }, 1, /task 'surrogate': the surrogate trainer is not built yet/);
+  it('refuses what is not built yet with exit code 1, before any work: the GPU trainer', () => {
     expectRefused(tiny, 1, /--backend gpu: stepscope train has no GPU path yet \(the GPU trainer is not wired to the CLI\); use --backend cpu/, ['--backend', 'gpu']);
+  });
+
+  it("task 'surrogate': online vs offline on Burgers writes the result (errors at equal samples seen) and a log with the held-out error at evaluations", () => {
+    const dir = scratchDir();
+    const surrogate = {
+      version: 1,
+      kind: 'train',
+      task: 'surrogate',
+      target: { equation: 'burgers', model: { type: 'fno', width: 4, layers: 1, modes: 4, activation: 'gelu' }, evalEvery: 10, offline: { simulations: 2 }, online: { ensemble: 2, capacity: 32 }, validation: { simulations: 2 } },
+      steps: 20,
+      batch: 4,
+      seed: 0,
+    };
+    const result = runCli(['train', '--spec', writeJson(dir, 'surrogate.json', surrogate), '--out', join(dir, 'r.json'), '--log', join(dir, 'log.csv')]);
+    expect(result.status, result.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8'));
+    expect(report.format).toBe('stepscope-surrogate-experiment');
+    expect(report.atEqualSamplesSeen.map((r: { samplesSeen: number }) => r.samplesSeen)).toEqual([0, 40, 80]);
+    for (const row of report.atEqualSamplesSeen) for (const arm of ['offline', 'online']) expect(Number.isFinite(row[arm])).toBe(true);
+    expect(report.arms.online.params.length).toBe(report.model.parameterCount);
+    const log = readFileSync(join(dir, 'log.csv'), 'utf8').trim().split('\n');
+    expect(log[0]).toBe('arm,step,loss,samples_seen,wall_ms,held_out_rel_l2');
+    expect(log).toHaveLength(1 + 2 * 20);
+    // the held-out error where it was measured: steps 10 and 20 of each arm, equal to the result's
+    const withError = log.slice(1).map((l) => l.split(',')).filter((c) => c[5] !== '');
+    expect(withError.map((c) => `${c[0]}:${c[1]}`)).toEqual(['offline:10', 'offline:20', 'online:10', 'online:20']);
+    expect(Number(withError[1][5])).toBe(report.atEqualSamplesSeen[2].offline);
+    expect(withError.map((c) => Number(c[3]))).toEqual([40, 80, 40, 80]);
+    // its settings are checked by name before any work
+    expectRefused({ ...surrogate, target: { ...surrogate.target, online: { ensemble: 2, capacity: 8 } } }, 2, /target\.online\.watermark = 16; must be an integer in \[1, capacity = 8\]/);
+    expectRefused({ ...surrogate, target: { ...surrogate.target, equation: 'ks' } }, 2, /target\.equation: got "ks"; allowed: "burgers"/);
+    expectRefused({ ...surrogate, target: { ...surrogate.target, epochs: 3 } }, 2, /target: unknown field\(s\) "epochs" for task 'surrogate'/);
   });
 });
 

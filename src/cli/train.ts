@@ -5,7 +5,8 @@
 // a capability that is not built yet is refused before any work (exit 1), and the model and log are written only
 // when the whole training succeeded, each to a temporary file renamed into place.
 //
-// The log has one row per step: `step,loss,samples_seen,wall_ms` — step counted from 1, the batch's training loss
+// Task 'surrogate' runs the online-vs-offline experiment instead (surrogateRun below). Otherwise the log has one row
+// per step: `step,loss,samples_seen,wall_ms` — step counted from 1, the batch's training loss
 // before that step's update (core/train/loop.ts), the training samples drawn so far (step · batch: every step draws a
 // fresh batch of the target) and the wall time since training started, in ms.
 
@@ -14,11 +15,12 @@ import { prepareTarget } from '../core/sampling/experiment.ts';
 import { learnedDenoiser, learnedModelRangeWarnings } from '../core/spec/learnedModel.ts';
 import { type ModelFile, ModelFileError, layoutText, parseModelFileText, serializeModelFile } from '../core/spec/modelFile.ts';
 import type { SampleSpec } from '../core/spec/spec.ts';
-import { type GenerativeTrainSpec, type TrainSpec, isGenerativeTrainSpec, parseTrainSpec } from '../core/spec/trainSpec.ts';
+import { type TrainSpec, isGenerativeTrainSpec, parseTrainSpec } from '../core/spec/trainSpec.ts';
 import { makeProcess } from '../core/sampling/experiment.ts';
 import type { BackendOptions } from '../engine/sampling.ts';
 // the float64 generative run the training lab's worker also calls (same model file and log rows)
-import { type TrainOutcome, trainGenerativeCpu } from '../engine/train/generative.ts';
+import { trainGenerativeCpu } from '../engine/train/generative.ts';
+import { type SurrogateExperimentInput, resolveSurrogateExperimentConfig, runSurrogateExperiment } from '../core/surrogate/experiment.ts';
 import { InputError, checkOutputPath, readFileBytes, readSpecWith, writeOutputs } from './main.ts';
 
 export const TRAIN_FLAGS = ['spec', 'out', 'log', 'backend'];
@@ -26,21 +28,9 @@ export const TRAIN_FLAGS = ['spec', 'out', 'log', 'backend'];
 export const TRAIN_USAGE = `  stepscope train  --spec train.json --out model.json [--log log.csv] [--backend cpu|gpu]
     trains the spec's MLP (README "Training: spec, CLI and learned models"); --backend cpu (the default for now) is the
     float64 trainer; the log has one row per step: step,loss,samples_seen,wall_ms. A sample spec's
-    "model":{"type":"mlp","file":"model.json"} (relative to the spec file) samples with it (--backend cpu)`;
-
-type TrainRunner = (spec: TrainSpec, onStep: (step: number, total: number, loss: number) => void) => TrainOutcome;
-
-/**
- * The one place a train spec meets its runner (task × backend). The surrogate task's runner (training.md §5) and a GPU
- * path for `stepscope train` (engine/train/gpuTrainer.ts GpuMlpTrainer, not wired here yet) are refused here, before
- * any work, with exit 1; this is where they will be dispatched.
- */
-function trainRunner(spec: TrainSpec, backend: 'cpu' | 'gpu'): TrainRunner {
-  if (spec.task === 'surrogate') throw new Error(`task 'surrogate': the surrogate trainer is not built yet; 'flow-matching' and 'score-matching' train today (nothing written)`);
-  if (backend === 'gpu') throw new Error(`--backend gpu: stepscope train has no GPU path yet (the GPU trainer is not wired to the CLI); use --backend cpu, the float64 trainer (nothing written)`);
-  if (!isGenerativeTrainSpec(spec)) throw new Error(`task '${spec.task}': no trainer`);
-  return (s, onStep) => trainGenerativeCpu(s as GenerativeTrainSpec, onStep);
-}
+    "model":{"type":"mlp","file":"model.json"} (relative to the spec file) samples with it (--backend cpu).
+    task "surrogate": online vs offline training of a Burgers surrogate (target: the experiment's settings); --out is
+    the result JSON, the log arm,step,loss,samples_seen,wall_ms,held_out_rel_l2`;
 
 const now = () => performance.now();
 
@@ -55,9 +45,15 @@ export async function trainCommand(flags: Record<string, string>): Promise<void>
   const log = flags.log !== undefined ? checkOutputPath('log', flags.log) : undefined;
   if (log !== undefined && log === out) throw new InputError(`--log: '${flags.log}' is the --out file; give two different files`);
   const backend = parseBackend(flags.backend);
-  const run = trainRunner(spec, backend);
+  // what is not built yet is refused here, before any work (exit 1)
+  if (backend === 'gpu') throw new Error(`--backend gpu: stepscope train has no GPU path yet (the GPU trainer is not wired to the CLI); use --backend cpu, the float64 trainer (nothing written)`);
+  if (spec.task === 'surrogate') {
+    writeOutputs(surrogateRun(spec, out, log));
+    return;
+  }
+  if (!isGenerativeTrainSpec(spec)) throw new Error(`task '${spec.task}': no trainer`);
   let lastReport = -Infinity;
-  const outcome = run(spec, (step, total, loss) => {
+  const outcome = trainGenerativeCpu(spec, (step, total, loss) => {
     const t = now();
     if (step === total || t - lastReport > 250) {
       process.stderr.write(`\rstep ${step}/${total} loss ${loss.toPrecision(4)}   `);
@@ -75,6 +71,56 @@ export async function trainCommand(flags: Record<string, string>): Promise<void>
   const files: [string, string][] = [[out, serializeModelFile(model)]];
   if (log) files.push([log, `step,loss,samples_seen,wall_ms\n${outcome.logRows.join('\n')}\n`]);
   writeOutputs(files);
+}
+
+// ------------------------------------------------------------------------------------- the surrogate task
+
+/** the surrogate experiment's own settings, given as the spec's `target` (core/surrogate/experiment.ts) */
+const SURROGATE_TARGET_FIELDS = ['equation', 'data', 'model', 'evalEvery', 'offline', 'online', 'validation', 'arms'];
+
+/**
+ * `task: 'surrogate'` (training.md §5): the online-vs-offline experiment of core/surrogate on 1D Burgers. The spec's
+ * steps, batch, seed and optimizer (the §4.6 surrogate column) drive it; `target` holds the experiment's own settings
+ * (`equation: 'burgers'`, `model` (default the FNO), `data`, `offline`, `online`, `validation`, `evalEvery`, `arms`).
+ * `--out` is the result as JSON (curves against samples seen, the errors at equal samples seen, throughputs, each
+ * arm's trained parameters); `--log` has one row per step and arm: arm,step,loss,samples_seen,wall_ms,held_out_rel_l2
+ * (the held-out error at evaluation steps, empty elsewhere).
+ */
+function surrogateRun(spec: TrainSpec, out: string, log: string | undefined): [string, string][] {
+  const target = spec.target as Record<string, unknown>;
+  const unknown = Object.keys(target).filter((k) => !SURROGATE_TARGET_FIELDS.includes(k));
+  if (unknown.length) throw new InputError(`--spec: target: unknown field(s) ${unknown.map((k) => JSON.stringify(k)).join(', ')} for task 'surrogate'; allowed: ${SURROGATE_TARGET_FIELDS.join(', ')}`);
+  if (target.equation !== undefined && target.equation !== 'burgers') throw new InputError(`--spec: target.equation: got ${JSON.stringify(target.equation)}; allowed: "burgers"`);
+  const { equation: _e, ...settings } = target;
+  const input = { ...(settings as SurrogateExperimentInput), steps: spec.steps, batch: spec.batch, seed: spec.seed, optimizer: spec.optimizer as SurrogateExperimentInput['optimizer'] };
+  try {
+    resolveSurrogateExperimentConfig(input);
+  } catch (error) {
+    throw new InputError(`--spec: ${(error as Error).message.replace(/^surrogate experiment: /, 'target.')}`);
+  }
+  const rows: string[] = [];
+  const held = new Map<string, number>();
+  const result = runSurrogateExperiment(input, {
+    onPoint: (arm, point) => held.set(`${arm}:${point.step}`, point.heldOutRelL2),
+    onStep: (arm, entry) => {
+      rows.push(`${arm},${entry.step},${entry.loss},${entry.samplesSeen},${entry.wallMs.toFixed(3)},`);
+      if (entry.step % 100 === 0) process.stderr.write(`\r${arm} step ${entry.step}/${spec.steps} loss ${entry.loss.toPrecision(4)}   `);
+    },
+  });
+  process.stderr.write('\n');
+  // the held-out error where one was measured (evaluation points come after their step's log row)
+  const logText = rows.map((row) => {
+    const [arm, step] = row.split(',');
+    const error = held.get(`${arm}:${step}`);
+    return error === undefined ? row : `${row}${error}`;
+  });
+  console.log(`surrogate (${result.model.type}, ${result.model.parameterCount} parameters) on Burgers, ${spec.steps} steps × ${spec.batch}; persistence u(t+Δt) ≈ u(t): ${result.validation.identityRelL2.toPrecision(4)}`);
+  console.log('samples_seen  ' + result.config.arms.map((a) => a.padStart(12)).join(''));
+  for (const row of result.atEqualSamplesSeen) console.log(String(row.samplesSeen).padEnd(14) + result.config.arms.map((a) => (row[a] ?? NaN).toPrecision(4).padStart(12)).join(''));
+  const arms = Object.fromEntries(Object.entries(result.arms).map(([arm, r]) => [arm, { ...r, params: Array.from(r!.params) }]));
+  const files: [string, string][] = [[out, `${JSON.stringify({ format: 'stepscope-surrogate-experiment', version: 1, ...result, arms }, null, 2)}\n`]];
+  if (log) files.push([log, `arm,step,loss,samples_seen,wall_ms,held_out_rel_l2\n${logText.join('\n')}\n`]);
+  return files;
 }
 
 // ------------------------------------------------------------------------------------- learned models in sample specs
