@@ -10,6 +10,7 @@ import { useAppStore } from '../state/hooks.ts';
 import { CLAIM_COLORS, drawClaimChart } from '../views/claimChart.ts';
 import type { ClaimWorkerMessage } from './claimWorker.ts';
 import { useWidth } from './useWidth.ts';
+import { startWorkerJob, type WorkerJob } from './workerJob.ts';
 import { reportClaimView, viewReports } from './viewReports.ts';
 import { ExportMenu } from './export/ExportMenu.tsx';
 import { csvBlob, jsonBlob, svgBlob, svgPng } from './export/exporters.ts';
@@ -39,7 +40,7 @@ export function ClaimsPanel() {
   const [selected, setSelected] = useState(CLAIMS[0].id);
   const [runs, setRuns] = useState<Record<string, ClaimRun>>({});
   const [metric, setMetric] = useState<ClaimMetric | null>(null);
-  const worker = useRef<Worker | null>(null);
+  const job = useRef<WorkerJob | null>(null);
   const setSpec = useAppStore((s) => s.setSpec);
   const [box, width] = useWidth();
   const chart = useRef<SVGSVGElement>(null);
@@ -50,39 +51,31 @@ export function ClaimsPanel() {
   const values = seriesValues(claim, run, shown);
 
   const start = (id: string) => {
-    worker.current?.terminate();
-    const next = new Worker(new URL('./claimWorker.ts', import.meta.url), { type: 'module', name: `stepscope-claim-${id}` });
-    worker.current = next;
+    job.current?.cancel();
     const set = (value: ClaimRun) => setRuns((all) => ({ ...all, [id]: value }));
     set({ status: 'running', done: 0, total: 0, points: [] });
-    next.onmessage = (event: MessageEvent<ClaimWorkerMessage>) => {
-      const message = event.data;
-      if (message.type === 'progress')
-        setRuns((all) => {
-          const current = all[id];
-          const points = current?.status === 'running' ? current.points : [];
-          return { ...all, [id]: { status: 'running', done: message.done, total: message.total, points: [...points, message.point] } };
-        });
-      else {
-        set(message.type === 'done' ? { status: 'done', result: message.result } : { status: 'error', message: message.message });
-        next.terminate();
-        if (worker.current === next) worker.current = null;
-      }
-    };
-    next.onerror = (event) => {
-      event.preventDefault();
-      set({ status: 'error', message: `the claim worker failed: ${event.message || 'unknown error'}` });
-    };
-    next.postMessage({ id });
+    const worker = new Worker(new URL('./claimWorker.ts', import.meta.url), { type: 'module', name: `stepscope-claim-${id}` });
+    job.current = startWorkerJob<ClaimWorkerMessage>(worker, { id }, 'claim', {
+      message: (message) => {
+        if (message.type === 'progress')
+          setRuns((all) => {
+            const current = all[id];
+            const points = current?.status === 'running' ? current.points : [];
+            return { ...all, [id]: { status: 'running', done: message.done, total: message.total, points: [...points, message.point] } };
+          });
+        else if (message.type === 'done') set({ status: 'done', result: message.result });
+      },
+      failed: (message) => set({ status: 'error', message }),
+    });
   };
 
   const cancel = () => {
-    worker.current?.terminate();
-    worker.current = null;
+    job.current?.cancel();
+    job.current = null;
     setRuns((all) => ({ ...all, [selected]: { status: 'cancelled', message: 'Cancelled.' } }));
   };
 
-  useEffect(() => () => worker.current?.terminate(), []);
+  useEffect(() => () => job.current?.cancel(), []);
 
 
   // one click: choosing a claim runs it unless it has a result or is running

@@ -9,6 +9,7 @@ import { type LessonFigure as Figure, PDE_FIGURE_METRICS, type PdeFigureMetric }
 import type { FigurePoint, FigureResult } from '../../engine/lessons.ts';
 import { CLAIM_COLORS, drawClaimChart } from '../../views/claimChart.ts';
 import { useWidth } from '../useWidth.ts';
+import { startWorkerJob, type WorkerJob } from '../workerJob.ts';
 import type { LessonWorkerMessage } from './lessonWorker.ts';
 
 export type FigureRun =
@@ -46,7 +47,7 @@ interface Props {
 
 export function LessonFigure({ text, fileName, index, figure, onRun }: Props) {
   const [run, setRun] = useState<FigureRun>({ status: 'waiting' });
-  const worker = useRef<Worker | null>(null);
+  const job = useRef<WorkerJob | null>(null);
   const frame = useRef<HTMLElement>(null);
   const chart = useRef<SVGSVGElement>(null);
   const [box, width] = useWidth();
@@ -57,32 +58,24 @@ export function LessonFigure({ text, fileName, index, figure, onRun }: Props) {
   };
 
   const start = () => {
-    worker.current?.terminate();
-    const next = new Worker(new URL('./lessonWorker.ts', import.meta.url), { type: 'module', name: `stepscope-lesson-figure-${index + 1}` });
-    worker.current = next;
+    job.current?.cancel();
     let points: FigurePoint[] = [];
     update({ status: 'running', done: 0, total: labels.length * axis.values.length, points });
-    next.onmessage = (event: MessageEvent<LessonWorkerMessage>) => {
-      const message = event.data;
-      if (message.type === 'progress') {
-        points = [...points, message.point];
-        update({ status: 'running', done: message.done, total: message.total, points });
-        return;
-      }
-      update(message.type === 'done' ? { status: 'done', result: message.result } : { status: 'error', message: message.message });
-      next.terminate();
-      if (worker.current === next) worker.current = null;
-    };
-    next.onerror = (event) => {
-      event.preventDefault();
-      update({ status: 'error', message: `the lesson worker failed: ${event.message || 'unknown error'}` });
-    };
-    next.postMessage({ text, fileName, figure: index });
+    const worker = new Worker(new URL('./lessonWorker.ts', import.meta.url), { type: 'module', name: `stepscope-lesson-figure-${index + 1}` });
+    job.current = startWorkerJob<LessonWorkerMessage>(worker, { text, fileName, figure: index }, 'lesson', {
+      message: (message) => {
+        if (message.type === 'progress') {
+          points = [...points, message.point];
+          update({ status: 'running', done: message.done, total: message.total, points });
+        } else if (message.type === 'done') update({ status: 'done', result: message.result });
+      },
+      failed: (message) => update({ status: 'error', message }),
+    });
   };
 
   const cancel = () => {
-    worker.current?.terminate();
-    worker.current = null;
+    job.current?.cancel();
+    job.current = null;
     update({ status: 'cancelled', message: 'Cancelled.' });
   };
 
@@ -102,8 +95,7 @@ export function LessonFigure({ text, fileName, index, figure, onRun }: Props) {
     observer.observe(element);
     return () => {
       observer.disconnect();
-      worker.current?.terminate();
-      worker.current = null;
+      job.current?.cancel();
     };
     // a figure is fixed for the life of the component (a new lesson mounts new figures)
   }, []);

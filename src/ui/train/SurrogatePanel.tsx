@@ -9,6 +9,7 @@ import type { SurrogateArm, SurrogateCurvePoint, SurrogateExperimentInput } from
 import { resolveSurrogateExperimentConfig } from '../../core/surrogate/experiment.ts';
 import { drawClaimChart } from '../../views/claimChart.ts';
 import { useWidth } from '../useWidth.ts';
+import { startWorkerJob, type WorkerJob } from '../workerJob.ts';
 import { reportSurrogateView } from '../viewReports.ts';
 import type { SurrogateSummary, SurrogateWorkerMessage } from './surrogateWorker.ts';
 
@@ -62,7 +63,7 @@ export function SurrogatePanel() {
   const [settings, setSettings] = useState<Settings>(DEFAULTS);
   const [run, setRun] = useState<Run>({ status: 'idle' });
   const [problem, setProblem] = useState<string | null>(null);
-  const worker = useRef<Worker | null>(null);
+  const job = useRef<WorkerJob | null>(null);
   const chart = useRef<SVGSVGElement>(null);
   const [box, width] = useWidth();
 
@@ -75,32 +76,24 @@ export function SurrogatePanel() {
       return;
     }
     setProblem(null);
-    worker.current?.terminate();
-    const next = new Worker(new URL('./surrogateWorker.ts', import.meta.url), { type: 'module', name: 'stepscope-surrogate' });
-    worker.current = next;
+    job.current?.cancel();
     setRun({ status: 'running', points: {} });
-    next.onmessage = (event: MessageEvent<SurrogateWorkerMessage>) => {
-      const m = event.data;
-      if (m.type === 'point') {
-        setRun((r) => (r.status === 'running' ? { ...r, points: { ...r.points, [m.arm]: [...(r.points[m.arm] ?? []), m.point] } } : r));
-        return;
-      }
-      setRun((r) => ({ ...(r as Extract<Run, { points: unknown }>), status: m.type === 'done' ? 'done' : 'error', ...(m.type === 'done' ? { result: m.result } : { message: m.message }) }));
-      next.terminate();
-      if (worker.current === next) worker.current = null;
-    };
-    next.onerror = (event) => {
-      event.preventDefault();
-      setRun((r) => ({ ...(r as Extract<Run, { points: unknown }>), status: 'error', message: `the surrogate worker failed: ${event.message || 'unknown error'}` }));
-    };
-    next.postMessage({ input: experiment });
+    const worker = new Worker(new URL('./surrogateWorker.ts', import.meta.url), { type: 'module', name: 'stepscope-surrogate' });
+    const settle = (next: Partial<Run> & { status: Run['status'] }) => setRun((r) => ({ ...(r as Extract<Run, { points: unknown }>), ...next }) as Run);
+    job.current = startWorkerJob<SurrogateWorkerMessage>(worker, { input: experiment }, 'surrogate', {
+      message: (m) => {
+        if (m.type === 'point') setRun((r) => (r.status === 'running' ? { ...r, points: { ...r.points, [m.arm]: [...(r.points[m.arm] ?? []), m.point] } } : r));
+        else if (m.type === 'done') settle({ status: 'done', result: m.result });
+      },
+      failed: (message) => settle({ status: 'error', message }),
+    });
   };
   const cancel = () => {
-    worker.current?.terminate();
-    worker.current = null;
+    job.current?.cancel();
+    job.current = null;
     setRun((r) => ({ ...(r as Extract<Run, { points: unknown }>), status: 'cancelled', message: 'Cancelled.' }));
   };
-  useEffect(() => () => worker.current?.terminate(), []);
+  useEffect(() => () => job.current?.cancel(), []);
 
   const points = run.status === 'idle' ? {} : run.points;
   const axis = (points.offline ?? points.online ?? []).map((p) => p.samplesSeen);

@@ -22,6 +22,7 @@ import { PRESET_LABELS } from '../labels.ts';
 import { NoticeBanner } from '../NoticeBanner.tsx';
 import { useWidth } from '../useWidth.ts';
 import { reportTrainView } from '../viewReports.ts';
+import { startWorkerJob, type WorkerJob } from '../workerJob.ts';
 import { SurrogatePanel } from './SurrogatePanel.tsx';
 import type { TrainWorkerMessage } from './trainWorker.ts';
 import './train.css';
@@ -106,7 +107,7 @@ function TrainLab({ store, onLab }: { store: AppStore; onLab(lab: Lab): void }) 
   const [runs, setRuns] = useState<Partial<Record<OptimizerName, OptimizerRun>>>({});
   const [problem, setProblem] = useState<string | null>(null);
   const [xAxis, setXAxis] = useState<'steps' | 'wall'>('steps');
-  const worker = useRef<Worker | null>(null);
+  const job = useRef<WorkerJob | null>(null);
   const cancelled = useRef(false);
   const chart = useRef<SVGSVGElement>(null);
   const [box, width] = useWidth();
@@ -117,33 +118,29 @@ function TrainLab({ store, onLab }: { store: AppStore; onLab(lab: Lab): void }) 
   /** train one optimizer in a fresh worker; resolves when it ends (done, error or cancelled) */
   const trainOne = (name: OptimizerName, spec: unknown) =>
     new Promise<void>((resolve) => {
-      const next = new Worker(new URL('./trainWorker.ts', import.meta.url), { type: 'module', name: `stepscope-train-${name}` });
-      worker.current = next;
-      const update = (fn: (run: OptimizerRun) => OptimizerRun) => setRuns((all) => ({ ...all, [name]: fn(all[name] ?? { status: 'queued' }) }));
-      update(() => ({ status: 'running', steps: [], losses: [], wallMs: [] }));
+      const update = (fn: (run: Extract<OptimizerRun, { steps: number[] }>) => OptimizerRun) =>
+        setRuns((all) => ({ ...all, [name]: fn(all[name] as Extract<OptimizerRun, { steps: number[] }>) }));
       const finish = (run: Partial<OptimizerRun> & { status: OptimizerRun['status'] }) => {
-        update((current) => ({ ...(current as Extract<OptimizerRun, { steps: number[] }>), ...run }) as OptimizerRun);
-        next.terminate();
-        if (worker.current === next) worker.current = null;
+        update((current) => ({ ...current, ...run }) as OptimizerRun);
+        job.current = null;
         resolve();
       };
-      next.onmessage = (event: MessageEvent<TrainWorkerMessage>) => {
-        const m = event.data;
-        if (m.type === 'progress')
-          update((current) => {
-            const c = current as Extract<OptimizerRun, { steps: number[] }>;
-            return { ...c, steps: [...c.steps, ...m.steps], losses: [...c.losses, ...m.losses], wallMs: [...c.wallMs, ...m.wallMs] };
-          });
-        else if (m.type === 'done') finish({ status: 'done', result: { final: m.final, last100: m.last100, validation: m.validation, wallMs: m.wallMs, skippedSteps: m.skippedSteps, model: m.model } });
-        else finish({ status: 'error', message: m.message });
+      setRuns((all) => ({ ...all, [name]: { status: 'running', steps: [], losses: [], wallMs: [] } }));
+      const worker = new Worker(new URL('./trainWorker.ts', import.meta.url), { type: 'module', name: `stepscope-train-${name}` });
+      const started = startWorkerJob<TrainWorkerMessage>(worker, { spec }, 'training', {
+        message: (m) => {
+          if (m.type === 'progress') update((c) => ({ ...c, steps: [...c.steps, ...m.steps], losses: [...c.losses, ...m.losses], wallMs: [...c.wallMs, ...m.wallMs] }));
+          else if (m.type === 'done') finish({ status: 'done', result: { final: m.final, last100: m.last100, validation: m.validation, wallMs: m.wallMs, skippedSteps: m.skippedSteps, model: m.model } });
+        },
+        failed: (message) => finish({ status: 'error', message }),
+      });
+      // a cancel stops the worker and settles this run
+      job.current = {
+        cancel: () => {
+          started.cancel();
+          finish({ status: 'cancelled', message: 'Cancelled.' });
+        },
       };
-      next.onerror = (event) => {
-        event.preventDefault();
-        finish({ status: 'error', message: `the training worker failed: ${event.message || 'unknown error'}` });
-      };
-      // a cancel terminates the worker: settle this run
-      (next as Worker & { cancel?: () => void }).cancel = () => finish({ status: 'cancelled', message: 'Cancelled.' });
-      next.postMessage({ spec });
     });
 
   const start = async () => {
@@ -177,11 +174,10 @@ function TrainLab({ store, onLab }: { store: AppStore; onLab(lab: Lab): void }) 
 
   const cancel = () => {
     cancelled.current = true;
-    const current = worker.current as (Worker & { cancel?: () => void }) | null;
-    current?.cancel?.();
+    job.current?.cancel();
   };
 
-  useEffect(() => () => worker.current?.terminate(), []);
+  useEffect(() => () => job.current?.cancel(), []);
 
   // the sampler lab with this model as its model (registered in the page under its file name) and its target
   const sampleWith = (name: OptimizerName, text: string) => {
