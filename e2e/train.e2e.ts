@@ -16,6 +16,7 @@ import { BASE_URL, RESULTS_DIR, openApp, pollViews, test } from './harness.ts';
 
 interface TrainReport {
   status: string;
+  form: Record<string, unknown>;
   runs: { optimizer: string; status: string; steps: number; firstLoss: number | null; last100: number | null; validation: number | null; wallMs: number | null; message: string | null }[];
   chart: { x: string; drawn: { label: string; points: number }[] } | null;
   problem: string | null;
@@ -169,4 +170,35 @@ test('training lab → sampler lab: “Sample with this model” runs the learne
   await alert.waitFor();
   assert.match(await alert.innerText(), /^not-a-model\.json: /);
   assert.deepEqual(await app.evaluate((s) => s.getSpec()), before, 'the spec stays as it was');
+});
+
+test('training lab: its settings are the link; opened in a new context they come back; a tampered link opens the nearest valid settings with a notice', async ({ page, newPage }) => {
+  const app = (await openApp(page, `${BASE_URL}?lab=train`)) as unknown as JSHandle<TrainHook>;
+  const settings = page.getByRole('group', { name: 'Training settings' });
+  await settings.getByLabel('Width', { exact: true }).fill('40');
+  await settings.getByLabel('Task', { exact: true }).selectOption('score-matching');
+  await page.getByRole('group', { name: 'Optimizers to compare (learning rate)' }).getByRole('checkbox', { name: 'K-FAC', exact: true }).check();
+  await page.waitForFunction(() => new URL(window.location.href).searchParams.has('train'));
+  const form = (await app.evaluate((s) => s.views().train))!.form;
+  assert.equal(form.width, 40);
+  const link = page.url();
+  assert.ok(link.length < 2000, `link length ${link.length}`);
+
+  const other = await newPage();
+  const reopened = (await openApp(other, link)) as unknown as typeof app;
+  const again = await pollViews(other, reopened, (v) => v.train?.form, 'the reopened form');
+  assert.deepEqual(again, form, 'the same settings in a new context');
+  assert.equal(await other.getByRole('group', { name: 'Training settings' }).getByLabel('Width', { exact: true }).inputValue(), '40');
+
+  // a character changed inside the compressed part: its checksum fails, the defaults show, a notice says so
+  const url = new URL(link);
+  const value = url.searchParams.get('train')!;
+  url.searchParams.set('train', `${value.slice(0, -3)}${value.at(-3) === 'A' ? 'B' : 'A'}${value.slice(-2)}`);
+  const tampered = await newPage();
+  const broken = (await openApp(tampered, url.toString())) as unknown as typeof app;
+  const notice = tampered.locator('[data-testid="notice"]').first();
+  await notice.waitFor({ state: 'visible', timeout: 10_000 });
+  assert.match(await notice.innerText(), /train/);
+  const shown = await pollViews(tampered, broken, (v) => v.train?.form, 'the fallback form');
+  assert.equal(shown.width, 64, 'the default settings');
 });

@@ -8,10 +8,10 @@ import { useEffect, useRef, useState } from 'react';
 import { TARGET_PRESETS, type TargetPresetName } from '../../core/sampling/presets.ts';
 import { parseModelFileText } from '../../core/spec/modelFile.ts';
 import { SpecError } from '../../core/spec/spec.ts';
-import { GENERATIVE_TASKS, type GenerativeTask, parseTrainSpec, resolveOptimizer } from '../../core/spec/trainSpec.ts';
+import { GENERATIVE_TASKS, type GenerativeTask, parseTrainSpec } from '../../core/spec/trainSpec.ts';
 import type { OptimizerName } from '../../core/train/optimizers.ts';
 import type { Lab } from '../../state/pdeUrl.ts';
-import { StoreContext } from '../../state/hooks.ts';
+import { StoreContext, useAppStore } from '../../state/hooks.ts';
 import { registerModel } from '../../state/models.ts';
 import type { AppStore } from '../../state/store.ts';
 import { CLAIM_COLORS } from '../../views/claimChart.ts';
@@ -24,6 +24,7 @@ import { useWidth } from '../useWidth.ts';
 import { reportTrainView } from '../viewReports.ts';
 import { startWorkerJob, type WorkerJob } from '../workerJob.ts';
 import { SurrogatePanel } from './SurrogatePanel.tsx';
+import { type TrainForm, parseTrainForm, rememberTrainForm, trainFormFromSearch, trainUrl } from './trainLink.ts';
 import type { TrainWorkerMessage } from './trainWorker.ts';
 import './train.css';
 
@@ -35,45 +36,14 @@ const OPTIMIZERS: { name: OptimizerName; label: string; hint: string }[] = [
   { name: 'mkor-h', label: 'MKOR-H', hint: 'MKOR that switches to its first-order base when the loss stalls (§4.5)' },
 ];
 
-/** the learning rate a control sets: the optimizer's own, or MKOR's base optimizer's */
-const defaultLr = (name: OptimizerName, task: GenerativeTask): number => {
-  const resolved = resolveOptimizer({ name } as never, task) as { lr?: number; base?: { lr: number } };
-  return resolved.base ? resolved.base.lr : resolved.lr!;
-};
 const optimizerInput = (name: OptimizerName, lr: number) => (name === 'mkor' || name === 'mkor-h' ? { name, base: { name: 'adam', lr } } : { name, lr });
 
 type OptimizerRun =
   | { status: 'queued' }
   | { status: 'running' | 'done' | 'error' | 'cancelled'; steps: number[]; losses: number[]; wallMs: number[]; result?: { final: number; last100: number; validation: number; wallMs: number; skippedSteps: number; model: string }; message?: string };
 
-interface Form {
-  task: GenerativeTask;
-  target: TargetPresetName;
-  width: number;
-  depth: number;
-  activation: 'silu' | 'relu' | 'tanh';
-  batch: number;
-  steps: number;
-  seed: number;
-  chosen: OptimizerName[];
-  lr: Record<OptimizerName, number>;
-}
-
-const initialForm = (): Form => ({
-  task: 'flow-matching',
-  target: 'ring8',
-  width: 64,
-  depth: 2,
-  activation: 'silu',
-  batch: 256,
-  steps: 500,
-  seed: 0,
-  chosen: ['adam', 'mkor'],
-  lr: Object.fromEntries(OPTIMIZERS.map((o) => [o.name, defaultLr(o.name, 'flow-matching')])) as Record<OptimizerName, number>,
-});
-
 /** the train spec of one optimizer of the form (validated by the caller) */
-function specOf(form: Form, name: OptimizerName) {
+function specOf(form: TrainForm, name: OptimizerName) {
   return {
     version: 1,
     kind: 'train',
@@ -103,7 +73,22 @@ function NumberField({ label, value, min, max, step, onChange, hint }: { label: 
 }
 
 function TrainLab({ store, onLab }: { store: AppStore; onLab(lab: Lab): void }) {
-  const [form, setForm] = useState<Form>(initialForm);
+  const pushNotice = useAppStore((st) => st.pushNotice);
+  // the settings of the link (a bad link: the nearest valid settings and a notice naming what was dropped)
+  const [form, setForm] = useState<TrainForm>(() => {
+    const decoded = trainFormFromSearch(window.location.search);
+    if (decoded.notice) setTimeout(() => pushNotice({ level: 'warning', key: 'train-link', text: decoded.notice! }), 0);
+    return decoded.spec;
+  });
+  // the address bar holds the lab's link: every valid change of the settings is written to it
+  useEffect(() => {
+    try {
+      rememberTrainForm(parseTrainForm(form));
+    } catch {
+      return; // a value being typed that is not valid yet: the link keeps the last valid settings
+    }
+    window.history.replaceState(null, '', trainUrl(window.location.href));
+  }, [form]);
   const [runs, setRuns] = useState<Partial<Record<OptimizerName, OptimizerRun>>>({});
   const [problem, setProblem] = useState<string | null>(null);
   const [xAxis, setXAxis] = useState<'steps' | 'wall'>('steps');
@@ -113,7 +98,7 @@ function TrainLab({ store, onLab }: { store: AppStore; onLab(lab: Lab): void }) 
   const [box, width] = useWidth();
   const [drawn, setDrawn] = useState<TrainChartReport | null>(null);
   const running = Object.values(runs).some((r) => r?.status === 'running' || r?.status === 'queued');
-  const set = <K extends keyof Form>(key: K, value: Form[K]) => setForm((f) => ({ ...f, [key]: value }));
+  const set = <K extends keyof TrainForm>(key: K, value: TrainForm[K]) => setForm((f) => ({ ...f, [key]: value }));
 
   /** train one optimizer in a fresh worker; resolves when it ends (done, error or cancelled) */
   const trainOne = (name: OptimizerName, spec: unknown) =>
@@ -267,7 +252,7 @@ function TrainLab({ store, onLab }: { store: AppStore; onLab(lab: Lab): void }) 
           <NumberField label="Depth" value={form.depth} min={0} max={16} onChange={(v) => set('depth', v)} hint="hidden layers" />
           <div className="train-field">
             <label htmlFor="train-activation">Activation</label>
-            <select id="train-activation" value={form.activation} onChange={(e) => set('activation', e.target.value as Form['activation'])}>
+            <select id="train-activation" value={form.activation} onChange={(e) => set('activation', e.target.value as TrainForm['activation'])}>
               <option value="silu">SiLU</option>
               <option value="relu">ReLU</option>
               <option value="tanh">tanh</option>
@@ -389,10 +374,3 @@ export function TrainApp({ store, onLab, onRestartGpu, onReady }: TrainAppProps)
   );
 }
 
-/** the training lab's link: its settings are not in the link yet */
-export function trainUrl(base: string): string {
-  const url = new URL(base);
-  url.search = '';
-  url.searchParams.set('lab', 'train');
-  return url.toString();
-}
