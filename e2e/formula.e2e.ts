@@ -53,7 +53,7 @@ test('update formula: DPM-Solver++(2M) and DDIM steps with the program’s float
   const chips = page.getByRole('group', { name: 'Also show these solvers' });
   const ddim = chips.getByRole('button', { name: 'DDIM', exact: true });
   if ((await ddim.getAttribute('aria-pressed')) !== 'true') await ddim.click();
-  await panel.getByLabel('Solver', { exact: true }).selectOption({ label: 'DDIM' });
+  await panel.getByLabel('Formula of', { exact: true }).selectOption({ label: 'DDIM' });
   report = await pollViews(page, views, (v) => v.formula?.solver === 'ddim' && v.formula, 'the formula of DDIM');
   assert.deepEqual(report.equations.map((e) => e.kind), ['eval', 'combine']);
   assert.equal(report.equations[1].coefficients!.length, 2, 'x_{i+1} from x_i and D_{i+1} only');

@@ -68,7 +68,7 @@ export function FormulaPanel() {
         <p className="hint">One step of a solver as the engine runs it: every model evaluation and every linear combination, with this grid's coefficients.</p>
       </div>
       <div className="formula-controls">
-        <label htmlFor="formula-solver">Solver</label>
+        <label htmlFor="formula-solver">Formula of</label>
         <select id="formula-solver" value={solver} onChange={(e) => setChosen(e.target.value as SolverName)}>
           {solvers.map((s) => (
             <option key={s} value={s}>
