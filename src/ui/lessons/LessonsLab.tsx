@@ -8,9 +8,8 @@
 import { useEffect, useState } from 'react';
 import Markdown from 'react-markdown';
 import { type Lesson, LessonError, parseLesson } from '../../core/lessons/lesson.ts';
-import { useAppStore } from '../../state/hooks.ts';
+import { StoreContext, useAppStore } from '../../state/hooks.ts';
 import type { Lab } from '../../state/pdeUrl.ts';
-import { StoreContext } from '../../state/hooks.ts';
 import type { AppStore } from '../../state/store.ts';
 import { Header } from '../Header.tsx';
 import { NoticeBanner } from '../NoticeBanner.tsx';
