@@ -309,23 +309,7 @@ function forwardSample(layout: FnoLayout, params: Float64Array, ws: Workspace): 
     const vRe = ws.specRe[l];
     const vIm = ws.specIm[l];
     // V̂ = truncated forward-normalised rfft of every channel
-    const fc = T.forwardCos;
-    const fs = T.forwardSin;
-    for (let c = 0; c < w; c++) {
-      const hb = c * n;
-      for (let k = 0; k < K; k++) {
-        const tb = k * n;
-        let re = 0;
-        let im = 0;
-        for (let j = 0; j < n; j++) {
-          const v = h[hb + j];
-          re += v * fc[tb + j];
-          im += v * fs[tb + j];
-        }
-        vRe[c * K + k] = re;
-        vIm[c * K + k] = im;
-      }
-    }
+    projectOntoModes(h, w, n, K, T.forwardCos, T.forwardSin, vRe, vIm);
     // Ŵ_{o,k} = Σ_c R_{c,o,k} V̂_{c,k}
     const mRe = ws.mixRe;
     const mIm = ws.mixIm;
@@ -350,17 +334,7 @@ function forwardSample(layout: FnoLayout, params: Float64Array, ws: Workspace): 
     // s = irfft(Ŵ) + W_skip h + b
     const s = ws.pre[l];
     pointwise(params, block.skip, h, n, s);
-    const ic = T.inverseCos;
-    const is = T.inverseSin;
-    for (let o = 0; o < w; o++) {
-      const sb = o * n;
-      for (let k = 0; k < K; k++) {
-        const a = mRe[o * K + k];
-        const b = mIm[o * K + k];
-        const tb = k * n;
-        for (let j = 0; j < n; j++) s[sb + j] += a * ic[tb + j] + b * is[tb + j];
-      }
-    }
+    addFromModes(mRe, mIm, w, n, K, T.inverseCos, T.inverseSin, s);
     const next = ws.hidden[l + 1];
     if (l < layout.blocks.length - 1) for (let i = 0; i < w * n; i++) next[i] = act(activation, s[i]);
     else next.set(s);
@@ -368,6 +342,38 @@ function forwardSample(layout: FnoLayout, params: Float64Array, ws: Workspace): 
   pointwise(params, layout.project1, ws.hidden[layout.blocks.length], n, ws.projectPre);
   for (let i = 0; i < ws.projectPre.length; i++) ws.projectHidden[i] = act(activation, ws.projectPre[i]);
   pointwise(params, layout.project2, ws.projectHidden, n, ws.output);
+}
+
+/** out{Re,Im}[c·K + k] = Σ_j x[c·n + j]·(cos, sin)[k·n + j] for each of `channels` rows: a truncated DFT projection */
+function projectOntoModes(x: Float64Array, channels: number, n: number, K: number, cos: Float64Array, sin: Float64Array, outRe: Float64Array, outIm: Float64Array): void {
+  for (let c = 0; c < channels; c++) {
+    const xb = c * n;
+    for (let k = 0; k < K; k++) {
+      const tb = k * n;
+      let re = 0;
+      let im = 0;
+      for (let j = 0; j < n; j++) {
+        const v = x[xb + j];
+        re += v * cos[tb + j];
+        im += v * sin[tb + j];
+      }
+      outRe[c * K + k] = re;
+      outIm[c * K + k] = im;
+    }
+  }
+}
+
+/** out[c·n + j] += Σ_k re[c·K + k]·cos[k·n + j] + im[c·K + k]·sin[k·n + j]: the transpose of projectOntoModes, accumulated */
+function addFromModes(re: Float64Array, im: Float64Array, channels: number, n: number, K: number, cos: Float64Array, sin: Float64Array, out: Float64Array): void {
+  for (let c = 0; c < channels; c++) {
+    const ob = c * n;
+    for (let k = 0; k < K; k++) {
+      const a = re[c * K + k];
+      const b = im[c * K + k];
+      const tb = k * n;
+      for (let j = 0; j < n; j++) out[ob + j] += a * cos[tb + j] + b * sin[tb + j];
+    }
+  }
 }
 
 /** backward of one sample given ∂ℒ/∂r̂ (outChannels × N); accumulates into grads */
@@ -392,23 +398,7 @@ function backwardSample(layout: FnoLayout, params: Float64Array, ws: Workspace, 
     // spectral path: G = ∂ℒ/∂Ŵ = (gs C′ᵀ, gs S′ᵀ)
     const gRe = ws.mixRe;
     const gIm = ws.mixIm;
-    const ic = T.inverseCos;
-    const is = T.inverseSin;
-    for (let o = 0; o < w; o++) {
-      const sb = o * n;
-      for (let k = 0; k < K; k++) {
-        const tb = k * n;
-        let re = 0;
-        let im = 0;
-        for (let j = 0; j < n; j++) {
-          const g = gs[sb + j];
-          re += g * ic[tb + j];
-          im += g * is[tb + j];
-        }
-        gRe[o * K + k] = re;
-        gIm[o * K + k] = im;
-      }
-    }
+    projectOntoModes(gs, w, n, K, T.inverseCos, T.inverseSin, gRe, gIm);
     // ∂ℒ/∂R = G·conj(V̂) summed over samples; ∂ℒ/∂V̂ = Σ_o conj(R)·G
     const vRe = ws.specRe[l];
     const vIm = ws.specIm[l];
@@ -438,17 +428,7 @@ function backwardSample(layout: FnoLayout, params: Float64Array, ws: Workspace, 
       }
     }
     // ∂ℒ/∂h += (∂ℒ/∂Re V̂) C + (∂ℒ/∂Im V̂) S
-    const fc = T.forwardCos;
-    const fs = T.forwardSin;
-    for (let c = 0; c < w; c++) {
-      const hb = c * n;
-      for (let k = 0; k < K; k++) {
-        const a = dvRe[c * K + k];
-        const b = dvIm[c * K + k];
-        const tb = k * n;
-        for (let j = 0; j < n; j++) gh[hb + j] += a * fc[tb + j] + b * fs[tb + j];
-      }
-    }
+    addFromModes(dvRe, dvIm, w, n, K, T.forwardCos, T.forwardSin, gh);
   }
   // lifting (no gradient with respect to the input is needed)
   pointwiseBackward(params, grads, layout.lift, ws.input, gh, n, null);
