@@ -127,7 +127,8 @@ describe('bytes models', () => {
       expect(problem.nonlinear?.inputs.length).toBe(4);
       expect(problem.nonlinear?.outputs.length).toBe(1);
       expect(problem.program.step.map((op) => (op.op === 'nonlinear' ? 'N' : `c${op.terms.length}`)).join(' ')).toBe('N c2 N c2 N c3 N c5');
-      expect(problem.mirror).toBeDefined();
+      // the Hermitian projection's index of −k for every k: one per grid point (its read is in the count)
+      expect(problem.mirror?.length).toBe(N * N);
       expect(pdeStepBytes(problem)).toBe(147 * 8 * N * N);
     }
     expect(147 * 8 * 64 * 64).toBe(4_816_896);

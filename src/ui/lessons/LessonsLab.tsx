@@ -47,6 +47,10 @@ function loadCatalogue() {
       }),
     );
   });
+  // a failed load is not kept: the next visit asks again
+  catalogue.catch(() => {
+    catalogue = null;
+  });
   return catalogue;
 }
 

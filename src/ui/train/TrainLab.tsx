@@ -110,11 +110,19 @@ function TrainLab({ store, onLab }: { store: AppStore; onLab(lab: Lab): void }) 
         job.current = null;
         resolve();
       };
-      setRuns((all) => ({ ...all, [name]: { status: 'running', steps: [], losses: [], wallMs: [] } }));
+      // the curve grows in place (a long run posts thousands of batches: copying it on each would be quadratic); each
+      // update gives the run a new object so that the page redraws
+      const curve = { steps: [] as number[], losses: [] as number[], wallMs: [] as number[] };
+      setRuns((all) => ({ ...all, [name]: { status: 'running', ...curve } }));
       const worker = new Worker(new URL('./trainWorker.ts', import.meta.url), { type: 'module', name: `stepscope-train-${name}` });
       const started = startWorkerJob<TrainWorkerMessage>(worker, { spec }, 'training', {
         message: (m) => {
-          if (m.type === 'progress') update((c) => ({ ...c, steps: [...c.steps, ...m.steps], losses: [...c.losses, ...m.losses], wallMs: [...c.wallMs, ...m.wallMs] }));
+          if (m.type === 'progress') {
+            curve.steps.push(...m.steps);
+            curve.losses.push(...m.losses);
+            curve.wallMs.push(...m.wallMs);
+            update((c) => ({ ...c, ...curve }));
+          }
           else if (m.type === 'done') finish({ status: 'done', result: { final: m.final, last100: m.last100, validation: m.validation, wallMs: m.wallMs, skippedSteps: m.skippedSteps, model: m.model } });
         },
         failed: (message) => finish({ status: 'error', message }),
