@@ -5,6 +5,7 @@
 // floor under every solver's curve. A file that is not a model file is refused inline, and the spec stays as it was.
 
 import { useEffect, useId, useState } from 'react';
+import { prepareTarget } from '../core/sampling/experiment.ts';
 import { ModelFileError, layoutText, parseModelFileText } from '../core/spec/modelFile.ts';
 import { useAppStore, useAppStoreApi } from '../state/hooks.ts';
 import { loadedModel, loadedModelNames, onModels, registerModel } from '../state/models.ts';
@@ -38,8 +39,8 @@ export function ModelPicker() {
     }
     try {
       const model = parseModelFileText(await file.text());
-      const dim = spec.target.type === 'glyphs16' ? 256 : null;
-      if (dim !== null && model.config.dataDim !== dim) throw new ModelFileError([`config.dataDim: the model is ${model.config.dataDim}-dimensional; the target has dimension ${dim}`]);
+      const dim = prepareTarget(spec.target).dim;
+      if (model.config.dataDim !== dim) throw new ModelFileError([`config.dataDim: the model is ${model.config.dataDim}-dimensional; the target has dimension ${dim}`]);
       registerModel(file.name, model);
       choose(file.name);
     } catch (error) {

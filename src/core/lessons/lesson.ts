@@ -217,10 +217,6 @@ function checkProblems(specs: CheckSpec[], seriesCount: number, metrics: readonl
 /** what a sampler figure's specs start from: the sampler lab's default process, target, solver, grid and NFE */
 const SAMPLER_BASE = (({ version, kind, process, target, solver, schedule, nfe }) => ({ version, kind, process, target, solver, schedule, nfe }))(DEFAULT_SPEC);
 
-function zodProblems(error: z.ZodError, input: unknown): string[] {
-  return formatZodError(error, input);
-}
-
 /** Validate and compile one figure block; throws LessonError naming the figure, the field and the value. */
 function compileFigure(input: unknown, lesson: { id: string; title: string; claim: string; source: string }, index: number): LessonFigure {
   const fail = (problems: string[]): never => {
@@ -230,14 +226,14 @@ function compileFigure(input: unknown, lesson: { id: string; title: string; clai
   const object = input as Record<string, unknown>;
   if ('claim' in object) {
     const parsed = claimFigureSchema.safeParse(input);
-    if (!parsed.success) fail(zodProblems(parsed.error, input));
+    if (!parsed.success) fail(formatZodError(parsed.error, input));
     const { claim, caption } = parsed.data!;
     if (!CLAIMS.some((c) => c.id === claim)) fail([`claim: got ${JSON.stringify(claim)}; allowed: ${CLAIMS.map((c) => c.id).join(', ')}`]);
     return { kind: 'sampler', caption, claim: findClaim(claim) };
   }
   if ('sampler' in object) {
     const parsed = samplerFigureSchema.safeParse(input);
-    if (!parsed.success) fail(zodProblems(parsed.error, input));
+    if (!parsed.success) fail(formatZodError(parsed.error, input));
     const { sampler, caption } = parsed.data!;
     const axis = sampler.axis;
     const labels = sampler.series.map((s) => s.label);
@@ -272,7 +268,7 @@ function compileFigure(input: unknown, lesson: { id: string; title: string; clai
   }
   if ('pde' in object) {
     const parsed = pdeFigureSchema.safeParse(input);
-    if (!parsed.success) fail(zodProblems(parsed.error, input));
+    if (!parsed.success) fail(formatZodError(parsed.error, input));
     const { pde, caption } = parsed.data!;
     const axis: FigureAxis = pde.axis ?? { label: 'run', values: [0], log: false };
     const labels = pde.series.map((s) => s.label);
