@@ -128,4 +128,43 @@ describe('shareable URL codec: the glyphs16 image target', () => {
     expect(decoded.notice).toMatch(/components/);
     expect(decoded.notice).toMatch(/11/);
   });
+
+  it('round-trips 6 configurations (the spec’s own and 5 compared, each with options and a schedule) in under 2000 characters', () => {
+    const spec = parseSpec({
+      ...DEFAULT_SPEC,
+      target: { type: 'preset', name: 'grid25' },
+      solver: { name: 'unipc', order: 3, variant: 'bh1' },
+      schedule: { type: 'karras', rho: 5.5 },
+      nfe: 12,
+      seed: 41,
+      compare: [
+        { solver: { name: 'ddim' } },
+        { solver: { name: 'dpmpp-2m', solverType: 'taylor', lowerOrderFinal: false }, schedule: { type: 'time-uniform' } },
+        { solver: { name: 'dpmpp-3m' }, schedule: { type: 'polyexponential', rho: 2.25, appendZero: false } },
+        { solver: { name: 'unipc', order: 2, corrector: false }, schedule: { type: 'edm-vp', epsilonS: 0.002 } },
+        { solver: { name: 'deis', order: 2 }, schedule: { type: 'logsnr' } },
+      ],
+    });
+    const url = specUrl(spec, 'http://127.0.0.1:4173/');
+    expect(url.length).toBeLessThan(2000);
+    const decoded = specFromSearch(new URL(url).search);
+    expect(decoded.notice).toBeUndefined();
+    expect(decoded.spec).toEqual(spec);
+    expect(decoded.spec.compare).toHaveLength(5);
+    // an empty list (the page's "compare nothing") is not the same as none (the page's default pair): it travels too
+    const none = parseSpec({ ...DEFAULT_SPEC, compare: [] });
+    expect(decodeSpecParam(encodeSpecParam(none)).spec).toEqual(none);
+    expect(decodeSpecParam(encodeSpecParam(parseSpec(DEFAULT_SPEC))).spec).not.toHaveProperty('compare');
+  });
+
+  it('a link with a bad compared configuration opens without the list and names the field', () => {
+    const good = parseSpec({ ...DEFAULT_SPEC, nfe: 8, compare: [{ solver: { name: 'ddim' } }] });
+    const param = encodeSpecParam(good);
+    // the same link, hand-edited: compare.0's schedule parameter out of range
+    const bad = encodeSpecParam({ ...good, compare: [{ solver: { name: 'ddim' }, schedule: { type: 'shift', s: -2, appendZero: true } }] } as SampleSpec);
+    expect(decodeSpecParam(param).spec).toEqual(good);
+    const decoded = decodeSpecParam(bad);
+    expect(decoded.spec).toEqual(parseSpec({ ...DEFAULT_SPEC, nfe: 8 }));
+    expect(decoded.notice).toMatch(/spec\.compare\.0\.schedule\.s: got -2/);
+  });
 });

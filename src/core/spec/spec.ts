@@ -285,6 +285,73 @@ function checkTimeRange(
   return { tStart, tEnd, ok };
 }
 
+/** most configurations a spec compares besides its own (issue #11: up to 6 shown, the spec's own first) */
+export const MAX_COMPARE = 5;
+
+/**
+ * One compared configuration (issue #11): a solver with its options and, optionally, its own time grid; a grid left
+ * out is the spec's own (and follows it when it changes). Everything else (process, target, budget, n, seed) is the
+ * spec's, so all configurations start from the same x_T and are scored against the same references.
+ */
+export const compareEntrySchema = z.object({ solver: solverSchema, schedule: scheduleSchema.optional() }).strict();
+
+/** JSON with sorted keys: two configurations are the same when their canonical forms are */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object')
+    return `{${Object.keys(value)
+      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(value);
+}
+
+type ScheduleInput = z.output<typeof scheduleSchema>;
+
+/**
+ * The checks that tie a solver and its grid to the rest of the spec (process range, step budget, BOSS anchors,
+ * custom times), for the spec's own pair (`at` = []) and for each compared one (`at` = ['compare', i]), so a
+ * compared configuration is refused with the primary's message under its own path (`compare.1.schedule.type`).
+ */
+function checkGrid(
+  s: { process: Parameters<typeof createProcess>[0]; steps?: number; nfe?: number },
+  schedule: ScheduleInput,
+  range: { tStart: number; tEnd: number; ok: boolean },
+  at: (string | number)[],
+  ctx: z.RefinementCtx,
+): void {
+  const { tStart, tEnd, ok } = range;
+  if (ok && schedule.type !== 'custom' && scheduleSchema.safeParse(schedule).success) {
+    // steps-independent failures always; the step count's only when given (with nfe the solver decides it) and
+    // valid: refinements run even when a field's own range check failed, and a grid of 1e308 steps is no check
+    const steps = s.steps !== undefined && Number.isInteger(s.steps) && s.steps >= 1 && s.steps <= MAX_STEPS ? s.steps : undefined;
+    const why = checkSchedule(schedule, createProcess(s.process), tStart, tEnd, steps);
+    if (why !== undefined) ctx.addIssue({ code: 'custom', path: [...at, 'schedule', 'type'], message: why });
+  }
+  // a boss grid of K steps picks K + 1 of its kMax + 1 anchors; no solver takes more steps than its NFE
+  if (schedule.type === 'boss' && s.nfe !== undefined && s.nfe > schedule.kMax)
+    ctx.addIssue({ code: 'custom', path: [...at, 'schedule', 'kMax'], message: `must be at least nfe (${s.nfe}): a boss grid picks its steps among kMax + 1 anchors` });
+  if (s.steps === undefined && s.nfe === undefined && schedule.type !== 'custom')
+    ctx.addIssue({
+      code: 'custom',
+      path: at.length ? [...at, 'schedule', 'type'] : ['steps'],
+      message: at.length ? "needs the spec's steps or nfe (the spec gives neither: its custom grid fixes its own)" : 'give either steps or nfe',
+    });
+  if (schedule.type === 'custom') {
+    const times = schedule.times;
+    if (Math.abs(times[0] - tStart) > 1e-12 || Math.abs(times[times.length - 1] - tEnd) > 1e-12)
+      ctx.addIssue({ code: 'custom', path: [...at, 'schedule', 'times'], message: `must run from tStart (${tStart}) to tEnd (${tEnd})` });
+    const steps = s.steps ?? s.nfe;
+    if (steps !== undefined && steps !== times.length - 1)
+      ctx.addIssue({
+        code: 'custom',
+        path: at.length ? [...at, 'schedule', 'times'] : [s.steps !== undefined ? 'steps' : 'nfe'],
+        message: at.length ? `needs ${steps} intervals (the spec's ${s.steps !== undefined ? 'steps' : 'nfe'}), got ${times.length - 1}` : `must equal the number of custom intervals (${times.length - 1})`,
+      });
+  }
+}
+
 export const sampleSpecSchema = z
   .object({
     version: z.literal(SPEC_VERSION),
@@ -302,31 +369,32 @@ export const sampleSpecSchema = z
     tEnd: finite().optional(),
     n: z.number().int().min(2).max(MAX_PARTICLES).default(4096),
     seed: z.number().int().min(0).max(0xffffffff).default(0),
+    /** configurations compared with the spec's own (issue #11); left out: none (the page shows its default pair) */
+    compare: z.array(compareEntrySchema).max(MAX_COMPARE).optional(),
   })
   .strict()
   .superRefine((s, ctx) => {
-    const { tStart, tEnd, ok } = checkTimeRange(s, ctx);
-    if (ok && s.schedule.type !== 'custom' && scheduleSchema.safeParse(s.schedule).success) {
-      // steps-independent failures always; the step count's only when given (with nfe the solver decides it) and
-      // valid: refinements run even when a field's own range check failed, and a grid of 1e308 steps is no check
-      const steps = s.steps !== undefined && Number.isInteger(s.steps) && s.steps >= 1 && s.steps <= MAX_STEPS ? s.steps : undefined;
-      const why = checkSchedule(s.schedule, createProcess(s.process), tStart, tEnd, steps);
-      if (why !== undefined) ctx.addIssue({ code: 'custom', path: ['schedule', 'type'], message: why });
-    }
-    // a boss grid of K steps picks K + 1 of its kMax + 1 anchors; no solver takes more steps than its NFE
-    if (s.schedule.type === 'boss' && s.nfe !== undefined && s.nfe > s.schedule.kMax)
-      ctx.addIssue({ code: 'custom', path: ['schedule', 'kMax'], message: `must be at least nfe (${s.nfe}): a boss grid picks its steps among kMax + 1 anchors` });
-    if (s.steps === undefined && s.nfe === undefined && s.schedule.type !== 'custom')
-      ctx.addIssue({ code: 'custom', path: ['steps'], message: 'give either steps or nfe' });
+    const range = checkTimeRange(s, ctx);
+    checkGrid(s, s.schedule, range, [], ctx);
     if (s.steps !== undefined && s.nfe !== undefined) ctx.addIssue({ code: 'custom', path: ['nfe'], message: 'give either steps or nfe, not both' });
-    if (s.schedule.type === 'custom') {
-      const times = s.schedule.times;
-      if (Math.abs(times[0] - tStart) > 1e-12 || Math.abs(times[times.length - 1] - tEnd) > 1e-12)
-        ctx.addIssue({ code: 'custom', path: ['schedule', 'times'], message: `must run from tStart (${tStart}) to tEnd (${tEnd})` });
-      const steps = s.steps ?? s.nfe;
-      if (steps !== undefined && steps !== times.length - 1)
-        ctx.addIssue({ code: 'custom', path: [s.steps !== undefined ? 'steps' : 'nfe'], message: `must equal the number of custom intervals (${times.length - 1})` });
-    }
+    // each compared configuration against the spec's budget and range, and against the others: a configuration
+    // that repeats one before it (the spec's own included) would draw the same curve twice under two colours
+    const seen = [canonical({ solver: s.solver, schedule: s.schedule })];
+    // (refinements also run when a field failed its own check: an entry that did not parse has its own issue)
+    (Array.isArray(s.compare) ? s.compare : []).forEach((entry, i) => {
+      if (!compareEntrySchema.safeParse(entry).success) return;
+      const schedule = entry.schedule ?? s.schedule;
+      checkGrid(s, schedule, range, ['compare', i], ctx);
+      const key = canonical({ solver: entry.solver, schedule });
+      const same = seen.indexOf(key);
+      if (same >= 0)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['compare', i],
+          message: `the same solver, options and schedule as ${same === 0 ? "the spec's own (solver, schedule)" : `compare.${same - 1}`}; a compared configuration must differ in one of them`,
+        });
+      seen.push(key);
+    });
   })
   .transform((s) => {
     // reached only when every check passed, so the process is valid here
@@ -335,6 +403,18 @@ export const sampleSpecSchema = z
   });
 
 export type SampleSpec = z.infer<typeof sampleSpecSchema>;
+export type CompareEntry = z.infer<typeof compareEntrySchema>;
+
+/**
+ * The spec of each configuration a spec compares: its own first (as the spec without `compare`), then one per
+ * `compare` entry (that solver, that schedule or the spec's, everything else the spec's). `compare` overrides the
+ * spec's list (the page passes its default pair when the spec has none). The one place that says what a compared
+ * configuration runs: the CLI, the page's live runs, sweeps and views all go through it.
+ */
+export function configurationSpecs(spec: SampleSpec, compare: readonly CompareEntry[] = spec.compare ?? []): SampleSpec[] {
+  const { compare: _compare, ...own } = spec;
+  return [own, ...compare.map((entry) => ({ ...own, solver: entry.solver, schedule: entry.schedule ?? own.schedule }))];
+}
 export type SampleSpecInput = z.input<typeof sampleSpecSchema>;
 
 export const DEFAULT_SPEC: SampleSpec = {
