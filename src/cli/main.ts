@@ -18,7 +18,7 @@ import { bossSummary, cachedBossCostMatrix } from '../core/sampling/boss.ts';
 import { describeGrid } from '../core/sampling/schedules.ts';
 import { SOLVERS, SOLVER_NAMES, type SolverName } from '../core/sampling/solvers.ts';
 import { solverOptionNames } from '../core/spec/solverSchema.ts';
-import { MAX_COMPONENTS, MAX_DIM, MAX_PARTICLES, MAX_STEPS, SpecError, parseSpec, type SampleSpec } from '../core/spec/spec.ts';
+import { MAX_COMPONENTS, MAX_DIM, MAX_PARTICLES, MAX_STEPS, SpecError, configurationSpecs, parseSpec, type SampleSpec } from '../core/spec/spec.ts';
 import type { AdapterSummary } from '../gpu/device.ts';
 import type { MetricSummary } from '../core/metrics/intervals.ts';
 import { FD_REFERENCE_SAMPLES } from '../engine/frechetMetrics.ts';
@@ -45,6 +45,8 @@ export class InputError extends Error {}
 const USAGE = `usage:
   stepscope solvers   (the solver catalogue: order, parameterisation, the official options each default reproduces)
   stepscope sample --spec run.json --out x.npy [--noise xT.npy] [--traj traj.npy] [--metrics m.json] [--backend gpu|cpu] [--fd-reference N]
+    a spec with "compare" (compared configurations) also runs each of them from the same x_T: one row each on stdout,
+    and their metrics under "configurations" in the metrics file (--out stays the spec's own samples)
   stepscope sweep  --spec run.json --nfe 2,3,4,5,6,8,10,15,20,30,50 --out curves.json [--solvers ddim,dpmpp-2m] [--csv curves.csv] [--seeds S] [--vary PATH=v1,v2,…] [--backend gpu|cpu] [--fd-reference N]
     --seeds S: replicates with seeds spec.seed … spec.seed+S−1 (default 1); each metric gets a mean and a 95% t interval
     --fd-reference N: exact samples behind FD-RF's reference statistics for image targets (glyphs16); default ${FD_REFERENCE_SAMPLES}
@@ -274,6 +276,9 @@ async function sampleCommand(flags: Record<string, string>): Promise<void> {
   if (!result.samples.every(Number.isFinite)) throw new Error('sampling produced NaN or infinite values; nothing written');
   const files: [string, string | Uint8Array][] = [[out, serializeNpy(result.samples, [spec.n, dim])]];
   if (traj && result.trajectory) files.push([traj, serializeNpy(result.trajectory, [result.times.length, spec.n, dim])]);
+  // compared configurations (spec.compare, issue #11): each runs as its own single spec (configurationSpecs) from the
+  // same x_T, and reports the rows the page's run table shows
+  const compared = await sampleConfigurations(backend, spec, noise);
   if (metricsPath) {
     const process = makeProcess(spec.process);
     const report = {
@@ -291,10 +296,32 @@ async function sampleCommand(flags: Record<string, string>): Promise<void> {
       ...(targetImageShape(spec.target) ? { imageShape: targetImageShape(spec.target) } : {}),
       metrics: result.metrics,
       wallMs: result.wallMs,
+      ...(compared.length ? { configurations: [{ index: 0, solver: spec.solver, schedule: spec.schedule, nfe: result.nfe, times: result.times, metrics: result.metrics, wallMs: result.wallMs }, ...compared] } : {}),
     };
     files.push([metricsPath, `${JSON.stringify(report, null, 2)}\n`]);
   }
   writeOutputs(files);
+  if (compared.length) {
+    // the spec's own first (its metrics only when --metrics asked for them, as without compare)
+    const rows = [{ index: 0, solver: spec.solver, schedule: spec.schedule, nfe: result.nfe, metrics: result.metrics }, ...compared];
+    for (const row of rows)
+      process.stdout.write(
+        `configuration ${row.index}: ${row.solver.name} on ${row.schedule.type}, ${row.nfe} NFE` +
+          (row.metrics ? `, MMD² ${row.metrics.mmd2.toExponential(4)}, energy ${row.metrics.energy.toExponential(4)}, RMSE ${row.metrics.rmse.toExponential(4)}` : '') +
+          '\n',
+      );
+  }
+}
+
+/** each compared configuration of `spec` (not its own) run with metrics, from the same x_T as the spec's own run */
+async function sampleConfigurations(backend: SamplerBackend, spec: SampleSpec, noise: Float32Array | Float64Array | undefined) {
+  const rows = [];
+  for (const [index, configuration] of configurationSpecs(spec).entries()) {
+    if (index === 0) continue;
+    const run = await backend.sample(configuration, { noise, metrics: true, readSamples: false });
+    rows.push({ index, solver: configuration.solver, schedule: configuration.schedule, nfe: run.nfe, times: run.times, metrics: run.metrics!, wallMs: run.wallMs });
+  }
+  return rows;
 }
 
 /** most values one `--vary` may list */
