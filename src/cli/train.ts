@@ -15,13 +15,15 @@ import { prepareTarget } from '../core/sampling/experiment.ts';
 import { learnedDenoiser, learnedModelRangeWarnings } from '../core/spec/learnedModel.ts';
 import { type ModelFile, ModelFileError, layoutText, parseModelFileText, serializeModelFile } from '../core/spec/modelFile.ts';
 import type { SampleSpec } from '../core/spec/spec.ts';
-import { type TrainSpec, isGenerativeTrainSpec, parseTrainSpec } from '../core/spec/trainSpec.ts';
+import { type TrainSpec, isGenerativeTrainSpec } from '../core/spec/trainSpec.ts';
+import { isBossSpec, parseAnyTrainSpec } from '../core/spec/bossSpec.ts';
 import { makeProcess } from '../core/sampling/experiment.ts';
 import type { BackendOptions } from '../engine/sampling.ts';
 // the float64 generative run the training lab's worker also calls (same model file and log rows)
 import { trainGenerativeCpu } from '../engine/train/generative.ts';
 import { type SurrogateExperimentInput, resolveSurrogateExperimentConfig, runSurrogateExperiment } from '../core/surrogate/experiment.ts';
 import { InputError, checkOutputPath, readFileBytes, readSpecWith, writeOutputs } from './main.ts';
+import { bossTrainRun } from './trainBoss.ts';
 
 export const TRAIN_FLAGS = ['spec', 'out', 'log', 'backend'];
 
@@ -30,7 +32,9 @@ export const TRAIN_USAGE = `  stepscope train  --spec train.json --out model.jso
     float64 trainer; the log has one row per step: step,loss,samples_seen,wall_ms. A sample spec's
     "model":{"type":"mlp","file":"model.json"} (relative to the spec file) samples with it (--backend cpu).
     task "surrogate": online vs offline training of a Burgers surrogate (target: the experiment's settings); --out is
-    the result JSON, the log arm,step,loss,samples_seen,wall_ms,held_out_rel_l2`;
+    the result JSON, the log arm,step,loss,samples_seen,wall_ms,held_out_rel_l2
+    task "boss": BOSS straightening of the flow-matching model file "teacher" (relative to the spec file) toward its
+    Bellman-optimal K-step grid; --out is the student model file, the log step,loss,samples_seen,wall_ms,eval_loss`;
 
 const now = () => performance.now();
 
@@ -40,13 +44,17 @@ function parseBackend(flag: string | undefined): 'cpu' | 'gpu' {
 }
 
 export async function trainCommand(flags: Record<string, string>): Promise<void> {
-  const spec = readSpecWith(flags.spec, parseTrainSpec);
+  const spec = readSpecWith(flags.spec, parseAnyTrainSpec);
   const out = checkOutputPath('out', flags.out);
   const log = flags.log !== undefined ? checkOutputPath('log', flags.log) : undefined;
   if (log !== undefined && log === out) throw new InputError(`--log: '${flags.log}' is the --out file; give two different files`);
   const backend = parseBackend(flags.backend);
   // what is not built yet is refused here, before any work (exit 1)
   if (backend === 'gpu') throw new Error(`--backend gpu: stepscope train has no GPU path yet (the GPU trainer is not wired to the CLI); use --backend cpu, the float64 trainer (nothing written)`);
+  if (isBossSpec(spec)) {
+    writeOutputs(await bossTrainRun(spec, loadSpecModel(flags.spec, spec.teacher, 'teacher'), out, log));
+    return;
+  }
   if (spec.task === 'surrogate') {
     writeOutputs(surrogateRun(spec, out, log));
     return;
@@ -131,18 +139,18 @@ export function resolveModelPath(specPath: string, file: string): string {
 }
 
 /** Read and validate the model file a sample spec names; bad files are bad input naming the file and the problem. */
-export function loadSpecModel(specPath: string, file: string): ModelFile {
+export function loadSpecModel(specPath: string, file: string, field = 'model.file'): ModelFile {
   const path = resolveModelPath(specPath, file);
   let bytes: Uint8Array;
   try {
     bytes = readFileBytes('spec', path);
   } catch (error) {
-    throw new InputError(`--spec: model.file '${file}' (${path}) cannot be read: ${((error as Error).message.split(': ').slice(2).join(': ') || (error as Error).message)}`);
+    throw new InputError(`--spec: ${field} '${file}' (${path}) cannot be read: ${((error as Error).message.split(': ').slice(2).join(': ') || (error as Error).message)}`);
   }
   try {
     return parseModelFileText(new TextDecoder().decode(bytes));
   } catch (error) {
-    if (error instanceof ModelFileError) throw new InputError(`--spec: model.file '${file}' (${path}) is not a usable model file:\n  ${error.problems.join('\n  ')}`);
+    if (error instanceof ModelFileError) throw new InputError(`--spec: ${field} '${file}' (${path}) is not a usable model file:\n  ${error.problems.join('\n  ')}`);
     throw error;
   }
 }

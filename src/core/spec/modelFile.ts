@@ -44,6 +44,21 @@ export interface ModelFile {
   timeInput: TimeInputRange;
   trainedOn: { target: SampleSpec['target']; steps: number; batch: number; seed: number; optimizer: Record<string, unknown> & { name: string } };
   loss: { final: number; last100: number; validation: number | null };
+  /**
+   * a BOSS-straightened student (training.md §3.5, core/train/bossStraighten.ts): its K Bellman steps (flow times t,
+   * from noise to data, the sampler's custom schedule), K_max, how its pairs were drawn and the held-out loss before
+   * (the teacher's) and after fine-tuning; `loss.validation` is the latter
+   */
+  straightened?: BossStraightenedInfo;
+}
+
+export interface BossStraightenedInfo {
+  method: 'boss';
+  K: number;
+  kMax: number;
+  times: number[];
+  pairs: 'offline' | 'online';
+  heldOutLoss: { before: number; after: number };
 }
 
 /** A model file that cannot be used: one line per problem, each naming the field, the value and what is expected. */
@@ -96,6 +111,17 @@ const modelFileSchema = z
       })
       .strict(),
     loss: z.object({ final: finite(), last100: finite(), validation: finite().nullable() }).strict(),
+    straightened: z
+      .object({
+        method: z.literal('boss'),
+        K: z.number().int().min(1),
+        kMax: z.number().int().min(1),
+        times: z.array(finite()).min(2),
+        pairs: z.enum(['offline', 'online']),
+        heldOutLoss: z.object({ before: finite(), after: finite() }).strict(),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((m, ctx) => {
@@ -166,6 +192,6 @@ export function serializeModelFile(model: ModelFile): string {
   if (model.params.length !== expected) throw new ModelFileError([`params: got ${model.params.length} numbers; the layout of config (${layoutText(model.config)}) needs ${expected}`]);
   const placeholder = '"__PARAMS__"';
   const { params, ...rest } = model;
-  const ordered = { format: rest.format, version: rest.version, kind: rest.kind, task: rest.task, config: rest.config, timeInput: rest.timeInput, trainedOn: rest.trainedOn, loss: rest.loss, params: '__PARAMS__' };
+  const ordered = { format: rest.format, version: rest.version, kind: rest.kind, task: rest.task, config: rest.config, timeInput: rest.timeInput, trainedOn: rest.trainedOn, loss: rest.loss, ...(rest.straightened ? { straightened: rest.straightened } : {}), params: '__PARAMS__' };
   return `${JSON.stringify(ordered, null, 2).replace(placeholder, `[${Array.from(params).join(',')}]`)}\n`;
 }
