@@ -187,7 +187,23 @@ export interface SurrogateViewReport {
   message: string | null;
 }
 
+/** the BOSS straightening panel of the training lab (issue #7 part 4): settings, the Bellman steps and the before/after rows */
+export interface BossStraightenViewReport {
+  status: string;
+  teacher: string | null;
+  spec: Record<string, unknown> | null;
+  progress: { step: number; total: number } | null;
+  indices: number[] | null;
+  times: number[] | null;
+  heldOutLoss: { before: number; after: number } | null;
+  nullMmd2: number | null;
+  rows: { row: string; steps: number; mmd2: number; rmse: number }[];
+  problem: string | null;
+  message: string | null;
+}
+
 interface Reports {
+  bossStraighten: BossStraightenViewReport | null;
   surrogate: SurrogateViewReport | null;
   train: TrainViewReport | null;
   stepErrors: StepErrorViewReport | null;
@@ -200,10 +216,14 @@ interface Reports {
   claim: ClaimViewReport | null;
 }
 
-const reports: Reports = { surrogate: null, train: null, stepErrors: null, formula: null, lesson: null, quality: null, grid: null, boss: null, v3: null, claim: null };
+const reports: Reports = { bossStraighten: null, surrogate: null, train: null, stepErrors: null, formula: null, lesson: null, quality: null, grid: null, boss: null, v3: null, claim: null };
 
 export function reportSurrogateView(report: SurrogateViewReport | null): void {
   reports.surrogate = report;
+}
+
+export function reportBossStraightenView(report: BossStraightenViewReport | null): void {
+  reports.bossStraighten = report;
 }
 
 export function reportTrainView(report: TrainViewReport | null): void {

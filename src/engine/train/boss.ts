@@ -148,9 +148,14 @@ export async function bossEvaluate(teacher: ModelFile, student: ModelFile, plan:
   ];
   let nullMmd2 = NaN;
   const rows: BossEvaluation['rows'] = [];
+  // one backend for the four rows, so that its reference sets (exact samples, null set, kernel sums) are computed
+  // once: the rows share target, range, n, seed and x_T; the model it evaluates is switched per row
+  let current = learnedDenoiser(teacher);
+  const backend = new CpuSamplerBackend({ model: { dim, predict: (...args) => current.predict(...args) } });
   for (const c of configurations) {
     const sampleSpec = bossEvalSampleSpec(target, c.times, c.uniform, n, seed, c.row);
-    const outcome = await new CpuSamplerBackend({ model: learnedDenoiser(c.model) }).sample(sampleSpec, { noise: xT, metrics: true });
+    current = learnedDenoiser(c.model);
+    const outcome = await backend.sample(sampleSpec, { noise: xT, metrics: true });
     // the backend's run and core's are the same float64 program on the same x_T
     if (outcome.samples.length !== c.samples.length || outcome.samples.some((v, i) => v !== c.samples[i])) throw new Error(`boss evaluation: the sampler's ${c.row} run differs from core's (grid or model mismatch)`);
     nullMmd2 = outcome.metrics!.nulls.mmd2;

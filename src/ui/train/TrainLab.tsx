@@ -23,6 +23,7 @@ import { NoticeBanner } from '../NoticeBanner.tsx';
 import { useWidth } from '../useWidth.ts';
 import { reportTrainView } from '../viewReports.ts';
 import { startWorkerJob, type WorkerJob } from '../workerJob.ts';
+import { BossPanel } from './BossPanel.tsx';
 import { SurrogatePanel } from './SurrogatePanel.tsx';
 import { type TrainForm, parseTrainForm, rememberTrainForm, trainFormFromSearch, trainUrl } from './trainLink.ts';
 import type { TrainWorkerMessage } from './trainWorker.ts';
@@ -358,6 +359,15 @@ function TrainLab({ store, onLab }: { store: AppStore; onLab(lab: Lab): void }) 
           </tbody>
         </table>
       </section>
+      <BossPanel
+        store={store}
+        onLab={onLab}
+        models={order.flatMap((o) => {
+          const run = runs[o.name] as OptimizerRun;
+          const model = run.status === 'queued' ? undefined : run.result?.model;
+          return model ? [{ label: `${o.label} model (trained above)`, file: `model-${form.task}-${form.target}-${o.name}`, text: model }] : [];
+        })}
+      />
       <SurrogatePanel />
     </main>
   );
