@@ -115,6 +115,14 @@ describe('BOSS straightening: the loss (§3.5.5)', () => {
     expect(Math.abs(mlpLoss(layout, teacher.params, batch) - s / 128)).toBeLessThan(1e-12 * (s / 128));
   });
 
+  it('a pair set over more rows than one teacher chunk (4096) equals the rows run on their own', () => {
+    const small = bossStraightenPlan(teacher, { K: 2, kMax: 4, trajectories: 8, seed: 1 });
+    const many = bossPairNoise(4100, 2, 9, 0);
+    const whole = bossPairSet(teacher, small, many);
+    const tail = bossPairSet(teacher, small, many.slice(4090 * 2));
+    for (let m = 0; m < 3; m++) expect(Array.from(whole.frames[m].subarray(4090 * 2))).toEqual(Array.from(tail.frames[m]));
+  });
+
   it('its gradient equals central finite differences (float64, relative error < 1e-6)', () => {
     const params = teacher.params.slice();
     const { gradients } = mlpLossAndGradients(layout, params, batch);

@@ -120,11 +120,21 @@ export interface BossPairSet {
   frames: Float64Array[];
 }
 
+/** rows per teacher run when collecting pairs: bounds the recorded trajectory (rows × (K_max + 1) × d) */
+const PAIR_CHUNK_ROWS = 4096;
+
 export function bossPairSet(teacher: ModelFile, plan: BossPlan, noise: Float64Array): BossPairSet {
   const dim = teacher.config.dataDim;
-  const { frames } = bossEuler(teacher, plan.process, plan.anchors, noise, true);
-  if (!frames || frames.length !== plan.anchors.length) throw new Error(`boss straightening: the teacher run recorded ${frames?.length ?? 0} frames, expected ${plan.anchors.length}`);
-  return { rows: noise.length / dim, dim, frames: plan.path.indices.map((i) => frames[i]) };
+  const rows = noise.length / dim;
+  const kept = plan.path.indices.map(() => new Float64Array(rows * dim));
+  // rows are independent: the run in chunks keeps only the K + 1 Bellman frames of each
+  for (let first = 0; first < rows; first += PAIR_CHUNK_ROWS) {
+    const chunk = noise.subarray(first * dim, Math.min(rows, first + PAIR_CHUNK_ROWS) * dim);
+    const { frames } = bossEuler(teacher, plan.process, plan.anchors, chunk.slice(), true);
+    if (!frames || frames.length !== plan.anchors.length) throw new Error(`boss straightening: the teacher run recorded ${frames?.length ?? 0} frames, expected ${plan.anchors.length}`);
+    plan.path.indices.forEach((i, m) => kept[m].set(frames[i], first * dim));
+  }
+  return { rows, dim, frames: kept };
 }
 
 /**

@@ -6,6 +6,7 @@
 // the teacher's K_max-step Euler run from the same x_T. `stepscope train` (task "boss") and the training lab's worker
 // both call it, so the CLI's numbers and the page's are the same float64 computation.
 
+import { pathCost, uniformIndices } from '../../core/sampling/boss.ts';
 import { type BossKStepComparison, bossKStepComparison, bossStraighten } from '../../core/train/bossStraighten.ts';
 import { learnedDenoiser } from '../../core/spec/learnedModel.ts';
 import type { ModelFile } from '../../core/spec/modelFile.ts';
@@ -106,7 +107,6 @@ export async function bossStraightenCpu(spec: BossSpec, teacher: ModelFile, onSt
     straightened: { method: 'boss', K: spec.K, kMax: spec.kMax, times: plan.times, pairs: spec.pairs, heldOutLoss: { before, after } },
   };
   const evaluation = await bossEvaluate(teacher, model, result.plan, spec.eval.n, spec.eval.seed);
-  const uniformIndices = Array.from({ length: spec.K + 1 }, (_, m) => Math.round((m * spec.kMax) / spec.K));
   return {
     model,
     logRows,
@@ -117,7 +117,7 @@ export async function bossStraightenCpu(spec: BossSpec, teacher: ModelFile, onSt
       times: plan.times,
       uniformTimes: evaluation.rows.find((r) => r.row === 'teacher-uniform')!.times,
       optimalCost: plan.path.cost,
-      uniformCost: uniformIndices.slice(1).reduce((s, j, m) => s + plan.matrix.cost[uniformIndices[m] * (spec.kMax + 1) + j], 0),
+      uniformCost: pathCost(plan.matrix.cost, spec.kMax, uniformIndices(spec.kMax, spec.K)),
       trajectories: spec.trajectories,
     },
     heldOutLoss: { before, after },
