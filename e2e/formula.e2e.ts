@@ -7,7 +7,7 @@ import { buildSpecProgram } from '../src/core/sampling/experiment.ts';
 import { fixedProgram } from '../src/core/sampling/program.ts';
 import { stepFormula } from '../src/core/sampling/programFormula.ts';
 import { parseSpec } from '../src/core/spec/spec.ts';
-import { BASE_URL, openApp, pollViews, test } from './harness.ts';
+import { BASE_URL, addConfiguration, openApp, pollViews, test } from './harness.ts';
 
 interface FormulaReport {
   solver: string;
@@ -50,10 +50,9 @@ test('update formula: DPM-Solver++(2M) and DDIM steps with the program’s float
   await screenshot(page, 'formula-dpmpp-2m.png');
 
   // another shown solver, chosen by its label: DDIM has one evaluation and one combine per step
-  const chips = page.getByRole('group', { name: 'Also show these solvers' });
-  const ddim = chips.getByRole('button', { name: 'DDIM', exact: true });
-  if ((await ddim.getAttribute('aria-pressed')) !== 'true') await ddim.click();
-  await panel.getByLabel('Formula of', { exact: true }).selectOption({ label: 'DDIM' });
+  const formulaOf = panel.getByLabel('Formula of', { exact: true });
+  if ((await formulaOf.locator('option', { hasText: /^DDIM$/ }).count()) === 0) await addConfiguration(page, 'ddim');
+  await formulaOf.selectOption({ label: 'DDIM' });
   report = await pollViews(page, views, (v) => v.formula?.solver === 'ddim' && v.formula, 'the formula of DDIM');
   assert.deepEqual(report.equations.map((e) => e.kind), ['eval', 'combine']);
   assert.equal(report.equations[1].coefficients!.length, 2, 'x_{i+1} from x_i and D_{i+1} only');

@@ -187,3 +187,17 @@ export async function pollViews<V, T>(page: Page, app: JSHandle<{ views(): V }>,
 export function isFiniteNumber(x: unknown): x is number {
   return typeof x === 'number' && Number.isFinite(x);
 }
+
+/**
+ * Sampler lab: compare one more configuration the way a person does ("Add configuration", then the solver in the
+ * new card, by their labels); returns the new configuration's number (1 is the spec's own).
+ */
+export async function addConfiguration(page: Page, solver: string): Promise<number> {
+  const cards = page.getByRole('group', { name: 'Configurations to compare' });
+  const number = (await cards.getByRole('group').count()) + 1;
+  await page.getByRole('button', { name: 'Add configuration' }).click();
+  const select = page.getByLabel(`Configuration ${number} solver`, { exact: true });
+  await select.waitFor({ timeout: 10_000 });
+  await select.selectOption(solver);
+  return number;
+}

@@ -6,16 +6,15 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BASE_URL, RESULTS_DIR, openApp, test } from './harness.ts';
+import { BASE_URL, RESULTS_DIR, addConfiguration, openApp, test } from './harness.ts';
 
 test('NFE slider with 3 configurations: time until the quality chart shows the new NFE (reported)', async ({ page }) => {
   const app = await openApp(page, BASE_URL);
-  const chips = page.getByRole('group', { name: 'Also show these solvers' });
-  for (const name of ['DDIM', 'UniPC']) {
-    const chip = chips.getByRole('button', { name, exact: true });
-    if ((await chip.getAttribute('aria-pressed')) !== 'true') await chip.click();
-  }
-  assert.equal(await chips.getByRole('button', { pressed: true }).count(), 2, 'two compared solvers beside the primary');
+  // DDIM is compared by default; UniPC is added as a third configuration
+  await addConfiguration(page, 'unipc');
+  const cards = page.getByRole('group', { name: 'Configurations to compare' });
+  assert.equal(await cards.getByRole('group').count(), 3, 'two compared configurations beside the primary');
+  assert.deepEqual((await app.evaluate((s) => s.getSpec())).compare, [{ solver: { name: 'ddim' } }, { solver: { name: 'unipc' } }]);
   const chartAt = (nfe: number) =>
     page.waitForFunction((want) => (window as unknown as { stepscope: { views(): { quality: { currentNfe: number } | null } } }).stepscope.views().quality?.currentNfe === want, nfe, {
       timeout: 120_000,

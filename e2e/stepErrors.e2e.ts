@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { JSHandle, Page } from 'playwright-core';
 import { stepErrors } from '../src/core/sampling/stepErrors.ts';
 import { parseSpec } from '../src/core/spec/spec.ts';
-import { BASE_URL, RESULTS_DIR, isFiniteNumber, openApp, pollViews, test, type Spec, type StepscopeHook } from './harness.ts';
+import { BASE_URL, RESULTS_DIR, addConfiguration, isFiniteNumber, openApp, pollViews, test, type Spec, type StepscopeHook } from './harness.ts';
 
 // the parts of the hook this test reads (kept local: e2e checks the contract, it does not import the app's types)
 interface StepErrorView {
@@ -111,9 +111,7 @@ test('same noise: on, every shown solver starts from the same x_T; off, each fro
   const base = await app.evaluate((s) => s.getSpec());
   await app.evaluate((s, spec) => s.setSpec(spec), { ...base, n: N, nfe: STEPS, steps: undefined, schedule: { type: 'logsnr' }, solver: { name: 'dpmpp-2m' } });
   // a third configuration beside the default DDIM
-  const chips = page.getByRole('group', { name: 'Also show these solvers' });
-  const unipc = chips.getByRole('button', { name: 'UniPC', exact: true });
-  if ((await unipc.getAttribute('aria-pressed')) !== 'true') await unipc.click();
+  await addConfiguration(page, 'unipc');
   const toggle = page.getByLabel('Same noise');
   assert.equal(await toggle.isChecked(), true, 'on by default');
 

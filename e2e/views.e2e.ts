@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JSHandle, Page } from 'playwright-core';
-import { BASE_URL, RESULTS_DIR, isFiniteNumber, openApp, pollViews, test, type StepscopeHook } from './harness.ts';
+import { BASE_URL, RESULTS_DIR, addConfiguration, isFiniteNumber, openApp, pollViews, test, type StepscopeHook } from './harness.ts';
 
 // the parts of the hook this test reads (kept local: e2e checks the contract, it does not import the app's types)
 interface DrawnPoint {
@@ -77,13 +77,12 @@ test('quality chart: 95% bands over 2 seeds, the null band and measured orders; 
 
   // two configurations, chosen in the controls: DPM-Solver++(2M) as the solver, DDIM to compare
   await page.getByLabel('Solver', { exact: true }).selectOption('dpmpp-2m');
-  const chips = page.getByRole('group', { name: 'Also show these solvers' });
-  for (const pressed of await chips.getByRole('button', { pressed: true }).all()) {
-    if (!/^DDIM$/.test((await pressed.innerText()).trim())) await pressed.click();
-  }
-  const ddim = chips.getByRole('button', { name: 'DDIM', exact: true });
-  if ((await ddim.getAttribute('aria-pressed')) !== 'true') await ddim.click();
-  assert.equal(await chips.getByRole('button', { pressed: true }).count(), 1, 'one compared solver');
+  const cards = page.getByRole('group', { name: 'Configurations to compare' });
+  // the default comparison beside DPM-Solver++(2M) is DDIM alone; remove any other configuration
+  while ((await cards.getByRole('group').count()) > 2) await page.getByRole('button', { name: `Remove configuration ${await cards.getByRole('group').count()}` }).click();
+  const second = page.getByLabel('Configuration 2 solver', { exact: true });
+  if ((await second.inputValue()) !== 'ddim') await second.selectOption('ddim');
+  assert.equal(await cards.getByRole('group').count(), 2, 'one compared configuration');
 
   // seeds through the panel's control; the sweep then uses it (no seeds option given)
   const seeds = page.getByRole('region', { name: 'Quality against NFE' }).getByLabel('Seeds', { exact: true });
@@ -169,7 +168,7 @@ test('quality chart: 95% bands over 2 seeds, the null band and measured orders; 
   await checkGrid(8);
 
   // an adaptive solver's grid is the one its latest live run chose (the controller runs it on being shown)
-  await chips.getByRole('button', { name: /^RK45/ }).click();
+  await addConfiguration(page, 'rk45');
   const adaptive = await pollViews(
     page,
     app,

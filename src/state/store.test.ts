@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SPEC, MAX_COMPONENTS, SpecError } from '../core/spec/spec.ts';
-import { createAppStore, shownSolvers } from './store.ts';
+import { createAppStore } from './store.ts';
 
 describe('app store', () => {
   it('takes a valid spec through the schema and rejects an invalid one without changing anything', () => {
@@ -13,11 +13,12 @@ describe('app store', () => {
     expect(store.getState().spec.seed).toBe(7);
   });
 
-  it('shows the spec solver first, then the compared ones', () => {
+  it('dragging is UI state beside the spec: setting it leaves the spec as it is', () => {
     const store = createAppStore(DEFAULT_SPEC);
-    expect(shownSolvers(store.getState())).toEqual(['dpmpp-2m', 'ddim']);
-    store.getState().setCompare('ddim', false);
-    expect(shownSolvers(store.getState())).toEqual(['dpmpp-2m']);
+    expect(store.getState().dragging).toBe(false);
+    store.getState().setDragging(true);
+    expect(store.getState().dragging).toBe(true);
+    expect(store.getState().spec).toBe(DEFAULT_SPEC);
   });
 
   it('replaces notices that share a key', () => {

@@ -4,7 +4,6 @@
 
 import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
 import type { SolverName } from '../core/sampling/solvers.ts';
-import { SOLVER_NAMES } from '../core/sampling/solvers.ts';
 import { MAX_COMPONENTS, parseSpec, type SampleSpec } from '../core/spec/spec.ts';
 import type { Backend, RunMetrics, SweepCurve, SweepResult } from '../engine/sampling.ts';
 import type { AdapterSummary, GpuStatusKind } from '../gpu/device.ts';
@@ -12,21 +11,19 @@ import type { AdapterSummary, GpuStatusKind } from '../gpu/device.ts';
 // ---------------------------------------------------------------------------------------------- spec
 
 export interface SpecSlice {
+  /** the experiment, compared configurations (spec.compare) included: what a link and the CLI reproduce */
   spec: SampleSpec;
-  /** solvers drawn and run besides spec.solver (UI state; not part of the spec or the link) */
-  compareSolvers: SolverName[];
   /** validate and take a new spec; throws SpecError (and changes nothing) when invalid */
   setSpec(input: unknown): SampleSpec;
-  setCompare(solver: SolverName, on: boolean): void;
-  /** every shown solver starts from the spec's x_T (on, the default); off: each its own (solverRuns.ts; UI state, not in the link) */
+  /** every shown configuration starts from the spec's x_T (on, the default); off: each its own (solverRuns.ts; UI state, not in the link) */
   sameNoise: boolean;
   setSameNoise(on: boolean): void;
-}
-
-/** the solvers shown: the spec's own first, then the compared ones, in a fixed order */
-export function shownSolvers(state: Pick<SpecSlice, 'spec' | 'compareSolvers'>): SolverName[] {
-  const primary = state.spec.solver.name as SolverName;
-  return [primary, ...SOLVER_NAMES.filter((s) => s !== primary && state.compareSolvers.includes(s))];
+  /**
+   * A slider that changes the spec (NFE, a schedule parameter, a solver option) is being dragged: live runs use fewer
+   * particles until it is released (controller.ts DRAG_PARTICLES), then refine at the spec's n. UI state.
+   */
+  dragging: boolean;
+  setDragging(on: boolean): void;
 }
 
 // ----------------------------------------------------------------------------------------------- gpu
@@ -49,12 +46,20 @@ export interface GpuSlice {
 // ------------------------------------------------------------------------------------------- live run
 
 export interface LiveResult {
+  /** the shown configuration it belongs to (ui/configurations.ts: 0 = the spec's own) */
+  index: number;
   solver: SolverName;
+  /** the spec it ran (the configuration's own; with "same noise" off, its seed) */
+  runSpec: SampleSpec;
+  /** its configuration's colour and label (ui/configurations.ts) */
+  color?: string;
+  label?: string;
   backend: Backend;
   metrics?: RunMetrics;
   nfe: number;
   times: number[];
   wallMs: number;
+  /** particles it ran with: the spec's n, or fewer while a slider is dragged (controller.ts dragParticles) */
   n: number;
   /** image targets only: the final samples (n·d, row-major), read back once per run for the image grid */
   samples?: Float32Array | Float64Array;
@@ -74,13 +79,20 @@ export interface RunSlice {
 
 // --------------------------------------------------------------------------------------------- sweep
 
+/** a configuration's quality curve as the page shows it: its key (ui/configurations.ts), colour and label */
+export interface ShownCurve extends SweepCurve {
+  key?: string;
+  color?: string;
+  label?: string;
+}
+
 export interface SweepSlice {
   sweep: {
     status: 'idle' | 'running' | 'done' | 'cancelled' | 'error';
     done: number;
     total: number;
-    /** curves so far (grow during a sweep; the full result once done) */
-    curves: SweepCurve[];
+    /** curves so far, one per shown configuration (grow during a sweep; the full result once done) */
+    curves: ShownCurve[];
     nfes: number[];
     /** particles used by the sweep (may differ from spec.n when a sweep overrides it) */
     n: number;
@@ -148,26 +160,21 @@ export interface NoticeSlice {
 export type AppState = SpecSlice & GpuSlice & RunSlice & SweepSlice & DrawSlice & NoticeSlice & SeedsSlice;
 export type AppStore = StoreApi<AppState>;
 
-/** shown by default: the first-order baseline and the usual second-order multistep solver */
-const DEFAULT_COMPARE: readonly string[] = ['ddim', 'dpmpp-2m'];
-
 const specSlice =
   (initial: SampleSpec): StateCreator<AppState, [], [], SpecSlice> =>
   (set, get) => ({
     spec: initial,
-    compareSolvers: SOLVER_NAMES.filter((s) => DEFAULT_COMPARE.includes(s)),
     setSpec(input) {
       const spec = parseSpec(input);
       if (JSON.stringify(spec) !== JSON.stringify(get().spec)) set({ spec });
       return spec;
     },
-    setCompare(solver, on) {
-      const current = get().compareSolvers;
-      const next = on ? [...new Set([...current, solver])] : current.filter((s) => s !== solver);
-      set({ compareSolvers: SOLVER_NAMES.filter((s) => next.includes(s)) });
-    },
     sameNoise: true,
     setSameNoise: (sameNoise) => set({ sameNoise }),
+    dragging: false,
+    setDragging: (dragging) => {
+      if (get().dragging !== dragging) set({ dragging });
+    },
   });
 
 const gpuSlice: StateCreator<AppState, [], [], GpuSlice> = (set, get) => ({

@@ -4,16 +4,13 @@ import { buildSpecProgram } from '../core/sampling/experiment.ts';
 import { GLYPH_COUNT } from '../core/sampling/glyphs.ts';
 import { TARGET_PRESETS, type TargetPresetName } from '../core/sampling/presets.ts';
 import { PROCESS_TYPES, type ProcessType } from '../core/sampling/process.ts';
-import { SCHEDULE_TYPES, type ScheduleType } from '../core/sampling/schedules.ts';
-import { SOLVERS, SOLVER_NAMES, type SolverName } from '../core/sampling/solvers.ts';
 import { SpecError, type SampleSpec } from '../core/spec/spec.ts';
 import { useAppStore, useAppStoreApi } from '../state/hooks.ts';
-import { solverColor } from '../views/palette.ts';
-import { PARTICLE_COUNTS, PRESET_LABELS, processLabel, scheduleLabel } from './labels.ts';
+import { PARTICLE_COUNTS, PRESET_LABELS, processLabel } from './labels.ts';
 import { SOFTWARE_IMAGE_N } from './controller.ts';
 import { TargetSource, describeTarget } from './TargetSource.tsx';
 import { ModelPicker } from './ModelPicker.tsx';
-import { SameNoiseToggle } from './SameNoiseToggle.tsx';
+import { ConfigurationCards, useDragReport } from './ConfigurationCards.tsx';
 
 const NFE_MIN = 2;
 const NFE_MAX = 50;
@@ -45,61 +42,14 @@ function currentNfe(spec: SampleSpec): number {
   }
 }
 
-function SolverPicker() {
-  const spec = useAppStore((s) => s.spec);
-  const compare = useAppStore((s) => s.compareSolvers);
-  const setCompare = useAppStore((s) => s.setCompare);
-  const edit = useSpecEditor();
-  const id = useId();
-  const primary = spec.solver.name as SolverName;
-  return (
-    <div className="field">
-      <label htmlFor={id}>Solver</label>
-      <div className="row">
-        <span className="swatch big" style={{ background: solverColor(primary) }} aria-hidden="true" />
-        <select id={id} value={primary} onChange={(e) => edit((d) => void (d.solver = { name: e.target.value as SolverName }))}>
-          {SOLVER_NAMES.map((name) => (
-            <option key={name} value={name}>
-              {SOLVERS[name].label} (order {SOLVERS[name].order})
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="hint" title={SOLVERS[primary].official}>
-        {SOLVERS[primary].family}, {SOLVERS[primary].prediction} prediction
-      </div>
-      <div className="compare" role="group" aria-label="Also show these solvers">
-        <span className="compare-title">Compare with</span>
-        <div className="chips">
-          {SOLVER_NAMES.filter((name) => name !== primary).map((name) => {
-            const on = compare.includes(name);
-            return (
-              <button
-                key={name}
-                type="button"
-                className={on ? 'chip on' : 'chip'}
-                aria-pressed={on}
-                onClick={() => setCompare(name, !on)}
-                title={`${SOLVERS[name].label}: order ${SOLVERS[name].order}. ${SOLVERS[name].official}`}
-              >
-                <span className="swatch" style={{ background: solverColor(name) }} aria-hidden="true" />
-                {SOLVERS[name].label}
-              </button>
-            );
-          })}
-        </div>
-        <SameNoiseToggle />
-      </div>
-    </div>
-  );
-}
-
 function NfeSlider() {
   const spec = useAppStore((s) => s.spec);
   const edit = useSpecEditor();
   const id = useId();
   const nfe = currentNfe(spec);
   const custom = spec.schedule.type === 'custom';
+  // while it is held the live runs use fewer particles, refined on release (controller.ts dragParticles)
+  const drag = useDragReport();
   // the slider moves freely; the spec (and the runs) follow when it is released or after a pause
   const [value, setValue] = useState(nfe);
   useEffect(() => setValue(nfe), [nfe]);
@@ -116,6 +66,7 @@ function NfeSlider() {
       <input
         id={id}
         type="range"
+        onPointerDown={drag.onPointerDown}
         min={NFE_MIN}
         max={NFE_MAX}
         step={1}
@@ -216,13 +167,11 @@ export function Controls() {
   const store = useAppStoreApi();
   const edit = useSpecEditor();
   const targetId = useId();
-  const scheduleId = useId();
   const processId = useId();
   const nId = useId();
   const preset = spec.target.type === 'preset' ? spec.target.name : null;
   const glyphs = spec.target.type === 'glyphs16';
   const counts = PARTICLE_COUNTS.includes(spec.n) ? PARTICLE_COUNTS : [...PARTICLE_COUNTS, spec.n].sort((a, b) => a - b);
-  const schedules = SCHEDULE_TYPES.filter((t) => t !== 'custom' || spec.schedule.type === 'custom');
   return (
     <div className="controls">
       <div className="field">
@@ -290,26 +239,8 @@ export function Controls() {
           ))}
         </select>
       </div>
-      <SolverPicker />
       <NfeSlider />
-      <div className="field">
-        <label htmlFor={scheduleId}>Time schedule</label>
-        <select
-          id={scheduleId}
-          value={spec.schedule.type}
-          onChange={(e) => {
-            const type = e.target.value as Exclude<ScheduleType, 'custom'>;
-            // the schema fills the schedule's parameters with their official defaults
-            edit((d) => void (d.schedule = { type } as SampleSpec['schedule']));
-          }}
-        >
-          {schedules.map((type) => (
-            <option key={type} value={type} disabled={type === 'custom'}>
-              {scheduleLabel(type)}
-            </option>
-          ))}
-        </select>
-      </div>
+      <ConfigurationCards edit={edit} />
       <div className="field">
         <label htmlFor={nId}>Particles n</label>
         <select id={nId} value={spec.n} onChange={(e) => edit((d) => void (d.n = Number(e.target.value)))}>

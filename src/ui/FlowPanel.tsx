@@ -1,9 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { SOLVERS, type SolverName } from '../core/sampling/solvers.ts';
-import { shownSolvers } from '../state/store.ts';
+import { shownConfigurations } from './configurations.ts';
 import { useAppStore, useAppStoreApi } from '../state/hooks.ts';
 import type { FlowView, FlowViewState, TrajectorySnapshot } from '../views/flowView.ts';
-import { solverColor } from '../views/palette.ts';
 import type { RunController } from './controller.ts';
 import { DrawOverlay } from './DrawOverlay.tsx';
 import { ExportMenu } from './export/ExportMenu.tsx';
@@ -30,7 +29,7 @@ export function FlowPanel({ controller, device, backend, lowPower, onSettled }: 
   const [view, setView] = useState<FlowView | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [state, setState] = useState<FlowViewState>({ progress: 1, playing: false, time: null, step: null, steps: null });
-  const solvers = useAppStore((s) => shownSolvers(s).join(','));
+  const configurations = useAppStore((s) => shownConfigurations(s.spec));
   const n = useAppStore((s) => s.run.results[0]?.n ?? s.spec.n);
   const drawing = useAppStore((s) => s.draw.active);
   // the trajectories the view shows, for the Export menu (the same snapshots: exporting reads them, never reruns)
@@ -95,10 +94,10 @@ export function FlowPanel({ controller, device, backend, lowPower, onSettled }: 
       <div className="panel-head">
         <h2>Flow: noise → data</h2>
         <div className="legend">
-          {solvers.split(',').map((s) => (
-            <span key={s} className="legend-item">
-              <span className="swatch" style={{ background: solverColor(s) }} aria-hidden="true" />
-              {label(s)}
+          {configurations.map((c) => (
+            <span key={c.index} className="legend-item">
+              <span className="swatch" style={{ background: c.color }} aria-hidden="true" />
+              {c.label}
             </span>
           ))}
           <span className="legend-item">

@@ -4,7 +4,7 @@
 
 import { useEffect, useMemo, useRef } from 'react';
 import { useAppStore } from '../state/hooks.ts';
-import { shownSolvers } from '../state/store.ts';
+import { shownConfigurations } from './configurations.ts';
 import { GRID_QUANTITY_TITLES, drawGridChart, type GridChartReport, type GridQuantity } from '../views/gridChart.ts';
 import { solverColor } from '../views/palette.ts';
 import { configurationGrids, type ConfigurationGrid } from './gridData.ts';
@@ -31,9 +31,9 @@ const EXPLAIN: Record<GridQuantity, string> = {
 
 export function GridPanel() {
   const spec = useAppStore((s) => s.spec);
-  const compare = useAppStore((s) => s.compareSolvers);
   const run = useAppStore((s) => s.run);
-  const solvers = useMemo(() => shownSolvers({ spec, compareSolvers: compare }), [spec, compare]);
+  // each shown configuration with its own solver options and schedule (configurations.ts)
+  const solvers = shownConfigurations(spec);
   const configurations = useMemo(() => configurationGrids(spec, solvers, { spec: run.spec, results: run.results }), [spec, solvers, run]);
   const [box, width] = useWidth();
   const svgs = useRef<(SVGSVGElement | null)[]>([]);
@@ -96,8 +96,8 @@ export function GridPanel() {
         <h2>Time grids</h2>
         <ul className="legend grid-legend" aria-label="Configurations">
           {configurations.map((c) => (
-            <li key={c.solver} className="legend-item" title={c.note ?? `${c.t.length - 1} steps, computed from the settings`}>
-              <span className="swatch" style={{ background: solverColor(c.solver) }} aria-hidden="true" />
+            <li key={`${c.solver}:${c.label}`} className="legend-item" title={c.note ?? `${c.t.length - 1} steps, computed from the settings`}>
+              <span className="swatch" style={{ background: c.color ?? solverColor(c.solver) }} aria-hidden="true" />
               {c.label}
               {c.source === 'spec' && (
                 <span className="grid-steps">

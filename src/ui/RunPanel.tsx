@@ -11,7 +11,7 @@ export function RunPanel({ controller }: { controller: RunController | null }) {
   const busy = run.status === 'running';
   const slowImageRun = useAppStore((s) => s.spec.target.type === 'glyphs16' && s.gpu.status !== 'ok');
   // image targets (glyphs16) add FD-RF and FD-pix, with their null values, to the run's metrics
-  const fd = run.results.flatMap((r) => (r.metrics?.fdRf !== undefined ? [{ solver: r.solver, metrics: r.metrics, n: r.n }] : []));
+  const fd = run.results.flatMap((r) => (r.metrics?.fdRf !== undefined ? [{ solver: r.solver, index: r.index, color: r.color ?? solverColor(r.solver), label: r.label, metrics: r.metrics, n: r.n }] : []));
   return (
     <section className="run-panel" aria-label="Run">
       <div className="row">
@@ -50,10 +50,10 @@ export function RunPanel({ controller }: { controller: RunController | null }) {
           </thead>
           <tbody>
             {run.results.map((r) => (
-              <tr key={r.solver}>
+              <tr key={r.index}>
                 <th scope="row">
-                  <span className="swatch" style={{ background: solverColor(r.solver) }} aria-hidden="true" />
-                  {SOLVERS[r.solver as SolverName]?.label ?? r.solver}
+                  <span className="swatch" style={{ background: r.color ?? solverColor(r.solver) }} aria-hidden="true" />
+                  {r.label ?? SOLVERS[r.solver as SolverName]?.label ?? r.solver}
                 </th>
                 <td>{r.metrics ? formatNumber(r.metrics.mmd2 * 1e3) : '–'}</td>
                 <td>{r.metrics ? formatNumber(r.metrics.rmse) : '–'}</td>
@@ -76,14 +76,15 @@ export function RunPanel({ controller }: { controller: RunController | null }) {
               </tr>
             </thead>
             <tbody>
-              {fd.map(({ solver, metrics }) => (
-                <tr key={solver}>
+              {fd.map(({ solver, index, color, label, metrics }) => (
+                <tr key={index}>
                   <th scope="row">
-                    <span className="swatch" style={{ background: solverColor(solver) }} aria-hidden="true" />
-                    {SOLVERS[solver as SolverName]?.label ?? solver}
+                    <span className="swatch" style={{ background: color }} aria-hidden="true" />
+                    {label ?? SOLVERS[solver as SolverName]?.label ?? solver}
                   </th>
-                  <td data-testid={`fd-rf-${solver}`}>{formatNumber(metrics.fdRf!)}</td>
-                  <td data-testid={`fd-pix-${solver}`}>{formatNumber(metrics.fdPix!)}</td>
+                  {/* test ids by solver for the spec's own and the default pair, by position for further configurations */}
+                  <td data-testid={index < 2 ? `fd-rf-${solver}` : `fd-rf-${index}`}>{formatNumber(metrics.fdRf!)}</td>
+                  <td data-testid={index < 2 ? `fd-pix-${solver}` : `fd-pix-${index}`}>{formatNumber(metrics.fdPix!)}</td>
                 </tr>
               ))}
               <tr className="null-row" title="the same distances for an independent exact set of the same n: a perfect sampler scores about this">
@@ -102,7 +103,8 @@ export function RunPanel({ controller }: { controller: RunController | null }) {
       )}
       {run.results.length > 0 && (
         <p className="hint">
-          {run.results[0].nfe} NFE, n = {run.results[0].n.toLocaleString('en-US')}, metrics on {run.results[0].metrics?.metricSamples ?? 0} samples,{' '}
+          {run.results[0].nfe} NFE, n = {run.results[0].n.toLocaleString('en-US')}
+          {run.spec && run.results[0].n < run.spec.n && ` (of ${run.spec.n.toLocaleString('en-US')}: a reduced run while a slider moves; the full run follows on release)`}, metrics on {run.results[0].metrics?.metricSamples ?? 0} samples,{' '}
           {run.results[0].backend === 'gpu' ? 'GPU float32' : 'CPU float64'}
         </p>
       )}

@@ -9,10 +9,9 @@ import { SOLVERS, type SolverName } from '../core/sampling/solvers.ts';
 import type { StepErrorResult } from '../core/sampling/stepErrors.ts';
 import type { SampleSpec } from '../core/spec/spec.ts';
 import { useAppStore } from '../state/hooks.ts';
-import { solverRunSpec } from '../state/solverRuns.ts';
-import { shownSolvers } from '../state/store.ts';
+import { configurationRunSpec } from '../state/solverRuns.ts';
+import { shownConfigurations } from './configurations.ts';
 import { drawStepErrorChart } from '../views/stepErrorChart.ts';
-import { solverColor } from '../views/palette.ts';
 import type { StepErrorWorkerMessage, StepErrorWorkerRequest } from './stepErrorWorker.ts';
 import { formatNumber } from './labels.ts';
 import { useWidth } from './useWidth.ts';
@@ -31,12 +30,13 @@ const label = (solver: string) => SOLVERS[solver as SolverName]?.label ?? solver
 
 export function StepErrorPanel() {
   const spec = useAppStore((s) => s.spec);
-  const compare = useAppStore((s) => s.compareSolvers);
   const sameNoise = useAppStore((s) => s.sameNoise);
-  const shown = useMemo(() => shownSolvers({ spec, compareSolvers: compare }), [spec, compare]);
-  const [chosen, setChosen] = useState<SolverName | null>(null);
-  const solver = chosen !== null && shown.includes(chosen) ? chosen : shown[0];
-  const runSpec = useMemo(() => solverRunSpec(spec, shown, solver, sameNoise), [spec, shown, solver, sameNoise]);
+  const shown = shownConfigurations(spec);
+  // the chosen configuration, by its place in the list (the same solver may be shown twice, on two schedules)
+  const [chosen, setChosen] = useState(0);
+  const configuration = shown[chosen] ?? shown[0];
+  const solver = configuration.solver;
+  const runSpec = useMemo(() => configurationRunSpec(configuration.spec, configuration.index, sameNoise), [configuration, sameNoise]);
   const [computation, setComputation] = useState<Computation>({ status: 'pending', spec: runSpec, result: null });
   const [log, setLog] = useState(false);
   const [box, width] = useWidth();
@@ -73,7 +73,7 @@ export function StepErrorPanel() {
   useEffect(() => {
     const base = {
       solver: computation.spec.solver.name,
-      label: label(computation.spec.solver.name),
+      label: configuration.label,
       seed: computation.spec.seed,
       spec: computation.spec,
       scale: log ? ('log' as const) : ('linear' as const),
@@ -96,7 +96,7 @@ export function StepErrorPanel() {
       });
       return;
     }
-    const chart = drawStepErrorChart(svg.current, { solver: result.solver, label: base.label, local: result.local, times: result.times, global: result.global }, { width, height: HEIGHT, scale: base.scale });
+    const chart = drawStepErrorChart(svg.current, { solver: result.solver, label: base.label, color: configuration.color, local: result.local, times: result.times, global: result.global }, { width, height: HEIGHT, scale: base.scale });
     reportStepErrorView({
       ...base,
       status: 'ready',
@@ -119,12 +119,12 @@ export function StepErrorPanel() {
       <div className="panel-head">
         <h2>Per-step error</h2>
         <div className="row">
-          <span className="swatch" style={{ background: solverColor(solver) }} aria-hidden="true" />
+          <span className="swatch" style={{ background: configuration.color }} aria-hidden="true" />
           <label htmlFor={selectId}>Configuration</label>
-          <select id={selectId} value={solver} onChange={(e) => setChosen(e.target.value as SolverName)} title="Which shown solver's steps to measure">
-            {shown.map((s) => (
-              <option key={s} value={s}>
-                {label(s)}
+          <select id={selectId} value={configuration.index} onChange={(e) => setChosen(Number(e.target.value))} title="Which shown configuration's steps to measure">
+            {shown.map((c) => (
+              <option key={c.index} value={c.index}>
+                {c.label}
               </option>
             ))}
           </select>

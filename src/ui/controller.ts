@@ -5,7 +5,7 @@
 // switch to the float64 CPU backend.
 
 import { targetImageShape } from '../core/sampling/experiment.ts';
-import { SOLVER_NAMES, type SolverName } from '../core/sampling/solvers.ts';
+import { SOLVERS, SOLVER_NAMES, type SolverName } from '../core/sampling/solvers.ts';
 import { learnedDenoiser } from '../core/spec/learnedModel.ts';
 import type { ModelFile } from '../core/spec/modelFile.ts';
 import { parseSpec, type SampleSpec } from '../core/spec/spec.ts';
@@ -22,8 +22,10 @@ import {
 } from '../engine/sampling.ts';
 import type { GpuContext } from '../gpu/device.ts';
 import { loadedModel } from '../state/models.ts';
-import { effectiveSweepSeeds, shownSolvers, type AppStore, type LiveResult } from '../state/store.ts';
-import { solverRunSpec } from '../state/solverRuns.ts';
+import { effectiveSweepSeeds, type AppState, type AppStore, type LiveResult, type ShownCurve } from '../state/store.ts';
+import { configurationRunSpec } from '../state/solverRuns.ts';
+import { solverColor } from '../views/palette.ts';
+import { shownConfigurations, type ShownConfiguration } from './configurations.ts';
 import { readFloat32 } from '../gpu/readback.ts';
 import type { TrajectorySnapshot } from '../views/flowView.ts';
 import { GRID_SAMPLES } from '../views/imageGrid.ts';
@@ -46,7 +48,20 @@ export const FD_REFERENCE_CPU = 4096;
 /** particles an image target gets when picked on a software adapter (every metric grows with n·256) */
 export const SOFTWARE_IMAGE_N = 256;
 
-/** NFE list of the quality sweep (every shown solver) */
+/**
+ * Particles of a live run while a slider is dragged (issue #11: recompute at reduced size, refine on release): an
+ * eighth of n, at least 256 (below that MMD² and the RMSE are mostly sampling noise), never more than n.
+ */
+export function dragParticles(n: number): number {
+  return Math.min(n, Math.max(256, Math.floor(n / 8)));
+}
+
+/** the particles a live run of `state` uses now */
+function liveParticles(state: Pick<AppState, 'spec' | 'dragging'>): number {
+  return state.dragging ? dragParticles(state.spec.n) : state.spec.n;
+}
+
+/** NFE list of the quality sweep (every shown configuration) */
 export const SWEEP_NFES = [2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 50];
 
 export interface SweepRequest {
@@ -58,27 +73,26 @@ export interface SweepRequest {
   seeds?: number;
 }
 
-/** what the sweep depends on besides NFE and solver */
+/** what the sweep depends on besides NFE and the configuration (its solver, options and schedule: its curve key) */
 export function sweepKey(spec: SampleSpec): string {
-  return JSON.stringify([spec.process, spec.target, spec.model ?? null, spec.schedule, spec.tStart, spec.tEnd, spec.n, spec.seed]);
+  return JSON.stringify([spec.process, spec.target, spec.model ?? null, spec.tStart, spec.tEnd, spec.n, spec.seed]);
 }
 
-/** a solver's curve in the sweep cache: the spec's own solver is swept with its options (β, order …), others with defaults */
-function curveKey(spec: SampleSpec, solver: SolverName): string {
-  return solver === spec.solver.name ? JSON.stringify(spec.solver) : solver;
-}
+/** one curve of a sweep: a configuration (the shown ones, or solvers named by a request) */
+type SweepConfiguration = Pick<ShownConfiguration, 'key' | 'solver' | 'spec' | 'color' | 'label'>;
 
 /** what a shown sweep was measured for, except n (a sweep may use fewer particles than the spec) */
 function sweepShownKey(spec: SampleSpec): string {
   return JSON.stringify([spec.process, spec.target, spec.model ?? null, spec.schedule, spec.tStart, spec.tEnd, spec.seed]);
 }
 
-function sweepWanted(spec: SampleSpec, solvers: SolverName[], seeds = 1): string {
-  return sweepKey(spec) + solvers.map((s) => curveKey(spec, s)).join(',') + `×${seeds}`;
+function sweepWanted(spec: SampleSpec, seeds = 1): string {
+  return sweepKey(spec) + shownConfigurations(spec).map((c) => c.key).join(',') + `×${seeds}`;
 }
 
-function runKey(spec: SampleSpec, solvers: SolverName[], sameNoise = true): string {
-  return JSON.stringify([spec, solvers, sameNoise]);
+/** what a live run computes, except its particle count (the compared configurations are part of the spec) */
+function runKey(state: Pick<AppState, 'spec' | 'sameNoise'>): string {
+  return JSON.stringify([state.spec, state.sameNoise]);
 }
 
 function describeError(error: unknown): string {
@@ -136,12 +150,15 @@ export class RunController {
   private liveTimer: ReturnType<typeof setTimeout> | undefined;
   private sweepTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly unsubscribe: (() => void)[] = [];
-  private readonly trajectories = new Map<SolverName, TrajectorySnapshot>();
+  /** by shown configuration index */
+  private readonly trajectories = new Map<number, TrajectorySnapshot>();
   private readonly trajectoryListeners = new Set<(snapshots: TrajectorySnapshot[]) => void>();
-  /** the seed each solver's latest live run used (the "same noise" toggle) */
-  private readonly runSeeds = new Map<SolverName, number>();
+  /** the seed each configuration's latest live run used (the "same noise" toggle), by index */
+  private readonly runSeeds = new Map<number, number>();
   private version = 0;
   private lastRunKey = '';
+  /** particles of the latest live run (fewer than n while a slider was dragged) */
+  private lastRunN = 0;
   /** what the last completed automatic sweep covered (spec key and solvers) */
   private completedSweepWanted = '';
   private sweepKind: 'auto' | 'manual' | null = null;
@@ -172,7 +189,7 @@ export class RunController {
     this.unsubscribe.push(
       store.subscribe((state, previous) =>
         this.onStateChange(
-          state.spec !== previous.spec || state.compareSolvers !== previous.compareSolvers || state.sweepSeeds !== previous.sweepSeeds || state.sameNoise !== previous.sameNoise,
+          state.spec !== previous.spec || state.dragging !== previous.dragging || state.sweepSeeds !== previous.sweepSeeds || state.sameNoise !== previous.sameNoise,
         ),
       ),
     );
@@ -216,14 +233,26 @@ export class RunController {
   private onStateChange(changed: boolean): void {
     if (!changed || this.disposed) return;
     const state = this.store.getState();
-    if (runKey(state.spec, shownSolvers(state), state.sameNoise) !== this.lastRunKey) this.scheduleLive(250);
+    if (this.liveWanted()) this.scheduleLive(state.dragging ? 60 : 250);
     this.maybeScheduleAutoSweep();
+  }
+
+  /**
+   * Whether the shown results are not those of the current state: another spec, or reduced-size results once the
+   * slider is released. Pressing a slider without moving it keeps the full-size results it has.
+   */
+  private liveWanted(): boolean {
+    const state = this.store.getState();
+    if (runKey(state) !== this.lastRunKey) return true;
+    return !state.dragging && this.lastRunN !== state.spec.n;
   }
 
   /** Schedule an automatic sweep when the shown curves are not those of the current spec. */
   private maybeScheduleAutoSweep(): void {
     if (this.disposed) return;
     const state = this.store.getState();
+    // no sweep while a slider moves: the one for where it stops starts after the release
+    if (state.dragging) return;
     if (!this.autoSweep) {
       // curves of another target must not stand under this one's name: clear them (a running automatic
       // sweep of the old spec stops; a requested one finishes and then shows what it was asked for)
@@ -234,7 +263,7 @@ export class RunController {
       }
       return;
     }
-    if (sweepWanted(state.spec, shownSolvers(state), effectiveSweepSeeds(state)) === this.completedSweepWanted) return;
+    if (sweepWanted(state.spec, effectiveSweepSeeds(state)) === this.completedSweepWanted) return;
     this.scheduleSweep(this.software ? 2000 : 600);
   }
 
@@ -257,12 +286,12 @@ export class RunController {
     if (this.queuedLive) return this.queuedLive;
     // a run of exactly this spec is under way: its results are the ones a new run would give
     const state = this.store.getState();
-    if (this.inflightLive && this.inflightLive.key === runKey(state.spec, shownSolvers(state), state.sameNoise)) return this.inflightLive.promise;
+    if (this.inflightLive && this.inflightLive.key === `${runKey(state)}×${liveParticles(state)}`) return this.inflightLive.promise;
     const next = this.liveChain.then(() => {
       this.queuedLive = null;
       const current = this.store.getState();
       const promise = this.executeLive();
-      const inflight = { key: runKey(current.spec, shownSolvers(current), current.sameNoise), promise };
+      const inflight = { key: `${runKey(current)}×${liveParticles(current)}`, promise };
       this.inflightLive = inflight;
       const clear = () => {
         if (this.inflightLive === inflight) this.inflightLive = null;
@@ -299,8 +328,11 @@ export class RunController {
     if (this.disposed) throw new Error('the page is closing');
     const state = this.store.getState();
     const spec = state.spec;
-    const solvers = shownSolvers(state);
-    this.lastRunKey = runKey(spec, solvers, state.sameNoise);
+    const configurations = shownConfigurations(spec);
+    // while a slider is dragged: fewer particles, refined at n on release (liveWanted)
+    const n = liveParticles(state);
+    this.lastRunKey = runKey(state);
+    this.lastRunN = n;
     const flow = flowViewProblem(spec.target) === null;
     const image = targetImageShape(spec.target) !== undefined;
     state.setRun({ status: 'running', error: null });
@@ -308,11 +340,13 @@ export class RunController {
     try {
       const backend = await this.backendFor(spec, 'live');
       const results: LiveResult[] = [];
-      for (const solver of solvers) {
-        // the spec's own solver keeps its options (e.g. rk45's rtol); compared solvers run with their defaults; with
-        // "same noise" off each starts from its own x_T (solverRuns.ts)
-        const solverSpec = solverRunSpec(spec, solvers, solver, state.sameNoise);
-        this.runSeeds.set(solver, solverSpec.seed);
+      for (const configuration of configurations) {
+        const { index, solver } = configuration;
+        // each configuration runs its own solver, options and schedule (configurations.ts); with "same noise" off
+        // each starts from its own x_T (solverRuns.ts)
+        const own = configurationRunSpec(configuration.spec, index, state.sameNoise);
+        const solverSpec = n === own.n ? own : { ...own, n };
+        this.runSeeds.set(index, solverSpec.seed);
         // targets the flow view does not draw record no trajectory ((steps + 1)·n·d floats)
         let outcome: SampleOutcome;
         try {
@@ -321,33 +355,37 @@ export class RunController {
             metrics: true,
             readSamples: flow && (backend.kind === 'cpu' || this.options.flowReadback === true),
           });
-          const stale = this.store.getState().notices.find((n) => n.key === `diverged:${solver}`);
+          const stale = this.store.getState().notices.find((notice) => notice.key === `diverged:${index}`);
           if (stale) this.store.getState().dismissNotice(stale.id);
         } catch (error) {
           // a solver that diverges (the watchdog: NaN or ±∞ particles) is left out of this run with a notice that
           // says where; the other solvers still run and show
           if (!(error instanceof Error && error.name === 'SamplerDivergence') || epoch !== this.epoch) throw error;
-          this.dropTrajectory(solver);
-          this.store.getState().pushNotice({ level: 'warning', key: `diverged:${solver}`, text: error.message });
+          this.dropTrajectory(index);
+          this.store.getState().pushNotice({ level: 'warning', key: `diverged:${index}`, text: `${configuration.label}: ${error.message}` });
           continue;
         }
         if (epoch !== this.epoch) throw new Error('the GPU device was lost during the run');
         // image targets: the samples the image grid shows, read back once per run (on the GPU only those
         // GRID_SAMPLES rows, 64 KiB, not all n·256 floats), before the next run reuses the register file
-        const shownSamples = image ? await this.gridSamples(outcome, spec.n) : undefined;
-        if (flow) this.keepTrajectory(solver, outcome);
+        const shownSamples = image ? await this.gridSamples(outcome, n) : undefined;
+        if (flow) this.keepTrajectory(configuration, outcome, n);
         results.push({
+          index,
           solver,
+          runSpec: solverSpec,
+          color: configuration.color,
+          label: configuration.label,
           backend: outcome.backend,
           metrics: outcome.metrics,
           nfe: outcome.nfe,
           times: outcome.times,
           wallMs: outcome.wallMs,
-          n: spec.n,
+          n,
           ...(shownSamples ? { samples: shownSamples } : {}),
         });
       }
-      for (const solver of [...this.trajectories.keys()]) if (!flow || !solvers.includes(solver)) this.dropTrajectory(solver);
+      for (const index of [...this.trajectories.keys()]) if (!flow || index >= configurations.length) this.dropTrajectory(index);
       this.publishTrajectories();
       this.store.getState().setRun({ status: 'done', results, spec, error: null });
       this.maybeScheduleAutoSweep();
@@ -392,14 +430,17 @@ export class RunController {
    * Keep the solver's trajectory for the flow view. GPU: copy the trajectory registers (GPU → GPU) into a
    * buffer owned here, now, before the backend's next run reuses its register file.
    */
-  private keepTrajectory(solver: SolverName, outcome: SampleOutcome): void {
+  private keepTrajectory(configuration: ShownConfiguration, outcome: SampleOutcome, particles: number): void {
+    const { index, solver, color, key } = configuration;
     const steps = outcome.times.length - 1;
     const run = outcome.gpuRun;
     const version = ++this.version;
+    // the flow view's layer per configuration (its index and what it runs) and its colour
+    const shown = { solver, id: `${index}:${key}`, color };
     if (run && run.trajectoryRegister !== undefined && !outcome.trajectory) {
       const device = this.gpu.device!;
       const bytes = (steps + 1) * run.n * run.dim * 4;
-      let buffer = this.trajectories.get(solver)?.gpu;
+      let buffer = this.trajectories.get(index)?.gpu;
       if (!buffer || buffer.size < bytes) {
         buffer?.destroy();
         buffer = device.createBuffer({ label: `flow trajectory ${solver}`, size: bytes, usage: GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
@@ -407,18 +448,18 @@ export class RunController {
       const encoder = device.createCommandEncoder({ label: `keep trajectory ${solver}` });
       encoder.copyBufferToBuffer(run.regs, run.trajectoryRegister * run.n * run.dim * 4, buffer, 0, bytes);
       device.queue.submit([encoder.finish()]);
-      this.trajectories.set(solver, { solver, n: run.n, dim: run.dim, steps, times: outcome.times, version, gpu: buffer });
+      this.trajectories.set(index, { ...shown, n: run.n, dim: run.dim, steps, times: outcome.times, version, gpu: buffer });
     } else if (outcome.trajectory) {
-      const n = run?.n ?? this.store.getState().spec.n;
+      const n = run?.n ?? particles;
       const dim = run?.dim ?? outcome.samples.length / n;
-      this.dropTrajectory(solver);
-      this.trajectories.set(solver, { solver, n, dim, steps, times: outcome.times, version, cpu: outcome.trajectory });
+      this.dropTrajectory(index);
+      this.trajectories.set(index, { ...shown, n, dim, steps, times: outcome.times, version, cpu: outcome.trajectory });
     }
   }
 
-  private dropTrajectory(solver: SolverName): void {
-    this.trajectories.get(solver)?.gpu?.destroy();
-    this.trajectories.delete(solver);
+  private dropTrajectory(index: number): void {
+    this.trajectories.get(index)?.gpu?.destroy();
+    this.trajectories.delete(index);
   }
 
   private publishTrajectories(): void {
@@ -426,26 +467,25 @@ export class RunController {
     this.trajectoryListeners.forEach((l) => l(snapshots));
   }
 
-  /** the latest trajectory of each shown solver, in display order */
+  /** the latest trajectory of each shown configuration, in display order */
   currentTrajectories(): TrajectorySnapshot[] {
-    return SOLVER_NAMES.flatMap((s) => {
-      const t = this.trajectories.get(s);
-      return t ? [t] : [];
-    });
+    return [...this.trajectories.entries()].sort((a, b) => a[0] - b[0]).map(([, t]) => t);
   }
 
   /**
    * x_T as the flow view draws it: the first `count` particles of frame 0 of each shown solver's latest trajectory
    * (read back once, on request), with the seed its run used. For the test hook: with "same noise" on they are equal.
    */
-  startingPoints(count = 8): Promise<{ solver: SolverName; seed: number | null; points: number[] }[]> {
+  startingPoints(count = 8): Promise<{ index: number; solver: SolverName; seed: number | null; points: number[] }[]> {
     const next = this.liveChain.then(() =>
       Promise.all(
-        this.currentTrajectories().map(async (t) => {
-          const floats = Math.min(count, t.n) * t.dim;
-          const data = t.cpu ? t.cpu.subarray(0, floats) : await readFloat32(this.gpu.device!, t.gpu!, 0, floats * 4);
-          return { solver: t.solver as SolverName, seed: this.runSeeds.get(t.solver as SolverName) ?? null, points: Array.from(data) };
-        }),
+        [...this.trajectories.entries()]
+          .sort((a, b) => a[0] - b[0])
+          .map(async ([index, t]) => {
+            const floats = Math.min(count, t.n) * t.dim;
+            const data = t.cpu ? t.cpu.subarray(0, floats) : await readFloat32(this.gpu.device!, t.gpu!, 0, floats * 4);
+            return { index, solver: t.solver as SolverName, seed: this.runSeeds.get(index) ?? null, points: Array.from(data) };
+          }),
       ),
     );
     this.liveChain = next.catch(() => {});
@@ -466,7 +506,7 @@ export class RunController {
       if (this.sweepKind === 'manual') return;
       // a sweep that finished while this timer waited (a requested one, say) may already stand for the current state
       const state = this.store.getState();
-      if (sweepWanted(state.spec, shownSolvers(state), effectiveSweepSeeds(state)) === this.completedSweepWanted) return;
+      if (sweepWanted(state.spec, effectiveSweepSeeds(state)) === this.completedSweepWanted) return;
       if (this.software && (this.queuedLive || state.run.status === 'running')) return;
       this.startSweep({}, true).catch(() => {
         /* reported in the store */
@@ -475,19 +515,29 @@ export class RunController {
   }
 
   /** Validate a sweep request against the current spec (throws with a message naming the field). */
-  private resolveSweep(request: SweepRequest): { spec: SampleSpec; nfes: number[]; solvers: SolverName[]; seeds: number } {
+  private resolveSweep(request: SweepRequest): { spec: SampleSpec; nfes: number[]; configurations: SweepConfiguration[]; seeds: number } {
     const spec = request.n === undefined ? this.store.getState().spec : parseSpec({ ...this.store.getState().spec, n: request.n });
     const nfes = request.nfes ?? SWEEP_NFES;
     if (!Array.isArray(nfes) || nfes.length === 0 || !nfes.every((v) => Number.isInteger(v) && v >= 1 && v <= 2000)) {
       throw new Error(`sweep.nfes: got ${JSON.stringify(nfes)}; expected a non-empty list of integers in 1…2000`);
     }
-    const solvers = (request.solvers ?? shownSolvers(this.store.getState())) as SolverName[];
-    if (!Array.isArray(solvers) || solvers.length === 0 || !solvers.every((s) => (SOLVER_NAMES as readonly string[]).includes(s))) {
+    const solvers = request.solvers as SolverName[] | undefined;
+    if (solvers !== undefined && (!Array.isArray(solvers) || solvers.length === 0 || !solvers.every((s) => (SOLVER_NAMES as readonly string[]).includes(s)))) {
       throw new Error(`sweep.solvers: got ${JSON.stringify(request.solvers)}; allowed: ${SOLVER_NAMES.map((s) => JSON.stringify(s)).join(', ')}`);
     }
+    // the shown configurations (each with its own options and schedule); solvers named by a request run on the
+    // spec's schedule, the spec's own solver with its options and the others with their defaults
+    const configurations: SweepConfiguration[] =
+      solvers === undefined
+        ? shownConfigurations(spec).map(({ key, solver, spec: own, color, label }) => ({ key, solver, spec: { ...own, n: spec.n }, color, label }))
+        : solvers.map((solver) => {
+            const own = { ...spec, solver: solver === spec.solver.name ? spec.solver : { name: solver } };
+            delete own.compare;
+            return { key: JSON.stringify([own.solver, own.schedule]), solver, spec: own, color: solverColor(solver), label: SOLVERS[solver].label };
+          });
     const seeds = request.seeds ?? effectiveSweepSeeds(this.store.getState());
     if (!Number.isInteger(seeds) || seeds < 1 || seeds > MAX_SWEEP_SEEDS) throw new Error(`sweep.seeds: got ${JSON.stringify(seeds)}; expected an integer in 1…${MAX_SWEEP_SEEDS}`);
-    return { spec, nfes: [...nfes], solvers, seeds };
+    return { spec, nfes: [...nfes], configurations, seeds };
   }
 
   /** Start a sweep (cancelling the running one); resolves with its result, rejects when cancelled. */
@@ -498,7 +548,7 @@ export class RunController {
   private startSweep(request: SweepRequest, automatic: boolean): Promise<SweepResult> {
     clearTimeout(this.sweepTimer);
     const state = this.store.getState();
-    const wanted = sweepWanted(state.spec, shownSolvers(state), effectiveSweepSeeds(state));
+    const wanted = sweepWanted(state.spec, effectiveSweepSeeds(state));
     // on a software adapter the automatic sweep measures fewer particles (MMD costs n²); "Sweep again" uses n
     if (automatic && this.software && state.spec.n > SOFTWARE_AUTO_SWEEP_N) request = { ...request, n: SOFTWARE_AUTO_SWEEP_N };
     let resolved: ReturnType<RunController['resolveSweep']>;
@@ -512,7 +562,7 @@ export class RunController {
     const next = this.sweepChain
       .then(() => {
         if (ticket !== this.sweepTicket) throw new CancelledError();
-        return this.executeSweep(resolved.spec, resolved.nfes, resolved.solvers, automatic ? wanted : null, resolved.seeds);
+        return this.executeSweep(resolved.spec, resolved.nfes, resolved.configurations, automatic ? wanted : null, resolved.seeds);
       })
       .then((result) => {
         // a requested sweep stands for what it was asked for: no automatic sweep replaces it until the spec, the
@@ -535,7 +585,7 @@ export class RunController {
    * numbers make them identical), so showing one more solver only sweeps that solver.
    */
   /** `automatic`: what the automatic sweep stands for (spec key and solvers), null for a requested sweep */
-  private async executeSweep(spec: SampleSpec, nfes: number[], solvers: SolverName[], automatic: string | null, seeds = 1): Promise<SweepResult> {
+  private async executeSweep(spec: SampleSpec, nfes: number[], configurations: SweepConfiguration[], automatic: string | null, seeds = 1): Promise<SweepResult> {
     if (this.disposed) throw new CancelledError();
     const abort = new AbortController();
     this.sweepAbort = abort;
@@ -553,33 +603,38 @@ export class RunController {
     this.shownSweepKey = sweepShownKey(spec);
     if (!this.sweepCache || this.sweepCache.key !== key) this.sweepCache = { key, curves: new Map(), metricSamples: 0 };
     const cache = automatic !== null ? this.sweepCache : { key, curves: new Map<string, SweepCurve>(), metricSamples: 0 };
-    const missing = solvers.filter((s) => !cache.curves.has(curveKey(spec, s)));
-    // the engine counts one step per (seed, solver, NFE)
-    const total = missing.length * nfes.length * seeds;
+    const missing = configurations.filter((c) => !cache.curves.has(c.key));
+    // the engine counts one step per (seed, configuration, NFE)
+    const perConfiguration = nfes.length * seeds;
+    const total = missing.length * perConfiguration;
     const setSweep = this.store.getState().setSweep;
-    const curvesNow = () => solvers.map((solver) => cache.curves.get(curveKey(spec, solver)) ?? { solver, points: [] });
+    const curvesNow = (): ShownCurve[] =>
+      configurations.map(({ key, solver, color, label }) => ({ ...(cache.curves.get(key) ?? { solver, points: [] }), key, color, label }));
     setSweep({ status: 'running', done: 0, total, curves: curvesNow(), nfes, n: spec.n, result: null, error: null });
     try {
-      if (missing.length > 0) {
-        const partial = await sweeper.sweep(spec, {
+      for (const [m, configuration] of missing.entries()) {
+        // one engine sweep per configuration: each has its own solver options and schedule (and so, possibly, its own
+        // end point σ = 0 or t_end); all share the spec's seeds, x_T and reference sets
+        const partial = await sweeper.sweep(configuration.spec, {
           nfes,
-          solvers: missing,
+          solvers: [configuration.solver],
           seeds,
           signal: abort.signal,
           onProgress: (done, _total, point) => {
             if (abort.signal.aborted || epoch !== this.epoch) return;
-            const curves: SweepCurve[] = this.store.getState().sweep.curves.map((c) =>
+            const curves: ShownCurve[] = this.store.getState().sweep.curves.map((c) =>
               // the whole point (stats over seeds, diagnostics, image metrics), without its solver tag
-              point && c.solver === point.solver ? { ...c, points: [...c.points, withoutSolver(point)] } : c,
+              point && c.key === configuration.key ? { ...c, points: [...c.points, withoutSolver(point)] } : c,
             );
-            setSweep({ done, curves });
+            setSweep({ done: m * perConfiguration + done, curves });
           },
         });
         if (epoch !== this.epoch) throw new CancelledError();
-        partial.curves.forEach((curve) => cache.curves.set(curveKey(spec, curve.solver), curve));
+        cache.curves.set(configuration.key, partial.curves[0]);
         cache.metricSamples = partial.metricSamples;
-        // null bands and seeds depend on the spec key and seeds, not the solver: the latest partial sweep's hold for all
-        cache.extras = sweepExtras(partial);
+        // null bands and seeds depend on the spec key, the seeds and the end point, not the solver: the spec's own
+        // configuration's hold (the first swept, when it is not)
+        if (configuration.key === configurations[0].key || !cache.extras) cache.extras = sweepExtras(partial);
       }
       const result: SweepResult = { nfes, curves: curvesNow(), metricSamples: cache.metricSamples, backend: sweeper.kind, ...cache.extras };
       setSweep({ status: 'done', done: total, total, curves: result.curves, result });
@@ -613,7 +668,7 @@ export class RunController {
     this.sweepAbort = null;
     this.sweepKind = null;
     this.sweepCache = null;
-    for (const solver of [...this.trajectories.keys()]) this.trajectories.delete(solver);
+    for (const index of [...this.trajectories.keys()]) this.trajectories.delete(index);
     this.live = cpuBackend();
     this.sweeper = cpuBackend();
     const state = this.store.getState();

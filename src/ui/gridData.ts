@@ -14,6 +14,8 @@ import type { SampleSpec } from '../core/spec/spec.ts';
 export interface ConfigurationGrid {
   solver: SolverName;
   label: string;
+  /** its configuration's colour (absent for a bare solver name: the solver's) */
+  color?: string;
   /** 'spec': computed from the settings; 'run': the grid the latest run chose; 'none': nothing to show yet */
   source: 'spec' | 'run' | 'none';
   /** why there is no grid, or where it came from (shown beside the legend) */
@@ -27,12 +29,22 @@ export interface ConfigurationGrid {
 /** the latest run's grid per solver, and the spec that run was made for */
 export interface RunGrids {
   spec: SampleSpec | null;
-  results: { solver: SolverName; times: number[] }[];
+  results: { solver: SolverName; times: number[]; index?: number }[];
 }
 
-const empty = (solver: SolverName, note: string): ConfigurationGrid => ({
+/** a shown configuration (ui/configurations.ts): the spec it runs, its colour and label */
+export interface GridConfiguration {
+  index: number;
+  solver: SolverName;
+  spec: SampleSpec;
+  color: string;
+  label: string;
+}
+
+const emptyGrid = (solver: SolverName, note: string, label = SOLVERS[solver]?.label ?? solver, color?: string): ConfigurationGrid => ({
   solver,
-  label: SOLVERS[solver]?.label ?? solver,
+  label,
+  ...(color ? { color } : {}),
   source: 'none',
   note,
   t: [],
@@ -41,15 +53,24 @@ const empty = (solver: SolverName, note: string): ConfigurationGrid => ({
   endsAtZero: false,
 });
 
-/** The grids of `solvers` under `spec`; the first solver is the spec's own (with its options), the rest by name. */
-export function configurationGrids(spec: SampleSpec, solvers: SolverName[], run: RunGrids): ConfigurationGrid[] {
+/**
+ * The grids of `solvers` under `spec`: shown configurations (each its own solver options and schedule), or bare solver
+ * names (the first the spec's own, with its options; the rest with their defaults on the spec's schedule).
+ */
+export function configurationGrids(spec: SampleSpec, solvers: (SolverName | GridConfiguration)[], run: RunGrids): ConfigurationGrid[] {
   const process = makeProcess(spec.process);
   // the run's grids count only when they were made for exactly these settings (a run of another NFE or
   // schedule would show a grid the current settings do not produce)
   const current = run.spec !== null && JSON.stringify(run.spec) === JSON.stringify(spec);
-  return solvers.map((solver, index) => {
-    const label = SOLVERS[solver]?.label ?? solver;
-    const solverSpec: SampleSpec = { ...spec, solver: index === 0 && spec.solver.name === solver ? spec.solver : { name: solver } };
+  return solvers.map((entry, index) => {
+    const configuration = typeof entry === 'string' ? undefined : entry;
+    const solver = configuration?.solver ?? (entry as SolverName);
+    const label = configuration?.label ?? SOLVERS[solver]?.label ?? solver;
+    const color = configuration?.color;
+    const solverSpec: SampleSpec = configuration?.spec ?? { ...spec, solver: index === 0 && spec.solver.name === solver ? spec.solver : { name: solver } };
+    // the latest run's result of this configuration (by its index when the run has them)
+    const runResult = () => (current ? run.results.find((r) => (r.index !== undefined && configuration ? r.index === configuration.index : r.solver === solver)) : undefined);
+    const empty = (solverName: SolverName, note: string) => emptyGrid(solverName, note, label, color);
     let times: number[];
     let source: ConfigurationGrid['source'];
     let note: string | undefined;
@@ -59,14 +80,14 @@ export function configurationGrids(spec: SampleSpec, solvers: SolverName[], run:
         program = buildSpecProgram(solverSpec, process, 'cached');
       } catch (error) {
         if (!(error instanceof EmsNotCached)) throw error;
-        const result = current ? run.results.find((r) => r.solver === solver) : undefined;
+        const result = runResult();
         if (!result || result.times.length < 2) return empty(solver, 'snaps its grid to statistics computed with the run: shown after the run');
-        const endsAtZero = scheduleEndsAtZero(spec.schedule) && result.times[result.times.length - 1] === 0;
+        const endsAtZero = scheduleEndsAtZero(solverSpec.schedule) && result.times[result.times.length - 1] === 0;
         const report = describeGrid(process, { times: result.times, endsAtZero });
-        return { solver, label, source: 'run', note: 'the grid of its latest run', t: report.t, sigmaTilde: report.sigmaTilde, lambda: report.lambda, endsAtZero };
+        return { solver, label, ...(color ? { color } : {}), source: 'run', note: 'the grid of its latest run', t: report.t, sigmaTilde: report.sigmaTilde, lambda: report.lambda, endsAtZero };
       }
       if (isDriven(program)) {
-        const result = current ? run.results.find((r) => r.solver === solver) : undefined;
+        const result = runResult();
         if (!result || result.times.length < 2) return empty(solver, 'chooses its steps while it runs: no run of these settings yet');
         times = result.times;
         source = 'run';
@@ -80,8 +101,8 @@ export function configurationGrids(spec: SampleSpec, solvers: SolverName[], run:
       return empty(solver, error instanceof Error ? error.message : String(error));
     }
     // a grid ending at σ = 0 has t_N = 0 standing for the data (describeGrid gives λ = +∞, σ̃ = 0 there)
-    const endsAtZero = scheduleEndsAtZero(spec.schedule) && times[times.length - 1] === 0;
+    const endsAtZero = scheduleEndsAtZero(solverSpec.schedule) && times[times.length - 1] === 0;
     const report = describeGrid(process, { times, endsAtZero });
-    return { solver, label, source, note, t: report.t, sigmaTilde: report.sigmaTilde, lambda: report.lambda, endsAtZero };
+    return { solver, label, ...(color ? { color } : {}), source, note, t: report.t, sigmaTilde: report.sigmaTilde, lambda: report.lambda, endsAtZero };
   });
 }

@@ -130,6 +130,8 @@ export function availableMetrics(curves: SweepCurve[], liveHasFd: boolean): Qual
 
 export interface LiveValue {
   solver: string;
+  /** its configuration's colour (default: the solver's) */
+  color?: string;
   nfe: number;
   metrics?: RunMetrics;
 }
@@ -137,7 +139,7 @@ export interface LiveValue {
 /** The chart's data for one metric: means, intervals (scaled), live rings, the null band and the noise floor. */
 export function qualityChartData(
   metric: QualityMetric,
-  curves: SweepCurve[],
+  curves: (SweepCurve & { color?: string; label?: string })[],
   result: SweepResult | null,
   live: LiveValue[],
   label: (solver: string) => string,
@@ -146,7 +148,9 @@ export function qualityChartData(
   const data: QualityChartData = {
     curves: curves.map((c) => ({
       solver: c.solver,
-      label: label(c.solver),
+      // a shown configuration's own label and colour (the same solver may be shown twice, on two schedules)
+      label: c.label ?? label(c.solver),
+      ...(c.color ? { color: c.color } : {}),
       points: c.points.flatMap((p): QualityPoint[] => {
         const mean = metric.mean(p);
         if (mean === undefined || mean === null || !Number.isFinite(mean)) return [];
@@ -156,7 +160,7 @@ export function qualityChartData(
     })),
     live: live.flatMap((r) => {
       const v = r.metrics ? metric.live(r.metrics) : undefined;
-      return v !== undefined && Number.isFinite(v) ? [{ solver: r.solver, nfe: r.nfe, value: v * k }] : [];
+      return v !== undefined && Number.isFinite(v) ? [{ solver: r.solver, nfe: r.nfe, value: v * k, ...(r.color ? { color: r.color } : {}) }] : [];
     }),
   };
   const nb = metric.nullBand(result);

@@ -37,6 +37,30 @@ export interface StepscopeRunResult {
   fdReferenceSamples?: number;
 }
 
+/** the live run the page shows now: one entry per shown configuration (the spec's own first, then spec.compare) */
+export interface StepscopeShownRun {
+  status: 'idle' | 'running' | 'done' | 'error';
+  /** the spec the results are of (compared configurations included) */
+  spec: SampleSpec;
+  /** particles the shown metrics were computed with: spec.n, or fewer (reduced) while a slider was being dragged */
+  n: number;
+  reduced: boolean;
+  configurations: {
+    index: number;
+    solver: SampleSpec['solver'];
+    schedule: SampleSpec['schedule'];
+    /** its seed (spec.seed, or seed + index with "Same noise" off) */
+    seed: number;
+    color: string | null;
+    label: string;
+    n: number;
+    nfe: number;
+    times: number[];
+    backend: 'gpu' | 'cpu';
+    metrics: { mmd2: number; energy: number; rmse: number; sw2: number; modeMass: number } | null;
+  }[];
+}
+
 export interface StepscopeSweepOptions {
   nfes?: number[];
   solvers?: string[];
@@ -56,8 +80,12 @@ export interface StepscopeHook {
   setSpec(spec: unknown): void;
   /** destroys the page's GPU device, as a driver reset would (tests the device-loss path; throws without a device) */
   loseDevice(): void;
-  /** run the current spec with metrics (GPU when available, else CPU) */
+  /** run the current spec with metrics (GPU when available, else CPU); the spec's own configuration's numbers */
   run(): Promise<StepscopeRunResult>;
+  /** the live run on show (every configuration's metrics and the particle count they were computed at), null before the first */
+  shown(): StepscopeShownRun | null;
+  /** whether a slider that changes the spec is being held (live runs are then reduced in size) */
+  readonly dragging: boolean;
   sweep(options?: StepscopeSweepOptions): Promise<SweepResult>;
   /** the final samples (n·dim, row-major) of one fresh run of the current spec with its own solver */
   samples(): Promise<{ spec: SampleSpec; n: number; dim: number; data: number[] }>;
@@ -79,7 +107,7 @@ export interface StepscopeHook {
    * x_T of each shown solver's latest live run as the flow view draws it (the first `count` particles, default 8,
    * row-major) and the seed it ran with: all equal while "Same noise" is on, each its own when off
    */
-  startingPoints(count?: number): Promise<{ solver: string; seed: number | null; points: number[] }[]>;
+  startingPoints(count?: number): Promise<{ index: number; solver: string; seed: number | null; points: number[] }[]>;
   /** the PDE lab */
   pde: StepscopePdeHook;
   /** the benchmark page (issue #9) */

@@ -8,7 +8,7 @@ import type { PdeStore } from '../state/pdeStore.ts';
 import type { RunController } from './controller.ts';
 import type { PdeController } from './pde/pdeController.ts';
 import { createPdeHook } from './pde/pdeHook.ts';
-import type { StepscopeHook, StepscopeRunResult, StepscopeSweepOptions } from './stepscope.d.ts';
+import type { StepscopeHook, StepscopeRunResult, StepscopeShownRun, StepscopeSweepOptions } from './stepscope.d.ts';
 import type { StepscopeBenchHook } from './bench/benchHook.ts';
 import { viewReports } from './viewReports.ts';
 
@@ -68,6 +68,33 @@ export function installTestHook(store: AppStore, pdeStore: PdeStore, bench: Step
       const frechet =
         m.fdRf !== undefined ? { fdRf: m.fdRf, fdRfNull: m.fdRfNull, fdPix: m.fdPix, fdPixNull: m.fdPixNull, fdReferenceSamples: m.fdReferenceSamples } : {};
       return { mmd2: m.mmd2, energy: m.energy, rmse: m.rmse, nfe: primary.nfe, times: [...primary.times], wallMs: primary.wallMs, ...frechet };
+    },
+    shown(): StepscopeShownRun | null {
+      const { run } = store.getState();
+      if (!run.spec || run.results.length === 0) return null;
+      return structuredClone({
+        status: run.status,
+        spec: run.spec,
+        // every configuration of one live run has the same particle count: the spec's n, or fewer while a slider was held
+        n: run.results[0].n,
+        reduced: run.results[0].n < run.spec.n,
+        configurations: run.results.map((r) => ({
+          index: r.index,
+          solver: r.runSpec.solver,
+          schedule: r.runSpec.schedule,
+          seed: r.runSpec.seed,
+          color: r.color ?? null,
+          label: r.label ?? r.solver,
+          n: r.n,
+          nfe: r.nfe,
+          times: [...r.times],
+          backend: r.backend,
+          metrics: r.metrics ? { mmd2: r.metrics.mmd2, energy: r.metrics.energy, rmse: r.metrics.rmse, sw2: r.metrics.sw2, modeMass: r.metrics.modeMass } : null,
+        })),
+      });
+    },
+    get dragging() {
+      return store.getState().dragging;
     },
     async sweep(options: StepscopeSweepOptions = {}) {
       const result = await (await needController()).sweep(options);

@@ -41,6 +41,10 @@ import { solverColor } from './palette.ts';
 /** The latest trajectory of one solver, as the run controller keeps it. */
 export interface TrajectorySnapshot {
   solver: string;
+  /** the layer it replaces on the next run (default: the solver; the page: one per shown configuration) */
+  id?: string;
+  /** its configuration's colour (default: the solver's) */
+  color?: string;
   n: number;
   dim: number;
   steps: number;
@@ -53,6 +57,9 @@ export interface TrajectorySnapshot {
   /** CPU path: the same layout */
   cpu?: Float32Array | Float64Array;
 }
+
+const layerId = (snapshot: TrajectorySnapshot): string => snapshot.id ?? snapshot.solver;
+const snapshotColor = (snapshot: TrajectorySnapshot): string => snapshot.color ?? solverColor(snapshot.solver);
 
 export interface FlowViewOptions {
   /** the app's GPUDevice (GPU path); omitted: WebGL2 fallback with CPU data */
@@ -269,18 +276,18 @@ export class FlowView {
 
   /** Show these solvers' latest trajectories (others are removed). */
   setTrajectories(snapshots: TrajectorySnapshot[]): void {
-    const wanted = new Set(snapshots.map((s) => s.solver));
+    const wanted = new Set(snapshots.map(layerId));
     for (const [solver, layer] of this.layers) if (!wanted.has(solver)) this.removeLayer(solver, layer);
     let added = false;
     snapshots.forEach((snapshot, order) => {
       if (this.gpuPath ? !snapshot.gpu : !snapshot.cpu) return;
       const key = `${snapshot.n}:${snapshot.dim}:${snapshot.steps}`;
-      let layer = this.layers.get(snapshot.solver);
+      let layer = this.layers.get(layerId(snapshot));
       let changed = false;
       if (!layer || layer.key !== key) {
-        if (layer) this.removeLayer(snapshot.solver, layer);
+        if (layer) this.removeLayer(layerId(snapshot), layer);
         layer = this.gpuPath ? this.gpuLayer(snapshot, key) : this.cpuLayer(snapshot, key);
-        this.layers.set(snapshot.solver, layer);
+        this.layers.set(layerId(snapshot), layer);
         this.scene.add(layer.lines, layer.particles);
         added = true;
         changed = true;
@@ -340,7 +347,7 @@ export class FlowView {
     const frac = position.sub(i0);
     const g0 = uint(i0);
     const particlePosition = mix(point(g0, uint(instanceIndex)), point(g0.add(1), uint(instanceIndex)), frac);
-    const particles = new Sprite(this.particleMaterial(solverColor(snapshot.solver), particlePosition as unknown as ReturnType<typeof vec3>));
+    const particles = new Sprite(this.particleMaterial(snapshotColor(snapshot), particlePosition as unknown as ReturnType<typeof vec3>));
     particles.count = n;
     particles.frustumCulled = false;
 
@@ -354,7 +361,7 @@ export class FlowView {
     const linePosition = point(segment.add(end), line.mul(stride));
     const lineMaterial = new LineBasicNodeMaterial({ transparent: true, depthWrite: false, depthTest: false });
     lineMaterial.positionNode = linePosition;
-    lineMaterial.colorNode = uniform(new Color(solverColor(snapshot.solver)));
+    lineMaterial.colorNode = uniform(new Color(snapshotColor(snapshot)));
     lineMaterial.opacityNode = varying(lineAlpha(float(segment), position));
     const geometry = new BufferGeometry();
     geometry.setAttribute('position', new BufferAttribute(new Float32Array(lines * steps * 2 * 3), 3));
@@ -368,7 +375,7 @@ export class FlowView {
     const { n, steps } = snapshot;
     const position = uniform(steps);
     const instancePositions = new InstancedBufferAttribute(new Float32Array(n * 3), 3);
-    const particles = new Sprite(this.particleMaterial(solverColor(snapshot.solver), instancedBufferAttribute(instancePositions) as unknown as ReturnType<typeof vec3>));
+    const particles = new Sprite(this.particleMaterial(snapshotColor(snapshot), instancedBufferAttribute(instancePositions) as unknown as ReturnType<typeof vec3>));
     particles.count = n;
     particles.frustumCulled = false;
 
@@ -378,7 +385,7 @@ export class FlowView {
     const lineProgress = new BufferAttribute(new Float32Array(lines * steps * 2), 1);
     geometry.setAttribute('segment', lineProgress);
     const lineMaterial = new LineBasicNodeMaterial({ transparent: true, depthWrite: false, depthTest: false });
-    lineMaterial.colorNode = uniform(new Color(solverColor(snapshot.solver)));
+    lineMaterial.colorNode = uniform(new Color(snapshotColor(snapshot)));
     lineMaterial.opacityNode = varying(lineAlpha(attribute('segment', 'float'), position));
     const lineSegments = new LineSegments(geometry, lineMaterial);
     lineSegments.frustumCulled = false;

@@ -13,6 +13,8 @@ export type GridQuantity = 't' | 'sigma' | 'lambda';
 export interface GridSeries {
   solver: string;
   label: string;
+  /** its configuration's colour (default: the solver's) */
+  color?: string;
   t: number[];
   /** σ̃ = σ/α (the k-diffusion σ) */
   sigmaTilde: number[];
@@ -88,7 +90,7 @@ export function drawGridChart(svgElement: SVGSVGElement, data: GridSeries[], opt
 
   const report: GridChartReport = { quantity, series: [] };
   for (const [k, series] of data.entries()) {
-    const color = solverColor(series.solver);
+    const color = series.color ?? solverColor(series.solver);
     // configurations often share a grid (every fixed-grid solver on the same schedule and NFE): earlier series get
     // larger markers, so that coinciding points show as concentric rings in each colour instead of hiding
     const radius = 2.5 + 1.6 * (data.length - 1 - k);

@@ -26,3 +26,19 @@ export function solverColor(solver: string): string {
   for (let i = 0; i < solver.length; i++) hash = (hash * 31 + solver.charCodeAt(i)) >>> 0;
   return SPARE[hash % SPARE.length];
 }
+
+/**
+ * The colour of each shown configuration, in display order (issue #11: one colour per configuration in every view):
+ * its solver's colour, unless an earlier configuration already has it (the same solver on another schedule or with
+ * other options), then the first colour no configuration uses, so two curves never share a colour.
+ */
+export function configurationColors(solvers: readonly string[]): string[] {
+  const used = new Set<string>();
+  const spare = [...Object.values(FIXED), ...SPARE];
+  return solvers.map((solver) => {
+    let color = solverColor(solver);
+    if (used.has(color)) color = spare.find((c) => !used.has(c))!;
+    used.add(color);
+    return color;
+  });
+}

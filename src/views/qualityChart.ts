@@ -25,13 +25,15 @@ export interface QualityPoint {
 export interface QualityCurve {
   solver: string;
   label: string;
+  /** its configuration's colour (default: the solver's) */
+  color?: string;
   points: QualityPoint[];
 }
 
 export interface QualityChartData {
   curves: QualityCurve[];
   /** the live run's value at the current NFE, per solver (drawn as a ring) */
-  live?: { solver: string; nfe: number; value: number }[];
+  live?: { solver: string; nfe: number; value: number; color?: string }[];
 }
 
 export interface QualityChartOptions {
@@ -190,7 +192,7 @@ export function drawQualityChart(svgElement: SVGSVGElement, data: QualityChartDa
   const report: QualityChartReport = { curves: [], nullBand: nullReport };
   const slopeLabels: { y: number; x: number; text: string; color: string; solver: string }[] = [];
   for (const curve of data.curves) {
-    const color = solverColor(curve.solver);
+    const color = curve.color ?? solverColor(curve.solver);
     const points = curve.points.filter((p) => Number.isFinite(p.value)).sort((a, b) => a.nfe - b.nfe);
     const g = root.append('g').attr('class', 'curve').attr('data-solver', curve.solver);
     const intervals = points.flatMap((p) => (p.low !== undefined && p.high !== undefined ? [{ nfe: p.nfe, low: p.low, high: p.high }] : []));
@@ -253,7 +255,7 @@ export function drawQualityChart(svgElement: SVGSVGElement, data: QualityChartDa
   // the live run at the current NFE (may be an NFE the sweep does not have)
   for (const p of data.live ?? []) {
     if (!Number.isFinite(p.value) || p.nfe < options.nfeDomain[0] || p.nfe > options.nfeDomain[1]) continue;
-    const color = solverColor(p.solver);
+    const color = p.color ?? solverColor(p.solver);
     root
       .append('circle')
       .attr('class', 'live-point')

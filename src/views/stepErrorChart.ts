@@ -12,6 +12,8 @@ import { solverColor } from './palette.ts';
 export interface StepErrorChartData {
   solver: string;
   label: string;
+  /** its configuration's colour (default: the solver's) */
+  color?: string;
   /** e_0 … e_{N−1} */
   local: number[];
   /** grid times t_0 … t_N (for the tooltips) */
@@ -77,7 +79,7 @@ export function drawStepErrorChart(svgElement: SVGSVGElement, data: StepErrorCha
     );
   drawAxisTitles(root, { innerW, innerH }, { x: 'step i (t_i → t_i+1)', y: `local error e_i${log ? ' (log)' : ''}`, xOffset: 32, yOffset: 46 });
 
-  const color = solverColor(data.solver);
+  const color = data.color ?? solverColor(data.solver);
   const base = y.range()[0];
   const bars = data.local.map((v, i) => ({ i, v })).filter((b) => shown(b.v));
   root

@@ -143,7 +143,7 @@ describe('sampler lab metrics', () => {
   it('one entry per solver of the finished run, nothing while a run is under way', () => {
     const store = createAppStore(specFromSearch('').spec);
     const metrics = { mmd2: 0.001, energy: 0.002, rmse: 0.03, sw2: 0.04, modeMass: 0.05, nll: 1.5, nllReference: 1.4, nulls: { mmd2: 0, energy: 0, sw2: 0, modeMass: 0 }, metricSamples: 1024 };
-    const result = (solver: 'ddim' | 'dpmpp-2m') => ({ solver, backend: 'gpu' as const, metrics, nfe: 10, times: [1, 0.5, 0.001], wallMs: 12, n: 4096 });
+    const result = (solver: 'ddim' | 'dpmpp-2m') => ({ index: solver === 'dpmpp-2m' ? 0 : 1, solver, runSpec: store.getState().spec, backend: 'gpu' as const, metrics, nfe: 10, times: [1, 0.5, 0.001], wallMs: 12, n: 4096 });
     store.getState().setRun({ status: 'running', results: [result('dpmpp-2m')] });
     expect(samplerMetrics(store)).toBeNull();
     store.getState().setRun({ status: 'done', results: [result('dpmpp-2m'), result('ddim')] });

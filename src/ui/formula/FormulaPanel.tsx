@@ -13,8 +13,7 @@ import { stepFormula, type StepFormula } from '../../core/sampling/programFormul
 import { SOLVERS, type SolverName } from '../../core/sampling/solvers.ts';
 import type { SampleSpec } from '../../core/spec/spec.ts';
 import { useAppStore } from '../../state/hooks.ts';
-import { shownSolvers } from '../../state/store.ts';
-import { solverColor } from '../../views/palette.ts';
+import { shownConfigurations } from '../configurations.ts';
 import { reportFormulaView } from '../viewReports.ts';
 import './formula.css';
 
@@ -42,14 +41,16 @@ function Equation({ latex }: { latex: string }) {
 
 export function FormulaPanel() {
   const spec = useAppStore((s) => s.spec);
-  const compare = useAppStore((s) => s.compareSolvers);
-  const solvers = useMemo(() => shownSolvers({ spec, compareSolvers: compare }), [spec, compare]);
+  const configurations = shownConfigurations(spec);
   // re-read the program after a run (v3's statistics are cached by runs)
   const run = useAppStore((s) => s.run);
-  const [chosen, setChosen] = useState<SolverName>(solvers[0]);
+  // the chosen configuration, by its place in the list (the same solver may be shown twice, on two schedules)
+  const [chosen, setChosen] = useState(0);
   const [step, setStep] = useState(0);
-  const solver = solvers.includes(chosen) ? chosen : solvers[0];
-  const shown = useMemo(() => formulae(spec, solver, step), [spec, solver, step, run]);
+  const configuration = configurations[chosen] ?? configurations[0];
+  const solver = configuration.solver;
+  // its own solver options and schedule (configurations.ts)
+  const shown = useMemo(() => formulae(configuration.spec, solver, step), [configuration, solver, step, run]);
   const steps = shown.status === 'ready' ? shown.steps : 0;
 
   useEffect(() => {
@@ -69,14 +70,14 @@ export function FormulaPanel() {
       </div>
       <div className="formula-controls">
         <label htmlFor="formula-solver">Formula of</label>
-        <select id="formula-solver" value={solver} onChange={(e) => setChosen(e.target.value as SolverName)}>
-          {solvers.map((s) => (
-            <option key={s} value={s}>
-              {SOLVERS[s].label}
+        <select id="formula-solver" value={configuration.index} onChange={(e) => setChosen(Number(e.target.value))}>
+          {configurations.map((c) => (
+            <option key={c.index} value={c.index}>
+              {c.label}
             </option>
           ))}
         </select>
-        <span className="swatch" style={{ background: solverColor(solver) }} aria-hidden="true" />
+        <span className="swatch" style={{ background: configuration.color }} aria-hidden="true" />
         {shown.status === 'ready' && (
           <>
             <label htmlFor="formula-step">Step</label>
