@@ -41,10 +41,11 @@ describe('stepscope sample --backend gpu with compared configurations', () => {
     for (const [i, gpu] of rows.gpu.entries()) {
       const cpu = rows.cpu[i];
       expect(gpu.nfe).toBe(cpu.nfe);
-      // float32 particles agree with float64 to ~1e-5 relative (cli.gpu.test.ts): the RMSE (~1e-2) to 1e-4 absolute,
-      // MMD² (a mean of kernel differences of such particles) to 1e-5 absolute
-      expect(Math.abs(gpu.metrics.rmse - cpu.metrics.rmse), `configuration ${i} rmse`).toBeLessThan(1e-4);
-      expect(Math.abs(gpu.metrics.mmd2 - cpu.metrics.mmd2), `configuration ${i} mmd2`).toBeLessThan(1e-5);
+      // float32 particles agree with float64 to 1e-5 relative (cli.gpu.test.ts), and so do metrics computed from them;
+      // MMD² can be near 0 (an unbiased estimate), hence the 1e-7 absolute floor (measured here: differences ≤ 1.5e-7
+      // on values 8e-3 … 0.42)
+      for (const key of ['rmse', 'mmd2'] as const)
+        expect(Math.abs(gpu.metrics[key] - cpu.metrics[key]), `configuration ${i} ${key}`).toBeLessThan(1e-5 * Math.abs(cpu.metrics[key]) + 1e-7);
     }
   });
 });
