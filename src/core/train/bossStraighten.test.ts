@@ -3,7 +3,10 @@
 // (the student's K-step error falls below the teacher's on the same Bellman steps; the teacher is not touched).
 
 import { describe, expect, it } from 'vitest';
+import { bossGrid } from '../sampling/boss.ts';
 import { prepareTarget } from '../sampling/experiment.ts';
+import { createProcess } from '../sampling/process.ts';
+import { learnedDenoiser } from '../spec/learnedModel.ts';
 import { type ModelFile, MODEL_FORMAT, MODEL_FORMAT_VERSION, taskTimeInput } from '../spec/modelFile.ts';
 import { TRAIN_TIME_EMBEDDING } from '../spec/trainSpec.ts';
 import { trainGenerativeModel } from './loop.ts';
@@ -79,6 +82,10 @@ describe('BOSS straightening: the teacher plan', () => {
     expect(Math.abs(plan.path.cost - best.cost) / best.cost).toBeLessThan(1e-9);
     expect(plan.times).toEqual(best.indices.map((i) => plan.anchors[i]));
     plan.rfTimes.forEach((tau, m) => expect(Math.abs(tau - taus[best.indices[m]])).toBeLessThan(1e-15));
+    // and the sampler's boss schedule (the exact-model path logic) on the same model, range and teacher gives the same grid
+    const process = createProcess({ type: 'flow' });
+    const grid = bossGrid({ process, modelKey: 'teacher', model: () => learnedDenoiser(teacher), solver: { name: 'flow-euler' }, tStart: process.defaultTStart, tEnd: process.defaultTEnd, kMax, samples: M, seed: 5 }, K);
+    expect(plan.times).toEqual(grid);
   });
 
   it('refuses a score-matching teacher by name', () => {
