@@ -16,7 +16,9 @@ import modesWgsl from './sampler/modes.wgsl?raw';
 import momentsWgsl from './sampler/moments.wgsl?raw';
 import noiseWgsl from './sampler/noise.wgsl?raw';
 import slicedWgsl from './sampler/sliced.wgsl?raw';
+import fftCommonWgsl from './spectral/fft_common.wgsl?raw';
 import fftLinesWgsl from './spectral/fft_lines.wgsl?raw';
+import fftLaneWgsl from './spectral/fft_lane.wgsl?raw';
 import fftEntryWgsl from './spectral/fft_entry.wgsl?raw';
 import fftRealWgsl from './spectral/fft_real.wgsl?raw';
 import nnActivationWgsl from './nn/activation.wgsl?raw';
@@ -30,9 +32,12 @@ import nnSampleFmWgsl from './nn/sample_fm.wgsl?raw';
 import nnStateWgsl from './nn/state.wgsl?raw';
 
 /** the line FFT's entry point (fft_entry.wgsl) with its bindings and source/destination buffer names filled in */
-function fftEntry(entry: string, bindings: string, src: string, dst: string): string {
-  return fftEntryWgsl.replace('BINDINGS', bindings).replace('ENTRY', entry).replace('SRC[', `${src}[`).replace('DST[', `${dst}[`);
+function fftEntry(entry: string, bindings: string, src: string, dst: string, template = fftEntryWgsl): string {
+  return template.replace('BINDINGS', bindings).replace('ENTRY', entry).replace('SRC[', `${src}[`).replace('DST[', `${dst}[`);
 }
+
+const FFT_IN_PLACE = '@group(0) @binding(2) var<storage, read_write> data: array<vec2<f32>>;';
+const FFT_OUT_OF_PLACE = '@group(0) @binding(2) var<storage, read> src: array<vec2<f32>>;\n@group(0) @binding(3) var<storage, read_write> dst: array<vec2<f32>>;';
 
 export const shaders = {
   rng: rngWgsl,
@@ -65,14 +70,13 @@ export const shaders = {
   boss: bossWgsl,
   moments: momentsWgsl,
   /** batched 1D FFT along one axis in workgroup memory, in place (specs/pde.md §9.1): the shared line FFT + its entry point */
-  fftInPlace: `${fftLinesWgsl}\n${fftEntry('fft_lines_in_place', '@group(0) @binding(2) var<storage, read_write> data: array<vec2<f32>>;', 'data', 'data')}`,
+  fftInPlace: `${fftCommonWgsl}\n${fftLinesWgsl}\n${fftEntry('fft_lines_in_place', FFT_IN_PLACE, 'data', 'data')}`,
   /** the same line FFT reading one buffer and writing another (four-step FFT, real-data transforms) */
-  fftOutOfPlace: `${fftLinesWgsl}\n${fftEntry(
-    'fft_lines_out_of_place',
-    '@group(0) @binding(2) var<storage, read> src: array<vec2<f32>>;\n@group(0) @binding(3) var<storage, read_write> dst: array<vec2<f32>>;',
-    'src',
-    'dst',
-  )}`,
+  fftOutOfPlace: `${fftCommonWgsl}\n${fftLinesWgsl}\n${fftEntry('fft_lines_out_of_place', FFT_OUT_OF_PLACE, 'src', 'dst')}`,
+  /** the lane FFT for software adapters (one line per invocation), in place; gpuFft.ts fills in LOADS, CODELET, STORES per length */
+  fftLaneInPlace: `${fftCommonWgsl}\n${fftEntry('fft_lane_in_place', FFT_IN_PLACE, 'data', 'data', fftLaneWgsl)}`,
+  /** the lane FFT out of place */
+  fftLaneOutOfPlace: `${fftCommonWgsl}\n${fftEntry('fft_lane_out_of_place', FFT_OUT_OF_PLACE, 'src', 'dst', fftLaneWgsl)}`,
   /** real-to-complex / complex-to-real by the half-length trick (pre- and post-processing of a complex FFT) */
   fftReal: fftRealWgsl,
   /** the training lab's MLP (src/engine/train/gpuTrainer.ts, training.md §3.1, §4.1–4.2, §6): one hidden layer's forward (fused φ) */

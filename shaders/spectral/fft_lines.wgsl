@@ -2,65 +2,15 @@
 // (specs/pde.md §9.1): each workgroup loads a tile of 1024 complex values — `lines_per_group` lines of length
 // n ≤ 1024 — transforms every line by Stockham autosort passes (radix 8, then one radix-4 or radix-2 pass)
 // ping-ponging between the two halves of a 16 KiB workgroup array, and writes the tile back.
-// Line g, element j lives at (g >> log2 div) * outer + (g & (div − 1)) * inner + j * elem (div a power of two, so no
-// integer division, which SwiftShader scalarises per lane), separately for input and output,
-// so one kernel covers the contiguous axis, the strided axes (columns are loaded straight from global memory,
-// neighbouring lines side by side so that a run of `lines_per_group` values is contiguous), and both steps of
-// the four-step FFT (with the twiddle multiply folded into the store of its first step).
-// Twiddles come from a table W_T^m = e^{−2πi m/T} built in float64 on the CPU; there is no cos/sin here.
-// The inverse transform conjugates on load and on store (ifft(x) = conj(fft(conj(x))) / n) and applies `scale`.
-// This file is the shared part; fft_in_place.wgsl and fft_out_of_place.wgsl add the bindings and entry points.
-
-struct LineParams {
-  n: u32,
-  log2n: u32,
-  lines_per_group: u32,
-  log2_lines_per_group: u32,
-  /** lines in the whole dispatch */
-  lines: u32,
-  /** workgroups per row of the 2D dispatch grid */
-  grid_x: u32,
-  /** T / n: the stride in the twiddle table of W_n */
-  tw_stride: u32,
-  inverse: u32,
-  /** log2 of the power of two div */
-  in_div_log2: u32,
-  in_outer: u32,
-  in_inner: u32,
-  in_elem: u32,
-  out_div_log2: u32,
-  out_outer: u32,
-  out_inner: u32,
-  out_elem: u32,
-  /** four-step: multiply output k of line g by W_T^{(g & post_mask) k post_stride}; 0 stride = no post-twiddle */
-  post_mask: u32,
-  post_stride: u32,
-  /** 1 forward; 1/n for the inverse (a power of two: exact) */
-  scale: f32,
-  /** workgroups dispatched: each workgroup transforms tiles index, index + groups_total, … */
-  groups_total: u32,
-}
+// Columns of strided axes are loaded straight from global memory, neighbouring lines side by side so that a run of
+// `lines_per_group` values is contiguous. Invocations per workgroup (THREADS, fft_common.wgsl): 64 on hardware
+// GPUs, each doing several butterflies per pass. (This kernel on SwiftShader, 2 cores, 512² forward + inverse:
+// 1.2 s with 64 invocations, 0.47 s with 16, 0.21 s with 4, 0.56 s with 1; software adapters now get
+// fft_lane.wgsl instead.) fft_common.wgsl is prepended and fft_entry.wgsl appended (shaders/index.ts).
 
 const TILE: u32 = 1024u;
-// Invocations per workgroup, each doing several butterflies per pass; set per device (gpuFft.ts lineProfile):
-// 64 on a hardware GPU (a common size, full warps), 4 on a software adapter. SwiftShader runs a workgroup as
-// SIMD-4 fibers and switches fibers at every barrier, so one SIMD group per workgroup is fastest there (measured
-// on 2 cores, 512² forward + inverse: 1.2 s with 64 invocations, 0.47 s with 16, 0.21 s with 4, 0.56 s with 1).
-override THREADS: u32 = 64u;
-
-@group(0) @binding(0) var<uniform> p: LineParams;
-@group(0) @binding(1) var<storage, read> twiddles: array<vec2<f32>>;
-
 // two halves of TILE complex values each: Stockham passes read one half and write the other (16 KiB in all)
 var<workgroup> tile: array<vec2<f32>, 2048>;
-
-fn cmul(a: vec2<f32>, b: vec2<f32>) -> vec2<f32> {
-  return vec2<f32>(a.x * b.x - a.y * b.y, a.x * b.y + a.y * b.x);
-}
-
-fn conj_if(v: vec2<f32>, flag: bool) -> vec2<f32> {
-  return select(v, vec2<f32>(v.x, -v.y), flag);
-}
 
 /** (line within the tile, element) of the e-th value the workgroup moves. Contiguous lines are walked element
  * first, strided lines line first, so that consecutive invocations touch consecutive addresses. */
@@ -69,23 +19,6 @@ fn tile_coords(e: u32, contiguous: bool) -> vec2<u32> {
     return vec2<u32>(e >> p.log2n, e & (p.n - 1u));
   }
   return vec2<u32>(e & (p.lines_per_group - 1u), e >> p.log2_lines_per_group);
-}
-
-fn in_address(g: u32, j: u32) -> u32 {
-  return (g >> p.in_div_log2) * p.in_outer + (g & ((1u << p.in_div_log2) - 1u)) * p.in_inner + j * p.in_elem;
-}
-
-fn out_address(g: u32, k: u32) -> u32 {
-  return (g >> p.out_div_log2) * p.out_outer + (g & ((1u << p.out_div_log2) - 1u)) * p.out_inner + k * p.out_elem;
-}
-
-/** the output value of line g, element k, from the transformed tile (post-twiddle, inverse's conjugate, scale) */
-fn finish(v: vec2<f32>, g: u32, k: u32) -> vec2<f32> {
-  var y = v;
-  if (p.post_stride != 0u) {
-    y = cmul(y, twiddles[((g & p.post_mask) * k) * p.post_stride]);
-  }
-  return conj_if(y, p.inverse != 0u) * p.scale;
 }
 
 /** −i·v */

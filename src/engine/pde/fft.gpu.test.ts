@@ -342,12 +342,14 @@ describe('WGSL FFT: real-to-complex and complex-to-real', () => {
   }
 });
 
-// The line kernel has two shapes (gpuFft.ts LINE_PROFILES): this machine's adapter gets one of them by default
-// (the software one on SwiftShader), so the other is checked here explicitly on the cases that exercise its
-// differences: one tile per workgroup vs workgroups looping over tiles, partial tiles, four-step, strided axes.
+// The line kernel has two shapes (gpuFft.ts LINE_PROFILES): the workgroup-memory tile kernel (hardware) and the
+// one-line-per-invocation lane kernel (software). This machine's adapter gets one of them by default (the lane
+// kernel on SwiftShader), so both are checked here explicitly on the cases that exercise their differences: one
+// tile per workgroup vs workgroups looping over lines, partial tiles, single-codelet (≤ 32) and split (> 32) lines,
+// four-step (with its post-twiddled first pass), strided axes.
 describe('WGSL FFT: both line-kernel profiles', () => {
   for (const [name, profile] of Object.entries(LINE_PROFILES)) {
-    it(`${name} (${profile.threads} invocations per workgroup): [1024]×5, [16]×700, [8, 256]×3, [4096]×3, 2D 256², 3D 16³, real [256, 256]`, async () => {
+    it(`${name} (${profile.kernel} kernel, ${profile.threads} invocations per workgroup): [1024]×5, [16]×700, [8, 256]×3, [4096]×3, 2D 256², 3D 16³, real [256, 256]`, async () => {
       await checkComplex([1024], 5, `profile ${name}`, profile);
       await checkComplex([16], 700, `profile ${name}`, profile);
       await checkComplex([8, 256], 3, `profile ${name}`, profile);

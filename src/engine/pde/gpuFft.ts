@@ -1,18 +1,23 @@
 // The WGSL FFT (issue #5, specs/pde.md §5.5, §9.1): batched complex FFTs over C-order arrays of vec2<f32>, and
 // real-data transforms in numpy's rfftn layout on top of them.
-// - Every axis of length n ≤ 1024 is one dispatch of shaders/spectral/fft_lines.wgsl: a tile of 1024 values
-//   (1024/n lines) per workgroup, Stockham radix-4 (+ one radix-2) passes in 16 KiB of workgroup memory; the
-//   strided axes of 2D/3D arrays load their columns straight from global memory, neighbouring columns together.
+// - Every axis of length n ≤ 1024 is one dispatch of a line kernel, shaped per device (LINE_PROFILES):
+//   on a hardware GPU shaders/spectral/fft_lines.wgsl, a tile of 1024 values (1024/n lines) per workgroup,
+//   Stockham radix-8 (+ one radix-4 or radix-2) passes in 16 KiB of workgroup memory, the strided axes of 2D/3D
+//   arrays loading their columns straight from global memory, neighbouring columns together; on a software
+//   adapter shaders/spectral/fft_lane.wgsl, one line per invocation through a straight-line DFT of length n with
+//   literal twiddles (fftCodelet.ts), no workgroup memory.
 // - A 1D length N > 1024 is a four-step FFT, N = N1·N2 (N1 = 2^⌊k/2⌋, N2 = 2^⌈k/2⌉, both ≤ 256 up to N = 65536): N2 FFTs of
 //   length N1 over the strided index with the twiddle W_N^{j2 k1} folded into their store, written transposed to a
 //   scratch buffer, then N1 FFTs of length N2 written back in natural order: two dispatches, no transpose pass.
 // - The inverse divides each axis by its length inside the pass (powers of two: exact), so the whole inverse
 //   divides by the total size (numpy's convention) with no extra dispatch.
-// - Twiddles: one float64 table W_T^m (src/core/pde/fftTwiddles.ts), uploaded once per plan as f32.
+// - Twiddles: one float64 table W_T^m (src/core/pde/fftTwiddles.ts), uploaded once per plan as f32 (the lane
+//   kernel's are the same float64 values, written into its code as f32 literals).
 
 import { shaders } from '../../../shaders/index.ts';
 import { twiddleTable } from '../../core/pde/fftTwiddles.ts';
 import { isSoftwareDevice } from '../../gpu/device.ts';
+import { laneProgram } from './fftCodelet.ts';
 import { getKernel, type KernelDefinition } from '../../gpu/kernels.ts';
 
 /** In-place batched complex FFT over a storage buffer of vec2<f32> (interleaved re, im), C-order arrays of `shape` (last axis contiguous), `batch` arrays back to back. */
@@ -63,21 +68,44 @@ export const FFT_KERNELS = {
 } satisfies Record<string, KernelDefinition>;
 
 /**
- * How the line kernel is shaped on a device: invocations per workgroup (fft_lines.wgsl THREADS) and the most
- * workgroups one pass dispatches (each loops over tiles). A hardware GPU gets 64 invocations and one workgroup
- * per tile. A software adapter (SwiftShader: workgroups run as fibers on the CPU's cores, ~45 µs of set-up each,
- * measured) gets one SIMD-4 group per workgroup and 16 workgroups (a few per CPU core, so the cores stay busy to
- * the end) that loop over the tiles. Both shapes give identical results (fft.gpu.test.ts runs both).
+ * How the line kernel is shaped on a device: which kernel, invocations per workgroup (THREADS) and the most
+ * workgroups one pass dispatches (each loops over its share of the lines).
+ * - A hardware GPU gets the tile kernel (fft_lines.wgsl): 64 invocations, one workgroup per tile of 1024 values.
+ * - A software adapter gets the lane kernel (fft_lane.wgsl): one line per invocation, 4 invocations (one SIMD-4
+ *   group on SwiftShader) per workgroup and at most 16 workgroups (SwiftShader sets each workgroup up on the CPU at
+ *   tens of µs; a few per core keep both cores busy to the end), looping over the lines.
+ * Both give results within f32 round-off of each other (fft.gpu.test.ts runs both against the float64 references).
  */
 export interface LineProfile {
+  kernel: 'tile' | 'lane';
   threads: number;
   maxGroups: number;
 }
 
 export const LINE_PROFILES = {
-  hardware: { threads: 64, maxGroups: Number.MAX_SAFE_INTEGER },
-  software: { threads: 4, maxGroups: 16 },
+  hardware: { kernel: 'tile', threads: 64, maxGroups: Number.MAX_SAFE_INTEGER },
+  software: { kernel: 'lane', threads: 4, maxGroups: 16 },
 } satisfies Record<string, LineProfile>;
+
+/** the lane kernel for lines of length n (one pipeline per n and placement), its code generated once */
+const laneKernels = new Map<string, KernelDefinition>();
+export function laneKernel(n: number, inPlace: boolean): KernelDefinition {
+  const key = `${n}:${inPlace}`;
+  let definition = laneKernels.get(key);
+  if (!definition) {
+    const body = laneProgram(
+      n,
+      (j) => `conj_if(load_value(ib + (${j}) * ie), inverse)`,
+      (k, value) => `store_value(ob + (${k}) * oe, finish_lane(${value}, g, ${k}));`,
+    );
+    const template = inPlace ? shaders.fftLaneInPlace : shaders.fftLaneOutOfPlace;
+    const code = template.replace('PROGRAM', body.map((l) => `      ${l}`).join('\n'));
+    const base = FFT_KERNELS[inPlace ? 'inPlace' : 'outOfPlace'];
+    definition = { label: `fft lane n=${n} ${inPlace ? 'in place' : 'out of place'}`, code, entryPoint: inPlace ? 'fft_lane_in_place' : 'fft_lane_out_of_place', bindings: base.bindings };
+    laneKernels.set(key, definition);
+  }
+  return definition;
+}
 
 /** the profile a plan gets by default on `device` (tests pass the other one explicitly to cover both) */
 export function lineProfile(device: GPUDevice): LineProfile {
@@ -114,6 +142,9 @@ interface Pass {
   groups: [number, number];
   /** the pass's parameter words (uniform) */
   params: Uint32Array<ArrayBuffer>;
+  /** line passes: the line length, and whether the pass multiplies by four-step twiddles */
+  n?: number;
+  post?: boolean;
 }
 
 /** a 2D dispatch grid of at least `count` workgroups, each dimension ≤ 65535 */
@@ -150,7 +181,9 @@ interface LineSpec {
 function linePass(kernel: 'inPlace' | 'outOfPlace', src: Slot, dst: Slot, spec: LineSpec, inverse: boolean, profile: LineProfile): Pass {
   if (!isPowerOfTwo(spec.n) || spec.n > TILE) throw new Error(`line FFT length ${spec.n}: must be a power of two ≤ ${TILE}`);
   const perGroup = TILE / spec.n;
-  const groups = grid(Math.min(profile.maxGroups, Math.ceil(spec.lines / perGroup)));
+  // lines per workgroup (per round of its loop): a tile's, or one per invocation
+  const linesPerGroup = profile.kernel === 'tile' ? perGroup : profile.threads;
+  const groups = grid(Math.min(profile.maxGroups, Math.ceil(spec.lines / linesPerGroup)));
   const buffer = new ArrayBuffer(LINE_PARAM_WORDS * 4);
   const u = new Uint32Array(buffer);
   const { input: a, output: b } = spec;
@@ -160,7 +193,7 @@ function linePass(kernel: 'inPlace' | 'outOfPlace', src: Slot, dst: Slot, spec: 
   // the inverse divides by n here: a power of two, so exact, and the product over the passes is 1/size
   new Float32Array(buffer)[18] = inverse ? 1 / spec.n : 1;
   u[19] = groups[0] * groups[1];
-  return { kernel, src, dst, groups, params: u };
+  return { kernel, src, dst, groups, params: u, n: spec.n, post: spec.post !== undefined };
 }
 
 /**
@@ -222,7 +255,7 @@ class PassRunner {
     passes: { forward: Pass[]; inverse: Pass[] },
     tableLength: number,
     scratchBytes: number,
-    private readonly threads: number,
+    private readonly profile: LineProfile,
   ) {
     this.passes = passes;
     const all = [...passes.forward, ...passes.inverse];
@@ -242,7 +275,7 @@ class PassRunner {
     const pass = encoder.beginComputePass({ label: `${this.label} ${inverse ? 'inverse' : 'forward'}` });
     const first = inverse ? this.passes.forward.length : 0;
     (inverse ? this.passes.inverse : this.passes.forward).forEach((p, i) => {
-      const kernel = p.kernel === 'inPlace' || p.kernel === 'outOfPlace' ? getKernel(this.device, FFT_KERNELS[p.kernel], { THREADS: this.threads }) : getKernel(this.device, FFT_KERNELS[p.kernel]);
+      const kernel = this.kernelOf(p);
       const slot = first + i;
       groups[slot] ??= this.bindGroup(kernel.layout, p, slot, input, output);
       pass.setPipeline(kernel.pipeline);
@@ -250,6 +283,12 @@ class PassRunner {
       pass.dispatchWorkgroups(p.groups[0], p.groups[1]);
     });
     pass.end();
+  }
+
+  private kernelOf(p: Pass) {
+    if (p.kernel !== 'inPlace' && p.kernel !== 'outOfPlace') return getKernel(this.device, FFT_KERNELS[p.kernel]);
+    if (this.profile.kernel === 'lane') return getKernel(this.device, laneKernel(p.n!, p.kernel === 'inPlace'), { THREADS: this.profile.threads, POST: p.post ? 1 : 0 });
+    return getKernel(this.device, FFT_KERNELS[p.kernel], { THREADS: this.profile.threads });
   }
 
   private bindGroup(layout: GPUBindGroupLayout, p: Pass, slot: number, input: GPUBuffer, output: GPUBuffer): GPUBindGroup {
@@ -298,7 +337,7 @@ export function createFftPlan(device: GPUDevice, shape: readonly number[], batch
   const forward = passes(false);
   const needsScratch = forward.some((p) => p.src === 'scratch' || p.dst === 'scratch');
   const label = `fft [${shape.join('×')}]×${batch}`;
-  const runner = new PassRunner(device, label, { forward, inverse: passes(true) }, table, needsScratch ? bytes : 0, profile.threads);
+  const runner = new PassRunner(device, label, { forward, inverse: passes(true) }, table, needsScratch ? bytes : 0, profile);
   return {
     shape: [...shape],
     batch,
@@ -346,7 +385,7 @@ export function createRealFftPlan(device: GPUDevice, shape: readonly number[], b
       : [inverseFirst, ...otherPasses(true).reverse(), ...axisPasses(n / 2, batch * rows, lastAddressing, table, 'scratch', 'output', 'output', true, profile)];
   const label = `rfft [${shape.join('×')}]×${batch}`;
   const scratchBytes = realBytes; // [...][n/2] complex
-  const runner = new PassRunner(device, label, { forward, inverse }, table, scratchBytes, profile.threads);
+  const runner = new PassRunner(device, label, { forward, inverse }, table, scratchBytes, profile);
   if (forward.length !== inverse.length) throw new Error('real FFT plan: forward and inverse pass counts differ');
   return {
     shape: [...shape],
