@@ -102,7 +102,8 @@ export async function bossStraightenCpu(spec: BossSpec, teacher: ModelFile, onSt
   const model: ModelFile = {
     ...teacher,
     params: result.student,
-    trainedOn: { ...teacher.trainedOn, steps: spec.steps, batch: spec.batch, seed: spec.seed, optimizer: spec.optimizer as ModelFile['trainedOn']['optimizer'] },
+    // the fine-tuning's run (the target is the teacher's; nothing else of the teacher's training carries over)
+    trainedOn: { target: teacher.trainedOn.target, steps: spec.steps, batch: spec.batch, seed: spec.seed, optimizer: spec.optimizer as ModelFile['trainedOn']['optimizer'] },
     loss: { final: losses[losses.length - 1], last100: tail.reduce((a, b) => a + b, 0) / tail.length, validation: after },
     straightened: { method: 'boss', K: spec.K, kMax: spec.kMax, times: plan.times, pairs: spec.pairs, heldOutLoss: { before, after } },
   };
