@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parseNpy, serializeNpy } from '../core/io/npy.ts';
 import { relativeRms } from '../core/metrics/distance.ts';
 import { DEFAULT_SPEC } from '../core/spec/spec.ts';
+import { parseModelFileText } from '../core/spec/modelFile.ts';
 import { RngStream, fillNormal } from '../core/util/rng.ts';
 import { runCli, scratchDir, writeJson } from './testing.ts';
 
@@ -96,5 +97,32 @@ describe('stepscope sweep', () => {
     expect(Math.abs(g.nullBands.sw2.mean - c.nullBands.sw2.mean)).toBeLessThan(1e-4 * c.nullBands.sw2.mean);
     const row = csv.find((line) => line.startsWith('dpmpp-2m,10,mmd2,'))!.split(',');
     expect(Number(row[3])).toBe(at10(g, 'dpmpp-2m').mmd2);
+  });
+});
+
+describe('stepscope train --backend gpu', () => {
+  it('the WGSL trainer follows the float64 trainer step by step through lrDecay boundaries (loss and parameters to 1e-5)', () => {
+    const dir = scratchDir();
+    // 40 Adam steps with the rate halved every 15: the GPU path rewrites its rate uniform at steps 15 and 30
+    const train = { version: 1, kind: 'train', task: 'flow-matching', target: { type: 'preset', name: 'ring8' }, model: { type: 'mlp', width: 16, depth: 2 }, optimizer: { name: 'adam', lr: 0.002 }, steps: 40, batch: 64, seed: 3, lrDecay: { every: 15, factor: 0.5 } };
+    const specPath = writeJson(dir, 'train.json', train);
+    const read = (backend: string) => {
+      const result = runCli(['train', '--spec', specPath, '--out', join(dir, `${backend}.json`), '--log', join(dir, `${backend}.csv`), '--backend', backend]);
+      expect(result.status, result.stderr).toBe(0);
+      expect(result.stdout).toContain(`(${backend})`);
+      const rows = readFileSync(join(dir, `${backend}.csv`), 'utf8').trimEnd().split('\n').slice(1).map((l) => l.split(',').map(Number));
+      return { rows, model: parseModelFileText(readFileSync(join(dir, `${backend}.json`), 'utf8')) };
+    };
+    const gpu = read('gpu');
+    const cpu = read('cpu');
+    expect(gpu.rows).toHaveLength(40);
+    gpu.rows.forEach(([step, loss, seen, wall], i) => {
+      expect([step, seen]).toEqual([i + 1, (i + 1) * 64]);
+      expect(Math.abs(loss - cpu.rows[i][1]) / cpu.rows[i][1]).toBeLessThan(1e-5);
+      expect(wall).toBeGreaterThanOrEqual(i > 0 ? gpu.rows[i - 1][3] : 0);
+    });
+    expect(relativeRms(gpu.model.params, cpu.model.params)).toBeLessThan(1e-5);
+    expect(gpu.model.trainedOn).toEqual(cpu.model.trainedOn);
+    expect(Math.abs(gpu.model.loss.validation! - cpu.model.loss.validation!)).toBeLessThan(1e-5);
   });
 });

@@ -247,7 +247,7 @@ function backendOptions(flags: Record<string, string>): BackendOptions {
 }
 
 /** the Node WebGPU device (the npm package `webgpu`), with device-loss and uncaptured errors reported on stderr */
-async function openGpuDevice(): Promise<{ device: GPUDevice; adapter: AdapterSummary | null }> {
+export async function openGpuDevice(): Promise<{ device: GPUDevice; adapter: AdapterSummary | null }> {
   const { acquireNodeGpu } = await import('../gpu/node.ts');
   const gpu = await acquireNodeGpu('stepscope-cli');
   if (!gpu.device) throw new Error(`no WebGPU device: ${gpu.reason} (or run with --backend cpu)`);

@@ -63,8 +63,30 @@ describe('stepscope train', () => {
     expect(runCli(['train', '--spec', join(dir, 'train.json')]).stderr).toMatch(/--out is required for 'train'/);
   });
 
-  it('refuses what is not built yet with exit code 1, before any work: the GPU trainer', () => {
-    expectRefused(tiny, 1, /--backend gpu: stepscope train has no GPU path yet \(the GPU trainer is not wired to the CLI\); use --backend cpu/, ['--backend', 'gpu']);
+  it('refuses what the GPU trainer does not have with exit code 1, before any work (no adapter needed to refuse)', () => {
+    expectRefused({ ...tiny, task: 'score-matching' }, 1, /--backend gpu: task 'score-matching': the GPU trainer runs task flow-matching only; use --backend cpu/, ['--backend', 'gpu']);
+    expectRefused({ ...tiny, optimizer: { name: 'mkor' } }, 1, /--backend gpu: optimizer 'mkor': the GPU trainer has adam and sgd/, ['--backend', 'gpu']);
+    expectRefused({ ...tiny, target: { type: 'glyphs16' } }, 1, /--backend gpu: the target has dimension 256; the GPU trainer takes at most 16/, ['--backend', 'gpu']);
+  });
+
+  it('lrDecay: step decay of the learning rate, recorded in the model file; bad values refused naming the field', () => {
+    const dir = scratchDir();
+    const decayed = { ...tiny, optimizer: { name: 'sgd', lr: 0.05, momentum: 0 }, lrDecay: { every: 5, factor: 0.5 } };
+    const run = (spec: unknown, name: string) => {
+      const result = runCli(['train', '--spec', writeJson(dir, `${name}.json`, spec), '--out', join(dir, `${name}-model.json`), '--backend', 'cpu']);
+      expect(result.status, result.stderr).toBe(0);
+      return parseModelFileText(readFileSync(join(dir, `${name}-model.json`), 'utf8'));
+    };
+    const model = run(decayed, 'decayed');
+    expect(model.trainedOn.lrDecay).toEqual({ every: 5, factor: 0.5 });
+    // plain SGD (no momentum) with η_t = 0.05·0.5^⌊t/5⌋ differs from the constant rate after step 5 only
+    const constant = run({ ...decayed, lrDecay: undefined }, 'constant');
+    expect(constant.trainedOn.lrDecay).toBeUndefined();
+    expect(model.params).not.toEqual(constant.params);
+    expect(run({ ...decayed, steps: 5 }, 'five').params).toEqual(run({ ...decayed, lrDecay: undefined, steps: 5 }, 'five-constant').params);
+    expectRefused({ ...tiny, lrDecay: { every: 0, factor: 0.5 } }, 2, /lrDecay\.every: got 0; .*>=1/);
+    expectRefused({ ...tiny, lrDecay: { every: 10, factor: 1.5 } }, 2, /lrDecay\.factor: got 1\.5; .*<=1/);
+    expectRefused({ ...tiny, lrDecay: { every: 10, gamma: 0.5 } }, 2, /lrDecay: .*gamma/);
   });
 
   it("task 'surrogate': online vs offline on Burgers writes the result (errors at equal samples seen) and a log with the held-out error at evaluations", () => {

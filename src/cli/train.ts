@@ -20,16 +20,17 @@ import { isBossSpec, parseAnyTrainSpec } from '../core/spec/bossSpec.ts';
 import { makeProcess } from '../core/sampling/experiment.ts';
 import type { BackendOptions } from '../engine/sampling.ts';
 // the float64 generative run the training lab's worker also calls (same model file and log rows)
-import { trainGenerativeCpu } from '../engine/train/generative.ts';
+import { gpuTrainingRefusal, trainGenerativeCpu, trainGenerativeGpu } from '../engine/train/generative.ts';
 import { type SurrogateExperimentInput, resolveSurrogateExperimentConfig, runSurrogateExperiment } from '../core/surrogate/experiment.ts';
-import { InputError, checkOutputPath, readFileBytes, readSpecWith, writeOutputs } from './main.ts';
+import { InputError, checkOutputPath, openGpuDevice, readFileBytes, readSpecWith, writeOutputs } from './main.ts';
 import { bossTrainRun } from './trainBoss.ts';
 
 export const TRAIN_FLAGS = ['spec', 'out', 'log', 'backend'];
 
 export const TRAIN_USAGE = `  stepscope train  --spec train.json --out model.json [--log log.csv] [--backend cpu|gpu]
-    trains the spec's MLP (README "Training: spec, CLI and learned models"); --backend cpu (the default for now) is the
-    float64 trainer; the log has one row per step: step,loss,samples_seen,wall_ms. A sample spec's
+    trains the spec's MLP (README "Training: spec, CLI and learned models"); --backend cpu (the default) is the
+    float64 trainer, --backend gpu the WGSL trainer (task flow-matching with adam or sgd; float32); the log has one
+    row per step: step,loss,samples_seen,wall_ms. A sample spec's
     "model":{"type":"mlp","file":"model.json"} (relative to the spec file) samples with it (--backend cpu).
     task "surrogate": online vs offline training of a Burgers surrogate (target: the experiment's settings); --out is
     the result JSON, the log arm,step,loss,samples_seen,wall_ms,held_out_rel_l2
@@ -50,7 +51,8 @@ export async function trainCommand(flags: Record<string, string>): Promise<void>
   if (log !== undefined && log === out) throw new InputError(`--log: '${flags.log}' is the --out file; give two different files`);
   const backend = parseBackend(flags.backend);
   // what is not built yet is refused here, before any work (exit 1)
-  if (backend === 'gpu') throw new Error(`--backend gpu: stepscope train has no GPU path yet (the GPU trainer is not wired to the CLI); use --backend cpu, the float64 trainer (nothing written)`);
+  const gpuRefusal = backend === 'gpu' ? gpuTrainingRefusal(spec) : null;
+  if (gpuRefusal) throw new Error(`--backend gpu: ${gpuRefusal}; use --backend cpu, the float64 trainer (nothing written)`);
   if (isBossSpec(spec)) {
     writeOutputs(await bossTrainRun(spec, loadSpecModel(flags.spec, spec.teacher, 'teacher'), out, log));
     return;
@@ -61,13 +63,14 @@ export async function trainCommand(flags: Record<string, string>): Promise<void>
   }
   if (!isGenerativeTrainSpec(spec)) throw new Error(`task '${spec.task}': no trainer`);
   let lastReport = -Infinity;
-  const outcome = trainGenerativeCpu(spec, (step, total, loss) => {
+  const progress = (step: number, total: number, loss: number) => {
     const t = now();
     if (step === total || t - lastReport > 250) {
       process.stderr.write(`\rstep ${step}/${total} loss ${loss.toPrecision(4)}   `);
       lastReport = t;
     }
-  });
+  };
+  const outcome = backend === 'gpu' ? await trainGenerativeGpu((await openGpuDevice()).device, spec, progress) : trainGenerativeCpu(spec, progress);
   process.stderr.write('\n');
   const { model } = outcome;
   const target = JSON.stringify(spec.target);

@@ -4,7 +4,7 @@
 //    "config":{"dataDim":2,"outputDim":2,"width":128,"depth":3,"activation":"silu",
 //              "timeEmbedding":{"kind":"sinusoidal","frequencies":8,"includeLinear":true}},
 //    "params":[…float64 numbers…],
-//    "trainedOn":{"target":{…},"steps":2000,"batch":1024,"seed":0,"optimizer":{"name":"adam",…}},
+//    "trainedOn":{"target":{…},"steps":2000,"batch":1024,"seed":0,"optimizer":{"name":"adam",…}[,"lrDecay":{…}]},
 //    "loss":{"final":…,"last100":…,"validation":…}}
 //
 // - `config` is core/train/mlp.ts's MlpConfig; `params` the flat parameter vector in mlp.ts's layout (per layer
@@ -42,7 +42,15 @@ export interface ModelFile {
   config: MlpConfig;
   params: Float64Array;
   timeInput: TimeInputRange;
-  trainedOn: { target: SampleSpec['target']; steps: number; batch: number; seed: number; optimizer: Record<string, unknown> & { name: string } };
+  trainedOn: {
+    target: SampleSpec['target'];
+    steps: number;
+    batch: number;
+    seed: number;
+    optimizer: Record<string, unknown> & { name: string };
+    /** the train spec's step decay of the learning rate, when it had one */
+    lrDecay?: { every: number; factor: number };
+  };
   loss: { final: number; last100: number; validation: number | null };
   /**
    * a BOSS-straightened student (training.md §3.5, core/train/bossStraighten.ts): its K Bellman steps (flow times t,
@@ -108,6 +116,7 @@ const modelFileSchema = z
         batch: z.number().int().min(1),
         seed: z.number().int().min(0).max(0xffffffff),
         optimizer: z.looseObject({ name: z.string() }),
+        lrDecay: z.object({ every: z.number().int().min(1), factor: finite() }).strict().optional(),
       })
       .strict(),
     loss: z.object({ final: finite(), last100: finite(), validation: finite().nullable() }).strict(),

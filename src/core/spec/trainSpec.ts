@@ -184,6 +184,11 @@ export const trainSpecSchema = z
     steps: z.number().int().min(TRAIN_LIMITS.steps.min).max(TRAIN_LIMITS.steps.max).default(TRAIN_DEFAULTS.steps),
     batch: z.number().int().min(TRAIN_LIMITS.batch.min).max(TRAIN_LIMITS.batch.max).default(TRAIN_DEFAULTS.batch),
     seed: z.number().int().min(0).max(0xffffffff).default(TRAIN_DEFAULTS.seed),
+    /**
+     * Step decay of the learning rate (training.md §4.2: the ML-uc surrogate's MultiStepLR, γ 0.5 every 6250 steps):
+     * η_t = η·factor^⌊t/every⌋ for the step t counted from 0. Left out: η is constant.
+     */
+    lrDecay: z.object({ every: z.number().int().min(1).max(TRAIN_LIMITS.steps.max), factor: finite().pipe(z.number().gt(0).max(1)) }).strict().optional(),
   })
   .strict()
   .transform((s, ctx) => {

@@ -6,6 +6,17 @@ import { type GenerativeLoss, generativeBatch } from './losses.ts';
 import { type MlpConfig, type MlpLayout, initMlpParameters, mlpLayout, mlpLoss, mlpLossAndGradients } from './mlp.ts';
 import { type Optimizer, type OptimizerConfig, createOptimizer } from './optimizers.ts';
 
+/** step decay of the learning rate (train spec `lrDecay`; training.md §4.2, ML-uc's MultiStepLR) */
+export interface LearningRateDecay {
+  every: number;
+  factor: number;
+}
+
+/** η_t = η·factor^⌊t/every⌋ for the step t counted from 0 (constant without a decay); the CPU and GPU paths both use it */
+export function decayedLearningRate(lr: number, decay: LearningRateDecay | undefined, step: number): number {
+  return decay ? lr * decay.factor ** Math.floor(step / decay.every) : lr;
+}
+
 export interface GenerativeTrainingRun {
   mixture: PreparedMixture;
   loss: GenerativeLoss;
@@ -14,6 +25,8 @@ export interface GenerativeTrainingRun {
   steps: number;
   batch: number;
   seed: number;
+  /** the step decay of the learning rate (train spec `lrDecay`): η_t = η·factor^⌊t/every⌋; left out: constant */
+  lrDecay?: LearningRateDecay;
   /** called after every step with the batch loss (before the step's update) and whether the step was applied */
   onStep?: (step: number, loss: number, applied: boolean) => void;
 }
@@ -36,7 +49,9 @@ export function trainGenerativeModel(run: GenerativeTrainingRun): GenerativeTrai
   const optimizer = createOptimizer(run.optimizer, layout);
   const losses = new Float64Array(run.steps);
   let skippedSteps = 0;
+  const baseLr = optimizer.lr;
   for (let step = 0; step < run.steps; step++) {
+    if (run.lrDecay) optimizer.lr = decayedLearningRate(baseLr, run.lrDecay, step);
     const batch = generativeBatch(run.loss, run.mixture, run.batch, run.seed, step);
     const { loss, gradients, statistics } = mlpLossAndGradients(layout, params, batch);
     const { applied } = optimizer.step(params, gradients, statistics);
