@@ -76,6 +76,41 @@ test('training lab: SGD, Adam and MKOR train the same flow-matching MLP on ring8
   assert.deepEqual(Array.from(model.params).slice(0, 5).map((v) => v.toPrecision(12)), Array.from(node.model.params).slice(0, 5).map((v) => v.toPrecision(12)), 'the downloaded parameters are the trained ones');
 });
 
+test('training lab: the WebGPU trainer (WGSL, float32) trains SGD and Adam in a worker and follows the float64 trainer to 1e-5; an optimizer it lacks is refused by name', async ({ page }) => {
+  const app = (await openApp(page, `${BASE_URL}?lab=train`)) as unknown as JSHandle<TrainHook>;
+  const settings = page.getByRole('group', { name: 'Training settings' });
+  await settings.getByLabel('Width', { exact: true }).fill('16');
+  await settings.getByLabel('Depth', { exact: true }).fill('2');
+  await settings.getByLabel('Batch', { exact: true }).fill('64');
+  await settings.getByLabel('Steps', { exact: true }).fill('60');
+  await settings.getByLabel('Trainer').selectOption('gpu');
+  const optimizers = page.getByRole('group', { name: 'Optimizers to compare (learning rate)' });
+  for (const name of ['SGD', 'Adam', 'MKOR']) {
+    const box = optimizers.getByRole('checkbox', { name, exact: true });
+    if (!(await box.isChecked())) await box.check();
+  }
+  // MKOR has no WGSL kernels: refused by name before anything runs
+  await page.getByRole('button', { name: 'Train and compare' }).click();
+  const problem = await pollViews(page, app, (v) => v.train?.problem, 'the refused optimizer');
+  assert.match(problem, /trainer WebGPU: optimizer 'mkor': the GPU trainer has adam and sgd/);
+  assert.equal((await app.evaluate((s) => s.views().train))!.runs.length, 0, 'nothing started');
+  await optimizers.getByRole('checkbox', { name: 'MKOR', exact: true }).uncheck();
+
+  await page.getByRole('button', { name: 'Train and compare' }).click();
+  const done = await pollViews(page, app, (v) => v.train?.status === 'done' && v.train.runs.length === 2 && v.train, 'two runs on the GPU', 120_000);
+  assert.equal(done.form.trainer, 'gpu');
+  for (const run of done.runs) {
+    assert.equal(run.status, 'done', `${run.optimizer}: ${run.message}`);
+    assert.equal(run.steps, 60);
+    // the same spec on the float64 path in Node: the GPU run follows it (the CLI's GPU test holds it to 1e-5 per step)
+    const spec = { version: 1, kind: 'train', task: 'flow-matching', target: { type: 'preset', name: 'ring8' }, model: { type: 'mlp', width: 16, depth: 2, activation: 'silu' }, optimizer: { name: run.optimizer, lr: run.optimizer === 'sgd' ? 0.05 : 0.001 }, steps: 60, batch: 64, seed: 0 };
+    const node = trainGenerativeCpu(parseTrainSpec(spec) as GenerativeTrainSpec, () => {});
+    assert.ok(Math.abs(run.validation! - node.model.loss.validation!) <= 1e-5 * node.model.loss.validation!, `${run.optimizer}: page (GPU) ${run.validation}, Node (float64) ${node.model.loss.validation}`);
+    const nodeFirst = Number(node.logRows[0].split(',')[1]);
+    assert.ok(Math.abs(run.firstLoss! - nodeFirst) <= 1e-5 * nodeFirst, `${run.optimizer}: first loss, page (GPU) ${run.firstLoss}, Node ${nodeFirst}`);
+  }
+});
+
 interface SurrogateReport {
   status: string;
   identityRelL2: number | null;

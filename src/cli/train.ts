@@ -20,7 +20,8 @@ import { isBossSpec, parseAnyTrainSpec } from '../core/spec/bossSpec.ts';
 import { makeProcess } from '../core/sampling/experiment.ts';
 import type { BackendOptions } from '../engine/sampling.ts';
 // the float64 generative run the training lab's worker also calls (same model file and log rows)
-import { gpuTrainingRefusal, trainGenerativeCpu, trainGenerativeGpu } from '../engine/train/generative.ts';
+import { trainGenerativeCpu } from '../engine/train/generative.ts';
+import { gpuTrainingRefusal, trainGenerativeGpu } from '../engine/train/generativeGpu.ts';
 import { type SurrogateExperimentInput, resolveSurrogateExperimentConfig, runSurrogateExperiment } from '../core/surrogate/experiment.ts';
 import { InputError, checkOutputPath, openGpuDevice, readFileBytes, readSpecWith, writeOutputs } from './main.ts';
 import { bossTrainRun } from './trainBoss.ts';

@@ -9,6 +9,7 @@ import { TARGET_PRESETS, type TargetPresetName } from '../../core/sampling/prese
 import { parseModelFileText } from '../../core/spec/modelFile.ts';
 import { SpecError } from '../../core/spec/spec.ts';
 import { GENERATIVE_TASKS, type GenerativeTask, parseTrainSpec } from '../../core/spec/trainSpec.ts';
+import { gpuTrainingRefusal } from '../../engine/train/generativeGpu.ts';
 import type { OptimizerName } from '../../core/train/optimizers.ts';
 import type { Lab } from '../../state/pdeUrl.ts';
 import { StoreContext, useAppStore } from '../../state/hooks.ts';
@@ -25,8 +26,8 @@ import { reportTrainView } from '../viewReports.ts';
 import { startWorkerJob, type WorkerJob } from '../workerJob.ts';
 import { BossPanel } from './BossPanel.tsx';
 import { SurrogatePanel } from './SurrogatePanel.tsx';
-import { type TrainForm, parseTrainForm, rememberTrainForm, trainFormFromSearch, trainUrl } from './trainLink.ts';
-import type { TrainWorkerMessage } from './trainWorker.ts';
+import { type TrainForm, type Trainer, parseTrainForm, rememberTrainForm, trainFormFromSearch, trainUrl } from './trainLink.ts';
+import type { TrainWorkerMessage, TrainWorkerRequest } from './trainWorker.ts';
 import './train.css';
 
 const OPTIMIZERS: { name: OptimizerName; label: string; hint: string }[] = [
@@ -116,7 +117,7 @@ function TrainLab({ store, onLab }: { store: AppStore; onLab(lab: Lab): void }) 
       const curve = { steps: [] as number[], losses: [] as number[], wallMs: [] as number[] };
       setRuns((all) => ({ ...all, [name]: { status: 'running', ...curve } }));
       const worker = new Worker(new URL('./trainWorker.ts', import.meta.url), { type: 'module', name: `stepscope-train-${name}` });
-      const started = startWorkerJob<TrainWorkerMessage>(worker, { spec }, 'training', {
+      const started = startWorkerJob<TrainWorkerMessage>(worker, { spec, trainer: form.trainer } satisfies TrainWorkerRequest, 'training', {
         message: (m) => {
           if (m.type === 'progress') {
             curve.steps.push(...m.steps);
@@ -147,7 +148,9 @@ function TrainLab({ store, onLab }: { store: AppStore; onLab(lab: Lab): void }) 
     try {
       for (const name of form.chosen) {
         const spec = specOf(form, name);
-        parseTrainSpec(spec);
+        const parsed = parseTrainSpec(spec);
+        const refusal = form.trainer === 'gpu' ? gpuTrainingRefusal(parsed) : null;
+        if (refusal) throw new Error(`trainer WebGPU: ${refusal}; untick it or choose the float64 CPU trainer`);
         specs.push([name, spec]);
       }
     } catch (error) {
@@ -229,8 +232,8 @@ function TrainLab({ store, onLab }: { store: AppStore; onLab(lab: Lab): void }) 
         <div className="panel-head">
           <h2 id="train-title">Train a 2D model and compare optimizers</h2>
           <p className="hint">
-            Same network, data and seed for every optimizer; each trains in a worker in float64 (the numbers of <code>npx stepscope train --backend cpu</code>), one after the other so
-            their wall times compare.
+            Same network, data and seed for every optimizer; each trains in a worker, one after the other so their wall times compare: in float64 (the numbers of{' '}
+            <code>npx stepscope train --backend cpu</code>), or with the WGSL kernels on this page&apos;s GPU in float32 (<code>--backend gpu</code>).
           </p>
         </div>
         <div className="train-form" role="group" aria-label="Training settings">
@@ -270,6 +273,16 @@ function TrainLab({ store, onLab }: { store: AppStore; onLab(lab: Lab): void }) 
           <NumberField label="Batch" value={form.batch} min={1} max={65536} onChange={(v) => set('batch', v)} hint="fresh target samples per step" />
           <NumberField label="Steps" value={form.steps} min={1} max={1000000} onChange={(v) => set('steps', v)} hint="optimizer steps per run" />
           <NumberField label="Seed" value={form.seed} min={0} max={4294967295} onChange={(v) => set('seed', v)} hint="initial weights and batches" />
+          <div className="train-field">
+            <label htmlFor="train-trainer">Trainer</label>
+            <select id="train-trainer" value={form.trainer} onChange={(e) => set('trainer', e.target.value as Trainer)} aria-describedby="train-trainer-hint">
+              <option value="cpu">float64 CPU (worker)</option>
+              <option value="gpu">WebGPU, float32 (WGSL kernels)</option>
+            </select>
+            <span id="train-trainer-hint" className="hint">
+              WebGPU: flow matching with SGD or Adam (training.md §6); K-FAC and MKOR are float64 only
+            </span>
+          </div>
         </div>
         <fieldset className="train-optimizers">
           <legend>Optimizers to compare (learning rate)</legend>

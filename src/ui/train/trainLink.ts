@@ -15,6 +15,8 @@ import { MAX_PARAM_LENGTH } from '../../state/url.ts';
 
 export const TRAIN_PARAM = 'train';
 export const OPTIMIZER_NAMES = ['sgd', 'adam', 'kfac', 'mkor', 'mkor-h'] as const satisfies readonly OptimizerName[];
+export const TRAINERS = ['cpu', 'gpu'] as const;
+export type Trainer = (typeof TRAINERS)[number];
 
 const int = (range: { min: number; max: number }) => z.number().int().min(range.min).max(range.max);
 const formSchema = z
@@ -29,6 +31,8 @@ const formSchema = z
     seed: z.number().int().min(0).max(0xffffffff),
     chosen: z.array(z.enum(OPTIMIZER_NAMES)).max(OPTIMIZER_NAMES.length),
     lr: z.strictObject(Object.fromEntries(OPTIMIZER_NAMES.map((n) => [n, z.number().finite().gt(0)])) as Record<OptimizerName, z.ZodNumber>),
+    /** where the runs train: the float64 CPU worker, or the WGSL trainer on this page's GPU (float32; flow matching, SGD and Adam) */
+    trainer: z.enum(TRAINERS).default('cpu'),
   })
   .strict();
 
@@ -59,6 +63,7 @@ export const DEFAULT_TRAIN_FORM: TrainForm = parseTrainForm({
   seed: 0,
   chosen: ['adam', 'mkor'],
   lr: Object.fromEntries(OPTIMIZER_NAMES.map((n) => [n, defaultLr(n)])),
+  trainer: 'cpu',
 });
 
 export const TRAIN_LINK: LinkKind<TrainForm> = {

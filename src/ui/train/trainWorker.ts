@@ -1,12 +1,15 @@
-// One training run of the training lab off the main thread (float64, core/train through engine/train/generative.ts:
-// the numbers of `stepscope train --backend cpu`). Progress is batched (every ~100 ms) so that a fast run does not
-// flood the page with messages; cancelling terminates the worker.
+// One training run of the training lab off the main thread, through engine/train/generative.ts: trainer 'cpu' is the
+// float64 path (the numbers of `stepscope train --backend cpu`), trainer 'gpu' the WGSL trainer on a WebGPU device the
+// worker opens for itself (`--backend gpu`; its losses arrive once per chunk of steps). Progress is batched (every
+// ~100 ms) so that a fast run does not flood the page with messages; cancelling terminates the worker.
 
 import { serializeModelFile } from '../../core/spec/modelFile.ts';
 import { type GenerativeTrainSpec, isGenerativeTrainSpec, parseTrainSpec } from '../../core/spec/trainSpec.ts';
 import { trainGenerativeCpu } from '../../engine/train/generative.ts';
+import { trainGenerativeGpu } from '../../engine/train/generativeGpu.ts';
+import { acquireGpu } from '../../gpu/device.ts';
 
-export type TrainWorkerRequest = { spec: unknown };
+export type TrainWorkerRequest = { spec: unknown; trainer: 'cpu' | 'gpu' };
 export type TrainWorkerMessage =
   | { type: 'progress'; steps: number[]; losses: number[]; wallMs: number[] }
   | { type: 'done'; final: number; last100: number; validation: number; wallMs: number; skippedSteps: number; model: string }
@@ -19,7 +22,7 @@ interface WorkerScope {
 
 const scope = self as unknown as WorkerScope;
 
-scope.onmessage = (event) => {
+scope.onmessage = async (event) => {
   try {
     const spec = parseTrainSpec(event.data.spec);
     if (!isGenerativeTrainSpec(spec)) throw new Error(`task '${spec.task}': the training lab trains flow-matching and score-matching models here`);
@@ -31,12 +34,22 @@ scope.onmessage = (event) => {
       batch = { steps: [], losses: [], wallMs: [] };
       last = performance.now();
     };
-    const outcome = trainGenerativeCpu(spec as GenerativeTrainSpec, (step, _total, loss, wallMs) => {
+    const onStep = (step: number, _total: number, loss: number, wallMs: number) => {
       batch.steps.push(step);
       batch.losses.push(loss);
       batch.wallMs.push(wallMs);
       if (performance.now() - last > 100) flush();
-    });
+    };
+    let outcome;
+    if (event.data.trainer === 'gpu') {
+      const gpu = await acquireGpu((navigator as Navigator & { gpu?: GPU }).gpu, 'stepscope-train');
+      if (!gpu.device) throw new Error(`no WebGPU device in the training worker: ${gpu.reason} Choose the float64 CPU trainer.`);
+      try {
+        outcome = await trainGenerativeGpu(gpu.device, spec as GenerativeTrainSpec, onStep);
+      } finally {
+        gpu.device.destroy();
+      }
+    } else outcome = trainGenerativeCpu(spec as GenerativeTrainSpec, onStep);
     flush();
     const { loss } = outcome.model;
     scope.postMessage({ type: 'done', final: loss.final, last100: loss.last100, validation: loss.validation!, wallMs: outcome.wallMs, skippedSteps: outcome.skippedSteps, model: serializeModelFile(outcome.model) });
