@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JSHandle, Page } from 'playwright-core';
+import { checkPage } from './accessibility.e2e.ts';
 import { BASE_URL, openApp, test, type StepscopeHook } from './harness.ts';
 
 // the parts of the hook this test reads (kept local: e2e checks the contract, it does not import the app's types)
@@ -163,6 +164,8 @@ test('configurations: three added by role and label with their own schedules and
     }
   }
   await screenshot(page, 'configurations-four.png');
+  // four cards with their option and schedule controls: still no serious accessibility violation
+  await checkPage(page);
 
   // the link, opened in a new context: the same spec and exactly the same numbers
   const url = await app.evaluate((s) => s.getUrl());

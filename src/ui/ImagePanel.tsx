@@ -52,7 +52,8 @@ export function ImagePanel({ onSettled }: { onSettled?(): void }) {
   const spec = useAppStore((s) => s.spec);
   const run = useAppStore((s) => s.run);
   const selectId = useId();
-  const [chosen, setChosen] = useState<string | null>(null);
+  // the chosen configuration, by its index (the same solver may be shown twice, on two schedules)
+  const [chosen, setChosen] = useState<number | null>(null);
   // the app counts itself mounted once the flow view's place is filled: here, at once
   useEffect(() => onSettled?.(), [onSettled]);
 
@@ -61,11 +62,11 @@ export function ImagePanel({ onSettled }: { onSettled?(): void }) {
   // the latest run's samples belong to run.spec (the current spec may have changed since)
   const runSpec = run.spec;
   const withSamples = runSpec && targetImageShape(runSpec.target) ? run.results.filter((r) => r.samples && r.samples.length >= 256) : [];
-  const shown = withSamples.find((r) => r.solver === chosen) ?? withSamples[0] ?? null;
+  const shown = withSamples.find((r) => r.index === chosen) ?? withSamples[0] ?? null;
   const means = useMemo(() => (runSpec ? finalMeans(runSpec) : null), [runSpec]);
   const layout = useMemo(() => gridLayout(shown ? Math.floor(shown.samples!.length / 256) : 0, GRID_SAMPLES), [shown]);
   const meanIndices = useMemo(() => Array.from({ length: means?.count ?? 0 }, (_, k) => k), [means]);
-  const label = (s: string) => SOLVERS[s as SolverName]?.label ?? s;
+  const label = (r: { solver: string; label?: string }) => r.label ?? SOLVERS[r.solver as SolverName]?.label ?? r.solver;
 
   return (
     <section className="panel flow-panel image-panel" aria-label="Samples as images">
@@ -76,10 +77,10 @@ export function ImagePanel({ onSettled }: { onSettled?(): void }) {
             <label htmlFor={selectId} className="hint">
               solver
             </label>
-            <select id={selectId} value={shown?.solver ?? ''} onChange={(e) => setChosen(e.target.value)} data-testid="image-solver">
+            <select id={selectId} value={shown?.index ?? ''} onChange={(e) => setChosen(Number(e.target.value))} data-testid="image-solver">
               {withSamples.map((r) => (
-                <option key={r.solver} value={r.solver}>
-                  {label(r.solver)}
+                <option key={r.index} value={r.index}>
+                  {label(r)}
                 </option>
               ))}
             </select>
@@ -101,11 +102,11 @@ export function ImagePanel({ onSettled }: { onSettled?(): void }) {
                   indices={layout.indices}
                   columns={layout.columns}
                   scale={GRID_SCALE}
-                  label={`The first ${layout.indices.length} final samples of ${label(shown.solver)}`}
+                  label={`The first ${layout.indices.length} final samples of ${label(shown)}`}
                   testId="image-grid"
                 />
                 <figcaption className="hint">
-                  {label(shown.solver)}: the first {layout.indices.length} of {shown.n.toLocaleString('en-US')} final samples at t_end = {runSpec.tEnd}, {shown.nfe} NFE
+                  {label(shown)}: the first {layout.indices.length} of {shown.n.toLocaleString('en-US')} final samples at t_end = {runSpec.tEnd}, {shown.nfe} NFE
                   (black −1, white +1)
                 </figcaption>
               </figure>

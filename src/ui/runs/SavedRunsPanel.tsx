@@ -44,6 +44,11 @@ export function SavedRunsPanel() {
       notify('There is no finished run with metrics to save yet: wait until the run is done.');
       return;
     }
+    // a run made while a slider was held used fewer particles than its spec says (controller.ts dragParticles)
+    if (results[0].n !== run.spec.n) {
+      notify(`The run on show used ${results[0].n} particles while a slider moved; wait for the full run (n = ${run.spec.n}) to save it.`);
+      return;
+    }
     setBusy(true);
     try {
       const source = thumbnailSource();
