@@ -163,6 +163,17 @@ test('configurations: three added by role and label with their own schedules and
       assert.ok(Math.abs(page.metrics![key] - want) <= 1e-9 * Math.abs(want) + 1e-15, `configuration ${i + 1} ${key}: page ${page.metrics![key]}, CLI ${want}`);
     }
   }
+  // the quality sweep has one curve per configuration, each swept with its own options and schedule: at the page's
+  // NFE its point is the live run's numbers (the same spec, seed and n)
+  const sweep = (await app.evaluate((s) => s.sweep({ nfes: [4, 6], n: 256 }))) as unknown as { curves: { solver: string; points: { nfe: number; mmd2: number; rmse: number }[] }[] };
+  assert.deepEqual(
+    sweep.curves.map((c) => c.solver),
+    shown.configurations.map((c) => c.solver.name),
+  );
+  for (const [i, curve] of sweep.curves.entries()) {
+    const at6 = curve.points.find((p) => p.nfe === 6)!;
+    for (const key of ['mmd2', 'rmse'] as const) assert.ok(Math.abs(at6[key] - shown.configurations[i].metrics![key]) <= 1e-12 * Math.abs(at6[key]), `sweep point of configuration ${i + 1} at 6 NFE, ${key}: ${at6[key]} vs ${shown.configurations[i].metrics![key]}`);
+  }
   await screenshot(page, 'configurations-four.png');
   // four cards with their option and schedule controls: still no serious accessibility violation
   await checkPage(page);
