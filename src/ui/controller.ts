@@ -1,4 +1,4 @@
-// Runs the engine for the page: live runs of the shown solvers (trajectories for the flow view, metrics for
+// Runs the engine for the page: live runs of the shown configurations (trajectories for the flow view, metrics for
 // the panel) and quality-vs-NFE sweeps, each on its own backend instance (each owns its GPU buffers).
 // Live runs are serialised (a request made during a run gets the next run, requests coalesce); a new sweep
 // cancels the running one. Spec changes re-run automatically after a short debounce. On device loss both
@@ -162,7 +162,7 @@ export class RunController {
   /** what the last completed automatic sweep covered (spec key and solvers) */
   private completedSweepWanted = '';
   private sweepKind: 'auto' | 'manual' | null = null;
-  /** curves by curveKey */
+  /** curves by configuration key (ShownConfiguration.key: solver with options, and schedule) */
   private sweepCache: { key: string; curves: Map<string, SweepCurve>; metricSamples: number; extras?: SweepExtras } | null = null;
   /** sweepShownKey of the spec the sweep in the store was measured for */
   private shownSweepKey = '';
@@ -566,7 +566,7 @@ export class RunController {
       })
       .then((result) => {
         // a requested sweep stands for what it was asked for: no automatic sweep replaces it until the spec, the
-        // shown solvers or the seeds change
+        // shown configurations or the seeds change
         if (!automatic) this.completedSweepWanted = wanted;
         return result;
       });
@@ -582,9 +582,9 @@ export class RunController {
 
   /**
    * Automatic sweeps reuse the curves already measured for the same spec key and NFE list (common random
-   * numbers make them identical), so showing one more solver only sweeps that solver.
+   * numbers make them identical), so adding one configuration only sweeps that configuration. `automatic`: what the
+   * automatic sweep stands for (spec key and configurations), null for a requested sweep.
    */
-  /** `automatic`: what the automatic sweep stands for (spec key and solvers), null for a requested sweep */
   private async executeSweep(spec: SampleSpec, nfes: number[], configurations: SweepConfiguration[], automatic: string | null, seeds = 1): Promise<SweepResult> {
     if (this.disposed) throw new CancelledError();
     const abort = new AbortController();
