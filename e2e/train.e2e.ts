@@ -10,8 +10,12 @@ import { join } from 'node:path';
 import type { JSHandle } from 'playwright-core';
 import { parseModelFileText } from '../src/core/spec/modelFile.ts';
 import { runSurrogateExperiment } from '../src/core/surrogate/experiment.ts';
-import { type GenerativeTrainSpec, parseTrainSpec } from '../src/core/spec/trainSpec.ts';
+import { type GenerativeTrainSpec, TRAIN_TIME_EMBEDDING, parseTrainSpec } from '../src/core/spec/trainSpec.ts';
 import { trainGenerativeCpu } from '../src/engine/train/generative.ts';
+import { prepareTarget } from '../src/core/sampling/experiment.ts';
+import { learnedDenoiser } from '../src/core/spec/learnedModel.ts';
+import { FIELD_GRID, compareVelocityField, fieldExtent } from '../src/core/train/velocityField.ts';
+import { initMlpParameters, mlpLayout } from '../src/core/train/mlp.ts';
 import { BASE_URL, RESULTS_DIR, openApp, pollViews, test } from './harness.ts';
 
 interface TrainReport {
@@ -74,6 +78,49 @@ test('training lab: SGD, Adam and MKOR train the same flow-matching MLP on ring8
   assert.equal(model.task, 'flow-matching');
   assert.equal(model.config.width, 24);
   assert.deepEqual(Array.from(model.params).slice(0, 5).map((v) => v.toPrecision(12)), Array.from(node.model.params).slice(0, 5).map((v) => v.toPrecision(12)), 'the downloaded parameters are the trained ones');
+});
+
+interface FieldReport {
+  run: string;
+  step: number;
+  tau: number;
+  arrows: number;
+  relativeError: number;
+}
+type FieldHook = { views(): { train: TrainReport | null; trainField: FieldReport | null } };
+
+test('training lab: the learned field moves while a float64 run trains and ends on the trained model; the page draws core’s field of the downloaded model', async ({ page, screenshot }) => {
+  const app = (await openApp(page, `${BASE_URL}?lab=train`)) as unknown as JSHandle<FieldHook>;
+  const settings = page.getByRole('group', { name: 'Training settings' });
+  await settings.getByLabel('Width', { exact: true }).fill('16');
+  await settings.getByLabel('Depth', { exact: true }).fill('2');
+  await settings.getByLabel('Batch', { exact: true }).fill('64');
+  await settings.getByLabel('Steps', { exact: true }).fill('3000');
+  const optimizers = page.getByRole('group', { name: 'Optimizers to compare (learning rate)' });
+  for (const name of ['SGD', 'Adam', 'K-FAC', 'MKOR', 'MKOR-H']) {
+    const box = optimizers.getByRole('checkbox', { name, exact: true });
+    if ((await box.isChecked()) !== (name === 'Adam')) await box.setChecked(name === 'Adam');
+  }
+  await optimizers.getByRole('spinbutton', { name: 'Adam learning rate' }).fill('0.003');
+  await page.getByRole('button', { name: 'Train and compare' }).click();
+  // a snapshot of the running network is drawn before the run ends
+  const live = await pollViews(page, app, (v) => v.train?.status === 'running' && v.trainField && v.trainField.step < 3000 && v.trainField, 'a live field', 60_000);
+  assert.equal(live.run, 'adam');
+  assert.ok(live.arrows > 0 && Number.isFinite(live.relativeError), JSON.stringify(live));
+  const done = await pollViews(page, app, (v) => v.train?.status === 'done' && v.trainField?.step === 3000 && v.trainField, 'the trained field', 120_000);
+  // both are far closer to the exact field than the network's initial weights (the same seed and shape, in Node)
+  const mixture = prepareTarget({ type: 'preset', name: 'ring8' });
+  const config = { dataDim: 2, outputDim: 2, width: 16, depth: 2, activation: 'silu' as const, timeEmbedding: TRAIN_TIME_EMBEDDING };
+  const initial = compareVelocityField(learnedDenoiser({ task: 'flow-matching', config, params: initMlpParameters(mlpLayout(config), 0) }), mixture, 0.5, FIELD_GRID, -fieldExtent(mixture, 0.5), fieldExtent(mixture, 0.5));
+  for (const field of [live, done]) assert.ok(field.relativeError < 0.6 * initial.relativeError, `after ${field.step} steps: ${field.relativeError}; initial weights ${initial.relativeError}`);
+  // τ moves the field; the page's error equals core's on the downloaded model, in Node
+  await page.getByRole('slider', { name: 'RF time τ of the field' }).fill('0.8');
+  const at08 = await pollViews(page, app, (v) => v.trainField?.tau === 0.8 && v.trainField, 'the field at τ = 0.8');
+  await screenshot(page, 'training-field.png');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download Adam model' }).click()]);
+  const model = parseModelFileText(readFileSync((await download.path())!, 'utf8'));
+  const node = compareVelocityField(learnedDenoiser(model), mixture, 0.8, FIELD_GRID, -fieldExtent(mixture, 0.8), fieldExtent(mixture, 0.8));
+  assert.ok(Math.abs(at08.relativeError - node.relativeError) <= 1e-9 * node.relativeError, `page ${at08.relativeError}, Node ${node.relativeError}`);
 });
 
 test('training lab: the WebGPU trainer (WGSL, float32) trains SGD and Adam in a worker and follows the float64 trainer to 1e-5; an optimizer it lacks is refused by name', async ({ page }) => {

@@ -177,6 +177,15 @@ export interface TrainViewReport {
   problem: string | null;
 }
 
+/** the training lab's field view (issue #7 part 1): which run's parameters (and after how many steps) it drew at τ */
+export interface TrainFieldViewReport {
+  run: string;
+  step: number;
+  tau: number;
+  arrows: number;
+  relativeError: number;
+}
+
 /** the online-vs-offline surrogate panel of the training lab (issue #7 part 3) */
 export interface SurrogateViewReport {
   status: string;
@@ -206,6 +215,7 @@ interface Reports {
   bossStraighten: BossStraightenViewReport | null;
   surrogate: SurrogateViewReport | null;
   train: TrainViewReport | null;
+  trainField: TrainFieldViewReport | null;
   stepErrors: StepErrorViewReport | null;
   formula: FormulaViewReport | null;
   lesson: LessonViewReport | null;
@@ -216,7 +226,7 @@ interface Reports {
   claim: ClaimViewReport | null;
 }
 
-const reports: Reports = { bossStraighten: null, surrogate: null, train: null, stepErrors: null, formula: null, lesson: null, quality: null, grid: null, boss: null, v3: null, claim: null };
+const reports: Reports = { bossStraighten: null, surrogate: null, train: null, trainField: null, stepErrors: null, formula: null, lesson: null, quality: null, grid: null, boss: null, v3: null, claim: null };
 
 export function reportSurrogateView(report: SurrogateViewReport | null): void {
   reports.surrogate = report;
@@ -228,6 +238,10 @@ export function reportBossStraightenView(report: BossStraightenViewReport | null
 
 export function reportTrainView(report: TrainViewReport | null): void {
   reports.train = report;
+}
+
+export function reportTrainFieldView(report: TrainFieldViewReport | null): void {
+  reports.trainField = report;
 }
 
 export function reportFormulaView(report: FormulaViewReport | null): void {

@@ -23,7 +23,10 @@ import type { ModelFile } from './modelFile.ts';
 /** rows per network call: bounds the forward pass's temporaries (B × width per layer) for large particle counts */
 const CHUNK_ROWS = 8192;
 
-export function learnedDenoiser(model: ModelFile): DenoiserModel {
+/** the parts of a model file its denoiser reads (a whole ModelFile, or a training run's live snapshot) */
+export type LearnedNetwork = Pick<ModelFile, 'task' | 'config' | 'params'>;
+
+export function learnedDenoiser(model: LearnedNetwork): DenoiserModel {
   const layout = mlpLayout(model.config);
   const d = model.config.dataDim;
   const flow = model.task === 'flow-matching';

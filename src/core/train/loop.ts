@@ -27,8 +27,8 @@ export interface GenerativeTrainingRun {
   seed: number;
   /** the step decay of the learning rate (train spec `lrDecay`): η_t = η·factor^⌊t/every⌋; left out: constant */
   lrDecay?: LearningRateDecay;
-  /** called after every step with the batch loss (before the step's update) and whether the step was applied */
-  onStep?: (step: number, loss: number, applied: boolean) => void;
+  /** called after every step with the batch loss (before the step's update), whether the step was applied and the live parameters (read, never keep) */
+  onStep?: (step: number, loss: number, applied: boolean, params: Float64Array) => void;
 }
 
 export interface GenerativeTrainingResult {
@@ -57,7 +57,7 @@ export function trainGenerativeModel(run: GenerativeTrainingRun): GenerativeTrai
     const { applied } = optimizer.step(params, gradients, statistics);
     if (!applied) skippedSteps++;
     losses[step] = loss;
-    run.onStep?.(step, loss, applied);
+    run.onStep?.(step, loss, applied, params);
   }
   return { layout, params, optimizer, losses, skippedSteps };
 }

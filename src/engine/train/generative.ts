@@ -26,7 +26,7 @@ export interface TrainOutcome {
 const now = () => performance.now();
 
 /** Train; throws when the run diverged (NaN parameters or loss), naming what to try. */
-export function trainGenerativeCpu(spec: GenerativeTrainSpec, onStep: (step: number, total: number, loss: number, wallMs: number) => void): TrainOutcome {
+export function trainGenerativeCpu(spec: GenerativeTrainSpec, onStep: (step: number, total: number, loss: number, wallMs: number, params: Float64Array) => void): TrainOutcome {
   const mixture = prepareTarget(spec.target);
   const config = trainMlpConfig(spec.model, mixture.dim);
   const logRows: string[] = [];
@@ -40,11 +40,11 @@ export function trainGenerativeCpu(spec: GenerativeTrainSpec, onStep: (step: num
     batch: spec.batch,
     seed: spec.seed,
     lrDecay: spec.lrDecay,
-    onStep: (step, loss) => {
+    onStep: (step, loss, _applied, params) => {
       const done = step + 1;
       const wall = now() - start;
       logRows.push(`${done},${loss},${done * spec.batch},${wall.toFixed(3)}`);
-      onStep(done, spec.steps, loss, wall);
+      onStep(done, spec.steps, loss, wall, params);
     },
   });
   const wallMs = now() - start;

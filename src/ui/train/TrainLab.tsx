@@ -8,7 +8,9 @@ import { useEffect, useRef, useState } from 'react';
 import { TARGET_PRESETS, type TargetPresetName } from '../../core/sampling/presets.ts';
 import { parseModelFileText } from '../../core/spec/modelFile.ts';
 import { SpecError } from '../../core/spec/spec.ts';
-import { GENERATIVE_TASKS, type GenerativeTask, parseTrainSpec } from '../../core/spec/trainSpec.ts';
+import { GENERATIVE_TASKS, type GenerativeTask, type GenerativeTrainSpec, parseTrainSpec, trainMlpConfig } from '../../core/spec/trainSpec.ts';
+import { prepareTarget } from '../../core/sampling/experiment.ts';
+import type { LearnedNetwork } from '../../core/spec/learnedModel.ts';
 import { gpuTrainingRefusal } from '../../engine/train/generativeGpu.ts';
 import type { OptimizerName } from '../../core/train/optimizers.ts';
 import type { Lab } from '../../state/pdeUrl.ts';
@@ -25,6 +27,7 @@ import { useWidth } from '../useWidth.ts';
 import { reportTrainView } from '../viewReports.ts';
 import { startWorkerJob, type WorkerJob } from '../workerJob.ts';
 import { BossPanel } from './BossPanel.tsx';
+import { FieldPanel } from './FieldPanel.tsx';
 import { SurrogatePanel } from './SurrogatePanel.tsx';
 import { type TrainForm, type Trainer, parseTrainForm, rememberTrainForm, trainFormFromSearch, trainUrl } from './trainLink.ts';
 import type { TrainWorkerMessage, TrainWorkerRequest } from './trainWorker.ts';
@@ -42,7 +45,17 @@ const optimizerInput = (name: OptimizerName, lr: number) => (name === 'mkor' || 
 
 type OptimizerRun =
   | { status: 'queued' }
-  | { status: 'running' | 'done' | 'error' | 'cancelled'; steps: number[]; losses: number[]; wallMs: number[]; result?: { final: number; last100: number; validation: number; wallMs: number; skippedSteps: number; model: string }; message?: string };
+  | {
+      status: 'running' | 'done' | 'error' | 'cancelled';
+      steps: number[];
+      losses: number[];
+      wallMs: number[];
+      result?: { final: number; last100: number; validation: number; wallMs: number; skippedSteps: number; model: string };
+      message?: string;
+      /** the latest parameters for the field view: live snapshots while training, the model at the end */
+      network?: LearnedNetwork;
+      networkStep?: number;
+    };
 
 /** the train spec of one optimizer of the form (validated by the caller) */
 function specOf(form: TrainForm, name: OptimizerName) {
@@ -115,6 +128,9 @@ function TrainLab({ store, onLab }: { store: AppStore; onLab(lab: Lab): void }) 
       // the curve grows in place (a long run posts thousands of batches: copying it on each would be quadratic); each
       // update gives the run a new object so that the page redraws
       const curve = { steps: [] as number[], losses: [] as number[], wallMs: [] as number[] };
+      // the network's shape for the live snapshots (the form may change while this run trains)
+      const parsed = parseTrainSpec(spec) as GenerativeTrainSpec;
+      const config = trainMlpConfig(parsed.model, prepareTarget(parsed.target).dim);
       setRuns((all) => ({ ...all, [name]: { status: 'running', ...curve } }));
       const worker = new Worker(new URL('./trainWorker.ts', import.meta.url), { type: 'module', name: `stepscope-train-${name}` });
       const started = startWorkerJob<TrainWorkerMessage>(worker, { spec, trainer: form.trainer } satisfies TrainWorkerRequest, 'training', {
@@ -124,8 +140,11 @@ function TrainLab({ store, onLab }: { store: AppStore; onLab(lab: Lab): void }) 
             curve.losses.push(...m.losses);
             curve.wallMs.push(...m.wallMs);
             update((c) => ({ ...c, ...curve }));
+          } else if (m.type === 'snapshot') update((c) => ({ ...c, network: { task: parsed.task, config, params: m.params }, networkStep: m.step }));
+          else if (m.type === 'done') {
+            const model = parseModelFileText(m.model);
+            finish({ status: 'done', result: { final: m.final, last100: m.last100, validation: m.validation, wallMs: m.wallMs, skippedSteps: m.skippedSteps, model: m.model }, network: model, networkStep: model.trainedOn.steps });
           }
-          else if (m.type === 'done') finish({ status: 'done', result: { final: m.final, last100: m.last100, validation: m.validation, wallMs: m.wallMs, skippedSteps: m.skippedSteps, model: m.model } });
         },
         failed: (message) => finish({ status: 'error', message }),
       });
@@ -372,6 +391,14 @@ function TrainLab({ store, onLab }: { store: AppStore; onLab(lab: Lab): void }) 
           </tbody>
         </table>
       </section>
+      <FieldPanel
+        target={form.target}
+        runs={order.map((o, i) => {
+          const run = runs[o.name] as OptimizerRun;
+          const live = run.status === 'queued' ? undefined : run;
+          return { name: o.name, label: o.label, color: CLAIM_COLORS[i % CLAIM_COLORS.length], network: live?.network ?? null, step: live?.networkStep ?? 0 };
+        })}
+      />
       <BossPanel
         store={store}
         onLab={onLab}

@@ -12,6 +12,8 @@ import { acquireGpu } from '../../gpu/device.ts';
 export type TrainWorkerRequest = { spec: unknown; trainer: 'cpu' | 'gpu' };
 export type TrainWorkerMessage =
   | { type: 'progress'; steps: number[]; losses: number[]; wallMs: number[] }
+  /** the float64 run's parameters after `step` steps, about once a second (the field view's live arrows) */
+  | { type: 'snapshot'; step: number; params: Float64Array }
   | { type: 'done'; final: number; last100: number; validation: number; wallMs: number; skippedSteps: number; model: string }
   | { type: 'error'; message: string };
 
@@ -34,11 +36,16 @@ scope.onmessage = async (event) => {
       batch = { steps: [], losses: [], wallMs: [] };
       last = performance.now();
     };
-    const onStep = (step: number, _total: number, loss: number, wallMs: number) => {
+    let lastSnapshot = performance.now();
+    const onStep = (step: number, _total: number, loss: number, wallMs: number, params?: Float64Array) => {
       batch.steps.push(step);
       batch.losses.push(loss);
       batch.wallMs.push(wallMs);
       if (performance.now() - last > 100) flush();
+      if (params && performance.now() - lastSnapshot > 1000) {
+        scope.postMessage({ type: 'snapshot', step, params: params.slice() });
+        lastSnapshot = performance.now();
+      }
     };
     let outcome;
     if (event.data.trainer === 'gpu') {
