@@ -35,9 +35,14 @@ fn ENTRY(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index)
   let inverse = p.inverse != 0u;
   let ie = p.in_elem;
   let oe = p.out_elem;
-  // workgroup w transforms lines w·THREADS + t, then (w + groups_total)·THREADS + t, …
-  for (var first = (wid.y * p.grid_x + wid.x) * THREADS; first < p.lines; first = first + p.groups_total * THREADS) {
-    let g = first + t;
+  // the private array of a split line (declared here once: WGSL zero-fills it at its declaration)
+DECLARATIONS
+  // workgroup w takes the w-th of groups_total runs of consecutive rounds of THREADS lines, so that neighbouring
+  // columns of a strided axis (which share cache lines) go through the same core one after the other
+  let rounds = (p.lines + p.groups_total * THREADS - 1u) / (p.groups_total * THREADS);
+  let w = wid.y * p.grid_x + wid.x;
+  for (var r = 0u; r < rounds; r = r + 1u) {
+    let g = (w * rounds + r) * THREADS + t;
     if (g < p.lines) {
       let ib = in_address(g, 0u);
       let ob = out_address(g, 0u);

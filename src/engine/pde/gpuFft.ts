@@ -99,7 +99,10 @@ export function laneKernel(n: number, inPlace: boolean): KernelDefinition {
       (k, value) => `store_value(ob + (${k}) * oe, finish_lane(${value}, g, ${k}));`,
     );
     const template = inPlace ? shaders.fftLaneInPlace : shaders.fftLaneOutOfPlace;
-    const code = template.replace('PROGRAM', body.map((l) => `      ${l}`).join('\n'));
+    // the private array of a split line goes before the loop over lines (fft_lane.wgsl)
+    const declarations = body.filter((l) => l.startsWith('var '));
+    const program = body.filter((l) => !l.startsWith('var '));
+    const code = template.replace('DECLARATIONS', declarations.map((l) => `  ${l}`).join('\n')).replace('PROGRAM', program.map((l) => `      ${l}`).join('\n'));
     const base = FFT_KERNELS[inPlace ? 'inPlace' : 'outOfPlace'];
     definition = { label: `fft lane n=${n} ${inPlace ? 'in place' : 'out of place'}`, code, entryPoint: inPlace ? 'fft_lane_in_place' : 'fft_lane_out_of_place', bindings: base.bindings };
     laneKernels.set(key, definition);
