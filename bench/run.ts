@@ -304,7 +304,7 @@ async function gpuFftPairMs(c: FftCase): Promise<{ ms: number; spinMs: number; s
   const spin = await timeIt(`fft gpu [${c.shape}]×${c.batch} (${reps} pairs per submit), busy wait`, 3, async () => void (await submit(reps, 0)));
   let sleep = 0;
   let best = Infinity;
-  for (const f of [0.4, 0.55, 0.7, 0.85]) {
+  for (const f of [0.25, 0.4, 0.55, 0.7, 0.85]) {
     const t = await submit(reps, f * spin);
     if (t < best) [best, sleep] = [t, f];
   }
