@@ -55,6 +55,7 @@ describe('stepscope train, task boss', () => {
       if (row.row !== 'teacher-fine') expect(line).toContain(row.rmse.toExponential(3));
     }
     expect(result.stdout).toMatch(/Bellman steps \(K = 3 of K_max = 10, 32 teacher trajectories\): indices 0 \d+ \d+ 10/);
+    expect(result.stdout).toMatch(/; 54 training noises, 6 held out/);
 
     // the sampler takes the student on its Bellman steps (a custom schedule) and reports the same MMD²
     const sample = { version: 1, kind: 'sample', process: { type: 'flow' }, target: ring8, model: { type: 'mlp', file: 'student.json' }, solver: { name: 'flow-euler' }, schedule: { type: 'custom', times: student.straightened!.times }, steps: 3, tStart: student.straightened!.times[0], tEnd: student.straightened!.times[3], n: 128, seed: 2 };

@@ -17,12 +17,14 @@ export function checkBossTeacher(spec: BossSpec, teacher: ModelFile): void {
 }
 
 /** the summary table of an outcome, one line per evaluation row */
-export function bossSummaryLines(outcome: BossOutcome): string[] {
+export function bossSummaryLines(outcome: BossOutcome, spec: BossSpec): string[] {
   const { plan, evaluation } = outcome;
+  // online pairs come from fresh noise every step (⌈B/K⌉ noises per step); only the fixed set's held-out part is used
+  const training = spec.pairs === 'offline' ? `${outcome.trainNoises} training noises` : `${spec.steps * Math.ceil(spec.batch / spec.K)} fresh training noises (online)`;
   const lines = [
     `Bellman steps (K = ${plan.K} of K_max = ${plan.kMax}, ${plan.trajectories} teacher trajectories): indices ${plan.indices.join(' ')}; t = ${plan.times.map((t) => t.toFixed(4)).join(' ')}`,
     `summed one-jump cost: Bellman ${plan.optimalCost.toPrecision(4)}, uniform ${plan.uniformCost.toPrecision(4)}`,
-    `held-out pair loss ${outcome.heldOutLoss.before.toPrecision(4)} (teacher) → ${outcome.heldOutLoss.after.toPrecision(4)} (student); ${outcome.trainNoises} training noises, ${outcome.heldOutNoises} held out`,
+    `held-out pair loss ${outcome.heldOutLoss.before.toPrecision(4)} (teacher) → ${outcome.heldOutLoss.after.toPrecision(4)} (student); ${training}, ${outcome.heldOutNoises} held out`,
     `K-step quality on n = ${evaluation.n} (seed ${evaluation.seed}); MMD² null value ${evaluation.nullMmd2.toExponential(3)}`,
     `${'configuration'.padEnd(46)}${'MMD²'.padStart(12)}${'RMSE vs teacher K_max'.padStart(24)}`,
   ];
@@ -42,7 +44,7 @@ export async function bossTrainRun(spec: BossSpec, teacher: ModelFile, out: stri
   });
   process.stderr.write('\n');
   console.log(`straightened ${spec.teacher} (${spec.pairs} pairs): ${spec.steps} steps × ${spec.batch} in ${(outcome.wallMs / 1000).toFixed(1)} s${outcome.skippedSteps ? `; ${outcome.skippedSteps} steps skipped by the NaN guard` : ''}`);
-  for (const line of bossSummaryLines(outcome)) console.log(line);
+  for (const line of bossSummaryLines(outcome, spec)) console.log(line);
   const files: [string, string][] = [[out, serializeModelFile(outcome.model)]];
   if (log) files.push([log, `step,loss,samples_seen,wall_ms,eval_loss\n${outcome.logRows.join('\n')}\n`]);
   return files;
