@@ -34,6 +34,8 @@ import { TRAIN_FLAGS, TRAIN_USAGE, learnedModelOptions, trainCommand } from './t
 
 /** most frames one `pde --frames` file may hold */
 const MAX_PDE_FRAMES = 10_000;
+import { combineConfigurationSweeps, sweepConfigurations } from '../engine/configurationSweep.ts';
+import { shownConfigurations } from '../ui/configurations.ts';
 import { type BackendOptions, CpuSamplerBackend, GpuSamplerBackend, MAX_SWEEP_SEEDS, SWEEP_METRICS, type SamplerBackend, type SweepMetric, type SweepResult } from '../engine/sampling.ts';
 
 export const EXIT_OK = 0;
@@ -48,6 +50,7 @@ const USAGE = `usage:
     a spec with "compare" (compared configurations) also runs each of them from the same x_T: one row each on stdout,
     and their metrics under "configurations" in the metrics file (--out stays the spec's own samples)
   stepscope sweep  --spec run.json --nfe 2,3,4,5,6,8,10,15,20,30,50 --out curves.json [--solvers ddim,dpmpp-2m] [--csv curves.csv] [--seeds S] [--vary PATH=v1,v2,…] [--backend gpu|cpu] [--fd-reference N]
+    a spec with "compare" and no --solvers sweeps each configuration (its solver, options and schedule): one curve each
     --seeds S: replicates with seeds spec.seed … spec.seed+S−1 (default 1); each metric gets a mean and a 95% t interval
     --fd-reference N: exact samples behind FD-RF's reference statistics for image targets (glyphs16); default ${FD_REFERENCE_SAMPLES}
     --vary PATH=v1,v2,…: one sweep per value of a spec field, e.g. schedule.s=0.5,1,2,4 or solver.beta=0.6,0.8,1
@@ -354,31 +357,72 @@ function parseVary(text: string, spec: SampleSpec): { path: string; values: (num
   return { path, values, specs };
 }
 
+/** a CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break */
+function csvField(text: string): string {
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
 async function sweepCommand(flags: Record<string, string>): Promise<void> {
   const spec = withTargetFlags(readSpec(flags.spec), flags);
   if (spec.schedule.type === 'custom') throw new InputError(`--spec: schedule.type 'custom' fixes the steps; a sweep over NFE needs time-uniform, logsnr or time-quadratic`);
   const nfes = parseNfeList(flags.nfe);
+  // a spec with `compare` and no --solvers sweeps its configurations (each its own solver, options and schedule), as
+  // the page's quality chart does; otherwise every solver (or those of --solvers) on the spec's schedule
+  const byConfiguration = spec.compare !== undefined && flags.solvers === undefined;
+  const custom = byConfiguration ? (spec.compare ?? []).findIndex((entry) => entry.schedule?.type === 'custom') : -1;
+  if (custom >= 0) throw new InputError(`--spec: compare.${custom}.schedule.type 'custom' fixes the steps; a sweep over NFE needs a schedule that takes a step count (any type but 'custom'), or leave schedule out to use the spec's own`);
   const solvers = flags.solvers !== undefined ? parseSolverList(flags.solvers) : [...SOLVER_NAMES];
   const vary = flags.vary !== undefined ? parseVary(flags.vary, spec) : null;
   const out = checkOutputPath('out', flags.out);
   const csv = flags.csv !== undefined ? checkOutputPath('csv', flags.csv) : undefined;
   const seeds = flags.seeds !== undefined ? parseSeedCount(flags.seeds, spec) : 1;
   const { backend, adapter } = await openBackend(flags.backend, { ...backendOptions(flags), ...learnedModelOptions(spec, flags.spec, flags.backend) });
-  const runs: { value: number | string | null; spec: SampleSpec; result: SweepResult }[] = [];
+  interface CurveRow {
+    solver: SolverName;
+    label: string;
+    points: SweepResult['curves'][number]['points'];
+    /** by configuration: its index (0: the spec's own), solver with options, schedule and own null bands */
+    index?: number;
+    configuration?: { solver: SampleSpec['solver']; schedule: SampleSpec['schedule'] };
+    nullBands?: SweepResult['nullBands'];
+  }
+  const runs: { value: number | string | null; spec: SampleSpec; result: SweepResult; curves: CurveRow[] }[] = [];
   for (const [i, runSpec] of (vary ? vary.specs : [spec]).entries()) {
     const value = vary ? vary.values[i] : null;
     const label = vary ? `${vary.path} = ${value}: ` : '';
-    const result = await backend.sweep(runSpec, {
-      nfes,
-      solvers,
-      seeds,
-      onProgress: (done, total, point) => process.stderr.write(`\r${label}${done}/${total} ${point ? `${point.solver} NFE ${point.nfe}` : ''}   `),
-    });
-    runs.push({ value, spec: runSpec, result });
+    if (byConfiguration) {
+      // the page's configurations (labels, specs) and its sweep path (engine/configurationSweep.ts)
+      const configurations = shownConfigurations(runSpec);
+      const results = await sweepConfigurations(
+        backend,
+        configurations.map((c) => c.spec),
+        {
+          nfes,
+          seeds,
+          onProgress: (index, done, total, point) => process.stderr.write(`\r${label}${done}/${total} ${point ? `${configurations[index].label} NFE ${point.nfe}` : ''}   `),
+        },
+      );
+      const curves = configurations.map((c, index): CurveRow => ({
+        index,
+        label: c.label,
+        solver: c.solver,
+        configuration: { solver: c.spec.solver, schedule: c.spec.schedule },
+        nullBands: results[index].nullBands,
+        points: results[index].curves[0].points,
+      }));
+      runs.push({ value, spec: runSpec, result: combineConfigurationSweeps(results), curves });
+    } else {
+      const result = await backend.sweep(runSpec, {
+        nfes,
+        solvers,
+        seeds,
+        onProgress: (done, total, point) => process.stderr.write(`\r${label}${done}/${total} ${point ? `${point.solver} NFE ${point.nfe}` : ''}   `),
+      });
+      runs.push({ value, spec: runSpec, result, curves: result.curves.map((c) => ({ solver: c.solver, label: SOLVERS[c.solver].label, points: c.points })) });
+    }
   }
   process.stderr.write('\n');
   const first = runs[0].result;
-  const curvesOf = (result: SweepResult) => result.curves.map((c) => ({ solver: c.solver, label: SOLVERS[c.solver].label, points: c.points }));
   const report = {
     spec,
     backend: backend.kind,
@@ -388,27 +432,29 @@ async function sweepCommand(flags: Record<string, string>): Promise<void> {
     nfes: first.nfes,
     // the replicates; every point's `stats` has each metric's mean, 95% t interval (`ci95`, null with one seed) and per-seed values
     seeds: first.seeds,
-    // null bands (two independent exact sets; `nll`: the exact set's own NLL) for charts to draw under the curves
+    // null bands (two independent exact sets; `nll`: the exact set's own NLL) for charts to draw under the curves (by
+    // configuration: the spec's own configuration's; each curve also has those of its own end point)
     nullBands: first.nullBands,
-    curves: curvesOf(first),
+    curves: runs[0].curves,
     // --vary: one sweep per value of the varied field (`curves` above is the first value's)
-    ...(vary ? { vary: { path: vary.path, values: vary.values }, runs: runs.map((r) => ({ value: r.value, nullBands: r.result.nullBands, curves: curvesOf(r.result) })) } : {}),
+    ...(vary ? { vary: { path: vary.path, values: vary.values }, runs: runs.map((r) => ({ value: r.value, nullBands: r.result.nullBands, curves: r.curves })) } : {}),
   };
   const files: [string, string | Uint8Array][] = [[out, `${JSON.stringify(report, null, 2)}\n`]];
   if (csv) {
-    // long format: one row per (solver, [varied value,] NFE, metric), the shape plotting tools and pandas.pivot
-    // expect; value is the mean over the seeds, ci_low/ci_high its 95% t interval (empty with one seed), empty cells
-    // where undefined
-    const prefix = (solver: string, value: number | string | null) => (vary ? `${solver},${value}` : solver);
+    // long format: one row per (solver or configuration, [varied value,] NFE, metric), the shape plotting tools and
+    // pandas.pivot expect; value is the mean over the seeds, ci_low/ci_high its 95% t interval (empty with one seed),
+    // empty cells where undefined. By configuration, rows lead with its index and label (two may share a solver)
+    const prefix = (c: CurveRow, value: number | string | null) =>
+      [...(byConfiguration ? [String(c.index), csvField(c.label)] : []), c.solver, ...(vary ? [String(value)] : [])].join(',');
     const rows = [
-      `solver,${vary ? `${vary.path},` : ''}nfe,metric,value,ci_low,ci_high`,
-      ...runs.flatMap(({ value, result }) =>
-        result.curves.flatMap((c) =>
+      `${byConfiguration ? 'configuration,label,' : ''}solver,${vary ? `${vary.path},` : ''}nfe,metric,value,ci_low,ci_high`,
+      ...runs.flatMap(({ value, curves }) =>
+        curves.flatMap((c) =>
           c.points.flatMap((p) => [
-            ...SWEEP_METRICS.map((name) => `${prefix(c.solver, value)},${p.nfe},${CSV_METRIC_NAMES[name]},${csvCells(name, p.stats![name])}`),
+            ...SWEEP_METRICS.map((name) => `${prefix(c, value)},${p.nfe},${CSV_METRIC_NAMES[name]},${csvCells(name, p.stats![name])}`),
             // FD-RF / FD-pix of image targets
             ...(p.imageStats
-              ? [`${prefix(c.solver, value)},${p.nfe},fd_rf,${csvCells('fdRf', p.imageStats.fdRf)}`, `${prefix(c.solver, value)},${p.nfe},fd_pix,${csvCells('fdPix', p.imageStats.fdPix)}`]
+              ? [`${prefix(c, value)},${p.nfe},fd_rf,${csvCells('fdRf', p.imageStats.fdRf)}`, `${prefix(c, value)},${p.nfe},fd_pix,${csvCells('fdPix', p.imageStats.fdPix)}`]
               : []),
           ]),
         ),

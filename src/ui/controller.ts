@@ -20,6 +20,7 @@ import {
   type SweepOptions,
   type SweepResult,
 } from '../engine/sampling.ts';
+import { sweepConfigurations, sweepExtras, type SweepExtras } from '../engine/configurationSweep.ts';
 import type { GpuContext } from '../gpu/device.ts';
 import { loadedModel } from '../state/models.ts';
 import { effectiveSweepSeeds, type AppState, type AppStore, type LiveResult, type ShownCurve } from '../state/store.ts';
@@ -97,14 +98,6 @@ function runKey(state: Pick<AppState, 'spec' | 'sameNoise'>): string {
 
 function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-/** what a sweep reports besides its curves (kept with cached curves so that a reused curve keeps its null band) */
-type SweepExtras = Pick<SweepResult, 'seeds' | 'nullBands' | 'fdRfNull' | 'fdPixNull' | 'fdReferenceSamples'>;
-
-function sweepExtras(result: SweepResult): SweepExtras {
-  const { seeds, nullBands, fdRfNull, fdPixNull, fdReferenceSamples } = result;
-  return Object.fromEntries(Object.entries({ seeds, nullBands, fdRfNull, fdPixNull, fdReferenceSamples }).filter(([, v]) => v !== undefined));
 }
 
 function withoutSolver<T extends { solver: SolverName }>(point: T): Omit<T, 'solver'> {
@@ -612,30 +605,34 @@ export class RunController {
       configurations.map(({ key, solver, color, label }) => ({ ...(cache.curves.get(key) ?? { solver, points: [] }), key, color, label }));
     setSweep({ status: 'running', done: 0, total, curves: curvesNow(), nfes, n: spec.n, result: null, error: null });
     try {
-      for (const [m, configuration] of missing.entries()) {
-        // one engine sweep per configuration: each has its own solver options and schedule (and so, possibly, its own
-        // end point σ = 0 or t_end); all share the spec's seeds, x_T and reference sets
-        const partial = await sweeper.sweep(configuration.spec, {
+      // one engine sweep per configuration (engine/configurationSweep.ts, as `stepscope sweep`): each has its own
+      // solver options and schedule (and so, possibly, its own end point σ = 0 or t_end); all share the spec's
+      // seeds, x_T and reference sets
+      await sweepConfigurations(
+        sweeper,
+        missing.map((c) => c.spec),
+        {
           nfes,
-          solvers: [configuration.solver],
           seeds,
           signal: abort.signal,
-          onProgress: (done, _total, point) => {
+          onProgress: (m, done, _total, point) => {
             if (abort.signal.aborted || epoch !== this.epoch) return;
             const curves: ShownCurve[] = this.store.getState().sweep.curves.map((c) =>
               // the whole point (stats over seeds, diagnostics, image metrics), without its solver tag
-              point && c.key === configuration.key ? { ...c, points: [...c.points, withoutSolver(point)] } : c,
+              point && c.key === missing[m].key ? { ...c, points: [...c.points, withoutSolver(point)] } : c,
             );
-            setSweep({ done: m * perConfiguration + done, curves });
+            setSweep({ done, curves });
           },
-        });
-        if (epoch !== this.epoch) throw new CancelledError();
-        cache.curves.set(configuration.key, partial.curves[0]);
-        cache.metricSamples = partial.metricSamples;
-        // null bands and seeds depend on the spec key, the seeds and the end point, not the solver: the spec's own
-        // configuration's hold (the first swept, when it is not)
-        if (configuration.key === configurations[0].key || !cache.extras) cache.extras = sweepExtras(partial);
-      }
+          onConfiguration: (m, partial) => {
+            if (epoch !== this.epoch) throw new CancelledError();
+            cache.curves.set(missing[m].key, partial.curves[0]);
+            cache.metricSamples = partial.metricSamples;
+            // null bands and seeds depend on the spec key, the seeds and the end point, not the solver: the spec's own
+            // configuration's hold (the first swept, when it is not)
+            if (missing[m].key === configurations[0].key || !cache.extras) cache.extras = sweepExtras(partial);
+          },
+        },
+      );
       const result: SweepResult = { nfes, curves: curvesNow(), metricSamples: cache.metricSamples, backend: sweeper.kind, ...cache.extras };
       setSweep({ status: 'done', done: total, total, curves: result.curves, result });
       if (automatic !== null) this.completedSweepWanted = automatic;
