@@ -260,6 +260,8 @@ test('export: PNG, SVG, CSV, JSON and .npy from the sampler lab and the PDE lab 
   assert.deepEqual(Array.from(samples.data), hookSamples.data, 'samples: the values the hook reads back');
 
   const trajectoryFile = await download(page, flow, 'Export flow view', 'Export trajectories (DPM-Solver++(2M)) as .npy');
+  // named by its configuration (index and label): two configurations may share a solver
+  assert.match(trajectoryFile.name, /^stepscope-trajectory-ring8-config0-dpm-solver-2m-n256-steps\d+\.npy$/);
   const trajectory = parseNpy(new Uint8Array(trajectoryFile.bytes));
   assert.equal(trajectory.shape.length, 3, `trajectory: [steps + 1, n, d], got ${trajectory.shape}`);
   assert.deepEqual(trajectory.shape.slice(1), [N, 2]);

@@ -277,6 +277,38 @@ test('saved runs: save two runs, compare them, delete, export to a file and impo
 });
 
 /** the saved runs listed, in order, by name */
+test('saved runs: two configurations with the same solver (DDIM on two schedules) are saved and compared apart', async ({ page }) => {
+  const app = await openApp(page, SMALL_START_URL);
+  const panel = page.getByTestId('saved-runs');
+  type Shown = { configurations: { index: number; label: string; solver: { name: string }; metrics: { mmd2: number } | null }[] };
+  const spec: Spec = { ...SMALL_START, n: 128, solver: { name: 'ddim' }, nfe: 4, compare: [{ solver: { name: 'ddim' }, schedule: { type: 'karras' } }] };
+  const saveAt = async (name: string, seed: number): Promise<Shown['configurations']> => {
+    await app.evaluate((s, x) => s.setSpec(x), { ...spec, seed });
+    await app.evaluate((s) => s.run());
+    const shown = (await app.evaluate((s) => (s as unknown as { shown(): Shown | null }).shown()))!;
+    await panel.getByLabel('Name').fill(name);
+    await panel.getByRole('button', { name: 'Save run' }).click();
+    await panel.getByTestId('saved-run').filter({ hasText: name }).waitFor({ timeout: 15_000 });
+    return shown.configurations;
+  };
+  const a = await saveAt('two ddim seed 1', 1);
+  const b = await saveAt('two ddim seed 2', 2);
+  assert.deepEqual(a.map((c) => c.solver.name), ['ddim', 'ddim']);
+  for (const name of ['two ddim seed 1', 'two ddim seed 2']) await panel.getByTestId('saved-run').filter({ hasText: name }).getByLabel('compare').check();
+  const table = panel.getByTestId('runs-compare');
+  await table.waitFor();
+  // one MMD² row per configuration (not one for the solver), each with that configuration's own numbers in both runs
+  const rows = await table.locator('tr[data-metric="mmd2"]').evaluateAll((trs) =>
+    trs.map((tr) => ({ label: tr.getAttribute('data-label'), indexA: tr.getAttribute('data-index-a'), indexB: tr.getAttribute('data-index-b'), a: Number(tr.getAttribute('data-a')), b: Number(tr.getAttribute('data-b')) })),
+  );
+  assert.deepEqual(
+    rows,
+    a.map((c, i) => ({ label: c.label, indexA: String(i), indexB: String(i), a: c.metrics!.mmd2, b: b[i].metrics!.mmd2 })),
+  );
+  assert.notEqual(rows[0].label, rows[1].label, 'the two DDIM configurations have labels of their own');
+  assert.notEqual(rows[0].a, rows[1].a, 'and numbers of their own');
+});
+
 async function expectRows(page: Page, names: string[]): Promise<void> {
   const deadline = Date.now() + 10_000;
   let got: string[] = [];

@@ -7,6 +7,7 @@
 
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { z } from 'zod';
+import { SOLVERS, type SolverName } from '../core/sampling/solvers.ts';
 import { SpecError, formatZodError, parseSpec, type SampleSpec } from '../core/spec/spec.ts';
 
 /** the numbers kept per solver of a run (RunMetrics' scalar fields; FD only for image targets) */
@@ -14,6 +15,12 @@ export const METRIC_KEYS = ['mmd2', 'energy', 'rmse', 'sw2', 'modeMass', 'nll', 
 export type MetricKey = (typeof METRIC_KEYS)[number];
 
 export interface SavedResult {
+  /**
+   * its configuration (issue #11; ui/configurations.ts): its index among the run's shown configurations (0: the spec's
+   * own) and its label. A record saved before these were kept reads with its position and the solver's name.
+   */
+  index: number;
+  label: string;
   solver: string;
   nfe: number;
   wallMs: number;
@@ -42,6 +49,9 @@ const finiteOrNull = z.number().refine(Number.isFinite, { message: 'must be a fi
 
 const resultSchema = z
   .object({
+    // optional: records and files from before configurations were kept lack them (parseSavedRun fills them in)
+    index: z.number().int().min(0).max(63).optional(),
+    label: z.string().min(1).max(200).optional(),
     solver: z.string().min(1).max(64),
     nfe: z.number().int().min(0).max(100_000),
     wallMs: z.number().min(0).refine(Number.isFinite, { message: 'must be a finite number' }),
@@ -91,7 +101,14 @@ export function parseSavedRun(input: unknown, where = 'run'): SavedRun {
     if (error instanceof SpecError) throw new RunsError(error.problems.map((p) => (p.startsWith('(spec)') ? `${where}.spec${p.slice(6)}` : `${where}.spec.${p}`)));
     throw error;
   }
-  const run = { ...result.data, spec } as SavedRun;
+  // a result saved before configurations were kept: its position (results are saved in the shown order) and its
+  // solver's name (then one configuration per solver, each with its defaults on the spec's schedule)
+  const results = result.data.results.map(({ index, label, ...rest }, position) => ({
+    index: index ?? position,
+    label: label ?? SOLVERS[rest.solver as SolverName]?.label ?? rest.solver,
+    ...rest,
+  }));
+  const run = { ...result.data, spec, results } as SavedRun;
   if (run.thumbnail === undefined) delete run.thumbnail;
   return run;
 }
@@ -125,8 +142,16 @@ export function parseRunsFile(text: string, fileName = 'the file'): SavedRun[] {
   return runs;
 }
 
-/** the metrics of two runs side by side: one row per (solver, metric) either run has */
+/**
+ * the metrics of two runs side by side: one row per (configuration, metric) either run has. A configuration of one run
+ * pairs with the one of the other run that has the same label (the same solver, options and schedule), the k-th of a
+ * repeated label with the k-th; two configurations of one run never share a row, even with the same solver.
+ */
 export interface ComparisonRow {
+  /** the configuration's label, and its index in each run (null: that run does not have it) */
+  label: string;
+  indexA: number | null;
+  indexB: number | null;
   solver: string;
   metric: MetricKey | 'nfe' | 'wallMs';
   a: number | null;
@@ -135,12 +160,26 @@ export interface ComparisonRow {
   ratio: number | null;
 }
 
+/** each result keyed by its label and how many earlier results of the run share it ("label#k") */
+function keyedResults(run: SavedRun): Map<string, SavedResult> {
+  const seen = new Map<string, number>();
+  const keyed = new Map<string, SavedResult>();
+  for (const r of [...run.results].sort((x, y) => x.index - y.index)) {
+    const k = seen.get(r.label) ?? 0;
+    seen.set(r.label, k + 1);
+    keyed.set(`${r.label}#${k}`, r);
+  }
+  return keyed;
+}
+
 export function compareRuns(a: SavedRun, b: SavedRun): ComparisonRow[] {
-  const solvers = [...new Set([...a.results.map((r) => r.solver), ...b.results.map((r) => r.solver)])];
+  const inA = keyedResults(a);
+  const inB = keyedResults(b);
   const rows: ComparisonRow[] = [];
-  for (const solver of solvers) {
-    const ra = a.results.find((r) => r.solver === solver);
-    const rb = b.results.find((r) => r.solver === solver);
+  for (const key of new Set([...inA.keys(), ...inB.keys()])) {
+    const ra = inA.get(key);
+    const rb = inB.get(key);
+    const { label, solver } = (ra ?? rb)!;
     const value = (r: SavedResult | undefined, key: ComparisonRow['metric']): number | null => {
       if (!r) return null;
       const v = key === 'nfe' || key === 'wallMs' ? r[key] : r.metrics[key];
@@ -150,7 +189,7 @@ export function compareRuns(a: SavedRun, b: SavedRun): ComparisonRow[] {
       const x = value(ra, metric);
       const y = value(rb, metric);
       if (x === null && y === null) continue;
-      rows.push({ solver, metric, a: x, b: y, ratio: x !== null && y !== null && x > 0 && y > 0 ? y / x : null });
+      rows.push({ label, indexA: ra?.index ?? null, indexB: rb?.index ?? null, solver, metric, a: x, b: y, ratio: x !== null && y !== null && x > 0 && y > 0 ? y / x : null });
     }
   }
   return rows;

@@ -424,12 +424,12 @@ export class RunController {
    * buffer owned here, now, before the backend's next run reuses its register file.
    */
   private keepTrajectory(configuration: ShownConfiguration, outcome: SampleOutcome, particles: number): void {
-    const { index, solver, color, key } = configuration;
+    const { index, solver, color, key, label } = configuration;
     const steps = outcome.times.length - 1;
     const run = outcome.gpuRun;
     const version = ++this.version;
     // the flow view's layer per configuration (its index and what it runs) and its colour
-    const shown = { solver, id: `${index}:${key}`, color };
+    const shown = { solver, id: `${index}:${key}`, color, index, label };
     if (run && run.trajectoryRegister !== undefined && !outcome.trajectory) {
       const device = this.gpu.device!;
       const bytes = (steps + 1) * run.n * run.dim * 4;

@@ -45,6 +45,9 @@ export interface TrajectorySnapshot {
   id?: string;
   /** its configuration's colour (default: the solver's) */
   color?: string;
+  /** its configuration's index (0: the spec's own) and label (ui/configurations.ts), for export names */
+  index?: number;
+  label?: string;
   n: number;
   dim: number;
   steps: number;

@@ -69,9 +69,11 @@ export function flowExportRows(c: FlowExportContext): ExportRow[] {
     },
   ];
   for (const snapshot of c.trajectories) {
-    const name = ['trajectory', target, snapshot.solver, `n${snapshot.n}`, `steps${snapshot.steps}`];
+    // named by configuration (its index and label): two configurations may share a solver
+    const configuration = snapshot.index !== undefined ? [`config${snapshot.index}`, snapshot.label ?? snapshot.solver] : [snapshot.solver];
+    const name = ['trajectory', target, ...configuration, `n${snapshot.n}`, `steps${snapshot.steps}`];
     rows.push({
-      what: `trajectories (${c.label(snapshot.solver)})`,
+      what: `trajectories (${snapshot.label ?? c.label(snapshot.solver)})`,
       actions: [
         {
           format: 'npy',
@@ -83,7 +85,7 @@ export function flowExportRows(c: FlowExportContext): ExportRow[] {
           format: 'json',
           name: [...name, 'times'],
           describe: 'the grid times t_0 > … > t_steps of the trajectory',
-          make: () => jsonBlob({ solver: snapshot.solver, n: snapshot.n, dim: snapshot.dim, steps: snapshot.steps, times: snapshot.times }),
+          make: () => jsonBlob({ ...(snapshot.index !== undefined ? { configuration: snapshot.index, label: snapshot.label } : {}), solver: snapshot.solver, n: snapshot.n, dim: snapshot.dim, steps: snapshot.steps, times: snapshot.times }),
         },
       ],
     });

@@ -1,10 +1,11 @@
-// Saved runs (issue #8): save the sampler lab's latest finished run (name, spec, metrics per solver, a thumbnail of a
+// Saved runs (issue #8): save the sampler lab's latest finished run (name, spec, metrics per configuration, a thumbnail of a
 // chart) in this browser's IndexedDB; list, open, delete; compare two side by side; export all as one JSON file and
 // import such a file. Failures (no IndexedDB in a private window, a bad file) are notices; nothing else changes.
 
 import { useCallback, useEffect, useId, useMemo, useState } from 'react';
 import { useAppStoreApi } from '../../state/hooks.ts';
 import { type SavedResult, type SavedRun, METRIC_KEYS, RunsDb, RunsError, compareRuns, exportRunsFile, newRunId, parseRunsFile } from '../../state/runs.ts';
+import { SOLVERS } from '../../core/sampling/solvers.ts';
 import { formatNumber } from '../labels.ts';
 import { svgThumbnail, thumbnailSource } from './thumbnail.ts';
 
@@ -53,7 +54,10 @@ export function SavedRunsPanel() {
     try {
       const source = thumbnailSource();
       const thumbnail = source ? await svgThumbnail(source) : undefined;
+      // keyed by configuration (its index and label): two configurations may share a solver
       const saved: SavedResult[] = results.map((r) => ({
+        index: r.index,
+        label: r.label ?? SOLVERS[r.solver].label,
         solver: r.solver,
         nfe: r.nfe,
         wallMs: r.wallMs,
@@ -182,7 +186,7 @@ export function SavedRunsPanel() {
           </caption>
           <thead>
             <tr>
-              <th scope="col">solver</th>
+              <th scope="col">configuration</th>
               <th scope="col">metric</th>
               <th scope="col">{pair[0].name}</th>
               <th scope="col">{pair[1].name}</th>
@@ -191,8 +195,17 @@ export function SavedRunsPanel() {
           </thead>
           <tbody>
             {compareRuns(pair[0], pair[1]).map((row) => (
-              <tr key={`${row.solver}-${row.metric}`} data-metric={row.metric} data-solver={row.solver} data-a={row.a ?? ''} data-b={row.b ?? ''}>
-                <td>{row.solver}</td>
+              <tr
+                key={`${row.label}-${row.indexA}-${row.indexB}-${row.metric}`}
+                data-metric={row.metric}
+                data-label={row.label}
+                data-index-a={row.indexA ?? ''}
+                data-index-b={row.indexB ?? ''}
+                data-solver={row.solver}
+                data-a={row.a ?? ''}
+                data-b={row.b ?? ''}
+              >
+                <td>{row.label}</td>
                 <td>{METRIC_LABELS[row.metric]}</td>
                 <td>{show(row.a)}</td>
                 <td>{show(row.b)}</td>
