@@ -25,7 +25,7 @@
 // Writes bench/results.json and prints a table. On SwiftShader the "GPU" is a CPU emulation: say so.
 
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fftNd } from '../src/core/pde/fft.ts';
@@ -242,8 +242,8 @@ const FFT_CASES: FftCase[] = [
   { name: 'FFT 2D 1024² (complex f32, forward + inverse)', shape: [1024, 1024], batch: 1 },
 ];
 
-/** ms per forward + inverse pair over `shape`×`batch` with numpy, complex128 and complex64; null when numpy is absent */
-function numpyPairMs(cases: FftCase[]): { ok: true; ms: { c128: number; c64: number }[]; version: string } | { ok: false; reason: string } {
+/** ms per forward + inverse pair over `shape`×`batch` with numpy, complex128 (wall and CPU time) and complex64; null when numpy is absent */
+function numpyPairMs(cases: FftCase[]): { ok: true; ms: { c128: number; c128cpu: number; c64: number }[]; version: string } | { ok: false; reason: string } {
   const probe = spawnSync('python3', ['-c', 'import numpy; print(numpy.__version__)'], { encoding: 'utf8' });
   if (probe.error || probe.status !== 0) return { ok: false, reason: `python3 with numpy unavailable: ${probe.error?.message ?? probe.stderr.trim().split('\n').pop()}` };
   const script = `
@@ -262,13 +262,15 @@ def pair_ms(a, ndim):
         if dt > 0.2 or reps >= 1000: break
         reps *= 2
     times = []
+    cpu = []
     for _ in range(5):
-        t = time.perf_counter(); [run() for _ in range(reps)]; times.append((time.perf_counter() - t) / reps)
-    return sorted(times)[2] * 1000
+        t = time.perf_counter(); u = time.process_time(); [run() for _ in range(reps)]; times.append((time.perf_counter() - t) / reps); cpu.append((time.process_time() - u) / reps)
+    return sorted(times)[2] * 1000, sorted(cpu)[2] * 1000
 for c in cases:
     shape = ([c['batch']] if c['batch'] > 1 else []) + c['shape']
     a = rng.standard_normal(shape) + 1j * rng.standard_normal(shape)
-    out.append({'c128': pair_ms(a, len(c['shape'])), 'c64': pair_ms(a.astype(np.complex64), len(c['shape']))})
+    c128, c128cpu = pair_ms(a, len(c['shape']))
+    out.append({'c128': c128, 'c128cpu': c128cpu, 'c64': pair_ms(a.astype(np.complex64), len(c['shape']))[0]})
 print(json.dumps(out))
 `;
   const run = spawnSync('python3', ['-c', script, JSON.stringify(cases)], { encoding: 'utf8', maxBuffer: 1 << 20 });
@@ -285,7 +287,27 @@ print(json.dumps(out))
  * the submit to the moment completion is seen (sleeping past it counts against the GPU). f is the best of a short
  * sweep, then the median of 3 runs at that f is the figure. The busy-wait figure (`spinMs`) is kept for the note.
  */
-async function gpuFftPairMs(c: FftCase): Promise<{ ms: number; spinMs: number; sleep: number; dispatches: number }> {
+/**
+ * CPU time (ms) used so far by SwiftShader's worker threads (named Thread<NN> by its marl scheduler), from
+ * /proc/self/task; null elsewhere. On a shared machine this is the figure other processes disturb least.
+ */
+function softwareWorkerCpuMs(): number | null {
+  try {
+    let ticks = 0;
+    let found = false;
+    for (const tid of readdirSync('/proc/self/task')) {
+      if (!readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').startsWith('Thread<')) continue;
+      const fields = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]); // utime + stime
+      found = true;
+    }
+    return found ? ticks * 10 : null; // USER_HZ = 100
+  } catch {
+    return null;
+  }
+}
+
+async function gpuFftPairMs(c: FftCase): Promise<{ ms: number; spinMs: number; sleep: number; workerCpuMs: number | null; dispatches: number }> {
   const size = c.shape.reduce((a, b) => a * b, 1) * c.batch;
   const plan = createFftPlan(device, c.shape, c.batch);
   const buffer = device.createBuffer({ label: 'bench fft data', size: size * 8, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
@@ -313,11 +335,15 @@ async function gpuFftPairMs(c: FftCase): Promise<{ ms: number; spinMs: number; s
     const t = await submit(reps, f * spin);
     if (t < best) [best, sleep] = [t, f];
   }
+  const cpuBefore = softwareWorkerCpuMs();
   const ms = (await timeIt(`fft gpu [${c.shape}]×${c.batch} (${reps} pairs per submit), sleeping ${sleep} of that first`, 3, async () => void (await submit(reps, sleep * spin)))) / reps;
+  const cpuAfter = softwareWorkerCpuMs();
+  // timeIt ran the body 4 times (a warm-up and 3 timed)
+  const workerCpuMs = software && cpuBefore !== null && cpuAfter !== null ? (cpuAfter - cpuBefore) / (4 * reps) : null;
   const dispatches = plan.dispatchesPerTransform;
   buffer.destroy();
   plan.destroy();
-  return { ms, spinMs: spin / reps, sleep, dispatches };
+  return { ms, spinMs: spin / reps, sleep, workerCpuMs, dispatches };
 }
 
 function cpuFftPairMs(c: FftCase): number {
@@ -348,7 +374,7 @@ async function fftCases(): Promise<BenchCase[]> {
   if (!numpy.ok) console.error(`numpy reference absent: ${numpy.reason}`);
   const out: BenchCase[] = [];
   for (const [i, c] of FFT_CASES.entries()) {
-    const { ms: gpuMs, spinMs, sleep, dispatches } = await gpuFftPairMs(c);
+    const { ms: gpuMs, spinMs, sleep, workerCpuMs, dispatches } = await gpuFftPairMs(c);
     const cpuMs = cpuFftPairMs(c);
     const perSecond = (ms: number) => 1000 / ms;
     const figure = { label: 'GPU forward + inverse pairs per second', value: perSecond(gpuMs) };
@@ -359,7 +385,8 @@ async function fftCases(): Promise<BenchCase[]> {
     ];
     if (software) notes.push(SOFTWARE_NOTE);
     if (numpy.ok) {
-      const { c128, c64 } = numpy.ms[i];
+      const { c128, c128cpu, c64 } = numpy.ms[i];
+      if (workerCpuMs !== null) notes.push(`CPU work per pair: SwiftShader's worker threads ${workerCpuMs.toFixed(1)} ms, NumPy complex128 ${c128cpu.toFixed(1)} ms (${(workerCpuMs / c128cpu).toFixed(2)}×; wall times on a shared machine depend on its other load)`);
       out.push({
         name: c.name,
         figure,
