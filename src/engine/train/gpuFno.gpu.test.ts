@@ -7,6 +7,7 @@
 //   parameters and batch, at the surrogate experiment's default size;
 // - Adam steps on a fixed batch: the GPU's per-step losses and final parameters follow core's loop
 //   (fnoLossAndGradients + AdamOptimizer);
+// - the NaN guard: a non-finite gradient skips the update (parameters unchanged), as core's AdamOptimizer does;
 // - budget: 8L + 9 dispatches per step in the documented order, one submit, no readback, no upload, nothing created.
 // Tolerances are float32 bounds: a length-m dot product carries a relative error up to about m·2⁻²⁴ of Σ|a_j w_j|
 // (Higham §3.1), and parameters, inputs and DFT matrices are themselves rounded to float32.
@@ -216,6 +217,30 @@ describe('GPU FNO Adam steps follow core’s loop on a fixed batch', () => {
     expect(coreLosses[steps - 1]).toBeLessThan(0.5 * coreLosses[0]);
     expect(lossDiff).toBeLessThan(1e-4);
     expect(paramError).toBeLessThan(1e-3 * moved);
+  });
+});
+
+describe('GPU FNO NaN guard: a step whose gradient is not finite is skipped, as core’s Adam skips it', () => {
+  it('one spectral weight at 1e200 (+∞ in float32): the loss overflows in both, the update is skipped and the parameters stay', async () => {
+    const model: FnoConfig = { n: 16, inChannels: 3, outChannels: 1, width: 4, layers: 2, modes: 4, activation: 'gelu' };
+    const t = trainer(model, 2);
+    const params = testParameters(t.layout, 6);
+    params[t.layout.blocks[0].spectralRe + 1] = 1e200;
+    const batch = testBatch(t.layout, 2, 8);
+    const { counts, after, losses } = await withGpuErrors(gpu, async () => {
+      t.setParameters(params);
+      t.setBatch(batch.inputs, batch.targets);
+      t.step(2);
+      return { counts: await t.counts(), after: await t.parameters(), losses: (await t.readLosses()).losses };
+    });
+    const core = fnoLossAndGradients(t.layout, params, batch.inputs, batch.targets, 2);
+    const adam = new AdamOptimizer();
+    const coreParams = params.slice();
+    expect(adam.step(coreParams, core.gradients).applied).toBe(false);
+    expect(counts).toEqual({ steps: 2, applied: 0, skipped: 2 });
+    expect(Number.isFinite(losses[0])).toBe(false);
+    // the GPU holds the float32 rounding of core's parameters (1e200 → +∞), unchanged by the skipped steps
+    expect(Array.from(after)).toEqual(Array.from(Float32Array.from(coreParams)));
   });
 });
 
