@@ -235,7 +235,7 @@ test('export: PNG, SVG, CSV, JSON and .npy from the sampler lab and the PDE lab 
   const gridRegion = page.getByRole('region', { name: 'Time grids' });
   const grid = await pollViews(page, app, (v) => v.grid && v.grid.configurations.length > 0 && v.grid, 'the grid view');
   const gridCsv = parseCsv(await download(page, gridRegion, 'Export time grids', 'Export time grids as CSV'), 'grid CSV');
-  assert.deepEqual(gridCsv.header, ['solver', 'step', 't', 'sigma', 'lambda']);
+  assert.deepEqual(gridCsv.header, ['configuration', 'label', 'solver', 'step', 't', 'sigma', 'lambda']);
   const withGrid = grid.configurations.filter((c) => c.t.length > 0);
   assert.equal(gridCsv.rows.length, withGrid.reduce((a, c) => a + c.t.length, 0), 'one row per grid point');
   for (const c of withGrid)

@@ -75,7 +75,8 @@ export function GridPanel() {
           name: exportName,
           describe: 'One row per configuration and grid point: t, σ̃ and λ',
           make: () => {
-            const table = gridTable(viewReports().grid?.configurations.filter((c) => c.t.length > 0) ?? []);
+            // each configuration keeps its index (its position among the shown ones) when one without a grid is left out
+            const table = gridTable(viewReports().grid?.configurations.map((c, index) => ({ ...c, index })).filter((c) => c.t.length > 0) ?? []);
             return csvBlob(table.header, table.rows);
           },
           unavailable: noGrid,

@@ -157,7 +157,7 @@ export function QualityExplorer({ currentNfe }: { currentNfe: number }) {
                 {
                   format: 'csv',
                   name: exportName,
-                  describe: 'One row per solver and NFE: every metric (mean over seeds, unscaled) and its 95% interval with several seeds',
+                  describe: 'One row per configuration and NFE: every metric (mean over seeds, unscaled) and its 95% interval with several seeds',
                   make: () => {
                     const table = qualityTable(sweep.result?.curves ?? [], metrics);
                     return csvBlob(table.header, table.rows);

@@ -25,26 +25,34 @@ describe('CSV', () => {
 });
 
 describe('tables behind the views', () => {
-  const curves: SweepCurve[] = [
-    { solver: 'ddim', points: [{ nfe: 4, mmd2: 0.5, energy: 0.2, rmse: 0.3, wallMs: 7 }, { nfe: 8, mmd2: 0.1, energy: 0.05, rmse: 0.1, wallMs: 9 }] },
+  // two configurations with the same solver (DDIM on two schedules), then one without a label
+  const curves: (SweepCurve & { label?: string })[] = [
+    { solver: 'ddim', label: 'DDIM', points: [{ nfe: 4, mmd2: 0.5, energy: 0.2, rmse: 0.3, wallMs: 7 }, { nfe: 8, mmd2: 0.1, energy: 0.05, rmse: 0.1, wallMs: 9 }] },
+    { solver: 'ddim', label: 'DDIM · Karras (EDM, ρ = 7)', points: [{ nfe: 8, mmd2: 0.2, energy: 0.07, rmse: 0.15, wallMs: 9 }] },
     { solver: 'dpmpp-2m', points: [{ nfe: 4, mmd2: 0.25, energy: 0.1, rmse: 0.2, wallMs: 8 }] },
   ];
-  it('quality: one row per solver and NFE, every metric unscaled', () => {
+  it('quality: one row per configuration and NFE, every metric unscaled', () => {
     const metrics = QUALITY_METRICS.filter((m) => ['mmd2', 'energy', 'rmse'].includes(m.id));
     const table = qualityTable(curves, metrics);
-    expect(table.header).toEqual(['solver', 'nfe', ...metrics.map((m) => m.id), 'wall_ms']);
-    expect(table.rows).toHaveLength(3);
-    const row = table.rows[1];
-    expect(row[0]).toBe('ddim');
-    expect(row[1]).toBe(8);
-    expect(row[table.header.indexOf('mmd2')]).toBe(0.1);
-    expect(row[table.header.indexOf('rmse')]).toBe(0.1);
+    expect(table.header).toEqual(['configuration', 'label', 'solver', 'nfe', ...metrics.map((m) => m.id), 'wall_ms']);
+    expect(table.rows).toHaveLength(4);
+    expect(table.rows.map((row) => row.slice(0, 4))).toEqual([
+      [0, 'DDIM', 'ddim', 4],
+      [0, 'DDIM', 'ddim', 8],
+      [1, 'DDIM · Karras (EDM, ρ = 7)', 'ddim', 8],
+      [2, 'dpmpp-2m', 'dpmpp-2m', 4],
+    ]);
+    // the two DDIM rows at 8 NFE keep their own numbers
+    expect([table.rows[1], table.rows[2]].map((row) => row[table.header.indexOf('mmd2')])).toEqual([0.1, 0.2]);
+    expect(table.rows[1][table.header.indexOf('rmse')]).toBe(0.1);
   });
   it('grid, series and time series: long format', () => {
     expect(gridTable([{ solver: 'ddim', t: [1, 0.5], sigma: [10, 1], lambda: [-2, Infinity] }]).rows).toEqual([
-      ['ddim', 0, 1, 10, -2],
-      ['ddim', 1, 0.5, 1, Infinity],
+      [0, 'ddim', 'ddim', 0, 1, 10, -2],
+      [0, 'ddim', 'ddim', 1, 0.5, 1, Infinity],
     ]);
+    // a configuration keeps its index and label (those before it had no grid and were left out)
+    expect(gridTable([{ index: 2, label: 'DDIM · Karras', solver: 'ddim', t: [1], sigma: [10], lambda: [-2] }]).rows).toEqual([[2, 'DDIM · Karras', 'ddim', 0, 1, 10, -2]]);
     expect(seriesTable('NFE', [4, 8], [{ label: 'a', values: [1, null] }]).rows).toEqual([
       ['a', 4, 1],
       ['a', 8, null],

@@ -12,21 +12,22 @@ export interface Table {
 }
 
 /**
- * The quality sweep: one row per (solver, NFE), every metric the chart can show (its mean over seeds, unscaled,
- * as measured) and, when the sweep had several seeds, each metric's 95% interval; then the wall time.
+ * The quality sweep: one row per (curve, NFE), every metric the chart can show (its mean over seeds, unscaled,
+ * as measured) and, when the sweep had several seeds, each metric's 95% interval; then the wall time. A curve is named
+ * by its configuration (its position and its label, as in the legend), since two configurations may share a solver.
  */
-export function qualityTable(curves: SweepCurve[], metrics: QualityMetric[]): Table {
+export function qualityTable(curves: (SweepCurve & { label?: string })[], metrics: QualityMetric[]): Table {
   const withInterval = metrics.filter((m) => curves.some((c) => c.points.some((p) => m.summary(p)?.ci95)));
-  const header = ['solver', 'nfe'];
+  const header = ['configuration', 'label', 'solver', 'nfe'];
   for (const m of metrics) {
     header.push(m.id);
     if (withInterval.includes(m)) header.push(`${m.id}_ci95_low`, `${m.id}_ci95_high`);
   }
   header.push('wall_ms');
   const rows: CsvCell[][] = [];
-  for (const curve of curves)
+  for (const [index, curve] of curves.entries())
     for (const p of curve.points) {
-      const row: CsvCell[] = [curve.solver, p.nfe];
+      const row: CsvCell[] = [index, curve.label ?? curve.solver, curve.solver, p.nfe];
       for (const m of metrics) {
         row.push(m.mean(p) ?? null);
         if (withInterval.includes(m)) {
@@ -40,11 +41,15 @@ export function qualityTable(curves: SweepCurve[], metrics: QualityMetric[]): Ta
   return { header, rows };
 }
 
-/** time grids: one row per (configuration, grid point) with t, σ̃ and λ (λ = +∞ at σ = 0 is written `Infinity`) */
-export function gridTable(configurations: { solver: string; t: number[]; sigma: number[]; lambda: number[] }[]): Table {
+/**
+ * time grids: one row per (configuration, grid point) with t, σ̃ and λ (λ = +∞ at σ = 0 is written `Infinity`); a
+ * configuration is named by its index (default: its position) and label, since two may share a solver
+ */
+export function gridTable(configurations: { index?: number; label?: string; solver: string; t: number[]; sigma: number[]; lambda: number[] }[]): Table {
   const rows: CsvCell[][] = [];
-  for (const c of configurations) c.t.forEach((t, i) => rows.push([c.solver, i, t, c.sigma[i] ?? null, c.lambda[i] ?? null]));
-  return { header: ['solver', 'step', 't', 'sigma', 'lambda'], rows };
+  for (const [position, c] of configurations.entries())
+    c.t.forEach((t, i) => rows.push([c.index ?? position, c.label ?? c.solver, c.solver, i, t, c.sigma[i] ?? null, c.lambda[i] ?? null]));
+  return { header: ['configuration', 'label', 'solver', 'step', 't', 'sigma', 'lambda'], rows };
 }
 
 /** labelled series over a shared axis (claims: one value per series and axis point) */
