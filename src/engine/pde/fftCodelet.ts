@@ -199,9 +199,14 @@ export function evaluateCodelet(codelet: Codelet, inputs: ReadonlyMap<string, re
 /** the longest line the lane kernel transforms in values alone; longer lines go through a private array */
 export const LANE_SINGLE_MAX = 32;
 
-/** how laneProgram splits a longer line: n = n1·n2, n1 = 2^⌊log2(n)/2⌋ ≤ n2 (8×8 … 32×32) */
+/**
+ * How laneProgram splits a longer line, n = n1·n2: n1 = 8 up to 512 (8×8 … 8×64), 32×32 for 1024. Measured on
+ * SwiftShader (worker CPU per 2D forward + inverse pair): 512² 39–44 ms with 8×64 against 47–51 with 16×32 and
+ * 49–56 with 32×16; 256² 10.6 (8×32) against 11.9 (16×16); 1024² 180 ms with 32×32 against 198 (16×64) and
+ * 248 (8×128: a 128-point program holds too many values at once).
+ */
 export function laneSplit(n: number): [number, number] {
-  const n1 = 2 ** Math.floor(Math.log2(n) / 2);
+  const n1 = n >= 1024 ? 32 : 8;
   return [n1, n / n1];
 }
 
