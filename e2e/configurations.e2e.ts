@@ -174,6 +174,10 @@ test('configurations: three added by role and label with their own schedules and
     const at6 = curve.points.find((p) => p.nfe === 6)!;
     for (const key of ['mmd2', 'rmse'] as const) assert.ok(Math.abs(at6[key] - shown.configurations[i].metrics![key]) <= 1e-12 * Math.abs(at6[key]), `sweep point of configuration ${i + 1} at 6 NFE, ${key}: ${at6[key]} vs ${shown.configurations[i].metrics![key]}`);
   }
+  // configuration 2 (Karras, appendZero) ends at σ = 0, the others at t_end: the chart says whose null band it draws
+  const bandNote = /The grey band is DPM-Solver\+\+\(2M\)'s \(the spec's own, ending at t_end\); DDIM · Karras .* ends at σ = 0/;
+  await page.locator('p.hint', { hasText: bandNote }).waitFor({ timeout: 10_000 });
+  assert.match((await page.locator('[data-testid="quality-chart"] .null-band title').textContent()) ?? '', bandNote, 'the null band’s tooltip');
   await screenshot(page, 'configurations-four.png');
   // four cards with their option and schedule controls: still no serious accessibility violation
   await checkPage(page);

@@ -8,6 +8,7 @@ import { MAX_SWEEP_SEEDS } from '../engine/sampling.ts';
 import { useAppStore } from '../state/hooks.ts';
 import { effectiveSweepSeeds } from '../state/store.ts';
 import { drawQualityChart } from '../views/qualityChart.ts';
+import { nullBandNote, shownConfigurations } from './configurations.ts';
 import { availableMetrics, qualityChartData, type QualityMetricId } from './qualityMetrics.ts';
 import { reportQualityView, viewReports } from './viewReports.ts';
 import { ExportMenu } from './export/ExportMenu.tsx';
@@ -78,6 +79,8 @@ export function QualityExplorer({ currentNfe }: { currentNfe: number }) {
   const sweep = useAppStore((s) => s.sweep);
   const run = useAppStore((s) => s.run);
   const [metricId, setMetricId] = useState<QualityMetricId>('mmd2');
+  // whose null band is drawn, when the configurations end at different points (σ = 0 or t_end)
+  const bandNote = useAppStore((s) => nullBandNote(shownConfigurations(s.spec)));
   const box = useRef<HTMLDivElement>(null);
   const svg = useRef<SVGSVGElement>(null);
   const width = useWidth(box);
@@ -101,6 +104,7 @@ export function QualityExplorer({ currentNfe }: { currentNfe: number }) {
       currentNfe,
       noiseFloor,
       nullBand,
+      ...(bandNote ? { nullBandNote: bandNote } : {}),
       slopeLabel: metric.slopeLabel,
     });
     reportQualityView({
@@ -114,7 +118,7 @@ export function QualityExplorer({ currentNfe }: { currentNfe: number }) {
       nullBand: report.nullBand,
     });
     // `live` is derived from run and sweep, which are the dependencies
-  }, [metric, sweep, run, width, currentNfe]);
+  }, [metric, sweep, run, width, currentNfe, bandNote]);
 
   const seeds = sweep.result?.seeds?.length ?? null;
   const spec = useAppStore((s) => s.spec);
@@ -180,11 +184,12 @@ export function QualityExplorer({ currentNfe }: { currentNfe: number }) {
         {metric.explain}.
       </p>
       <div className="chart" ref={box}>
-        <svg ref={svg} role="img" aria-label={`${metric.title} against NFE, log-log, one curve per solver`} data-testid="quality-chart" />
+        <svg ref={svg} role="img" aria-label={`${metric.title} against NFE, log-log, one curve per configuration`} data-testid="quality-chart" />
       </div>
       <p className="hint">
         {seeds !== null && seeds > 1 ? `Shaded: 95% interval over ${seeds} seeds. ` : 'One seed: no interval (set Seeds ≥ 2 for bands). '}
         {metric.nullBand(sweep.result) ? 'Grey band: exact-vs-exact noise (two exact sample sets compared); below its top a sampler cannot be told from exact sampling. ' : ''}
+        {metric.nullBand(sweep.result) && bandNote ? `${bandNote} ` : ''}
         Labels at the curves' ends: the log-log slope over the last 3 points above noise (above the “below noise” line and the grey band; none
         with fewer)
         {metric.id === 'rmse' ? ' (for RMSE, minus the global order: the order is shown)' : ''}. Rings: the live run.

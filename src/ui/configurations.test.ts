@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SPEC, parseSpec } from '../core/spec/spec.ts';
-import { effectiveCompare, shownConfigurations } from './configurations.ts';
+import { effectiveCompare, nullBandNote, shownConfigurations } from './configurations.ts';
 
 describe('shown configurations', () => {
   it('a spec without compare shows the page’s default pair (as before compare existed); compare: [] shows its own alone', () => {
@@ -25,5 +25,13 @@ describe('shown configurations', () => {
     expect(shown[1].color).not.toBe('#3ba7f0');
     expect(shown.map((c) => c.label)).toEqual(['DPM-Solver++(2M)', 'DPM-Solver++(2M) · Karras (EDM, ρ = 7)', 'UniPC (order 2)']);
     expect(shownConfigurations(spec)).toBe(shown);
+  });
+
+  it('says whose null band the quality chart draws when configurations end at different points, and nothing when they end together', () => {
+    // on VP-linear, a Karras grid ends at σ = 0 (appendZero) and the log-SNR grid at t_end
+    const mixed = shownConfigurations(parseSpec({ ...DEFAULT_SPEC, compare: [{ solver: { name: 'ddim' }, schedule: { type: 'karras' } }, { solver: { name: 'ddim' } }] }));
+    expect(nullBandNote(mixed)).toBe("The grey band is DPM-Solver++(2M)'s (the spec's own, ending at t_end); DDIM · Karras (EDM, ρ = 7) ends at σ = 0, where the exact-vs-exact noise differs.");
+    expect(nullBandNote(shownConfigurations(parseSpec({ ...DEFAULT_SPEC, compare: [{ solver: { name: 'ddim' }, schedule: { type: 'time-uniform' } }] })))).toBeNull();
+    expect(nullBandNote(shownConfigurations(parseSpec(DEFAULT_SPEC)))).toBeNull();
   });
 });

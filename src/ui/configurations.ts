@@ -3,6 +3,7 @@
 // view and the run controller read this list, so a configuration means the same thing (and has the same colour)
 // everywhere. What each one runs is core's configurationSpecs; this adds what the page needs to show it.
 
+import { scheduleEndsAtZero } from '../core/sampling/schedules.ts';
 import { SOLVERS, type SolverName } from '../core/sampling/solvers.ts';
 import { configurationSpecs, type CompareEntry, type SampleSpec } from '../core/spec/spec.ts';
 import { configurationColors } from '../views/palette.ts';
@@ -56,4 +57,17 @@ export function shownConfigurations(spec: SampleSpec): ShownConfiguration[] {
   });
   cache.set(spec, shown);
   return shown;
+}
+
+/**
+ * One line for the quality chart when the shown configurations end at different points (σ = 0 or t_end): the null band
+ * drawn is the spec's own configuration's (each end point has its own exact reference set, so its own band; the sweep
+ * keeps the first); null when they all end together.
+ */
+export function nullBandNote(configurations: readonly Pick<ShownConfiguration, 'label' | 'spec'>[]): string | null {
+  const ends = configurations.map((c) => scheduleEndsAtZero(c.spec.schedule));
+  const elsewhere = configurations.filter((_, i) => ends[i] !== ends[0]).map((c) => c.label);
+  if (elsewhere.length === 0) return null;
+  const where = (zero: boolean) => (zero ? 'σ = 0' : 't_end');
+  return `The grey band is ${configurations[0].label}'s (the spec's own, ending at ${where(ends[0])}); ${elsewhere.join(', ')} end${elsewhere.length === 1 ? 's' : ''} at ${where(!ends[0])}, where the exact-vs-exact noise differs.`;
 }

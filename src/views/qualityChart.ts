@@ -52,6 +52,8 @@ export interface QualityChartOptions {
   noiseFloor?: number;
   /** the metric's null band (exact against exact), same units as the values */
   nullBand?: { low: number; high: number; mean: number };
+  /** a line added to the null band's tooltip (whose band it is, when curves end at different points) */
+  nullBandNote?: string;
   /** text beside a curve's end for its fitted slope (default `slope −1.9`); no label when absent */
   slopeLabel?: (slope: number) => string;
 }
@@ -153,7 +155,7 @@ export function drawQualityChart(svgElement: SVGSVGElement, data: QualityChartDa
         .attr('height', Math.max(1, rows.bottom - rows.top))
         .append('title')
         .text(
-          `${label}: ${options.title} between two independent exact sample sets, ${options.nullBand.low.toPrecision(2)} … ${options.nullBand.high.toPrecision(2)} (mean ${options.nullBand.mean.toPrecision(2)}); below its top a sampler cannot be told from exact sampling`,
+          `${label}: ${options.title} between two independent exact sample sets, ${options.nullBand.low.toPrecision(2)} … ${options.nullBand.high.toPrecision(2)} (mean ${options.nullBand.mean.toPrecision(2)}); below its top a sampler cannot be told from exact sampling${options.nullBandNote ? `. ${options.nullBandNote}` : ''}`,
         );
       g.append('text').attr('class', 'null-band-label').attr('x', innerW - 4).attr('y', rows.top - 3).attr('text-anchor', 'end').text(label);
       nullReport = { low: options.nullBand.low, high: options.nullBand.high, top: rows.top, bottom: rows.bottom, label };
