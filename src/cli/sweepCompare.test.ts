@@ -58,6 +58,10 @@ describe('stepscope sweep with compared configurations (CPU float64)', () => {
     // the schedules differ, so the curves do; the top-level null bands are the spec's own configuration's
     expect(report.curves[0].points.map((p) => p.mmd2)).not.toEqual(report.curves[1].points.map((p) => p.mmd2));
     expect(report.nullBands).toEqual(singles[0].nullBands);
+    // --solvers keeps the old rule even with compare: the named solvers on the spec's own schedule, no configurations
+    const named = sweep(dir, 'named', spec, ['--solvers', 'ddim']).report;
+    expect(named.curves.map((c) => [c.index, c.solver])).toEqual([[undefined, 'ddim']]);
+    expect(numbers(named.curves[0].points)).toEqual(numbers(singles[0].curves[0].points));
     // CSV rows lead with the configuration's index and label (quoted: it holds a comma), so the two DDIM curves stay apart
     const lines = csv.trim().split('\n');
     expect(lines[0]).toBe('configuration,label,solver,nfe,metric,value,ci_low,ci_high');
