@@ -46,7 +46,7 @@ describe('stepscope sweep with compared configurations (CPU float64)', () => {
     const { report, csv } = sweep(dir, 'all', spec);
     expect(report.curves.map((c) => [c.index, c.solver, c.configuration?.schedule.type, c.label])).toEqual([
       [0, 'ddim', 'logsnr', 'DDIM'],
-      [1, 'ddim', 'karras', 'DDIM · Karras (EDM, ρ = 7)'],
+      [1, 'ddim', 'karras', 'DDIM · Karras (EDM)'],
     ]);
     const { compare, ...own } = spec;
     const singles = [own, { ...own, ...compare[0] }].map((single, i) => sweep(dir, `single${i}`, single, ['--solvers', 'ddim']).report);
@@ -62,10 +62,10 @@ describe('stepscope sweep with compared configurations (CPU float64)', () => {
     const named = sweep(dir, 'named', spec, ['--solvers', 'ddim']).report;
     expect(named.curves.map((c) => [c.index, c.solver])).toEqual([[undefined, 'ddim']]);
     expect(numbers(named.curves[0].points)).toEqual(numbers(singles[0].curves[0].points));
-    // CSV rows lead with the configuration's index and label (quoted: it holds a comma), so the two DDIM curves stay apart
+    // CSV rows lead with the configuration's index and label, so the two DDIM curves stay apart
     const lines = csv.trim().split('\n');
     expect(lines[0]).toBe('configuration,label,solver,nfe,metric,value,ci_low,ci_high');
-    expect(lines).toContain(`1,"DDIM · Karras (EDM, ρ = 7)",ddim,5,mmd2,${report.curves[1].points[1].mmd2},,`);
+    expect(lines).toContain(`1,DDIM · Karras (EDM),ddim,5,mmd2,${report.curves[1].points[1].mmd2},,`);
     expect(lines.filter((l) => l.startsWith('0,DDIM,ddim,'))).toHaveLength(2 * 8);
   });
 

@@ -63,7 +63,7 @@ describe('saved runs file', () => {
       spec: parseSpec({ ...DEFAULT_SPEC, solver: { name: 'ddim' }, compare: [{ solver: { name: 'ddim' }, schedule: { type: 'karras' } }] }),
       results: [
         { index: 0, label: 'DDIM', solver: 'ddim', nfe: 10, wallMs: 10, metrics: { mmd2: logsnr } },
-        { index: 1, label: 'DDIM · Karras (EDM, ρ = 7)', solver: 'ddim', nfe: 10, wallMs: 11, metrics: { mmd2: karras } },
+        { index: 1, label: 'DDIM · Karras (EDM)', solver: 'ddim', nfe: 10, wallMs: 11, metrics: { mmd2: karras } },
       ],
     });
     const a = twoDdim('a', 0.03, 0.01);
@@ -72,12 +72,12 @@ describe('saved runs file', () => {
     const [back] = parseRunsFile(exportRunsFile([a]));
     expect(back.results.map((r) => [r.index, r.label, r.metrics.mmd2])).toEqual([
       [0, 'DDIM', 0.01],
-      [1, 'DDIM · Karras (EDM, ρ = 7)', 0.03],
+      [1, 'DDIM · Karras (EDM)', 0.03],
     ]);
     // one row each in the comparison, each with its own numbers
     expect(compareRuns(a, b).filter((r) => r.metric === 'mmd2')).toEqual([
       { label: 'DDIM', indexA: 0, indexB: 0, solver: 'ddim', metric: 'mmd2', a: 0.01, b: 0.04, ratio: 4 },
-      { label: 'DDIM · Karras (EDM, ρ = 7)', indexA: 1, indexB: 1, solver: 'ddim', metric: 'mmd2', a: 0.03, b: 0.06, ratio: 2 },
+      { label: 'DDIM · Karras (EDM)', indexA: 1, indexB: 1, solver: 'ddim', metric: 'mmd2', a: 0.03, b: 0.06, ratio: 2 },
     ]);
     // two configurations with the same label (another ρ, say) still get one row each, the k-th paired with the k-th
     const same = (run: SavedRun): SavedRun => ({ ...run, results: run.results.map((r) => ({ ...r, label: 'DDIM' })) });

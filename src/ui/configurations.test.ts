@@ -23,14 +23,26 @@ describe('shown configurations', () => {
     // the spec's own keeps its solver's colour; the second DPM-Solver++(2M) gets another
     expect(shown[0].color).toBe('#3ba7f0');
     expect(shown[1].color).not.toBe('#3ba7f0');
-    expect(shown.map((c) => c.label)).toEqual(['DPM-Solver++(2M)', 'DPM-Solver++(2M) · Karras (EDM, ρ = 7)', 'UniPC (order 2)']);
+    expect(shown.map((c) => c.label)).toEqual(['DPM-Solver++(2M)', 'DPM-Solver++(2M) · Karras (EDM)', 'UniPC (order 2)']);
     expect(shownConfigurations(spec)).toBe(shown);
+  });
+
+  it('labels name the schedule parameters that differ from their defaults, so two Karras grids of different ρ differ', () => {
+    const spec = parseSpec({
+      ...DEFAULT_SPEC,
+      compare: [
+        { solver: { name: 'ddim' }, schedule: { type: 'karras' } },
+        { solver: { name: 'ddim' }, schedule: { type: 'karras', rho: 5 } },
+        { solver: { name: 'ddim' }, schedule: { type: 'karras', rho: 5, appendZero: false } },
+      ],
+    });
+    expect(shownConfigurations(spec).map((c) => c.label).slice(1)).toEqual(['DDIM · Karras (EDM)', 'DDIM · Karras (EDM), ρ = 5', 'DDIM · Karras (EDM), ρ = 5, no σ = 0']);
   });
 
   it('says whose null band the quality chart draws when configurations end at different points, and nothing when they end together', () => {
     // on VP-linear, a Karras grid ends at σ = 0 (appendZero) and the log-SNR grid at t_end
     const mixed = shownConfigurations(parseSpec({ ...DEFAULT_SPEC, compare: [{ solver: { name: 'ddim' }, schedule: { type: 'karras' } }, { solver: { name: 'ddim' } }] }));
-    expect(nullBandNote(mixed)).toBe("The grey band is DPM-Solver++(2M)'s (the spec's own, ending at t_end); DDIM · Karras (EDM, ρ = 7) ends at σ = 0, where the exact-vs-exact noise differs.");
+    expect(nullBandNote(mixed)).toBe("The grey band is DPM-Solver++(2M)'s (the spec's own, ending at t_end); DDIM · Karras (EDM) ends at σ = 0, where the exact-vs-exact noise differs.");
     expect(nullBandNote(shownConfigurations(parseSpec({ ...DEFAULT_SPEC, compare: [{ solver: { name: 'ddim' }, schedule: { type: 'time-uniform' } }] })))).toBeNull();
     expect(nullBandNote(shownConfigurations(parseSpec(DEFAULT_SPEC)))).toBeNull();
   });

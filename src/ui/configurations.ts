@@ -7,7 +7,7 @@ import { scheduleEndsAtZero } from '../core/sampling/schedules.ts';
 import { SOLVERS, type SolverName } from '../core/sampling/solvers.ts';
 import { configurationSpecs, type CompareEntry, type SampleSpec } from '../core/spec/spec.ts';
 import { configurationColors } from '../views/palette.ts';
-import { scheduleLabel } from './labels.ts';
+import { scheduleDescription } from './labels.ts';
 
 /**
  * Compared when a spec names none (no `compare` field): the page's long-standing default pair, DDIM and
@@ -52,7 +52,7 @@ export function shownConfigurations(spec: SampleSpec): ShownConfiguration[] {
     const optionText = Object.entries(options)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ');
-    const label = `${SOLVERS[solver]?.label ?? solver}${optionText ? ` (${optionText})` : ''}${ownSchedule ? ` · ${scheduleLabel(s.schedule.type)}` : ''}`;
+    const label = `${SOLVERS[solver]?.label ?? solver}${optionText ? ` (${optionText})` : ''}${ownSchedule ? ` · ${scheduleDescription(s.schedule)}` : ''}`;
     return { index, solver, spec: s, ownSchedule, color: colors[index], label, key: JSON.stringify([s.solver, s.schedule]) };
   });
   cache.set(spec, shown);

@@ -2,7 +2,7 @@ import type { ProcessType } from '../core/sampling/process.ts';
 // Words for the controls: what each preset, solver and schedule is, in the user's terms.
 
 import type { TargetPresetName } from '../core/sampling/presets.ts';
-import type { ScheduleType } from '../core/sampling/schedules.ts';
+import { SCHEDULE_DEFAULTS, type ScheduleType } from '../core/sampling/schedules.ts';
 
 export const PRESET_LABELS: Record<TargetPresetName, string> = {
   ring8: 'Ring of 8 Gaussians',
@@ -15,14 +15,14 @@ const SCHEDULE_NAMES: Partial<Record<ScheduleType, string>> = {
   logsnr: 'Uniform in log-SNR λ',
   'time-uniform': 'Uniform in t',
   'time-quadratic': 'Quadratic in t',
-  karras: 'Karras (EDM, ρ = 7)',
+  karras: 'Karras (EDM)',
   exponential: 'Exponential in σ',
   polyexponential: 'Polyexponential',
   'edm-vp': 'EDM VP',
   'edm-ve': 'EDM VE',
   iddpm: 'iDDPM',
-  'deis-t': 'DEIS t-quadratic (κ = 2)',
-  shift: 'Flow shift (s = 3)',
+  'deis-t': 'DEIS t-quadratic',
+  shift: 'Flow shift',
   'flux-shift': 'Flux shift',
   sigmoid: 'Sigmoid spacing',
   custom: 'Custom time grid',
@@ -57,6 +57,21 @@ export function describeProcess(process: { type: ProcessType } & Record<string, 
 /** the time schedules the UI offers, and how it names them (schedules added to core later show their id) */
 export function scheduleLabel(type: string): string {
   return SCHEDULE_NAMES[type as ScheduleType] ?? type;
+}
+
+/** symbols of the schedules' parameters in labels (the names are the spec's) */
+const SCHEDULE_PARAMETER_SYMBOLS: Record<string, string> = { rho: 'ρ', kappa: 'κ', mu: 'μ', epsilonS: 'ε_s', kMax: 'K_max' };
+
+/**
+ * A schedule with the parameters that differ from their defaults (SCHEDULE_DEFAULTS), e.g. "Karras (EDM), ρ = 5" or
+ * "Karras (EDM), no σ = 0": two configurations that differ only in a parameter get different labels.
+ */
+export function scheduleDescription(schedule: { type: string } & Record<string, unknown>): string {
+  const defaults = (SCHEDULE_DEFAULTS as Record<string, Record<string, unknown>>)[schedule.type] ?? {};
+  const parts = Object.entries(schedule)
+    .filter(([key, value]) => key !== 'type' && key !== 'times' && typeof value !== 'object' && value !== undefined && value !== defaults[key])
+    .map(([key, value]) => (key === 'appendZero' ? (value ? 'σ = 0 appended' : 'no σ = 0') : `${SCHEDULE_PARAMETER_SYMBOLS[key] ?? key} = ${value}`));
+  return [scheduleLabel(schedule.type), ...parts].join(', ');
 }
 
 /** particle counts offered by the n control (a spec from a link may hold any other valid n) */

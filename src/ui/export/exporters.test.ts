@@ -28,7 +28,7 @@ describe('tables behind the views', () => {
   // two configurations with the same solver (DDIM on two schedules), then one without a label
   const curves: (SweepCurve & { label?: string })[] = [
     { solver: 'ddim', label: 'DDIM', points: [{ nfe: 4, mmd2: 0.5, energy: 0.2, rmse: 0.3, wallMs: 7 }, { nfe: 8, mmd2: 0.1, energy: 0.05, rmse: 0.1, wallMs: 9 }] },
-    { solver: 'ddim', label: 'DDIM · Karras (EDM, ρ = 7)', points: [{ nfe: 8, mmd2: 0.2, energy: 0.07, rmse: 0.15, wallMs: 9 }] },
+    { solver: 'ddim', label: 'DDIM · Karras (EDM)', points: [{ nfe: 8, mmd2: 0.2, energy: 0.07, rmse: 0.15, wallMs: 9 }] },
     { solver: 'dpmpp-2m', points: [{ nfe: 4, mmd2: 0.25, energy: 0.1, rmse: 0.2, wallMs: 8 }] },
   ];
   it('quality: one row per configuration and NFE, every metric unscaled', () => {
@@ -39,7 +39,7 @@ describe('tables behind the views', () => {
     expect(table.rows.map((row) => row.slice(0, 4))).toEqual([
       [0, 'DDIM', 'ddim', 4],
       [0, 'DDIM', 'ddim', 8],
-      [1, 'DDIM · Karras (EDM, ρ = 7)', 'ddim', 8],
+      [1, 'DDIM · Karras (EDM)', 'ddim', 8],
       [2, 'dpmpp-2m', 'dpmpp-2m', 4],
     ]);
     // the two DDIM rows at 8 NFE keep their own numbers
