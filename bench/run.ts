@@ -67,6 +67,7 @@ import { type FnoLayout, fnoLossAndGradients } from '../src/core/surrogate/fno.t
 import { createSurrogateModel } from '../src/core/surrogate/models.ts';
 import { SURROGATE_STREAMS, generatePairs, normalisedParameter } from '../src/core/surrogate/burgersData.ts';
 import { trainGenerativeCpu } from '../src/engine/train/generative.ts';
+import { parseModelFileText } from '../src/core/spec/modelFile.ts';
 import { trainGenerativeGpu } from '../src/engine/train/generativeGpu.ts';
 import { learnedDenoiser } from '../src/core/spec/learnedModel.ts';
 import { type GenerativeTrainSpec, parseTrainSpec } from '../src/core/spec/trainSpec.ts';
@@ -775,14 +776,21 @@ async function learnedFlowCase(): Promise<BenchCase> {
   const top = learned.nullBands!.mmd2!.ci95![1];
   const point = learned.curves[0].points[0];
   const exactPoint = exact.curves[0].points[0];
+  // the committed model that train.json gave on a hardware GPU (README "A model that meets issue 7's bar"), sampled
+  // here: where only the short run can train, the long run's figure is still measured on this machine
+  const committed = parseModelFileText(readFileSync('docs/measurements/learned-ring8/model.json', 'utf8'));
+  const committedPoint = software ? (await new CpuSamplerBackend({ model: learnedDenoiser(committed) }).sweep({ ...spec, model: { type: 'mlp', file: 'model.json' } }, options)).curves[0].points[0] : null;
   console.error(`learned ring8 flow: trained in ${(outcome.wallMs / 1000).toFixed(1)} s, MMD² ${point.mmd2.toExponential(3)}, null band top ${top.toExponential(3)}, exact ${exactPoint.mmd2.toExponential(3)}`);
   return {
     name: `learned ring8 flow model (${train.steps} Adam steps of batch ${train.batch}${train.lrDecay ? `, rate ×${train.lrDecay.factor} every ${train.lrDecay.every}` : ''}; ${path}), 50-step flow-heun: MMD² over the null band’s top (issue bar ≤ 2)`,
     figure: { label: 'MMD² of the learned model', value: point.mmd2 },
     reference: { label: 'top of the MMD² null band (3 seeds)', value: top },
     ratio: point.mmd2 / top,
-    others: [{ label: 'MMD² of the exact model, same solver and noise', value: exactPoint.mmd2, ratio: exactPoint.mmd2 / top }],
-    note: `trained in ${(outcome.wallMs / 1000).toFixed(1)} s (validation loss ${outcome.model.loss.validation!.toFixed(4)}); mode-mass error ${point.modeMass?.toFixed(3)} (exact ${exactPoint.modeMass?.toFixed(3)}); the bar ${point.mmd2 <= 2 * top ? 'is reached' : 'is not reached'}`,
+    others: [
+      { label: 'MMD² of the exact model, same solver and noise', value: exactPoint.mmd2, ratio: exactPoint.mmd2 / top },
+      ...(committedPoint ? [{ label: `MMD² of docs/measurements/learned-ring8/model.json (${committed.trainedOn.steps} steps on a hardware GPU), same solver and noise`, value: committedPoint.mmd2, ratio: committedPoint.mmd2 / top }] : []),
+    ],
+    note: `trained in ${(outcome.wallMs / 1000).toFixed(1)} s (validation loss ${outcome.model.loss.validation!.toFixed(4)}); mode-mass error ${point.modeMass?.toFixed(3)} (exact ${exactPoint.modeMass?.toFixed(3)}); this run ${point.mmd2 <= 2 * top ? 'reaches' : 'does not reach'} the bar${committedPoint ? `; the committed model ${committedPoint.mmd2 <= 2 * top ? 'reaches' : 'does not reach'} it` : ''}`,
   };
 }
 
