@@ -14,8 +14,8 @@
 //   fno_head          r̂ = P₂ q + c₂, Δ = (2/(B·D))(r̂ − r), ℒ = Σ (r̂ − r)² / (B·D) (one workgroup, fixed tree)
 // The backward kernels are the transposes of the forward's real matrices (§3.4, §8 "irfft adjoint"), never an rfft of
 // the gradient. Gradient sums run in a fixed order (no float atomics, §2.4); a non-finite gradient entry sets the
-// NaN guard's flag, and nn adam then skips the update. Prepended: state.wgsl.
-override ACTIVATION: u32 = 0u;
+// NaN guard's flag, and nn adam then skips the update. Prepended: activation.wgsl (the override ACTIVATION, read
+// with this file's own codes in fno_act; nn_sigmoid and nn_tanh) and state.wgsl.
 override THREADS: u32 = 256u;
 
 struct Fno {
@@ -65,51 +65,29 @@ var<workgroup> partial: array<f32, 256>;
 const GELU_A: f32 = 0.7978845608028654; // √(2/π)
 const GELU_B: f32 = 0.044715;
 
-fn fno_sigmoid(s: f32) -> f32 {
-  if (s >= 0.0) {
-    return 1.0 / (1.0 + exp(-s));
-  }
-  let e = exp(s);
-  return e / (1.0 + e);
-}
-
-// tanh as nn/activation.wgsl's nn_tanh: series below 1/4, (1 − e)/(1 + e) with e = e^{−2|s|} above
-fn fno_tanh(s: f32) -> f32 {
-  let a = abs(s);
-  var t: f32;
-  if (a < 0.25) {
-    let a2 = a * a;
-    t = a * (1.0 + a2 * (-1.0 / 3.0 + a2 * (2.0 / 15.0 + a2 * (-17.0 / 315.0 + a2 * (62.0 / 2835.0 + a2 * (-1382.0 / 155925.0 + a2 * (21844.0 / 6081075.0)))))));
-  } else {
-    let e = exp(-2.0 * a);
-    t = (1.0 - e) / (1.0 + e);
-  }
-  return select(t, -t, s < 0.0);
-}
-
 // φ: 0 GELU (PyTorch's tanh form, as core), 1 SiLU, 2 ReLU, 3 tanh
 fn fno_act(s: f32) -> f32 {
   switch (ACTIVATION) {
-    case 1u: { return s * fno_sigmoid(s); }
+    case 1u: { return s * nn_sigmoid(s); }
     case 2u: { return max(s, 0.0); }
-    case 3u: { return fno_tanh(s); }
-    default: { return 0.5 * s * (1.0 + fno_tanh(GELU_A * (s + GELU_B * s * s * s))); }
+    case 3u: { return nn_tanh(s); }
+    default: { return 0.5 * s * (1.0 + nn_tanh(GELU_A * (s + GELU_B * s * s * s))); }
   }
 }
 
 fn fno_act_derivative(s: f32) -> f32 {
   switch (ACTIVATION) {
     case 1u: {
-      let g = fno_sigmoid(s);
+      let g = nn_sigmoid(s);
       return g * (1.0 + s * (1.0 - g));
     }
     case 2u: { return select(0.0, 1.0, s > 0.0); }
     case 3u: {
-      let t = fno_tanh(s);
+      let t = nn_tanh(s);
       return 1.0 - t * t;
     }
     default: {
-      let t = fno_tanh(GELU_A * (s + GELU_B * s * s * s));
+      let t = nn_tanh(GELU_A * (s + GELU_B * s * s * s));
       return 0.5 * (1.0 + t) + 0.5 * s * (1.0 - t * t) * GELU_A * (1.0 + 3.0 * GELU_B * s * s);
     }
   }

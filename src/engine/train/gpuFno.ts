@@ -18,14 +18,17 @@
 // dispatches. Pipelines, bind groups and buffers are created in the constructor; step() creates nothing.
 
 import fnoTrainWgsl from '../../../shaders/nn/fno_train.wgsl?raw';
+import nnActivationWgsl from '../../../shaders/nn/activation.wgsl?raw';
 import nnStateWgsl from '../../../shaders/nn/state.wgsl?raw';
 import { shaders } from '../../../shaders/index.ts';
 import { type FnoConfig, type FnoLayout, dftMatrices, fnoLayout, initFnoParameters } from '../../core/surrogate/fno.ts';
 import { ADAM_DEFAULTS, type AdamOptions } from '../../core/train/optimizers.ts';
 import { barrierWorkgroupSize, bindGroup, getKernel, type Kernel, type KernelDefinition } from '../../gpu/kernels.ts';
 import { readBuffer, readFloat32 } from '../../gpu/readback.ts';
+import { TrainingStateReader, type TrainingCounts, stateWords } from './trainingState.ts';
 
-const FNO_CODE = `${nnStateWgsl}\n${fnoTrainWgsl}`;
+// nn/activation.wgsl gives the override ACTIVATION and the stable σ and tanh (fno_train.wgsl maps its own codes)
+const FNO_CODE = `${nnActivationWgsl}\n${nnStateWgsl}\n${fnoTrainWgsl}`;
 const FNO_BINDINGS: KernelDefinition['bindings'] = ['uniform', 'read-only-storage', 'read-only-storage', 'storage', 'storage', 'storage'];
 
 export const FNO_KERNELS = {
@@ -41,9 +44,6 @@ export const FNO_KERNELS = {
 type KernelName = keyof typeof FNO_KERNELS;
 
 const ACTIVATION_CODE = { gelu: 0, silu: 1, relu: 2, tanh: 3 } as const;
-/** words of the state buffer before the loss ring (state.wgsl STATE_LOSSES) */
-const STATE_HEADER = 16;
-const STATE = { step: 0, flag: 1, applied: 2, skipped: 3, pending: 4 } as const;
 const UNIFORM_SLOT = 256;
 const WORKGROUP = 64;
 const MAX_GROUPS_X = 65535;
@@ -105,11 +105,7 @@ interface Dispatch {
   grid: [number, number];
 }
 
-export interface GpuFnoCounts {
-  steps: number;
-  applied: number;
-  skipped: number;
-}
+export type GpuFnoCounts = TrainingCounts;
 
 export class GpuFnoTrainer {
   readonly layout: FnoLayout;
@@ -125,7 +121,6 @@ export class GpuFnoTrainer {
   private readonly work: GPUBuffer;
   private readonly state: GPUBuffer;
   private readonly optimizerUniform: GPUBuffer;
-  private readonly lossStaging: GPUBuffer;
   private readonly kernels: Record<KernelName, Kernel>;
   /** work-buffer regions (f32 offsets) */
   readonly regions: { input: number; targets: number; hidden: number[]; output: number };
@@ -134,8 +129,7 @@ export class GpuFnoTrainer {
   private readonly headProbe: Dispatch;
   private readonly backwardDispatches: Dispatch[] = [];
   private readonly update: Dispatch;
-  private lossesRead = 0;
-  private reading: Promise<unknown> = Promise.resolve();
+  private readonly stateReader: TrainingStateReader;
   private destroyed = false;
 
   constructor(
@@ -198,9 +192,9 @@ export class GpuFnoTrainer {
     this.grads = make('gradients', 4 * P, S);
     this.moments = make('adam moments', 8 * P, S);
     this.work = make('work', 4 * top, S);
-    const stateWords = STATE_HEADER + this.lossCapacity + 1;
-    this.state = make('trainer state', 4 * stateWords, S);
-    this.lossStaging = make('loss staging', 4 * stateWords, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
+    const words = stateWords(this.lossCapacity);
+    this.state = make('trainer state', 4 * words, S);
+    this.stateReader = new TrainingStateReader(gpu, this.state, make('loss staging', 4 * words, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST), this.lossCapacity);
     // core's float64 matrices, rounded once: C, S, C′, S′ (K × N each)
     const T = dftMatrices(n, K);
     const dftValues = new Float32Array(4 * K * n);
@@ -426,49 +420,20 @@ export class GpuFnoTrainer {
     this.device.queue.submit([encoder.finish()]);
   }
 
-  private serial<T>(body: () => Promise<T>): Promise<T> {
-    const next = this.reading.then(body, body);
-    this.reading = next.catch(() => undefined);
-    return next;
-  }
-
-  private readState(): Promise<Uint32Array> {
-    return this.serial(async () => {
-      const encoder = this.device.createCommandEncoder({ label: 'fno loss readback' });
-      encoder.copyBufferToBuffer(this.state, 0, this.lossStaging, 0, this.state.size);
-      this.device.queue.submit([encoder.finish()]);
-      await this.lossStaging.mapAsync(GPUMapMode.READ);
-      const words = new Uint32Array(this.lossStaging.getMappedRange().slice(0));
-      this.lossStaging.unmap();
-      return words;
-    });
-  }
-
   /** the losses of the steps recorded since the last call (one readback); see GpuMlpTrainer.readLosses */
   async readLosses(): Promise<{ firstStep: number; losses: Float32Array }> {
     this.check();
-    const words = await this.readState();
-    const steps = words[STATE.step];
-    const firstStep = Math.max(this.lossesRead, steps - this.lossCapacity);
-    const values = new Float32Array(words.buffer, words.byteOffset + 4 * STATE_HEADER, this.lossCapacity);
-    const losses = new Float32Array(steps - firstStep);
-    for (let s = firstStep; s < steps; s++) losses[s - firstStep] = values[s % this.lossCapacity];
-    this.lossesRead = steps;
-    return { firstStep, losses };
+    return this.stateReader.losses();
   }
 
   /** the loss of the last evaluateGradients() */
   async probeLoss(): Promise<number> {
-    const words = await this.readState();
-    return new Float32Array(words.buffer, words.byteOffset + 4 * (STATE_HEADER + this.lossCapacity), 1)[0];
+    return this.stateReader.probeLoss();
   }
 
   async counts(): Promise<GpuFnoCounts> {
     this.check();
-    const w = await this.readState();
-    const pendingApplied = w[STATE.pending] !== 0 && w[STATE.flag] === 0 ? 1 : 0;
-    const pendingSkipped = w[STATE.pending] !== 0 && w[STATE.flag] !== 0 ? 1 : 0;
-    return { steps: w[STATE.step], applied: w[STATE.applied] + pendingApplied, skipped: w[STATE.skipped] + pendingSkipped };
+    return this.stateReader.counts();
   }
 
   async parameters(): Promise<Float64Array> {

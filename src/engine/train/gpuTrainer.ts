@@ -27,6 +27,7 @@ import { type MlpConfig, type MlpLayout, type TrainingBatch, initMlpParameters, 
 import { ADAM_DEFAULTS, type AdamOptions, SGD_DEFAULTS, type SgdOptions } from '../../core/train/optimizers.ts';
 import { barrierWorkgroupSize, bindGroup, getKernel, type Kernel, type KernelDefinition } from '../../gpu/kernels.ts';
 import { readBuffer, readFloat32 } from '../../gpu/readback.ts';
+import { TrainingStateReader, type TrainingCounts, stateWords } from './trainingState.ts';
 
 export const NN_KERNELS = {
   sampleFlowMatching: {
@@ -76,9 +77,6 @@ export interface GpuTrainerConfig {
 
 /** the largest data dimension of the sample kernel (its MAX_DIM) */
 export const MAX_DATA_DIM = 16;
-/** words of the state buffer before the loss ring (state.wgsl STATE_LOSSES) */
-const STATE_HEADER = 16;
-const STATE = { step: 0, flag: 1, applied: 2, skipped: 3, pending: 4 } as const;
 /** bytes per slot of the per-layer uniform buffer (minUniformBufferOffsetAlignment) */
 const UNIFORM_SLOT = 256;
 const WORKGROUP = 64;
@@ -143,14 +141,7 @@ function mixtureData(mixture: PreparedMixture): Float32Array<ArrayBuffer> {
   return out;
 }
 
-export interface GpuTrainerCounts {
-  /** training steps recorded (the next batch index) */
-  steps: number;
-  /** optimizer updates applied */
-  applied: number;
-  /** updates the NaN guard skipped (§2.4) */
-  skipped: number;
-}
+export type GpuTrainerCounts = TrainingCounts;
 
 export interface GpuForward {
   /** S_l per layer, B × d_l (the last is Ŷ) */
@@ -178,7 +169,6 @@ export class GpuMlpTrainer {
   private readonly targets: GPUBuffer;
   private readonly state: GPUBuffer;
   private readonly optimizerUniform: GPUBuffer;
-  private readonly lossStaging: GPUBuffer;
   private readonly actsOffsets: number[];
   private readonly preOffsets: number[];
   private readonly kernels: { sample: Kernel; forward: Kernel; head: Kernel; backward: Kernel; update: Kernel; fold: Kernel; check: Kernel };
@@ -194,8 +184,7 @@ export class GpuMlpTrainer {
   };
   /** workgroup grids per dispatch */
   private readonly grids: { sample: [number, number]; forward: [number, number][]; backward: [number, number][]; update: [number, number]; headThreads: number };
-  private lossesRead = 0;
-  private reading: Promise<unknown> = Promise.resolve();
+  private readonly stateReader: TrainingStateReader;
   private destroyed = false;
 
   constructor(
@@ -256,9 +245,9 @@ export class GpuMlpTrainer {
     this.pre = make('pre-activations', 4 * pre, S);
     this.targets = make('targets', 4 * batch * d, S);
     const deltas = [make('output gradients (even layers)', 4 * batch * widest, S), make('output gradients (odd layers)', 4 * batch * widest, S)];
-    const stateWords = STATE_HEADER + this.lossCapacity + 1;
-    this.state = make('trainer state', 4 * stateWords, S);
-    this.lossStaging = make('loss staging', 4 * stateWords, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
+    const words = stateWords(this.lossCapacity);
+    this.state = make('trainer state', 4 * words, S);
+    this.stateReader = new TrainingStateReader(gpu, this.state, make('loss staging', 4 * words, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST), this.lossCapacity);
     const mixtureValues = mixtureData(mixture);
     const mixtureBuffer = make('mixture', mixtureValues.byteLength, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
     gpu.queue.writeBuffer(mixtureBuffer, 0, mixtureValues);
@@ -460,49 +449,19 @@ export class GpuMlpTrainer {
     this.device.queue.submit(commands);
   }
 
-  /** serialise mapAsync on the shared loss staging buffer */
-  private serial<T>(body: () => Promise<T>): Promise<T> {
-    const next = this.reading.then(body, body);
-    this.reading = next.catch(() => undefined);
-    return next;
-  }
-
-  private readState(): Promise<Uint32Array> {
-    return this.serial(async () => {
-      const encoder = this.device.createCommandEncoder({ label: 'nn loss readback' });
-      encoder.copyBufferToBuffer(this.state, 0, this.lossStaging, 0, this.state.size);
-      this.device.queue.submit([encoder.finish()]);
-      await this.lossStaging.mapAsync(GPUMapMode.READ);
-      const words = new Uint32Array(this.lossStaging.getMappedRange().slice(0));
-      this.lossStaging.unmap();
-      return words;
-    });
-  }
-
   /**
    * The losses of the steps recorded since the last call (one readback). When more than lossCapacity steps ran in
    * between, only the latest lossCapacity are still there: `firstStep` says which step losses[0] belongs to.
    */
   async readLosses(): Promise<{ firstStep: number; losses: Float32Array }> {
     this.check();
-    const words = await this.readState();
-    const steps = words[STATE.step];
-    const firstStep = Math.max(this.lossesRead, steps - this.lossCapacity);
-    const values = new Float32Array(words.buffer, words.byteOffset + 4 * STATE_HEADER, this.lossCapacity);
-    const losses = new Float32Array(steps - firstStep);
-    for (let s = firstStep; s < steps; s++) losses[s - firstStep] = values[s % this.lossCapacity];
-    this.lossesRead = steps;
-    return { firstStep, losses };
+    return this.stateReader.losses();
   }
 
   /** the step counter and the NaN guard's counts (one readback) */
   async counts(): Promise<GpuTrainerCounts> {
     this.check();
-    const w = await this.readState();
-    // the last update is folded by the next head: count it here the same way
-    const pendingApplied = w[STATE.pending] !== 0 && w[STATE.flag] === 0 ? 1 : 0;
-    const pendingSkipped = w[STATE.pending] !== 0 && w[STATE.flag] !== 0 ? 1 : 0;
-    return { steps: w[STATE.step], applied: w[STATE.applied] + pendingApplied, skipped: w[STATE.skipped] + pendingSkipped };
+    return this.stateReader.counts();
   }
 
   /** the parameters in core's flat layout (float32 values as float64) */
@@ -564,8 +523,7 @@ export class GpuMlpTrainer {
 
   /** the loss of the last evaluateGradients() */
   async probeLoss(): Promise<number> {
-    const words = await this.readState();
-    return new Float32Array(words.buffer, words.byteOffset + 4 * (STATE_HEADER + this.lossCapacity), 1)[0];
+    return this.stateReader.probeLoss();
   }
 
   /** ∇W̄ of the last backward pass, in core's layout */
