@@ -52,7 +52,8 @@ test('training lab: SGD, Adam and MKOR train the same flow-matching MLP on ring8
   await settings.getByLabel('Width', { exact: true }).fill('24');
 
   await page.getByRole('button', { name: 'Train and compare' }).click();
-  const done = await pollViews(page, app, (v) => v.train?.status === 'done' && v.train.runs.length === 3 && v.train, 'three trained optimizers', 170_000);
+  // the report of the render that ends the runs can precede the chart's redraw with their last steps: wait for both
+  const done = await pollViews(page, app, (v) => v.train?.status === 'done' && v.train.runs.length === 3 && v.train.chart?.drawn.every((d) => d.points === STEPS) && v.train, 'three trained optimizers, every step drawn', 170_000);
   assert.equal(done.problem, null);
   assert.deepEqual(done.runs.map((r) => r.optimizer), ['sgd', 'adam', 'mkor']);
   for (const run of done.runs) {
