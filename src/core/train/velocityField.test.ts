@@ -54,6 +54,12 @@ describe('compareVelocityField', () => {
     expect(after.density).toEqual(initial.density);
   });
 
+  it('a score model at τ = 0 (σ/α infinite) is refused by name instead of giving a NaN error', () => {
+    const score = { ...modelFile(initMlpParameters(mlpLayout(config), 0)), task: 'score-matching' as const };
+    expect(() => compareVelocityField(learnedDenoiser(score), ring8, 0, 5, -1, 1)).toThrow(/τ: the network's field is not finite at τ = 0/);
+    expect(Number.isFinite(compareVelocityField(learnedDenoiser(score), ring8, 0.5, 5, -1, 1).relativeError)).toBe(true);
+  });
+
   it('refuses τ outside [0, 0.99], a grid under 2 and targets that are not 2D, by name', () => {
     expect(() => compareVelocityField(exactModel(), ring8, 1, 5, -1, 1)).toThrow(/τ: got 1; allowed 0 … 0.99/);
     expect(() => compareVelocityField(exactModel(), ring8, 0.5, 1, -1, 1)).toThrow(/grid size: got 1/);

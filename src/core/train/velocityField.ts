@@ -67,6 +67,8 @@ export function compareVelocityField(model: DenoiserModel, mixture: PreparedMixt
     learned[k] = (learnedD[k] - points[k]) / sigma;
     exact[k] = (exactD[k] - points[k]) / sigma;
   }
+  // a score model reads x/α at σ/α: both infinite at τ = 0, where it has no field (never a silent NaN error)
+  if (!learned.every(Number.isFinite)) throw new Error(`τ: the network's field is not finite at τ = ${tau} (a score model's σ/α is infinite at τ = 0); choose τ > 0`);
   const logDensity = Array.from({ length: n }, (_, p) => mixtureLogDensity(mixture, points.subarray(2 * p, 2 * p + 2), alpha, sigma));
   const top = Math.max(...logDensity);
   const density = Float64Array.from(logDensity, (l) => Math.exp(l - top));

@@ -31,6 +31,7 @@ export function FieldPanel({ runs, target }: { runs: FieldRun[]; target: TargetP
   const shown = runs.filter((r) => r.network);
   const run = shown.find((r) => r.name === chosen) ?? shown[0];
   const [error, setError] = useState<number | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
 
   useEffect(() => {
     if (!run?.network || !svg.current) {
@@ -38,7 +39,17 @@ export function FieldPanel({ runs, target }: { runs: FieldRun[]; target: TargetP
       return;
     }
     const r = fieldExtent(mixture, tau);
-    const field = compareVelocityField(learnedDenoiser(run.network), mixture, tau, FIELD_GRID, -r, r);
+    let field;
+    try {
+      field = compareVelocityField(learnedDenoiser(run.network), mixture, tau, FIELD_GRID, -r, r);
+    } catch (e) {
+      setProblem((e as Error).message);
+      setError(null);
+      svg.current.replaceChildren();
+      reportTrainFieldView(null);
+      return;
+    }
+    setProblem(null);
     const report = drawFieldChart(svg.current, field, { size: VIEW, color: run.color });
     setError(report.relativeError);
     reportTrainFieldView({ run: run.name, step: run.step, ...report });
@@ -78,6 +89,11 @@ export function FieldPanel({ runs, target }: { runs: FieldRun[]; target: TargetP
               after {run.step} steps: density-weighted relative error {error === null ? '–' : error.toPrecision(3)}
             </span>
           </div>
+          {problem && (
+            <p className="train-problem" role="alert">
+              {problem}
+            </p>
+          )}
           <svg ref={svg} role="img" aria-label={`Velocity field of the ${run.label} run at τ = ${tau.toFixed(2)} over the exact field`} data-testid="field-chart" />
         </>
       )}
