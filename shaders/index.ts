@@ -16,6 +16,7 @@ import modesWgsl from './sampler/modes.wgsl?raw';
 import momentsWgsl from './sampler/moments.wgsl?raw';
 import noiseWgsl from './sampler/noise.wgsl?raw';
 import slicedWgsl from './sampler/sliced.wgsl?raw';
+import slicedLaneWgsl from './sampler/sliced_lane.wgsl?raw';
 import fftCommonWgsl from './spectral/fft_common.wgsl?raw';
 import fftLinesWgsl from './spectral/fft_lines.wgsl?raw';
 import fftLaneWgsl from './spectral/fft_lane.wgsl?raw';
@@ -63,6 +64,8 @@ export const shaders = {
   measure: measureWgsl,
   /** sliced W2: projection and bitonic sort per direction (specs §17.3a) */
   sliced: slicedWgsl,
+  /** sliced W2 on a software adapter: one invocation per direction, the sort in registers and private memory (template: SORT_NETWORKS, BLOCK and LOG_BLOCK filled in by gpuMetrics.ts slicedLaneCode) */
+  slicedLane: slicedLaneWgsl,
   /** mode-mass counts and exact NLL (specs §17.3a) */
   modes: modesWgsl,
   features: featuresWgsl,

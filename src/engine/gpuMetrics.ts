@@ -9,6 +9,7 @@ import { isDegenerate, modeMassErrorFromCounts } from '../core/metrics/density.t
 import { energyFromSums, mmdFromSums } from '../core/metrics/distance.ts';
 import { slicedW2FromSums } from '../core/metrics/sliced.ts';
 import type { PreparedMixture } from '../core/sampling/gmm.ts';
+import { isSoftwareDevice } from '../gpu/device.ts';
 import { barrierWorkgroupSize, bindGroup, getKernel, workgroups, type KernelDefinition } from '../gpu/kernels.ts';
 import { readFloat32 } from '../gpu/readback.ts';
 import { packMixture } from './gpuSampler.ts';
@@ -34,6 +35,91 @@ export const METRIC_KERNELS = {
   slicedSums: { label: 'sliced w2 sums', code: shaders.sliced, entryPoint: 'sliced_sums', bindings: SLICED_BINDINGS },
   modeCounts: { label: 'mode counts and log density', code: shaders.modes, entryPoint: 'mode_counts', bindings: MODE_BINDINGS },
 } satisfies Record<string, KernelDefinition>;
+
+/**
+ * How the sliced-W2 sort runs (shaders/sampler/sliced*.wgsl): 'workgroup' sorts one direction per workgroup in
+ * workgroup memory (hardware GPUs); 'lane' sorts one direction per invocation in a private array, blocks of
+ * SLICED_LANE_BLOCK values in registers (software adapters: ~4x faster on SwiftShader, see sliced_lane.wgsl; a
+ * 16 KiB private array per invocation would spill on a GPU). Both give the same sorted projections; the sorted
+ * reference is stored direction-major by the first and direction-interleaved by the second.
+ */
+export type SlicedSortPath = 'workgroup' | 'lane';
+
+/** values per register block of the lane kernel's sort (16 measured best on SwiftShader: sliced_lane.wgsl) */
+export const SLICED_LANE_BLOCK = 16;
+/** invocations per workgroup of the lane kernel: one SIMD-4 group of SwiftShader */
+const LANE_WORKGROUP = 4;
+
+/**
+ * The straight-line parts of the lane kernel for blocks of `block` values (a power of two): sort_block, which
+ * sorts the block at b with the bitonic network (constant directions: ascending for index bit s clear at stage s),
+ * stores it ascending or descending as its bit `block` says (the first stage of the standard network after it),
+ * and merge_L for L = 1 … log2 block, which applies the levels j = h·2^(L−1), …, h of stage s to the groups
+ * {base + q·h, q < 2^L}: loaded in reverse when the stage sorts that group descending, so every compare-and-swap
+ * is ascending. A compare-and-swap is c = a > b, lo = select(a, b, c), hi = select(b, a, c): exact, and cheaper
+ * on SwiftShader than min/max (which handle NaN).
+ */
+export function slicedLaneCode(block = SLICED_LANE_BLOCK): string {
+  const logBlock = Math.log2(block);
+  if (!Number.isInteger(logBlock) || logBlock < 1) throw new Error(`slicedLaneCode: block must be a power of two ≥ 2, got ${block}`);
+  const lines: string[] = [];
+  let count = 0;
+  /** compare-and-swap of the values named at positions i < l of `names` (ascending: the smaller goes to i) */
+  const compareSwap = (names: string[], i: number, l: number, ascending: boolean, indent: string) => {
+    const [a, b, c, lo, hi] = [names[i], names[l], `c${count}`, `lo${count}`, `hi${count}`];
+    count++;
+    lines.push(`${indent}let ${c} = ${a} > ${b}; let ${lo} = select(${a}, ${b}, ${c}); let ${hi} = select(${b}, ${a}, ${c});`);
+    names[i] = ascending ? lo : hi;
+    names[l] = ascending ? hi : lo;
+  };
+  lines.push('fn sort_block(b: u32, k: u32) {');
+  let names = Array.from({ length: block }, (_, q) => `p${q}`);
+  names.forEach((name, q) => lines.push(`  let ${name} = projection(b + ${q}u, k);`));
+  for (let s = 2; s <= block; s *= 2) {
+    for (let j = s / 2; j >= 1; j /= 2) {
+      for (let i = 0; i < block; i++) if ((i & j) === 0) compareSwap(names, i, i | j, (i & s) === 0, '  ');
+    }
+  }
+  lines.push(`  let descending = (b & ${block}u) != 0u;`);
+  names.forEach((name, q) => lines.push(`  keys[select(b + ${q}u, b + ${block - 1 - q}u, descending)] = ${name};`));
+  lines.push('}');
+  for (let L = 1; L <= logBlock; L++) {
+    const size = 2 ** L;
+    lines.push(`fn merge_${L}(s: u32, h: u32) {`);
+    lines.push(`  for (var g = 0u; g < (params.padded >> ${L}u); g++) {`);
+    // group g: h consecutive groups interleave with stride h, then the next 2^L·h values
+    lines.push('    let offset = g & (h - 1u);');
+    lines.push(`    let base = ((g - offset) << ${L}u) + offset;`);
+    lines.push('    let descending = (base & s) != 0u;');
+    // u32 arithmetic wraps (WGSL): step = −h walks the group backwards from its last value
+    lines.push(`    let first = select(base, base + ${size - 1}u * h, descending);`);
+    lines.push('    let step = select(h, 0u - h, descending);');
+    names = Array.from({ length: size }, (_, q) => `a${q}`);
+    names.forEach((name, q) => lines.push(`    let ${name} = keys[first + ${q}u * step];`));
+    for (let j = size / 2; j >= 1; j /= 2) {
+      for (let i = 0; i < size; i++) if ((i & j) === 0) compareSwap(names, i, i | j, true, '    ');
+    }
+    names.forEach((name, q) => lines.push(`    keys[first + ${q}u * step] = ${name};`));
+    lines.push('  }', '}');
+  }
+  lines.push('fn merge(levels: u32, s: u32, h: u32) {', '  switch levels {');
+  for (let L = 1; L <= logBlock; L++) lines.push(`    case ${L}u: { merge_${L}(s, h); }`);
+  lines.push('    default: {}', '  }', '}');
+  return shaders.slicedLane
+    .replace('SORT_NETWORKS', lines.join('\n'))
+    .replaceAll('LOG_BLOCK', `${logBlock}u`)
+    .replaceAll('BLOCK', `${block}u`);
+}
+
+let slicedLaneSource: string | null = null;
+/** the lane kernels (software adapters), their code generated once */
+export function slicedLaneKernels(): { reference: KernelDefinition; sums: KernelDefinition } {
+  slicedLaneSource ??= slicedLaneCode();
+  return {
+    reference: { label: 'sliced w2 sort reference (lane)', code: slicedLaneSource, entryPoint: 'sort_reference', bindings: SLICED_BINDINGS },
+    sums: { label: 'sliced w2 sums (lane)', code: slicedLaneSource, entryPoint: 'sliced_sums', bindings: SLICED_BINDINGS },
+  };
+}
 
 const sum64 = (values: Float32Array) => {
   let s = 0;
@@ -86,7 +172,14 @@ export class GpuMetrics {
     logDensity: GPUBuffer;
   } | null = null;
 
-  constructor(readonly device: GPUDevice) {
+  /** the sliced-W2 sort's shape: by default 'lane' on a software adapter, 'workgroup' on a GPU (tests pass both) */
+  readonly slicedPath: SlicedSortPath;
+
+  constructor(
+    readonly device: GPUDevice,
+    slicedPath?: SlicedSortPath,
+  ) {
+    this.slicedPath = slicedPath ?? (isSoftwareDevice(device) ? 'lane' : 'workgroup');
     this.params = device.createBuffer({ label: 'metric parameters', size: 64, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
   }
 
@@ -182,7 +275,10 @@ export class GpuMetrics {
 
   private writeSlicedParams(xOffset: number, m: number) {
     const state = this.diagnosticsState!;
-    this.device.queue.writeBuffer(state.slicedParams, 0, Uint32Array.of(xOffset, m, this.dim, nextPowerOfTwo(m)));
+    const directionCount = state.target.directions.length / this.dim;
+    // the lane kernel sorts whole register blocks: padding to at least one block adds only PAD values
+    const padded = this.slicedPath === 'lane' ? Math.max(nextPowerOfTwo(m), SLICED_LANE_BLOCK) : nextPowerOfTwo(m);
+    this.device.queue.writeBuffer(state.slicedParams, 0, Uint32Array.of(xOffset, m, this.dim, padded, directionCount));
   }
 
   private writeModeParams(xOffset: number, m: number) {
@@ -219,7 +315,7 @@ export class GpuMetrics {
       mixture: storage('diagnostics mixture', mixture.byteLength),
       directions: storage('sliced w2 directions', directions.byteLength),
       referenceSorted: storage('sliced w2 sorted reference projections', directionCount * this.referenceCount * 4),
-      slicedParams: this.device.createBuffer({ label: 'sliced w2 parameters', size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST }),
+      slicedParams: this.device.createBuffer({ label: 'sliced w2 parameters', size: 32, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST }),
       modeParams: this.device.createBuffer({ label: 'mode parameters', size: 32, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST }),
       sums: storage('sliced w2 direction sums', directionCount * 4, GPUBufferUsage.COPY_SRC),
       counts: storage('mode counts', target.mixture.components * 4, GPUBufferUsage.COPY_SRC),
@@ -229,12 +325,12 @@ export class GpuMetrics {
     this.device.queue.writeBuffer(state.mixture, 0, mixture);
     this.device.queue.writeBuffer(state.directions, 0, directions);
     this.writeSlicedParams(0, this.referenceCount);
-    const kernel = getKernel(this.device, METRIC_KERNELS.slicedReference, this.sortConstants());
+    const kernel = this.slicedKernel('reference');
     const encoder = this.device.createCommandEncoder({ label: 'sliced w2 sort reference' });
     const pass = encoder.beginComputePass({ label: 'sliced w2 sort reference' });
     pass.setPipeline(kernel.pipeline);
     pass.setBindGroup(0, bindGroup(this.device, kernel, [{ buffer: state.slicedParams }, { buffer: this.reference }, { buffer: state.directions }, { buffer: state.sums }, { buffer: state.referenceSorted }]));
-    pass.dispatchWorkgroups(directionCount);
+    pass.dispatchWorkgroups(this.slicedWorkgroups(directionCount));
     pass.end();
     this.device.queue.submit([encoder.finish()]);
     return this.diagnostics(this.reference, 0, this.referenceCount, this.referenceCount);
@@ -250,6 +346,17 @@ export class GpuMetrics {
     return { THREADS: barrierWorkgroupSize(this.device, 64) };
   }
 
+  /** the sliced-W2 kernel of this instance's sort path */
+  private slicedKernel(which: 'reference' | 'sums') {
+    if (this.slicedPath === 'lane') return getKernel(this.device, slicedLaneKernels()[which]);
+    return getKernel(this.device, which === 'reference' ? METRIC_KERNELS.slicedReference : METRIC_KERNELS.slicedSums, this.sortConstants());
+  }
+
+  /** workgroups for `directionCount` directions: one each (workgroup kernel), one per LANE_WORKGROUP (lane kernel) */
+  private slicedWorkgroups(directionCount: number): number {
+    return this.slicedPath === 'lane' ? workgroups(directionCount, LANE_WORKGROUP) : directionCount;
+  }
+
   async diagnostics(regs: GPUBuffer, register: number, n: number, m: number): Promise<Diagnostics> {
     const state = this.diagnosticsState;
     if (!state || !this.reference) throw new Error('GpuMetrics.diagnostics: no diagnostics target (setDiagnostics)');
@@ -260,14 +367,14 @@ export class GpuMetrics {
     const directionCount = state.target.directions.length / this.dim;
     const components = state.target.mixture.components;
     const groups = workgroups(m, MODE_WORKGROUP);
-    const sliced = getKernel(this.device, METRIC_KERNELS.slicedSums, this.sortConstants());
+    const sliced = this.slicedKernel('sums');
     const modes = getKernel(this.device, METRIC_KERNELS.modeCounts);
     const encoder = this.device.createCommandEncoder({ label: 'diagnostics' });
     encoder.clearBuffer(state.counts);
     const pass = encoder.beginComputePass({ label: 'diagnostics' });
     pass.setPipeline(sliced.pipeline);
     pass.setBindGroup(0, bindGroup(this.device, sliced, [{ buffer: state.slicedParams }, { buffer: regs }, { buffer: state.directions }, { buffer: state.referenceSorted }, { buffer: state.sums }]));
-    pass.dispatchWorkgroups(directionCount);
+    pass.dispatchWorkgroups(this.slicedWorkgroups(directionCount));
     pass.setPipeline(modes.pipeline);
     pass.setBindGroup(0, bindGroup(this.device, modes, [{ buffer: state.modeParams }, { buffer: regs }, { buffer: state.mixture }, { buffer: state.counts }, { buffer: state.logDensity }]));
     pass.dispatchWorkgroups(groups);

@@ -9,14 +9,14 @@ import { targetPreset } from '../core/sampling/presets.ts';
 import { VpLinearProcess } from '../core/sampling/process.ts';
 import { DEFAULT_SPEC, parseSpec } from '../core/spec/spec.ts';
 import { testDevice, withGpuErrors } from '../gpu/testing.ts';
-import { GpuMetrics } from './gpuMetrics.ts';
+import { GpuMetrics, SLICED_LANE_BLOCK, type SlicedSortPath } from './gpuMetrics.ts';
 import { CpuSamplerBackend, GpuSamplerBackend, SWEEP_METRICS } from './sampling.ts';
 
 const process = new VpLinearProcess();
 const f32 = (x: Float64Array) => Float64Array.from(Float32Array.from(x));
 
-async function gpuDiagnostics(gpu: GPUDevice, mixture: PreparedMixture, reference: Float64Array, generated: Float64Array, alpha: number, sigma: number, directions: Float64Array) {
-  const metrics = new GpuMetrics(gpu);
+async function gpuDiagnostics(gpu: GPUDevice, mixture: PreparedMixture, reference: Float64Array, generated: Float64Array, alpha: number, sigma: number, directions: Float64Array, slicedPath?: SlicedSortPath) {
+  const metrics = new GpuMetrics(gpu, slicedPath);
   try {
     return await withGpuErrors(gpu, async () => {
       const d = mixture.dim;
@@ -77,6 +77,28 @@ describe('diagnostics kernels against the float64 twins', () => {
     const nll = meanNegLogDensity(mixture, generated, 1, 0.05)!;
     expect(Math.abs(ofGenerated.nll! - nll)).toBeLessThan(1e-4 * Math.max(1, Math.abs(nll)));
   });
+
+  // The sort has two shapes (gpuMetrics.ts SlicedSortPath): the workgroup kernel (hardware GPUs) and the lane
+  // kernel (software adapters, the default here). Both against the float64 twin, on points of a coarse grid, so
+  // that many projections tie (equal points), at the largest sort, a padded one and one below a register block.
+  for (const path of ['workgroup', 'lane'] as const) {
+    it(`sliced W2 of the ${path} sort with tied projections, m = 4096, 3001, ${SLICED_LANE_BLOCK - 11}`, async () => {
+      const gpu = await testDevice();
+      const mixture = prepareMixture(targetPreset('ring8'));
+      const grid = (x: Float64Array) => x.map((v) => Math.round(4 * v) / 4);
+      for (const m of [4096, 3001, SLICED_LANE_BLOCK - 11]) {
+        const reference = grid(sampleMixture(mixture, m, 1, 0.3, 7));
+        const generated = grid(sampleMixture(mixture, m, 0.9, 0.5, 8));
+        const directions = slicedDirections(2, 3);
+        const { ofReference, ofGenerated } = await gpuDiagnostics(gpu, mixture, reference, generated, 1, 0.3, directions, path);
+        const sw2 = slicedW2(generated, reference, 2, directions);
+        expect(sw2).toBeGreaterThan(0.01);
+        expect(Math.abs(ofGenerated.sw2 - sw2)).toBeLessThan(1e-4 * sw2);
+        // the same points sort to the same order: exactly 0 against itself
+        expect(ofReference.sw2).toBe(0);
+      }
+    });
+  }
 
   it('point masses at σ = 0: modes by nearest mean, NLL not defined (null)', async () => {
     const gpu = await testDevice();
