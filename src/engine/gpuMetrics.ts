@@ -6,7 +6,7 @@
 
 import { shaders } from '../../shaders/index.ts';
 import { isDegenerate, modeMassErrorFromCounts } from '../core/metrics/density.ts';
-import { energyFromSums, mmdFromSums } from '../core/metrics/distance.ts';
+import { bandwidthChains, energyFromSums, mmdFromSums, type BandwidthChain } from '../core/metrics/distance.ts';
 import { slicedW2FromSums } from '../core/metrics/sliced.ts';
 import type { PreparedMixture } from '../core/sampling/gmm.ts';
 import { isSoftwareDevice } from '../gpu/device.ts';
@@ -15,7 +15,9 @@ import { readFloat32 } from '../gpu/readback.ts';
 import { packMixture } from './gpuSampler.ts';
 
 const WORKGROUP = 64;
-const MAX_BANDWIDTHS = 8;
+/** the kernel sum takes at most two runs of halvings of the bandwidths, three long (metrics.wgsl rbf_sum) */
+const MAX_CHAINS = 2;
+const MAX_CHAIN_LENGTH = 3;
 /** up to this dimension the MMD rows run four to a thread, points as vec4 (metrics.wgsl mmd_generated_rows_small) */
 const SMALL_DIM = 4;
 const METRIC_BINDINGS: KernelDefinition['bindings'] = ['uniform', 'read-only-storage', 'read-only-storage', 'storage'];
@@ -154,7 +156,7 @@ export class GpuMetrics {
   private referenceCount = 0;
   /** Σ_{i≠j} k(y_i, y_j) and Σ_{i≠j} ‖y_i − y_j‖ of the reference set */
   private referenceSums = { rbf: 0, distance: 0 };
-  private bandwidths: number[] = [];
+  private chains: BandwidthChain[] = [];
   private dim = 0;
   private params: GPUBuffer;
   private rows: GPUBuffer | null = null;
@@ -189,8 +191,10 @@ export class GpuMetrics {
     v.setUint32(4, m, true);
     v.setUint32(8, this.referenceCount, true);
     v.setUint32(12, this.dim, true);
-    v.setUint32(16, this.bandwidths.length, true);
-    this.bandwidths.forEach((b, i) => v.setFloat32(32 + 4 * i, 1 / (2 * b * b), true));
+    this.chains.forEach(({ base, length }, i) => {
+      v.setUint32(16 + 4 * i, length, true);
+      v.setFloat32(24 + 4 * i, base, true);
+    });
     this.device.queue.writeBuffer(this.params, 0, v.buffer);
   }
 
@@ -202,8 +206,8 @@ export class GpuMetrics {
     return this.rows;
   }
 
-  private async dispatch(definition: KernelDefinition, regs: GPUBuffer, second: GPUBuffer, threads: number, rowCount: number): Promise<Float32Array> {
-    const kernel = getKernel(this.device, definition);
+  private async dispatch(definition: KernelDefinition, regs: GPUBuffer, second: GPUBuffer, threads: number, rowCount: number, constants?: Record<string, number>): Promise<Float32Array> {
+    const kernel = getKernel(this.device, definition, constants);
     const rows = this.ensureRows(rowCount);
     const group = bindGroup(this.device, kernel, [{ buffer: this.params }, { buffer: regs }, { buffer: second }, { buffer: rows }]);
     const encoder = this.device.createCommandEncoder({ label: definition.label });
@@ -218,7 +222,10 @@ export class GpuMetrics {
 
   /** Upload the exact reference samples (n_ref·d) and the RBF bandwidths; computes Σ_{i≠j} k(y_i, y_j) once. */
   async setReference(samples: Float32Array<ArrayBuffer>, dim: number, bandwidths: number[]): Promise<void> {
-    if (bandwidths.length > MAX_BANDWIDTHS) throw new Error(`at most ${MAX_BANDWIDTHS} bandwidths`);
+    const chains = bandwidthChains(bandwidths, MAX_CHAIN_LENGTH);
+    if (chains.length > MAX_CHAINS) {
+      throw new Error(`GpuMetrics: bandwidths ${JSON.stringify(bandwidths)} form ${chains.length} runs of halvings; the kernel sum takes at most ${MAX_CHAINS} runs of up to ${MAX_CHAIN_LENGTH}`);
+    }
     // the sorted reference projections belong to the old set
     this.destroyDiagnostics();
     this.reference?.destroy();
@@ -226,7 +233,7 @@ export class GpuMetrics {
     this.device.queue.writeBuffer(this.reference, 0, samples);
     this.referenceCount = samples.length / dim;
     this.dim = dim;
-    this.bandwidths = bandwidths;
+    this.chains = chains;
     this.writeParams(0, 0);
     const rows = await this.dispatch(METRIC_KERNELS.mmdReference, this.reference, this.reference, this.referenceCount, 2 * this.referenceCount);
     this.referenceSums = { rbf: 0, distance: 0 };
@@ -244,9 +251,16 @@ export class GpuMetrics {
     if (!this.reference) throw new Error('GpuMetrics.distances: no reference set');
     this.writeParams(register * n * this.dim, m);
     const small = this.dim <= SMALL_DIM;
-    const rows = await this.dispatch(small ? METRIC_KERNELS.mmdGeneratedSmall : METRIC_KERNELS.mmdGenerated, regs, this.reference, small ? Math.ceil(m / 4) : m, 4 * m);
+    const rows = small
+      ? await this.dispatch(METRIC_KERNELS.mmdGeneratedSmall, regs, this.reference, Math.ceil(m / 4), 4 * m, { POINT_DIM: this.dim })
+      : await this.dispatch(METRIC_KERNELS.mmdGenerated, regs, this.reference, m, 4 * m);
     const sums = [0, 0, 0, 0];
     for (let i = 0; i < m; i++) for (let k = 0; k < 4; k++) sums[k] += rows[4 * i + k];
+    // the dim ≤ 4 kernel's generated-generated rows are half rows: they add up to Σ_{i<j}, half of Σ_{i≠j}
+    if (small) {
+      sums[0] *= 2;
+      sums[2] *= 2;
+    }
     return {
       mmd2: mmdFromSums({ xx: sums[0], yy: this.referenceSums.rbf, xy: sums[1] }, m, this.referenceCount),
       energy: energyFromSums({ xx: sums[2], yy: this.referenceSums.distance, xy: sums[3] }, m, this.referenceCount),

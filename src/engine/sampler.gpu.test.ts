@@ -177,6 +177,49 @@ describe('GPU metrics against float64', () => {
   });
 });
 
+describe('GPU MMD² and energy distance: every kernel path and set size', () => {
+  // dim ≤ 4 runs four rows per thread with the generated pairs as half rows at cyclic offsets 1 … ⌊m/2⌋ (each
+  // unordered pair once, the offset m/2 of an even m at weight ½) and only dim coordinates loaded (POINT_DIM);
+  // dim 5 runs the general full-row kernel. Odd and even m, m below the four rows of one thread, m not a
+  // multiple of 4, and a reference set of another size.
+  const cases: [dim: number, m: number, nRef: number][] = [
+    [1, 2, 3],
+    [2, 2, 5],
+    [2, 3, 7],
+    [2, 5, 4],
+    [2, 8, 8],
+    [2, 9, 6],
+    [2, 998, 1001],
+    [2, 999, 1000],
+    [3, 10, 13],
+    [4, 7, 9],
+    [5, 10, 11],
+  ];
+  it.each(cases)('dim %i, m = %i against %i reference points, to 1e-5 of the float64 twins', async (dim, m, nRef) => {
+    const gpu = await testDevice();
+    const points = (count: number, shift: number, stream: number) => {
+      const out = fillNormal(new Float64Array(count * dim + 1), count, dim, dim * 1000 + m, stream).subarray(0, count * dim);
+      return Float64Array.from(Float32Array.from(out.map((v, k) => v + (k % dim === 0 ? shift : 0))));
+    };
+    const generated = points(m, 0.4, 1);
+    const reference = points(nRef, 0, 2);
+    const bandwidths = mmdBandwidths(1.3);
+    const metrics = new GpuMetrics(gpu);
+    await withGpuErrors(gpu, async () => {
+      await metrics.setReference(Float32Array.from(reference), dim, bandwidths);
+      // the generated set as register 2 of a register file with n = m + 1 particles per register
+      const n = m + 1;
+      const regs = gpu.createBuffer({ size: 3 * n * dim * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+      gpu.queue.writeBuffer(regs, 2 * n * dim * 4, Float32Array.from(generated));
+      const got = await metrics.distances(regs, 2, n, m);
+      expect(Math.abs(got.mmd2 - mmdSquaredUnbiased(generated, reference, dim, bandwidths))).toBeLessThan(1e-5);
+      expect(Math.abs(got.energy - energyDistanceUnbiased(generated, reference, dim))).toBeLessThan(1e-5);
+      regs.destroy();
+    });
+    metrics.destroy();
+  });
+});
+
 describe('sample and sweep runs: GPU backend against CPU backend', () => {
   it('gives the same samples and metrics for the same spec', async () => {
     const gpu = await testDevice();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { prepareMixture, sampleMixture } from '../sampling/gmm.ts';
 import { targetPreset } from '../sampling/presets.ts';
-import { energyDistanceUnbiased, mmdBandwidths, mmdSquaredUnbiased, sameNoiseRmse } from './distance.ts';
+import { bandwidthChains, energyDistanceUnbiased, mmdBandwidths, mmdSquaredUnbiased, sameNoiseRmse } from './distance.ts';
 
 describe('unbiased multi-bandwidth RBF MMD² (specs §17.3a)', () => {
   const ring = prepareMixture(targetPreset('ring8'));
@@ -51,5 +51,28 @@ describe('unbiased energy distance (specs §17.3a)', () => {
 describe('same-noise RMSE', () => {
   it('is sqrt(mean squared difference per coordinate)', () => {
     expect(sameNoiseRmse([1, 2, 3, 4], [1, 2, 3, 0])).toBeCloseTo(2, 14);
+  });
+});
+
+describe('bandwidthChains: the bandwidths as runs of halvings (the GPU kernel sum, metrics.wgsl rbf_sum)', () => {
+  it("§17.3a's six factors are two runs of three, and the runs give back every kernel term", () => {
+    const scale = 0.37;
+    const bandwidths = mmdBandwidths(scale);
+    const chains = bandwidthChains(bandwidths);
+    expect(chains.map((c) => c.length)).toEqual([3, 3]);
+    // Σ over the runs of e + e⁴ + e¹⁶ (e = exp(−d² base)) equals Σ_b exp(−d²/(2b²)) over the six bandwidths
+    for (const d2 of [0, 1e-3, 0.05, 0.4, 3]) {
+      const direct = bandwidths.reduce((s, b) => s + Math.exp(-d2 / (2 * b * b)), 0);
+      const chained = chains.reduce((s, { base, length }) => {
+        const e = Math.exp(-d2 * base);
+        return s + [e, e ** 4, e ** 16].slice(0, length).reduce((a, v) => a + v, 0);
+      }, 0);
+      expect(chained).toBeCloseTo(direct, 13);
+    }
+  });
+  it('bandwidths that are not halvings get a run each; runs stop at the maximum length', () => {
+    expect(bandwidthChains([1, 0.3, 0.7]).map((c) => c.length)).toEqual([1, 1, 1]);
+    expect(bandwidthChains([8, 4, 2, 1, 0.5]).map((c) => c.length)).toEqual([3, 2]);
+    expect(bandwidthChains([2])[0].base).toBeCloseTo(1 / 8, 15);
   });
 });

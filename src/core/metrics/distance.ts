@@ -8,6 +8,32 @@ export function mmdBandwidths(dataScale: number): number[] {
   return MMD_BANDWIDTH_FACTORS.map((f) => f * dataScale);
 }
 
+/** a run of bandwidths b, b/2, b/4 …: exp(−d²/(2(b/2)²)) = exp(−d²/(2b²))⁴, so one exp serves the whole run */
+export interface BandwidthChain {
+  /** 1/(2b²) of the run's widest bandwidth */
+  base: number;
+  /** bandwidths in the run (b, b/2, … b/2^(length−1)) */
+  length: number;
+}
+
+/**
+ * The bandwidths as runs of halvings, widest first (at most `maxLength` per run), for the GPU's kernel sum
+ * (shaders/sampler/metrics.wgsl rbf_sum): §17.3a's factors 2, 1, 0.5 and 0.2, 0.1, 0.05 are two runs of three, so
+ * the six exps per pair become two exps and four squarings each (SwiftShader, the CI machine's adapter, spends most
+ * of the MMD pass in exp). Halving is tested to 1e-12 relative: products of the factors with s_data round apart.
+ */
+export function bandwidthChains(bandwidths: number[], maxLength = 3): BandwidthChain[] {
+  const widestFirst = [...bandwidths].sort((a, b) => b - a);
+  const chains: { widest: number; length: number }[] = [];
+  for (const b of widestFirst) {
+    const last = chains[chains.length - 1];
+    const next = last ? last.widest / 2 ** last.length : NaN;
+    if (last && last.length < maxLength && Math.abs(b - next) <= 1e-12 * next) last.length++;
+    else chains.push({ widest: b, length: 1 });
+  }
+  return chains.map(({ widest, length }) => ({ base: 1 / (2 * widest * widest), length }));
+}
+
 /** k(a, b) = Σ_b exp(−‖a − b‖² / (2b²)) summed over the bandwidths */
 function kernelSum(d2: number, inv2b2: number[]): number {
   let s = 0;
