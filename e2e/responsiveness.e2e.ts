@@ -37,6 +37,11 @@ test('NFE slider with 3 configurations: time until the quality chart shows the n
     await page.keyboard.press(key);
     await chartAt(target);
     figures.push(Date.now() - t0);
+    // the flow view draws the new run (its lines are resized in place for the new step count, flowView.ts)
+    const shown = await app.evaluate((s) => (s as unknown as { shown(): { configurations: { nfe: number; times: number[] }[] } | null }).shown());
+    const steps = (shown?.configurations[0].times.length ?? 0) - 1;
+    assert.equal(shown?.configurations[0].nfe, target);
+    await page.locator('.flow-time').getByText(new RegExp(`/ ${steps}$`)).waitFor({ timeout: 30_000 });
   }
   const spec = await app.evaluate((s) => s.getSpec());
   const report = { configurations: 3, n: spec.n, target: spec.target, msToChartUpdate: figures, medianMs: [...figures].sort((a, b) => a - b)[1] };

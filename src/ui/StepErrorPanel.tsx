@@ -2,7 +2,7 @@
 // steps, with the global error at the end for comparison. The numbers are float64, computed in a worker
 // (stepErrorWorker.ts → core/sampling/stepErrors.ts, where the definition is) from the very spec that solver's live
 // run uses (solverRuns.ts: its seed too when "Same noise" is off), a short while after the spec, the shown solvers or
-// the choice here change; a newer request terminates the older worker.
+// the choice here change and the live run is in; a newer request terminates the older worker.
 
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { SOLVERS, type SolverName } from '../core/sampling/solvers.ts';
@@ -44,30 +44,40 @@ export function StepErrorPanel() {
   const selectId = useId();
   const logId = useId();
 
+  // the worker of the current request; a new spec terminates it
+  const worker = useRef<{ spec: SampleSpec; worker: Worker | null } | null>(null);
   useEffect(() => {
     setComputation({ status: 'pending', spec: runSpec, result: null });
-    let worker: Worker | null = null;
-    const timer = setTimeout(() => {
-      setComputation({ status: 'running', spec: runSpec, result: null });
-      worker = new Worker(new URL('./stepErrorWorker.ts', import.meta.url), { type: 'module', name: `stepscope-step-errors-${runSpec.solver.name}` });
-      worker.onmessage = (event: MessageEvent<StepErrorWorkerMessage>) => {
-        const message = event.data;
-        setComputation(message.type === 'done' ? { status: 'ready', spec: runSpec, result: message.result } : { status: 'error', spec: runSpec, result: null, message: message.message });
-        worker?.terminate();
-        worker = null;
-      };
-      worker.onerror = (event) => {
-        setComputation({ status: 'error', spec: runSpec, result: null, message: event.message || 'the worker failed' });
-        worker?.terminate();
-        worker = null;
-      };
-      worker.postMessage({ spec: runSpec } satisfies StepErrorWorkerRequest);
-    }, DEBOUNCE_MS);
     return () => {
-      clearTimeout(timer);
-      worker?.terminate();
+      worker.current?.worker?.terminate();
+      worker.current = null;
     };
   }, [runSpec]);
+  // Start it a short while after the last change, once the live run is in: on a software adapter both share the
+  // CPU's cores, and the live run feeds every other view (the float64 bars took ~230 ms of a core beside it).
+  const liveBusy = useAppStore((s) => s.run.status === 'running');
+  useEffect(() => {
+    if (liveBusy || worker.current?.spec === runSpec) return;
+    const timer = setTimeout(() => {
+      setComputation({ status: 'running', spec: runSpec, result: null });
+      const started = new Worker(new URL('./stepErrorWorker.ts', import.meta.url), { type: 'module', name: `stepscope-step-errors-${runSpec.solver.name}` });
+      const job = { spec: runSpec, worker: started as Worker | null };
+      worker.current = job;
+      const finish = (next: Computation) => {
+        if (worker.current !== job) return;
+        setComputation(next);
+        started.terminate();
+        job.worker = null;
+      };
+      started.onmessage = (event: MessageEvent<StepErrorWorkerMessage>) => {
+        const message = event.data;
+        finish(message.type === 'done' ? { status: 'ready', spec: runSpec, result: message.result } : { status: 'error', spec: runSpec, result: null, message: message.message });
+      };
+      started.onerror = (event) => finish({ status: 'error', spec: runSpec, result: null, message: event.message || 'the worker failed' });
+      started.postMessage({ spec: runSpec } satisfies StepErrorWorkerRequest);
+    }, DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+  }, [runSpec, liveBusy]);
 
   const result = computation.result;
   useEffect(() => {

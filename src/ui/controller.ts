@@ -62,6 +62,9 @@ function liveParticles(state: Pick<AppState, 'spec' | 'dragging'>): number {
   return state.dragging ? dragParticles(state.spec.n) : state.spec.n;
 }
 
+/** wait after a spec change before its live run (issue #11's NFE-slider figure counts it; it was 250 ms) */
+const LIVE_DEBOUNCE_MS = 100;
+
 /** NFE list of the quality sweep (every shown configuration) */
 export const SWEEP_NFES = [2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 50];
 
@@ -226,7 +229,9 @@ export class RunController {
   private onStateChange(changed: boolean): void {
     if (!changed || this.disposed) return;
     const state = this.store.getState();
-    if (this.liveWanted()) this.scheduleLive(state.dragging ? 60 : 250);
+    // a short debounce coalesces a burst of changes (typing, key repeat); runs in flight are not cut, and requests
+    // made during one coalesce into the next (runLive), so a short wait costs little and shows a change sooner
+    if (this.liveWanted()) this.scheduleLive(state.dragging ? 60 : LIVE_DEBOUNCE_MS);
     this.maybeScheduleAutoSweep();
   }
 

@@ -67,7 +67,10 @@ const snapshotColor = (snapshot: TrajectorySnapshot): string => snapshot.color ?
 export interface FlowViewOptions {
   /** the app's GPUDevice (GPU path); omitted: WebGL2 fallback with CPU data */
   device?: GPUDevice;
-  /** render at a low frame rate (software adapters) */
+  /**
+   * Likely software rendering (a software adapter, or no WebGPU): a low frame rate and no multisampling (on
+   * SwiftShader's WebGL the frames after a 3-configuration run took 883 ms with 4× MSAA, 533 ms without)
+   */
   lowPower?: boolean;
   /** trajectories drawn per solver (all particles are drawn) */
   maxLines?: number;
@@ -158,9 +161,8 @@ export class FlowView {
   static async create(container: HTMLElement, options: FlowViewOptions): Promise<FlowView> {
     const canvas = document.createElement('canvas');
     canvas.className = 'flow-canvas';
-    const renderer = options.device
-      ? new WebGPURenderer({ canvas, device: options.device, antialias: true })
-      : new WebGPURenderer({ canvas, forceWebGL: true, antialias: true });
+    const antialias = !options.lowPower;
+    const renderer = options.device ? new WebGPURenderer({ canvas, device: options.device, antialias }) : new WebGPURenderer({ canvas, forceWebGL: true, antialias });
     try {
       await renderer.init();
     } catch (error) {
@@ -287,7 +289,11 @@ export class FlowView {
       const key = `${snapshot.n}:${snapshot.dim}:${snapshot.steps}`;
       let layer = this.layers.get(layerId(snapshot));
       let changed = false;
-      if (!layer || layer.key !== key) {
+      if (layer && !this.gpuPath && layer.key !== key && layer.snapshot.n === snapshot.n && layer.snapshot.dim === snapshot.dim) {
+        this.resizeCpuLines(layer, snapshot);
+        layer.key = key;
+        changed = true;
+      } else if (!layer || layer.key !== key) {
         if (layer) this.removeLayer(layerId(snapshot), layer);
         layer = this.gpuPath ? this.gpuLayer(snapshot, key) : this.cpuLayer(snapshot, key);
         this.layers.set(layerId(snapshot), layer);
@@ -375,24 +381,42 @@ export class FlowView {
   }
 
   private cpuLayer(snapshot: TrajectorySnapshot, key: string): Layer {
-    const { n, steps } = snapshot;
-    const position = uniform(steps);
+    const { n } = snapshot;
+    const position = uniform(snapshot.steps);
     const instancePositions = new InstancedBufferAttribute(new Float32Array(n * 3), 3);
     const particles = new Sprite(this.particleMaterial(snapshotColor(snapshot), instancedBufferAttribute(instancePositions) as unknown as ReturnType<typeof vec3>));
     particles.count = n;
     particles.frustumCulled = false;
 
-    const lines = this.lineCount(snapshot);
-    const geometry = new BufferGeometry();
-    geometry.setAttribute('position', new BufferAttribute(new Float32Array(lines * steps * 2 * 3), 3));
-    const lineProgress = new BufferAttribute(new Float32Array(lines * steps * 2), 1);
-    geometry.setAttribute('segment', lineProgress);
+    const { geometry, lineProgress } = this.cpuLineGeometry(snapshot);
     const lineMaterial = new LineBasicNodeMaterial({ transparent: true, depthWrite: false, depthTest: false });
     lineMaterial.colorNode = uniform(new Color(snapshotColor(snapshot)));
     lineMaterial.opacityNode = varying(lineAlpha(attribute('segment', 'float'), position));
     const lineSegments = new LineSegments(geometry, lineMaterial);
     lineSegments.frustumCulled = false;
     return { key, snapshot, particles, lines: lineSegments, position, instancePositions, lineProgress, copiedVersion: -1 };
+  }
+
+  /** the CPU path's line vertices and their segment indices, sized for a snapshot's lines and steps */
+  private cpuLineGeometry(snapshot: TrajectorySnapshot): { geometry: BufferGeometry; lineProgress: BufferAttribute } {
+    const vertices = this.lineCount(snapshot) * snapshot.steps * 2;
+    const geometry = new BufferGeometry();
+    geometry.setAttribute('position', new BufferAttribute(new Float32Array(vertices * 3), 3));
+    const lineProgress = new BufferAttribute(new Float32Array(vertices), 1);
+    geometry.setAttribute('segment', lineProgress);
+    return { geometry, lineProgress };
+  }
+
+  /**
+   * CPU path, a new step count with the same particles (an NFE change): new line vertices under the same materials.
+   * Their shader programs stay compiled: a new layer's took two renders of 300–500 ms each on SwiftShader's WebGL
+   * (compiling, then drawing), in the path of every NFE change.
+   */
+  private resizeCpuLines(layer: Layer, snapshot: TrajectorySnapshot): void {
+    layer.lines.geometry.dispose();
+    const { geometry, lineProgress } = this.cpuLineGeometry(snapshot);
+    layer.lines.geometry = geometry;
+    layer.lineProgress = lineProgress;
   }
 
   private updateCpuLines(layer: Layer): void {
