@@ -1,7 +1,7 @@
 // Compared configurations (issue #11): configurations added through the controls by role and label, each with its
 // own solver options and schedule, give the numbers of `stepscope sample --backend cpu` for the page's spec, and a
-// link reopened in a new context gives the same numbers; dragging a slider shows a reduced-size result, and
-// releasing it refines at full size (read through `window.stepscope.shown()`, never from pixels).
+// link reopened in a new context gives the same numbers; dragging a slider (NFE, a solver option) shows a reduced-size
+// result, and releasing it refines at full size (read through `window.stepscope.shown()`, never from pixels).
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JSHandle, Page } from 'playwright-core';
+import { decodeSpecParam } from '../src/state/url.ts';
 import { checkPage } from './accessibility.e2e.ts';
 import { BASE_URL, openApp, test, type StepscopeHook } from './harness.ts';
 
@@ -227,4 +228,76 @@ test('configurations: dragging the NFE slider shows a reduced-size run; releasin
   for (const c of refined.configurations) assert.equal(c.n, n);
   // a benchmark figure, not an assertion (SwiftShader on this machine)
   console.log(`    drag: reduced run (n = ${n / 8}) shown ${reducedMs} ms after the drag began; full run (n = ${n}) ${refineMs} ms after release`);
+});
+
+/** the spec the page's link holds (decoded as a new page would) */
+async function linkedSpec(app: JSHandle<Hook>): Promise<Record<string, unknown>> {
+  const url = new URL(await app.evaluate((s) => s.getUrl()));
+  const decoded = decodeSpecParam(url.searchParams.get('spec')!);
+  assert.equal(decoded.notice, undefined, `the link decodes without a notice: ${decoded.notice}`);
+  return decoded.spec as unknown as Record<string, unknown>;
+}
+
+const solverOf = (spec: Record<string, unknown>) => spec.solver as Record<string, unknown>;
+
+test("configurations: a solver option's slider sits at its default, dragging it shows a reduced-size run and sets the option, its reset button removes it; arrows move it", async ({ page, screenshot }) => {
+  const n = 2048;
+  const app = (await openApp(page, linkOf({ ...DEFAULT, solver: { name: 'dpmpp-2s-ancestral' }, nfe: 10, n, seed: 3, compare: [] }))) as unknown as JSHandle<Hook>;
+  await waitShown(app, settled, 'the first full-size run');
+  // eta left out: the slider sits at k-diffusion's eta = 1, says so, and there is nothing to reset
+  const slider = page.getByLabel('eta', { exact: true });
+  const reset = page.getByRole('button', { name: 'Reset eta to default' });
+  assert.equal(await slider.getAttribute('type'), 'range');
+  assert.equal(await slider.inputValue(), '1');
+  assert.equal(await slider.getAttribute('aria-valuetext'), '1 (default)');
+  assert.equal((await page.locator('[data-field="eta"] .value').innerText()).trim(), '1 (default)');
+  assert.equal(await reset.count(), 0, 'no reset button while eta is left out');
+
+  // held and moved left from eta = 1 (range 0 … 1): a reduced run of the dragged eta
+  const box = (await slider.boundingBox())!;
+  const at = (eta: number) => box.x + 8 + eta * (box.width - 16);
+  const y = box.y + box.height / 2;
+  await page.mouse.move(at(1), y);
+  await page.mouse.down();
+  for (const eta of [0.8, 0.6, 0.5]) await page.mouse.move(at(eta), y, { steps: 2 });
+  assert.equal(await app.evaluate((s) => s.dragging), true, 'the page knows the slider is held');
+  const reduced = await waitShown(app, (s, spec) => s.status === 'done' && s.reduced && JSON.stringify(s.spec) === JSON.stringify(spec), 'a reduced-size run while dragging', 60_000);
+  const heldEta = solverOf(reduced.spec).eta as number;
+  assert.ok(typeof heldEta === 'number' && heldEta < 1, `the run is of the dragged eta (${heldEta})`);
+  assert.ok(reduced.n < n, `fewer particles while dragging (${reduced.n})`);
+  await page.mouse.up();
+  const refined = await waitShown(app, settled, 'the full-size run after release', 60_000);
+  assert.equal(await app.evaluate((s) => s.dragging), false);
+  assert.equal(refined.n, n);
+  const eta = solverOf(refined.spec).eta as number;
+  assert.ok(eta > 0.3 && eta < 0.7, `the released eta is where the mouse left it (${eta})`);
+  assert.equal(solverOf(await app.evaluate((s) => s.getSpec())).eta, eta);
+  assert.equal(solverOf(await linkedSpec(app)).eta, eta, 'the explicit eta is in the link');
+  assert.equal(await slider.getAttribute('aria-valuetext'), String(eta));
+  await screenshot(page, 'configurations-option-slider.png');
+  // the option sliders and the reset button: still no serious accessibility violation
+  await checkPage(page);
+
+  // "default" removes the explicit value (spec and link); the slider is back at 1 and keeps the keyboard
+  await reset.click();
+  await waitSpec(app, (s) => !('eta' in solverOf(s)), 'eta left out again');
+  assert.ok(!('eta' in solverOf(await linkedSpec(app))), 'eta is gone from the link');
+  assert.equal(await slider.inputValue(), '1');
+  assert.equal(await reset.count(), 0);
+  assert.equal(await slider.evaluate((el) => el === document.activeElement), true, 'focus stays on the slider');
+
+  // keyboard: arrows move the slider (steps of 0.005) and set eta
+  await slider.press('ArrowLeft');
+  await slider.press('ArrowLeft');
+  await slider.press('ArrowRight');
+  const keyed = await waitSpec(app, (s) => Math.abs(((solverOf(s).eta as number) ?? 1) - 0.995) < 1e-9, 'eta 0.995 by keyboard');
+  assert.ok(Math.abs((solverOf(keyed).eta as number) - 0.995) < 1e-9);
+
+  // a tolerance's slider moves in decades: rk45's rtol sits at its default 1e-5, an arrow sets 10^(−5 + 0.05) ≈ 1.1e-5
+  await app.evaluate((s) => s.setSpec({ ...s.getSpec(), solver: { name: 'rk45' }, n: 256 }));
+  const rtol = page.getByLabel('rtol', { exact: true });
+  await rtol.waitFor();
+  assert.equal(await rtol.getAttribute('aria-valuetext'), '0.00001 (default)');
+  await rtol.press('ArrowRight');
+  await waitSpec(app, (s) => solverOf(s).rtol === 1.1e-5, 'rtol 1.1e-5 by keyboard');
 });

@@ -3,12 +3,14 @@
 // its colour swatch and (for compared ones) a remove button; "Add configuration" up to MAX_COMPARE + 1. The option and
 // parameter controls are read from the spec schema (solverSchema, scheduleSchema: their types, enums and ranges), so
 // a solver or schedule added to core gets its controls without UI code. Every edit goes through the spec (setSpec):
-// a rejected one changes nothing and says why.
+// a rejected one changes nothing and says why. A bounded numeric solver option is a slider at its effective value (the
+// explicit one, else the solver's official default from core's solverOptionDefault) with a button that removes the
+// explicit value; while any slider is held, live runs are reduced (useDragReport).
 
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 import { SCHEDULE_TYPES, type ScheduleType } from '../core/sampling/schedules.ts';
 import { SOLVERS, SOLVER_NAMES, type SolverName } from '../core/sampling/solvers.ts';
-import { solverOptionNames, solverSchema } from '../core/spec/solverSchema.ts';
+import { NUMERIC_SOLVER_OPTIONS, solverOptionDefault, solverOptionNames, solverSchema, type NumericSolverOption } from '../core/spec/solverSchema.ts';
 import { MAX_COMPARE, scheduleSchema, type CompareEntry, type SampleSpec } from '../core/spec/spec.ts';
 import { useAppStore, useAppStoreApi } from '../state/hooks.ts';
 import { effectiveCompare, shownConfigurations, type ShownConfiguration } from './configurations.ts';
@@ -20,10 +22,12 @@ type Edit = (edit: (draft: SampleSpec) => void) => void;
 // ------------------------------------------------------------------ controls from the schema
 
 /** what kind of control a schema field gets (zod's own description of the field, unwrapped) */
-type FieldKind = { kind: 'number'; min: number; max: number; int: boolean; minOpen: boolean } | { kind: 'enum'; values: string[] } | { kind: 'boolean' } | null;
+type FieldKind = { kind: 'number'; min: number; max: number; int: boolean; minOpen: boolean; logFrom?: number } | { kind: 'enum'; values: string[] } | { kind: 'boolean' } | null;
+type NumberKind = Extract<FieldKind, { kind: 'number' }>;
 
 interface ZodLike {
   _zod: { def: { type: string; innerType?: ZodLike; out?: ZodLike } };
+  meta?: () => { logFrom?: number } | undefined;
   minValue?: number | null;
   maxValue?: number | null;
   isInt?: boolean;
@@ -33,8 +37,11 @@ interface ZodLike {
 
 export function fieldKind(schema: unknown): FieldKind {
   let s = schema as ZodLike;
+  // a field's metadata may sit on any wrapper: a log-scale slider's low end (solver tolerances span decades)
+  let logFrom: number | undefined;
   // optional / default wrap the field; finite().pipe(range) puts the range on the pipe's output
   for (;;) {
+    logFrom ??= s.meta?.()?.logFrom;
     const def = s._zod.def;
     if ((def.type === 'optional' || def.type === 'default') && def.innerType) s = def.innerType;
     else if (def.type === 'pipe' && def.out) s = def.out;
@@ -43,7 +50,7 @@ export function fieldKind(schema: unknown): FieldKind {
   switch (s._zod.def.type) {
     case 'number':
       // gt(0) and min(0) both report minValue 0: the schema itself says whether the bound is allowed
-      return { kind: 'number', min: s.minValue ?? -Infinity, max: s.maxValue ?? Infinity, int: s.isInt === true, minOpen: s.minValue != null && !s.safeParse(s.minValue).success };
+      return { kind: 'number', min: s.minValue ?? -Infinity, max: s.maxValue ?? Infinity, int: s.isInt === true, minOpen: s.minValue != null && !s.safeParse(s.minValue).success, ...(logFrom ? { logFrom } : {}) };
     case 'enum':
       return { kind: 'enum', values: s.options ?? [] };
     case 'boolean':
@@ -67,6 +74,39 @@ function sliderStep(kind: { min: number; max: number; int: boolean }): number {
   return [1, 2, 5, 10].map((m) => m * power).find((v) => v >= raw) ?? raw;
 }
 
+/** a bounded number field's slider positions: linear, or log10 from `logFrom` (values then kept to 2 significant digits) */
+interface SliderScale {
+  min: number;
+  max: number;
+  step: number;
+  position: (value: number) => number;
+  value: (position: number) => number;
+}
+
+function sliderScale(kind: NumberKind): SliderScale | null {
+  if (!Number.isFinite(kind.min) || !Number.isFinite(kind.max)) return null;
+  if (kind.logFrom) {
+    const [min, max] = [Math.log10(kind.logFrom), Math.log10(kind.max)];
+    return { min, max, step: sliderStep({ min, max, int: false }), position: Math.log10, value: (p) => Number((10 ** p).toPrecision(2)) };
+  }
+  const step = sliderStep(kind);
+  // the lowest position stays inside an open range
+  return { min: kind.minOpen ? kind.min + step : kind.min, max: kind.max, step, position: (v) => v, value: (p) => p };
+}
+
+/**
+ * An integer option's range narrowed to the values the whole solver schema takes with the solver's other options
+ * (order 4 is lms's only, DPM-Solver-adaptive starts at order 2, pc without a predictor needs a Langevin step), so
+ * no slider position is refused.
+ */
+function acceptedRange(kind: NumberKind, accepts: (value: number) => boolean): NumberKind {
+  if (!kind.int || !Number.isFinite(kind.min) || !Number.isFinite(kind.max)) return kind;
+  let [min, max] = [kind.min, kind.max];
+  while (min <= max && !accepts(min)) min++;
+  while (max >= min && !accepts(max)) max--;
+  return { ...kind, min, max };
+}
+
 /** a slider that moves the spec: while it is held, live runs use fewer particles (controller.ts dragParticles) */
 export function useDragReport(): { onPointerDown: () => void } {
   const store = useAppStoreApi();
@@ -88,11 +128,22 @@ export function useDragReport(): { onPointerDown: () => void } {
   };
 }
 
-/** one schema-described field: `value` undefined means "the default" (solver options only) */
-function FieldControl({ name, label, kind, value, optional, onChange, title }: { name: string; label: ReactNode; kind: Exclude<FieldKind, null>; value: unknown; optional: boolean; onChange: (value: unknown) => void; title: string }) {
+/**
+ * one schema-described field: `value` undefined means "the default" (solver options only). `fallback` is that default
+ * when it is one number (core's solverOptionDefault); `spoken` is the field's accessible name, for its reset button.
+ */
+function FieldControl({ name, label, spoken, kind, value, optional, fallback, onChange, title }: { name: string; label: ReactNode; spoken: string; kind: Exclude<FieldKind, null>; value: unknown; optional: boolean; fallback?: number; onChange: (value: unknown) => void; title: string }) {
   const id = useId();
   const drag = useDragReport();
+  const slider = useRef<HTMLInputElement>(null);
   const text = (v: unknown) => (v === undefined ? '' : String(v));
+  const scale = kind.kind === 'number' ? sliderScale(kind) : null;
+  // what the run uses: the explicit value, else (options) the default
+  const effective = value === undefined ? fallback : Number(value);
+  // an option is a slider only when it can sit at its default: a number within the slider's positions. Not so
+  // (number inputs): sTmin (no upper bound), sTmax (default ∞), PLMS + momentum's order (default 4, which the schema
+  // refuses as an explicit value)
+  const isSlider = scale !== null && (!optional || (fallback !== undefined && Number.isFinite(fallback) && scale.position(fallback) >= scale.min - 1e-12 && scale.position(fallback) <= scale.max + 1e-12));
   let control: ReactNode;
   if (kind.kind === 'enum' || (kind.kind === 'boolean' && optional)) {
     const values = kind.kind === 'enum' ? kind.values : ['true', 'false'];
@@ -108,12 +159,23 @@ function FieldControl({ name, label, kind, value, optional, onChange, title }: {
     );
   } else if (kind.kind === 'boolean') {
     control = <input id={id} type="checkbox" checked={value === true} title={title} onChange={(e) => onChange(e.target.checked)} />;
-  } else if (!optional && Number.isFinite(kind.min) && Number.isFinite(kind.max)) {
-    // a bounded parameter with a value (schedules fill theirs): a slider; its lowest position stays inside an open range
-    const step = sliderStep(kind);
-    const min = kind.minOpen ? kind.min + step : kind.min;
+  } else if (isSlider && scale && effective !== undefined) {
+    // a bounded parameter with a value (schedules fill theirs) or a bounded option with a numeric default; moving it
+    // sets the value explicitly (so it goes into the link)
     control = (
-      <input id={id} type="range" min={min} max={kind.max} step={step} value={Number(value)} title={title} onPointerDown={drag.onPointerDown} onChange={(e) => onChange(Number(e.target.value))} />
+      <input
+        ref={slider}
+        id={id}
+        type="range"
+        min={scale.min}
+        max={scale.max}
+        step={scale.step}
+        value={scale.position(effective)}
+        aria-valuetext={optional ? `${effective}${value === undefined ? ' (default)' : ''}` : undefined}
+        title={title}
+        onPointerDown={drag.onPointerDown}
+        onChange={(e) => onChange(scale.value(Number(e.target.value)))}
+      />
     );
   } else {
     control = (
@@ -139,10 +201,26 @@ function FieldControl({ name, label, kind, value, optional, onChange, title }: {
       <div className="row">
         <label htmlFor={id}>{label}</label>
         {/* the slider's value beside its label (the slider itself tells assistive technology its value) */}
-        {kind.kind === 'number' && value !== undefined && !optional && (
+        {kind.kind === 'number' && effective !== undefined && (isSlider || !optional) && (
           <span className="value" aria-hidden="true">
-            {String(value)}
+            {String(effective)}
+            {value === undefined && optional && ' (default)'}
           </span>
+        )}
+        {isSlider && optional && value !== undefined && (
+          <button
+            type="button"
+            className="button secondary small reset"
+            aria-label={`Reset ${spoken} to default`}
+            title={`Leave ${name} out: the solver uses its default, ${fallback}`}
+            onClick={() => {
+              onChange(undefined);
+              // the button goes away with the explicit value: keep the keyboard on the slider
+              slider.current?.focus();
+            }}
+          >
+            default
+          </button>
         )}
       </div>
       {control}
@@ -204,17 +282,22 @@ function ConfigurationCard({ configuration, edit, count }: { configuration: Show
         </div>
       </div>
       {options.map((option) => {
-        const kind = fieldKind(shape[option]);
-        if (!kind) return null;
+        const field = fieldKind(shape[option]);
+        if (!field) return null;
+        const numeric = (NUMERIC_SOLVER_OPTIONS as readonly string[]).includes(option);
+        const fallback = numeric ? solverOptionDefault(name, option as NumericSolverOption) : undefined;
+        const kind = field.kind === 'number' ? acceptedRange(field, (v) => solverSchema.safeParse({ ...spec.solver, [option]: v }).success) : field;
         return (
           <FieldControl
             key={option}
             name={option}
             label={index === 0 ? option : named(option)}
+            spoken={index === 0 ? option : `Configuration ${index + 1} ${option}`}
             kind={kind}
             optional
+            fallback={fallback}
             value={(spec.solver as Record<string, unknown>)[option]}
-            title={`${SOLVERS[name].label} option ${option}; default: ${SOLVERS[name].official}`}
+            title={`${SOLVERS[name].label} option ${option}${kind.kind === 'number' ? ` (${kind.min} … ${kind.max})` : ''}${fallback !== undefined ? `, default ${fallback}` : ''}; defaults: ${SOLVERS[name].official}`}
             onChange={(value) =>
               edit((d) => {
                 const solver = entryOf(d, index).solver as Record<string, unknown>;
@@ -257,6 +340,7 @@ function ConfigurationCard({ configuration, edit, count }: { configuration: Show
               key={`${spec.schedule.type}.${key}`}
               name={`schedule.${key}`}
               label={index === 0 ? `schedule ${key}` : named(`schedule ${key}`)}
+              spoken={index === 0 ? `schedule ${key}` : `Configuration ${index + 1} schedule ${key}`}
               kind={kind}
               optional={false}
               value={(spec.schedule as Record<string, unknown>)[key]}

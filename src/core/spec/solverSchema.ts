@@ -2,7 +2,9 @@
 // Options a solver does not take are refused by name, so a typo never silently falls back to a default.
 
 import { z } from 'zod';
-import { SOLVERS, SOLVER_NAMES, type SolverName, type SolverSpec } from '../sampling/solvers.ts';
+import { ADAPTIVE_DEFAULTS, PC_DEFAULTS, RK45_DEFAULTS } from '../sampling/driven.ts';
+import { EMS_DEFAULTS } from '../sampling/ems.ts';
+import { MOMENTUM_BETA, SOLVERS, SOLVER_NAMES, type SolverName, type SolverSpec } from '../sampling/solvers.ts';
 
 /** which options each solver family takes */
 const OPTIONS_BY_FAMILY: Record<string, (keyof SolverSpec)[]> = {
@@ -30,6 +32,47 @@ export function solverOptionNames(name: SolverName): (keyof SolverSpec)[] {
   return name === 'ddim' ? [] : OPTIONS_BY_FAMILY[SOLVERS[name].family];
 }
 
+/** the solver options that are numbers */
+export const NUMERIC_SOLVER_OPTIONS = ['order', 'sChurn', 'sTmin', 'sTmax', 'sNoise', 'eta', 'rtol', 'atol', 'langevinSteps', 'snr', 'emsPoints', 'emsSamples', 'beta'] as const;
+export type NumericSolverOption = (typeof NUMERIC_SOLVER_OPTIONS)[number];
+
+/**
+ * The value a numeric option takes when the spec leaves it out: what buildSolverProgram then uses (the official
+ * default), or undefined for an option the solver does not take. The configuration cards place a slider at it, so
+ * the UI never keeps its own copy. solverSchema.test.ts checks every solver × numeric option against the program
+ * built without the option. sTmax's default is ∞ (k-diffusion: churn at every noise level), not a slider position.
+ */
+export function solverOptionDefault(name: SolverName, option: NumericSolverOption): number | undefined {
+  if (!solverOptionNames(name).includes(option)) return undefined;
+  const info = SOLVERS[name];
+  switch (option) {
+    case 'order':
+      // solverOrder / buildSolverProgram: momentum PLMS is AB4, DPM-Solver-adaptive is DPM-Solver-23, else the catalogue's
+      return info.family === 'momentum' ? 4 : name === 'dpm-solver-adaptive' ? 3 : info.order;
+    case 'sChurn':
+    case 'sTmin':
+      return 0;
+    case 'sTmax':
+      return Infinity;
+    case 'sNoise':
+    case 'eta':
+      // k-diffusion's s_noise = 1, eta = 1; diffusers' DDIM step with eta = 1 for ddpm
+      return 1;
+    case 'rtol':
+    case 'atol':
+      return (name === 'rk45' ? RK45_DEFAULTS : ADAPTIVE_DEFAULTS)[option];
+    case 'langevinSteps':
+    case 'snr':
+      return PC_DEFAULTS[option];
+    case 'emsPoints':
+      return EMS_DEFAULTS.points;
+    case 'emsSamples':
+      return EMS_DEFAULTS.samples;
+    case 'beta':
+      return MOMENTUM_BETA;
+  }
+}
+
 export const solverSchema = z
   .object({
     name: z.enum(SOLVER_NAMES),
@@ -44,8 +87,9 @@ export const solverSchema = z
     sTmax: z.number().min(0).optional(),
     sNoise: z.number().min(0).max(10).optional(),
     eta: z.number().min(0).max(1).optional(),
-    rtol: z.number().gt(0).max(1).optional(),
-    atol: z.number().gt(0).max(1).optional(),
+    // tolerances span decades (rk45's default is 1e-5, DPM-Solver-23's 0.05): their sliders move in log10 from logFrom
+    rtol: z.number().gt(0).max(1).meta({ logFrom: 1e-6 }).optional(),
+    atol: z.number().gt(0).max(1).meta({ logFrom: 1e-6 }).optional(),
     predictor: z.enum(['reverse-diffusion', 'euler-maruyama', 'none']).optional(),
     langevinSteps: z.number().int().min(0).max(10).optional(),
     snr: z.number().gt(0).max(10).optional(),
