@@ -96,7 +96,8 @@ function sliderScale(kind: NumberKind): SliderScale | null {
 
 /**
  * An integer option's range narrowed to the values the whole solver schema takes with the solver's other options
- * (order 4 is lms's only, DPM-Solver-adaptive starts at order 2, pc without a predictor needs a Langevin step), so
+ * (order 4 is the Adams–Bashforth solvers' only, DPM-Solver-adaptive starts at order 2, pc without a predictor needs a
+ * Langevin step), so
  * no slider position is refused.
  */
 function acceptedRange(kind: NumberKind, accepts: (value: number) => boolean): NumberKind {
@@ -141,8 +142,7 @@ function FieldControl({ name, label, spoken, kind, value, optional, fallback, on
   // what the run uses: the explicit value, else (options) the default
   const effective = value === undefined ? fallback : Number(value);
   // an option is a slider only when it can sit at its default: a number within the slider's positions. Not so
-  // (number inputs): sTmin (no upper bound), sTmax (default ∞), PLMS + momentum's order (default 4, which the schema
-  // refuses as an explicit value)
+  // (number inputs): sTmin (no upper bound), sTmax (default ∞)
   const isSlider = scale !== null && (!optional || (fallback !== undefined && Number.isFinite(fallback) && scale.position(fallback) >= scale.min - 1e-12 && scale.position(fallback) <= scale.max + 1e-12));
   let control: ReactNode;
   if (kind.kind === 'enum' || (kind.kind === 'boolean' && optional)) {

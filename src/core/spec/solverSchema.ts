@@ -73,6 +73,9 @@ export function solverOptionDefault(name: SolverName, option: NumericSolverOptio
   }
 }
 
+/** Adams–Bashforth of order 4: LMS (k-diffusion's default) and PLMS + momentum (AB4 by default, momentum.ts) */
+const TAKES_ORDER_4: ReadonlySet<SolverName> = new Set<SolverName>(['lms', 'plms-hb', 'plms-ghvb']);
+
 export const solverSchema = z
   .object({
     name: z.enum(SOLVER_NAMES),
@@ -107,8 +110,8 @@ export const solverSchema = z
   })
   .strict()
   .superRefine((solver, ctx) => {
-    // orders 1–3 everywhere, 4 for LMS (k-diffusion's default)
-    if (solver.order === 4 && solver.name !== 'lms') ctx.addIssue({ code: 'custom', path: ['order'], message: `${solver.name} takes order 1, 2 or 3` });
+    // orders 1–3 everywhere, 4 for the Adams–Bashforth ones (TAKES_ORDER_4)
+    if (solver.order === 4 && !TAKES_ORDER_4.has(solver.name)) ctx.addIssue({ code: 'custom', path: ['order'], message: `${solver.name} takes order 1, 2 or 3` });
     // DPM-Solver-12 and -23 (specs §4.8)
     if (solver.name === 'dpm-solver-adaptive' && solver.order === 1) ctx.addIssue({ code: 'custom', path: ['order'], message: 'dpm-solver-adaptive takes order 2 (DPM-Solver-12) or 3 (DPM-Solver-23)' });
     if (solver.name === 'pc' && solver.predictor === 'none' && solver.langevinSteps === 0)
