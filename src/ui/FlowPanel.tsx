@@ -151,6 +151,7 @@ export function FlowPanel({ controller, device, backend, lowPower, onSettled }: 
           : backend === 'gpu'
             ? 'This browser cannot present a WebGPU canvas here: drawn with WebGL2, the trajectory read back once per run.'
             : 'CPU fallback: drawn with WebGL2 from the float64 run.'}
+        {!device && lowPower ? ' Particles are one-pixel points here: rendering is likely in software, where round particles cost most of a frame.' : ''}
       </p>
     </section>
   );

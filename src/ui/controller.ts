@@ -63,7 +63,7 @@ function liveParticles(state: Pick<AppState, 'spec' | 'dragging'>): number {
 }
 
 /** wait after a spec change before its live run (issue #11's NFE-slider figure counts it; it was 250 ms) */
-const LIVE_DEBOUNCE_MS = 100;
+const LIVE_DEBOUNCE_MS = 50;
 
 /** NFE list of the quality sweep (every shown configuration) */
 export const SWEEP_NFES = [2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 50];

@@ -22,6 +22,7 @@ import {
   MeshBasicNodeMaterial,
   OrthographicCamera,
   PlaneGeometry,
+  Points,
   PointsNodeMaterial,
   RGBAFormat,
   SRGBColorSpace,
@@ -92,7 +93,8 @@ export interface FlowViewState {
 interface Layer {
   key: string;
   snapshot: TrajectorySnapshot;
-  particles: Sprite;
+  /** sized round sprites; one-pixel points when rendering is likely software (cpuLayer) */
+  particles: Sprite | Points;
   lines: LineSegments;
   /** grid position s ∈ [0, steps] shown */
   position: { value: number };
@@ -100,7 +102,7 @@ interface Layer {
   storageAttribute?: StorageBufferAttribute;
   copiedVersion: number;
   // CPU path
-  instancePositions?: InstancedBufferAttribute;
+  instancePositions?: BufferAttribute;
   lineProgress?: BufferAttribute;
 }
 
@@ -319,6 +321,7 @@ export class FlowView {
     layer.lines.geometry.dispose();
     (layer.lines.material as LineBasicNodeMaterial).dispose();
     (layer.particles.material as PointsNodeMaterial).dispose();
+    if (layer.particles instanceof Points) layer.particles.geometry.dispose();
     this.layers.delete(solver);
   }
 
@@ -383,9 +386,23 @@ export class FlowView {
   private cpuLayer(snapshot: TrajectorySnapshot, key: string): Layer {
     const { n } = snapshot;
     const position = uniform(snapshot.steps);
-    const instancePositions = new InstancedBufferAttribute(new Float32Array(n * 3), 3);
-    const particles = new Sprite(this.particleMaterial(snapshotColor(snapshot), instancedBufferAttribute(instancePositions) as unknown as ReturnType<typeof vec3>));
-    particles.count = n;
+    let instancePositions: BufferAttribute;
+    let particles: Sprite | Points;
+    if (this.options.lowPower) {
+      // one-pixel points: SwiftShader's WebGL spent most of a frame (~300 of ~400 ms) setting up the 2 tiny triangles
+      // of each of 3 × 4096 sprites, in the path of every NFE change; a point is one vertex (WebGL draws it 1 px)
+      instancePositions = new BufferAttribute(new Float32Array(n * 3), 3);
+      const geometry = new BufferGeometry();
+      geometry.setAttribute('position', instancePositions);
+      const material = new PointsNodeMaterial({ transparent: true, depthWrite: false, depthTest: false });
+      material.colorNode = uniform(new Color(snapshotColor(snapshot)));
+      material.opacityNode = float(0.85);
+      particles = new Points(geometry, material);
+    } else {
+      instancePositions = new InstancedBufferAttribute(new Float32Array(n * 3), 3);
+      particles = new Sprite(this.particleMaterial(snapshotColor(snapshot), instancedBufferAttribute(instancePositions as InstancedBufferAttribute) as unknown as ReturnType<typeof vec3>));
+      particles.count = n;
+    }
     particles.frustumCulled = false;
 
     const { geometry, lineProgress } = this.cpuLineGeometry(snapshot);
