@@ -97,8 +97,7 @@ function sliderScale(kind: NumberKind): SliderScale | null {
 /**
  * An integer option's range narrowed to the values the whole solver schema takes with the solver's other options
  * (order 4 is the Adams–Bashforth solvers' only, DPM-Solver-adaptive starts at order 2, pc without a predictor needs a
- * Langevin step), so
- * no slider position is refused.
+ * Langevin step), so no slider position is refused.
  */
 function acceptedRange(kind: NumberKind, accepts: (value: number) => boolean): NumberKind {
   if (!kind.int || !Number.isFinite(kind.min) || !Number.isFinite(kind.max)) return kind;
