@@ -6,9 +6,9 @@
 //   1D 1024 × batch 1024, 2D 256², 512², 1024², against NumPy's numpy.fft (complex128, pocketfft; measured in the
 //   same run through `python3 -c`, when numpy imports) and beside the float64 TypeScript FFT (src/core/pde/fft.ts)
 //   and NumPy complex64. GPU time: many encodes in one submit, `queue.onSubmittedWorkDone()` around it, awaited
-//   after sleeping through part of the expected time (dawn.node's busy-wait takes a core; see gpuFftPairMs).
+//   after sleeping through part of the expected time (dawn.node's busy-wait takes a core; see timeSubmits).
 // - (issue 5) PDE steps per second with ETDRK4: 2D Navier–Stokes 256² and 512², KS 1D N = 1024 (the presets'
-//   conventions), GPU path (many steps encoded into one submit) against NumPy's implementation of the same step
+//   conventions), GPU path (many steps encoded into one submit, timed as the FFT is) against NumPy's implementation of the same step
 //   (bench/pde_numpy.py, rfft-based, float64) and beside the float64 CPU path; the CPU path's agreement with
 //   NumPy after 5 steps is reported alongside.
 // - (issue 4) the BOSS one-jump cost matrix (specs §14), K_max = 100, n = 1024 teacher samples, flow · ring8 ·
@@ -300,52 +300,70 @@ function softwareWorkerCpuMs(): number | null {
 }
 
 /**
- * ms per forward + inverse pair on the GPU: `reps` pairs encoded into one command buffer, one submit, timed from the
- * submit to the observed completion of the work. While a promise such as onSubmittedWorkDone is pending, dawn.node
- * polls for it in a busy loop (setImmediate) on the main thread; on a 2-core machine running SwiftShader that loop
- * takes one of the two cores from the "GPU" (no browser does this). So the figure sleeps for a fraction f of the
- * busy-wait time before creating that promise: the work goes on meanwhile, and a time is still the interval from
- * the submit to the moment completion is seen (sleeping past it counts against the GPU). f is the best of a short
- * sweep that includes f = 0 (the busy wait itself, which wins when the machine has a core to spare), then the
- * median of 3 runs at that f is the figure. The busy-wait figure (`spinMs`) is kept for the note.
+ * ms per repetition of GPU work: `reps` repetitions encoded into one command buffer, one submit, timed from the submit
+ * to the observed completion of the work. While a promise such as onSubmittedWorkDone is pending, dawn.node polls for
+ * it in a busy loop (setImmediate) on the main thread; on a 2-core machine running SwiftShader that loop takes one of
+ * the two cores from the "GPU" (no browser does this). So the figure sleeps for a fraction f of the busy-wait time
+ * before creating that promise: the work goes on meanwhile, and a time is still the interval from the submit to the
+ * moment completion is seen (sleeping past it counts against the GPU). f is the best of a short sweep that includes
+ * f = 0 (the busy wait itself, which wins when the machine has a core to spare), then the median of 3 runs at that f
+ * is the figure. The busy-wait figure (`spinMs`) is kept for the note, and on a software adapter the CPU time of its
+ * worker threads per repetition (over the final 4 runs).
  */
-async function gpuFftPairMs(c: FftCase): Promise<{ ms: number; spinMs: number; sleep: number; workerCpuMs: number | null; dispatches: number }> {
-  const size = c.shape.reduce((a, b) => a * b, 1) * c.batch;
-  const plan = createFftPlan(device, c.shape, c.batch);
-  const buffer = device.createBuffer({ label: 'bench fft data', size: size * 8, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
-  device.queue.writeBuffer(buffer, 0, Float32Array.from({ length: 2 * size }, (_, i) => Math.sin(i * 0.7)));
-  const submit = async (reps: number, sleepMs: number) => {
-    const encoder = device.createCommandEncoder({ label: 'bench fft' });
-    for (let r = 0; r < reps; r++) {
-      plan.encode(encoder, buffer, false);
-      plan.encode(encoder, buffer, true);
-    }
+async function timeSubmits(label: string, reps: number, encode: (encoder: GPUCommandEncoder, reps: number) => void): Promise<{ ms: number; spinMs: number; sleep: number; workerCpuMs: number | null }> {
+  const submit = async (sleepMs: number) => {
+    const encoder = device.createCommandEncoder({ label: `bench ${label}` });
+    encode(encoder, reps);
     const start = performance.now();
     device.queue.submit([encoder.finish()]);
     if (sleepMs > 0) await new Promise((resolve) => setTimeout(resolve, sleepMs));
     await device.queue.onSubmittedWorkDone();
     return performance.now() - start;
   };
-  await submit(1, 0); // pipelines, first-use costs
-  const one = await submit(1, 0);
-  // about a second of work per measurement, at least 2 pairs per submit
-  const reps = Math.max(2, Math.min(200, Math.round(1000 / Math.max(one, 0.01))));
-  const spin = await timeIt(`fft gpu [${c.shape}]×${c.batch} (${reps} pairs per submit), busy wait`, 3, async () => void (await submit(reps, 0)));
+  const spin = await timeIt(`${label} (${reps} per submit), busy wait`, 3, async () => void (await submit(0)));
   let sleep = 0;
   let best = Infinity;
   for (const f of [0, 0.25, 0.4, 0.55, 0.7, 0.85]) {
-    const t = await submit(reps, f * spin);
+    const t = await submit(f * spin);
     if (t < best) [best, sleep] = [t, f];
   }
   const cpuBefore = softwareWorkerCpuMs();
-  const ms = (await timeIt(`fft gpu [${c.shape}]×${c.batch} (${reps} pairs per submit), sleeping ${sleep} of that first`, 3, async () => void (await submit(reps, sleep * spin)))) / reps;
+  const ms = (await timeIt(`${label} (${reps} per submit), sleeping ${sleep} of that first`, 3, async () => void (await submit(sleep * spin)))) / reps;
   const cpuAfter = softwareWorkerCpuMs();
   // timeIt ran the body 4 times (a warm-up and 3 timed)
   const workerCpuMs = software && cpuBefore !== null && cpuAfter !== null ? (cpuAfter - cpuBefore) / (4 * reps) : null;
+  return { ms, spinMs: spin / reps, sleep, workerCpuMs };
+}
+
+/** ms per forward + inverse pair on the GPU (timeSubmits), about a second of work per measurement */
+async function gpuFftPairMs(c: FftCase): Promise<{ ms: number; spinMs: number; sleep: number; workerCpuMs: number | null; dispatches: number }> {
+  const size = c.shape.reduce((a, b) => a * b, 1) * c.batch;
+  const plan = createFftPlan(device, c.shape, c.batch);
+  const buffer = device.createBuffer({ label: 'bench fft data', size: size * 8, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+  device.queue.writeBuffer(buffer, 0, Float32Array.from({ length: 2 * size }, (_, i) => Math.sin(i * 0.7)));
+  const pairs = (encoder: GPUCommandEncoder, count: number) => {
+    for (let r = 0; r < count; r++) {
+      plan.encode(encoder, buffer, false);
+      plan.encode(encoder, buffer, true);
+    }
+  };
+  const once = async () => {
+    const encoder = device.createCommandEncoder({ label: 'bench fft' });
+    pairs(encoder, 1);
+    const start = performance.now();
+    device.queue.submit([encoder.finish()]);
+    await device.queue.onSubmittedWorkDone();
+    return performance.now() - start;
+  };
+  await once(); // pipelines, first-use costs
+  const one = await once();
+  // at least 2 pairs per submit
+  const reps = Math.max(2, Math.min(200, Math.round(1000 / Math.max(one, 0.01))));
+  const timed = await timeSubmits(`fft gpu [${c.shape}]×${c.batch}`, reps, pairs);
   const dispatches = plan.dispatchesPerTransform;
   buffer.destroy();
   plan.destroy();
-  return { ms, spinMs: spin / reps, sleep, workerCpuMs, dispatches };
+  return { ...timed, dispatches };
 }
 
 function cpuFftPairMs(c: FftCase): number {
@@ -455,18 +473,18 @@ async function pdeCases(): Promise<BenchCase[]> {
     const problem = preparePdeProblem({ equation: EQUATIONS[c.equation], grid: c.grid, stepper: 'etdrk4', dt: c.dt });
     const u0 = randomFourierField(c.grid, 1, 0, 4, c.equation === 'ks' ? 1 : 5);
     const solver = new GpuPdeSolver(device, problem, u0);
-    const submit = async (steps: number) => {
+    const once = async () => {
       const encoder = device.createCommandEncoder({ label: 'bench pde' });
-      solver.encodeSteps(encoder, steps);
+      solver.encodeSteps(encoder, 1);
       const start = performance.now();
       device.queue.submit([encoder.finish()]);
       await device.queue.onSubmittedWorkDone();
       return performance.now() - start;
     };
-    await submit(1);
-    const one = await submit(1);
-    const steps = Math.max(2, Math.min(500, Math.round(2000 / Math.max(one, 0.01))));
-    const gpuMs = (await timeIt(`pde gpu ${c.numpyKey} (${steps} steps per submit)`, 3, async () => void (await submit(steps)))) / steps;
+    await once();
+    const one = await once();
+    const steps = Math.max(2, Math.min(500, Math.round(1000 / Math.max(one, 0.01))));
+    const { ms: gpuMs, spinMs, sleep } = await timeSubmits(`pde gpu ${c.numpyKey}`, steps, (encoder, count) => solver.encodeSteps(encoder, count));
     const dispatches = solver.dispatchesPerStep;
     solver.destroy();
     const cpu = new CpuPdeSolver(problem, u0);
@@ -480,7 +498,7 @@ async function pdeCases(): Promise<BenchCase[]> {
     const perSecond = (ms: number) => 1000 / ms;
     const figure = { label: 'GPU steps per second', value: perSecond(gpuMs) };
     const cpuFigure = { label: 'float64 CPU path steps per second', value: perSecond(cpuMs), ratio: cpuMs / gpuMs };
-    const notes = [`${dispatches} dispatches per step`, `GPU ${gpuMs.toFixed(2)} ms per step`];
+    const notes = [`${dispatches} dispatches per step`, `GPU ${gpuMs.toFixed(2)} ms per step, sleeping through ${sleep} of the busy-wait time before awaiting completion (${spinMs.toFixed(2)} ms per step awaiting it in dawn.node's busy loop throughout)`];
     if (agreement !== null) notes.push(`float64 CPU path vs NumPy after 5 steps: relative L² ${agreement.toExponential(1)}`);
     if (software) notes.push(SOFTWARE_NOTE);
     if (numpy.ok) {
