@@ -24,8 +24,9 @@ struct MetricParams {
 // Σ_b exp(−d2 / (2 b²)) over the bandwidths, which come as (at most) two runs b, b/2, b/4 of halvings: with
 // e = exp(−d2 / (2 b²)) the run's terms are e, e⁴, e¹⁶, so a pair costs two exps and four squarings instead of one
 // exp per bandwidth. SwiftShader (the software adapter) spends most of this pass in exp: with the six direct exps the
-// pass took 662 ms for m = n_ref = 4096 in 2D, with the runs 374 ms. Unused terms are selected away (a select, so even a NaN there
-// cannot leak in); constant indices only (a loop indexing the uniform dynamically cost ~30× on SwiftShader).
+// pass took 662 ms for m = n_ref = 4096 in 2D, with the runs 374 ms. Unused terms are selected away (a select, so
+// even a NaN there cannot leak in); constant indices only (a loop indexing the uniform dynamically cost ~30× on
+// SwiftShader).
 fn rbf_sum(d2: f32) -> f32 {
   let e1 = exp(-d2 * params.chain_base);
   let e2 = e1 * e1;
