@@ -19,6 +19,14 @@ import type { PreparedMixture } from './gmm.ts';
 import { dpmSolverPlusPlus2MMomentum, plmsMomentum } from './momentum.ts';
 import { type PcPredictor, PC_DEFAULTS, ADAPTIVE_DEFAULTS, RK45_DEFAULTS, adaptiveDpmSolver, pcEvaluationsPerStep, pcSampler, rk45 } from './driven.ts';
 
+/**
+ * What a solver uses for an option the spec leaves out (the official defaults): k-diffusion's churn (s_churn = 0,
+ * s_tmin = 0, s_tmax = ∞, s_noise = 1) and ancestral eta = 1 (also DDIM-η's: the DDPM step); PLMS + momentum is AB4,
+ * DPM-Solver-adaptive is DPM-Solver-23. One place, read by the solvers and by spec/solverSchema.ts
+ * solverOptionDefault (the UI's sliders sit there).
+ */
+export const SOLVER_OPTION_DEFAULTS = { sChurn: 0, sTmin: 0, sTmax: Infinity, sNoise: 1, eta: 1, momentumOrder: 4, adaptiveOrder: 3 } as const;
+
 export const SOLVER_NAMES = [
   'ddim',
   'dpm-solver-2m',
@@ -212,7 +220,7 @@ function stepsForBudget(name: SolverName, nfe: number): number {
 /** order a solver runs at with its options */
 export function solverOrder(spec: SolverSpec): number {
   const info = SOLVERS[spec.name];
-  if (info.family === 'momentum') return (spec.beta ?? MOMENTUM_BETA) === 1 ? (spec.name === 'dpmpp-2m-hb' ? 2 : (spec.order ?? 4)) : 1;
+  if (info.family === 'momentum') return (spec.beta ?? MOMENTUM_BETA) === 1 ? (spec.name === 'dpmpp-2m-hb' ? 2 : (spec.order ?? SOLVER_OPTION_DEFAULTS.momentumOrder)) : 1;
   return ['unipc', 'singlestep-budget', 'deis', 'lms', 'v3'].includes(info.family) ? (spec.order ?? info.order) : info.order;
 }
 
@@ -563,10 +571,10 @@ function sigmaSpaceSolvers(e: Emitter, times: number[], solver: SolverSpec, seed
   const st = (t: number) => sigmaTilde(p, t);
   const N = times.length - 1;
   const [XHAT, D1, X2, D2] = [1, 2, 3, 4];
-  const sChurn = solver.sChurn ?? 0;
-  const sTmin = solver.sTmin ?? 0;
-  const sTmax = solver.sTmax ?? Infinity;
-  const sNoise = solver.sNoise ?? 1;
+  const sChurn = solver.sChurn ?? SOLVER_OPTION_DEFAULTS.sChurn;
+  const sTmin = solver.sTmin ?? SOLVER_OPTION_DEFAULTS.sTmin;
+  const sTmax = solver.sTmax ?? SOLVER_OPTION_DEFAULTS.sTmax;
+  const sNoise = solver.sNoise ?? SOLVER_OPTION_DEFAULTS.sNoise;
   for (let i = 1; i <= N; i++) {
     const ti = times[i - 1];
     const tn = times[i];
@@ -641,8 +649,8 @@ function sigmaSpaceSolvers(e: Emitter, times: number[], solver: SolverSpec, seed
 function ancestralSamplers(e: Emitter, times: number[], solver: SolverSpec, noiseSteps: { next: number }): void {
   const p = e.process;
   const st = (t: number) => sigmaTilde(p, t);
-  const eta = solver.eta ?? 1;
-  const sNoise = solver.sNoise ?? 1;
+  const eta = solver.eta ?? SOLVER_OPTION_DEFAULTS.eta;
+  const sNoise = solver.sNoise ?? SOLVER_OPTION_DEFAULTS.sNoise;
   const N = times.length - 1;
   const [D, X2, D2] = [1, 2, 3];
   for (let i = 1; i <= N; i++) {
@@ -691,8 +699,8 @@ function ancestralSamplers(e: Emitter, times: number[], solver: SolverSpec, nois
  */
 function dpmSolverPlusPlus2MSde(e: Emitter, times: number[], solver: SolverSpec, noise: NoiseSource): void {
   const p = e.process;
-  const eta = solver.eta ?? 1;
-  const sNoise = solver.sNoise ?? 1;
+  const eta = solver.eta ?? SOLVER_OPTION_DEFAULTS.eta;
+  const sNoise = solver.sNoise ?? SOLVER_OPTION_DEFAULTS.sNoise;
   const heun = solver.solverType === 'taylor';
   const m = (i: number) => 1 + (i % 2);
   const lambda = times.map((t) => (t === 0 ? Infinity : p.lambda(t)));
@@ -816,8 +824,8 @@ function deisTab(e: Emitter, times: number[], order: number): void {
 function dpmSolverPlusPlusSde(e: Emitter, times: number[], solver: SolverSpec, noise: NoiseSource): void {
   const p = e.process;
   const st = (t: number) => sigmaTilde(p, t);
-  const eta = solver.eta ?? 1;
-  const sNoise = solver.sNoise ?? 1;
+  const eta = solver.eta ?? SOLVER_OPTION_DEFAULTS.eta;
+  const sNoise = solver.sNoise ?? SOLVER_OPTION_DEFAULTS.sNoise;
   const r = 0.5;
   const [D, X2, D2] = [1, 2, 3];
   const ancestral = (from: number, to: number) => {
@@ -852,8 +860,8 @@ function dpmSolverPlusPlusSde(e: Emitter, times: number[], solver: SolverSpec, n
  */
 function dpmSolverPlusPlus3MSde(e: Emitter, times: number[], solver: SolverSpec, noise: NoiseSource): void {
   const p = e.process;
-  const eta = solver.eta ?? 1;
-  const sNoise = solver.sNoise ?? 1;
+  const eta = solver.eta ?? SOLVER_OPTION_DEFAULTS.eta;
+  const sNoise = solver.sNoise ?? SOLVER_OPTION_DEFAULTS.sNoise;
   const m = (i: number) => 1 + (i % 3);
   const lambda = times.map((t) => (t === 0 ? Infinity : p.lambda(t)));
   const N = times.length - 1;
@@ -1017,7 +1025,7 @@ export function buildSolverProgram(solver: SolverSpec, process: NoiseProcess, gr
     const end = grids.end ?? oneStep[oneStep.length - 1];
     const tolerances = { rtol: solver.rtol ?? (solver.name === 'rk45' ? RK45_DEFAULTS : ADAPTIVE_DEFAULTS).rtol, atol: solver.atol ?? (solver.name === 'rk45' ? RK45_DEFAULTS : ADAPTIVE_DEFAULTS).atol };
     if (solver.name === 'rk45') return rk45(process, grids.start, end, { ...tolerances, endsAtZero });
-    return adaptiveDpmSolver(process, grids.start, end, { order: (solver.order ?? 3) as 2 | 3, prediction: solver.prediction ?? info.prediction, solverType: solver.solverType ?? 'dpmsolver', endsAtZero, ...tolerances });
+    return adaptiveDpmSolver(process, grids.start, end, { order: (solver.order ?? SOLVER_OPTION_DEFAULTS.adaptiveOrder) as 2 | 3, prediction: solver.prediction ?? info.prediction, solverType: solver.solverType ?? 'dpmsolver', endsAtZero, ...tolerances });
   }
   if (info.family === 'pc') {
     const options = { ...PC_DEFAULTS, ...definedOnly({ predictor: solver.predictor, langevinSteps: solver.langevinSteps, snr: solver.snr, noiseRemoval: solver.noiseRemoval }) };
@@ -1044,7 +1052,7 @@ export function buildSolverProgram(solver: SolverSpec, process: NoiseProcess, gr
     }
     case 'ddim-eta': {
       const times = grids.grid(steps);
-      stochasticDdim(e, times, solver.eta ?? 1, { next: 0 });
+      stochasticDdim(e, times, solver.eta ?? SOLVER_OPTION_DEFAULTS.eta, { next: 0 });
       return e.program(solver.name, times);
     }
     case 'lms': {
@@ -1092,7 +1100,7 @@ export function buildSolverProgram(solver: SolverSpec, process: NoiseProcess, gr
       const times = grids.grid(steps);
       const beta = solver.beta ?? MOMENTUM_BETA;
       if (solver.name === 'dpmpp-2m-hb') dpmSolverPlusPlus2MMomentum(e, times, beta, solver.lowerOrderFinal ?? true);
-      else plmsMomentum(e, times, solver.order ?? 4, beta, solver.name === 'plms-hb' ? 'hb' : 'ghvb');
+      else plmsMomentum(e, times, solver.order ?? SOLVER_OPTION_DEFAULTS.momentumOrder, beta, solver.name === 'plms-hb' ? 'hb' : 'ghvb');
       return e.program(solver.name, times);
     }
     case 'sigma':

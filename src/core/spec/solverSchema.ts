@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { ADAPTIVE_DEFAULTS, PC_DEFAULTS, RK45_DEFAULTS } from '../sampling/driven.ts';
 import { EMS_DEFAULTS } from '../sampling/ems.ts';
-import { MOMENTUM_BETA, SOLVERS, SOLVER_NAMES, type SolverName, type SolverSpec } from '../sampling/solvers.ts';
+import { MOMENTUM_BETA, SOLVERS, SOLVER_NAMES, SOLVER_OPTION_DEFAULTS, type SolverName, type SolverSpec } from '../sampling/solvers.ts';
 
 /** which options each solver family takes */
 const OPTIONS_BY_FAMILY: Record<string, (keyof SolverSpec)[]> = {
@@ -47,17 +47,13 @@ export function solverOptionDefault(name: SolverName, option: NumericSolverOptio
   const info = SOLVERS[name];
   switch (option) {
     case 'order':
-      // solverOrder / buildSolverProgram: momentum PLMS is AB4, DPM-Solver-adaptive is DPM-Solver-23, else the catalogue's
-      return info.family === 'momentum' ? 4 : name === 'dpm-solver-adaptive' ? 3 : info.order;
+      return info.family === 'momentum' ? SOLVER_OPTION_DEFAULTS.momentumOrder : name === 'dpm-solver-adaptive' ? SOLVER_OPTION_DEFAULTS.adaptiveOrder : info.order;
     case 'sChurn':
     case 'sTmin':
-      return 0;
     case 'sTmax':
-      return Infinity;
     case 'sNoise':
     case 'eta':
-      // k-diffusion's s_noise = 1, eta = 1; diffusers' DDIM step with eta = 1 for ddpm
-      return 1;
+      return SOLVER_OPTION_DEFAULTS[option];
     case 'rtol':
     case 'atol':
       return (name === 'rk45' ? RK45_DEFAULTS : ADAPTIVE_DEFAULTS)[option];
