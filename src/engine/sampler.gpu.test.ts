@@ -272,6 +272,31 @@ describe('sample and sweep runs: GPU backend against CPU backend', () => {
     backend.destroy();
   });
 
+  it('a deferred run measures the same metrics as a full one, the diagnostics on request (two reference sets, slots)', async () => {
+    const gpu = await testDevice();
+    const backend = new GpuSamplerBackend(gpu);
+    // two configurations with their own seeds ("same noise" off): each has its own reference set, so the second run
+    // replaces the first's set before the first's diagnostics are asked for
+    const specs = [1, 2].map((seed) => parseSpec({ ...DEFAULT_SPEC, n: 600, nfe: 6, seed, target: { type: 'preset', name: 'ring8' } }));
+    const full = [];
+    for (const spec of specs) full.push((await withGpuErrors(gpu, () => backend.sample(spec, { metrics: true }))).metrics!);
+    const deferred = [];
+    for (const [slot, spec] of specs.entries()) deferred.push(await withGpuErrors(gpu, () => backend.sampleDeferred(spec, {}, slot)));
+    for (const [i, outcome] of deferred.entries()) {
+      const { sw2, modeMass, nll, ...rest } = full[i];
+      expect(outcome.metrics).toEqual(rest);
+      expect(outcome.metrics.sw2).toBeUndefined();
+      // the same kernels on a copy of the same samples: the same numbers
+      expect(await outcome.diagnostics()).toEqual({ sw2, modeMass, nll });
+    }
+    expect(full[0].sw2).not.toBe(full[1].sw2);
+    // a later run in the same slot replaces the kept samples: the earlier diagnostics refuse rather than measure it
+    const first = await backend.sampleDeferred(specs[0], {}, 0);
+    await backend.sampleDeferred(specs[1], {}, 0);
+    await expect(first.diagnostics()).rejects.toThrow(/slot 0 were replaced/);
+    backend.destroy();
+  });
+
   it('a sweep ranks DPM-Solver++(2M) below DDIM in same-noise RMSE at every NFE ≥ 4', async () => {
     const gpu = await testDevice();
     const spec = parseSpec({ ...DEFAULT_SPEC, n: 512 });

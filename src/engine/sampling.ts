@@ -66,6 +66,17 @@ export interface RunMetrics {
   metricSamples: number;
 }
 
+/** the diagnostics among RunMetrics: a live view may measure them after the rest (GpuSamplerBackend.sampleDeferred) */
+export type DiagnosticMetrics = Pick<RunMetrics, 'sw2' | 'modeMass' | 'nll'>;
+
+/** RunMetrics whose diagnostics may still be pending (a deferred run's, until its `diagnostics()` resolves) */
+export type RunMetricsSoFar = Omit<RunMetrics, keyof DiagnosticMetrics> & Partial<DiagnosticMetrics>;
+
+/** whether the diagnostics of `metrics` are in */
+export function hasDiagnostics(metrics: RunMetricsSoFar): metrics is RunMetrics {
+  return metrics.sw2 !== undefined && metrics.modeMass !== undefined && metrics.nll !== undefined;
+}
+
 /**
  * Image targets (glyphs16) add FD-RF and FD-pix with their null bands (specs §17.3b; frechetMetrics.ts), over all
  * n generated samples. MMD², energy and RMSE are still reported beside them (same definitions as in 2D; their
@@ -110,6 +121,16 @@ export interface SampleOutcome {
   wallMs: number;
   /** GPU handle to the particles (GPU backend only): for drawing without readback */
   gpuRun?: GpuRun;
+}
+
+/**
+ * A run whose diagnostics (SW2, mode mass, NLL) are measured on request: its metrics are the distances, the RMSE and
+ * (image targets) FD-RF / FD-pix. The final samples wait in a copy slot until `diagnostics()`; a later deferred run
+ * in the same slot replaces them (its earlier `diagnostics()` then rejects).
+ */
+export interface DeferredOutcome extends Omit<SampleOutcome, 'metrics'> {
+  metrics: RunMetricsSoFar;
+  diagnostics(): Promise<DiagnosticMetrics>;
 }
 
 export interface SampleOptions {
@@ -549,6 +570,8 @@ export class GpuSamplerBackend {
   private features: GpuFeatures | null = null;
   /** reference statistics of the current image target (null for other targets) */
   private frechetRefs: FrechetReferences | null = null;
+  /** copies of deferred runs' final samples (m·d floats), by slot, for their diagnostics (sampleDeferred) */
+  private readonly keptSamples: { buffer: GPUBuffer; generation: number }[] = [];
 
   constructor(
     readonly device: GPUDevice,
@@ -599,7 +622,8 @@ export class GpuSamplerBackend {
     return experiment;
   }
 
-  private async prepareMetrics(spec: SampleSpec, experiment: ResolvedExperiment, noise?: Float32Array<ArrayBuffer>): Promise<number> {
+  /** the exact reference set of p_{t_end} for a spec's metrics, with its null values (cached by what it depends on) */
+  private async prepareReferenceSet(spec: SampleSpec, experiment: ResolvedExperiment): Promise<number> {
     const m = Math.min(spec.n, METRIC_SAMPLES);
     const setKey = JSON.stringify([spec.process, spec.target, finalTime(spec), spec.seed, m]);
     if (setKey !== this.referenceSetKey) {
@@ -616,6 +640,12 @@ export class GpuSamplerBackend {
       };
       this.referenceSetKey = setKey;
     }
+    return m;
+  }
+
+  /** the reference set, the same-noise reference solution and (image targets) the FD statistics of a spec */
+  private async prepareMetrics(spec: SampleSpec, experiment: ResolvedExperiment, noise?: Float32Array<ArrayBuffer>): Promise<number> {
+    const m = await this.prepareReferenceSet(spec, experiment);
     const solutionKey = referenceKey(spec) + (noise ? `:noise:${noise.length}:${noise[0]}:${noise[noise.length - 1]}` : '');
     if (solutionKey !== this.solutionKey) {
       const run = await this.referenceSampler.run(referenceProgram(spec, experiment), { n: spec.n, seed: spec.seed, noise });
@@ -626,16 +656,22 @@ export class GpuSamplerBackend {
     return m;
   }
 
-  private async measure(run: GpuRun, m: number): Promise<RunMetrics> {
-    // all three submitted before any is awaited (each submits its work and its copy at the call, in queue order, so
-    // sharing the row buffer is safe): one wait for the slowest readback instead of three round trips in a row
-    const [{ mmd2, energy }, rmse, { sw2, modeMass, nll }] = await Promise.all([
+  /**
+   * The metrics of a run. All passes are submitted before any is awaited (each submits its work and its copy at the
+   * call, in queue order, so sharing the row buffer is safe): one wait for the slowest readback instead of round trips
+   * in a row. `withDiagnostics` false leaves out SW2, mode mass and NLL (sampleDeferred measures them later).
+   */
+  private async measure(run: GpuRun, m: number, withDiagnostics: true): Promise<RunMetrics>;
+  private async measure(run: GpuRun, m: number, withDiagnostics: boolean): Promise<RunMetricsSoFar>;
+  private async measure(run: GpuRun, m: number, withDiagnostics: boolean): Promise<RunMetricsSoFar> {
+    const [{ mmd2, energy }, rmse, diagnostics] = await Promise.all([
       this.metrics.distances(run.regs, run.resultRegister, run.n, m),
       this.metrics.rmse(run.regs, run.resultRegister, run.n, m),
-      this.metrics.diagnostics(run.regs, run.resultRegister, run.n, m),
+      withDiagnostics ? this.metrics.diagnostics(run.regs, run.resultRegister, run.n, m) : null,
     ]);
     const set = this.referenceSet!;
-    const metrics: RunMetrics = { mmd2, energy, rmse, sw2, modeMass, nll, nllReference: set.nllReference, nulls: set.nulls, metricSamples: m };
+    const metrics: RunMetricsSoFar = { mmd2, energy, rmse, nllReference: set.nllReference, nulls: set.nulls, metricSamples: m };
+    if (diagnostics) Object.assign(metrics, { sw2: diagnostics.sw2, modeMass: diagnostics.modeMass, nll: diagnostics.nll });
     if (this.frechetRefs) {
       // FD-RF / FD-pix of all n particles, straight from the register file: only μ and Σ come back
       this.features ??= new GpuFeatures(this.device);
@@ -646,19 +682,62 @@ export class GpuSamplerBackend {
   }
 
   async sample(spec: SampleSpec, options: SampleOptions = {}): Promise<SampleOutcome> {
+    const { outcome } = await this.runSpec(spec, options, options.metrics ? 'all' : 'none');
+    return outcome as SampleOutcome;
+  }
+
+  /**
+   * A run with metrics whose diagnostics wait (DeferredOutcome): a live view publishes the distances of all its
+   * configurations first and measures SW2, mode mass and NLL after. `slot` names the copy of the final samples the
+   * diagnostics read (one per configuration: the register file is reused by the next run).
+   */
+  async sampleDeferred(spec: SampleSpec, options: Omit<SampleOptions, 'metrics'>, slot: number): Promise<DeferredOutcome> {
+    const { outcome, experiment, m } = await this.runSpec(spec, options, 'deferred');
+    const run = outcome.gpuRun!;
+    const bytes = m * run.dim * 4;
+    let kept = this.keptSamples[slot];
+    if (!kept || kept.buffer.size < bytes) {
+      kept?.buffer.destroy();
+      kept = { buffer: this.device.createBuffer({ label: `kept samples ${slot}`, size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST }), generation: 0 };
+      this.keptSamples[slot] = kept;
+    }
+    const generation = ++kept.generation;
+    const encoder = this.device.createCommandEncoder({ label: 'keep samples for diagnostics' });
+    encoder.copyBufferToBuffer(run.regs, run.resultRegister * run.n * run.dim * 4, kept.buffer, 0, bytes);
+    this.device.queue.submit([encoder.finish()]);
+    const held = kept;
+    return {
+      ...outcome,
+      metrics: outcome.metrics!,
+      diagnostics: async () => {
+        if (held.generation !== generation || this.keptSamples[slot] !== held) throw new Error(`GpuSamplerBackend: the samples in slot ${slot} were replaced by a later run`);
+        // another configuration's spec (its own seed with "same noise" off, its own end point) may have replaced the set
+        await this.prepareReferenceSet(spec, experiment);
+        const { sw2, modeMass, nll } = await this.metrics.diagnostics(held.buffer, 0, m, m);
+        return { sw2, modeMass, nll };
+      },
+    };
+  }
+
+  /** one run of a spec with all its metrics, those without the diagnostics ('deferred'), or none */
+  private async runSpec(
+    spec: SampleSpec,
+    options: SampleOptions,
+    measured: 'all' | 'deferred' | 'none',
+  ): Promise<{ outcome: Omit<SampleOutcome, 'metrics'> & { metrics?: RunMetricsSoFar }; experiment: ResolvedExperiment; m: number }> {
     const experiment = await this.prepare(spec);
     const noise = options.noise ? Float32Array.from(options.noise) : undefined;
-    const m = options.metrics ? await this.prepareMetrics(spec, experiment, noise) : 0;
+    const m = measured !== 'none' ? await this.prepareMetrics(spec, experiment, noise) : 0;
     const start = now();
     const run = await this.sampler.run(experiment.program, { n: spec.n, seed: spec.seed, noise, recordTrajectory: options.recordTrajectory });
     const wallMs = now() - start;
-    const metrics = options.metrics ? await this.measure(run, m) : undefined;
+    const metrics = measured !== 'none' ? await this.measure(run, m, measured === 'all') : undefined;
     const read = options.readSamples ?? true;
     const samples = read ? await this.sampler.readSamples(run) : new Float32Array(0);
     // the watchdog of a single-submit run: whatever came back (samples, or the metrics they feed) must be finite
     if (!allFinite(samples) || (metrics && !(Number.isFinite(metrics.rmse) && Number.isFinite(metrics.mmd2)))) throw new SamplerDivergence(experiment.program.solver, null, null);
-    return {
-      backend: 'gpu',
+    const outcome = {
+      backend: 'gpu' as const,
       samples,
       trajectory: read && options.recordTrajectory ? await this.sampler.readTrajectory(run) : undefined,
       times: run.times,
@@ -667,6 +746,7 @@ export class GpuSamplerBackend {
       wallMs,
       gpuRun: run,
     };
+    return { outcome, experiment, m };
   }
 
   async sweep(spec: SampleSpec, options: SweepOptions): Promise<SweepResult> {
@@ -683,7 +763,7 @@ export class GpuSamplerBackend {
           const start = now();
           const run = await this.sampler.run(program, { n: seedSpec.n, seed: seedSpec.seed });
           const wallMs = now() - start;
-          return { metrics: await this.measure(run, m), wallMs, nfe: run.nfe };
+          return { metrics: await this.measure(run, m, true), wallMs, nfe: run.nfe };
         },
       };
     }, (programs) => this.sampler.reserve(programs, spec.n));
@@ -695,6 +775,7 @@ export class GpuSamplerBackend {
     this.referenceSampler.destroy();
     this.metrics.destroy();
     this.features?.destroy();
+    for (const kept of this.keptSamples) kept?.buffer.destroy();
   }
 }
 

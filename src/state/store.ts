@@ -5,7 +5,7 @@
 import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
 import type { SolverName } from '../core/sampling/solvers.ts';
 import { MAX_COMPONENTS, parseSpec, type SampleSpec } from '../core/spec/spec.ts';
-import type { Backend, RunMetrics, SweepCurve, SweepResult } from '../engine/sampling.ts';
+import type { Backend, RunMetricsSoFar, SweepCurve, SweepResult } from '../engine/sampling.ts';
 import type { AdapterSummary, GpuStatusKind } from '../gpu/device.ts';
 
 // ---------------------------------------------------------------------------------------------- spec
@@ -55,7 +55,8 @@ export interface LiveResult {
   color?: string;
   label?: string;
   backend: Backend;
-  metrics?: RunMetrics;
+  /** without SW2, mode mass and NLL while the run's status is 'measuring' (the controller measures them last) */
+  metrics?: RunMetricsSoFar;
   nfe: number;
   times: number[];
   wallMs: number;
@@ -67,7 +68,8 @@ export interface LiveResult {
 
 export interface RunSlice {
   run: {
-    status: 'idle' | 'running' | 'done' | 'error';
+    /** 'measuring': the results are shown; their diagnostics (SW2, mode mass, NLL) are being measured */
+    status: 'idle' | 'running' | 'measuring' | 'done' | 'error';
     /** the latest result per solver (of the latest finished run) */
     results: LiveResult[];
     error: string | null;

@@ -8,7 +8,7 @@ import { formatNumber } from './labels.ts';
 export function RunPanel({ controller }: { controller: RunController | null }) {
   const run = useAppStore((s) => s.run);
   const backend = useAppStore((s) => s.gpu.backend);
-  const busy = run.status === 'running';
+  const busy = run.status === 'running' || run.status === 'measuring';
   const slowImageRun = useAppStore((s) => s.spec.target.type === 'glyphs16' && s.gpu.status !== 'ok');
   // image targets (glyphs16) add FD-RF and FD-pix, with their null values, to the run's metrics
   const fd = run.results.flatMap((r) => (r.metrics?.fdRf !== undefined ? [{ solver: r.solver, index: r.index, color: r.color ?? solverColor(r.solver), label: r.label, metrics: r.metrics, n: r.n }] : []));
@@ -21,8 +21,10 @@ export function RunPanel({ controller }: { controller: RunController | null }) {
         <span className="run-status" aria-live="polite">
           {!controller
             ? 'waiting for the GPU…'
-            : busy
-              ? `sampling on the ${backend === 'gpu' ? 'GPU (float32)' : 'CPU (float64)'}…${slowImageRun ? ' An image target’s first run also builds FD-RF’s reference statistics: a minute or two on a software adapter.' : ''}`
+            : run.status === 'measuring'
+              ? 'measuring sliced W2, mode mass and NLL…'
+              : busy
+                ? `sampling on the ${backend === 'gpu' ? 'GPU (float32)' : 'CPU (float64)'}…${slowImageRun ? ' An image target’s first run also builds FD-RF’s reference statistics: a minute or two on a software adapter.' : ''}`
               : run.status === 'error'
                 ? 'the last run failed'
                 : 'runs again when a control changes'}

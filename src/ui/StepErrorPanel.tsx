@@ -55,7 +55,7 @@ export function StepErrorPanel() {
   }, [runSpec]);
   // Start it a short while after the last change, once the live run is in: on a software adapter both share the
   // CPU's cores, and the live run feeds every other view (the float64 bars took ~230 ms of a core beside it).
-  const liveBusy = useAppStore((s) => s.run.status === 'running');
+  const liveBusy = useAppStore((s) => s.run.status === 'running' || s.run.status === 'measuring');
   useEffect(() => {
     if (liveBusy || worker.current?.spec === runSpec) return;
     const timer = setTimeout(() => {

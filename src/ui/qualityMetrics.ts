@@ -3,7 +3,7 @@
 // (nullBands.<metric>: two independent exact sets compared, over the same seeds).
 
 import type { MetricSummary } from '../core/metrics/intervals.ts';
-import type { RunMetrics, SweepCurve, SweepPoint, SweepResult } from '../engine/sampling.ts';
+import type { RunMetricsSoFar, SweepCurve, SweepPoint, SweepResult } from '../engine/sampling.ts';
 import type { QualityChartData, QualityPoint } from '../views/qualityChart.ts';
 
 export type QualityMetricId = 'mmd2' | 'energy' | 'sw2' | 'modeMass' | 'rmse' | 'fdRf';
@@ -21,7 +21,8 @@ export interface QualityMetric {
   mean(point: SweepPoint): number | undefined;
   summary(point: SweepPoint): MetricSummary | undefined;
   nullBand(result: SweepResult | null): { low: number; high: number; mean: number } | undefined;
-  live(metrics: RunMetrics): number | undefined;
+  /** undefined while a live run's diagnostics are pending (SW2, mode mass) */
+  live(metrics: RunMetricsSoFar): number | undefined;
   /**
    * unbiased estimators (MMD², energy) scatter around 0 near convergence: values within the size of the most
    * negative estimate are drawn "below noise" (the chart's existing handling); other metrics only at ≤ 0
@@ -133,7 +134,7 @@ export interface LiveValue {
   /** its configuration's colour (default: the solver's) */
   color?: string;
   nfe: number;
-  metrics?: RunMetrics;
+  metrics?: RunMetricsSoFar;
 }
 
 /** The chart's data for one metric: means, intervals (scaled), live rings, the null band and the noise floor. */

@@ -39,7 +39,8 @@ export interface StepscopeRunResult {
 
 /** the live run the page shows now: one entry per shown configuration (the spec's own first, then spec.compare) */
 export interface StepscopeShownRun {
-  status: 'idle' | 'running' | 'done' | 'error';
+  /** 'measuring': the configurations' runs are in; their SW2, mode mass and NLL are being measured */
+  status: 'idle' | 'running' | 'measuring' | 'done' | 'error';
   /** the spec the results are of (compared configurations included) */
   spec: SampleSpec;
   /** particles the shown metrics were computed with: spec.n, or fewer (reduced) while a slider was being dragged */
@@ -57,7 +58,8 @@ export interface StepscopeShownRun {
     nfe: number;
     times: number[];
     backend: 'gpu' | 'cpu';
-    metrics: { mmd2: number; energy: number; rmse: number; sw2: number; modeMass: number } | null;
+    /** sw2 and modeMass are null while status is 'measuring' (or 'running' after a run that was superseded then) */
+    metrics: { mmd2: number; energy: number; rmse: number; sw2: number | null; modeMass: number | null } | null;
   }[];
 }
 

@@ -89,7 +89,7 @@ export function installTestHook(store: AppStore, pdeStore: PdeStore, bench: Step
           nfe: r.nfe,
           times: [...r.times],
           backend: r.backend,
-          metrics: r.metrics ? { mmd2: r.metrics.mmd2, energy: r.metrics.energy, rmse: r.metrics.rmse, sw2: r.metrics.sw2, modeMass: r.metrics.modeMass } : null,
+          metrics: r.metrics ? { mmd2: r.metrics.mmd2, energy: r.metrics.energy, rmse: r.metrics.rmse, sw2: r.metrics.sw2 ?? null, modeMass: r.metrics.modeMass ?? null } : null,
         })),
       });
     },

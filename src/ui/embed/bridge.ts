@@ -2,6 +2,7 @@
 // the shown lab's numbers change, and acts on play/pause/reset/step from the parent page. Installed by main.tsx
 // only in embed mode inside a frame.
 
+import { hasDiagnostics } from '../../engine/sampling.ts';
 import type { AppStore } from '../../state/store.ts';
 import type { PdeStore, PdeState } from '../../state/pdeStore.ts';
 import type { RunController } from '../controller.ts';
@@ -60,12 +61,12 @@ export function pdeMetrics(state: PdeState): MetricsMessage | null {
 export function samplerMetrics(store: AppStore): MetricsMessage | null {
   const { run } = store.getState();
   if (run.status !== 'done') return null;
-  const solvers = run.results
-    .filter((r) => r.metrics)
-    .map((r) => {
-      const m = r.metrics!;
-      return { solver: r.solver, backend: r.backend, nfe: r.nfe, n: r.n, wallMs: r.wallMs, mmd2: m.mmd2, energy: m.energy, rmse: m.rmse, sw2: m.sw2, modeMass: m.modeMass, nll: m.nll };
-    });
+  // a 'done' run has all its metrics (the diagnostics come in before it is marked done)
+  const solvers = run.results.flatMap((r) => {
+    const m = r.metrics;
+    if (!m || !hasDiagnostics(m)) return [];
+    return [{ solver: r.solver, backend: r.backend, nfe: r.nfe, n: r.n, wallMs: r.wallMs, mmd2: m.mmd2, energy: m.energy, rmse: m.rmse, sw2: m.sw2, modeMass: m.modeMass, nll: m.nll }];
+  });
   return solvers.length > 0 ? { ...envelope('samplers'), type: 'metrics', solvers } : null;
 }
 
@@ -104,7 +105,7 @@ export function installEmbedBridge(options: EmbedBridgeOptions): () => void {
       const primary = s.runs[0];
       return { ...envelope(lab), type: 'state', playing: s.playing, steps: primary?.steps ?? 0, time: primary?.time ?? 0, ...extra };
     }
-    return { ...envelope(lab), type: 'state', playing: store.getState().run.status === 'running', ...extra };
+    return { ...envelope(lab), type: 'state', playing: ['running', 'measuring'].includes(store.getState().run.status), ...extra };
   };
 
   if (lab === 'pde') {
