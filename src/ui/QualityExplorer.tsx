@@ -9,7 +9,7 @@ import { useAppStore } from '../state/hooks.ts';
 import { effectiveSweepSeeds } from '../state/store.ts';
 import { drawQualityChart } from '../views/qualityChart.ts';
 import { nullBandNote, shownConfigurations } from './configurations.ts';
-import { availableMetrics, qualityChartData, type QualityMetricId } from './qualityMetrics.ts';
+import { availableMetrics, liveRings, qualityChartData, type QualityMetricId } from './qualityMetrics.ts';
 import { reportQualityView, viewReports } from './viewReports.ts';
 import { ExportMenu } from './export/ExportMenu.tsx';
 import { csvBlob, jsonBlob, svgBlob, svgPng } from './export/exporters.ts';
@@ -87,11 +87,12 @@ export function QualityExplorer({ currentNfe }: { currentNfe: number }) {
   const selectId = useId();
   const hintId = useId();
 
-  const liveMatches = run.spec !== null && run.results.length > 0 && run.results[0].n === sweep.n;
-  const live = liveMatches ? run.results : [];
-  const metrics = availableMetrics(sweep.curves, live.some((r) => r.metrics?.fdRf !== undefined));
+  const results = run.spec !== null ? run.results : [];
+  // FD-RF is offered for a live run of the sweep's size (its bias depends on n)
+  const metrics = availableMetrics(sweep.curves, results.some((r) => r.n === sweep.n && r.metrics?.fdRf !== undefined));
   // FD-RF disappears for 2-D targets: fall back to the first metric rather than an empty chart
   const metric = metrics.find((m) => m.id === metricId) ?? metrics[0];
+  const { live, note: liveNote } = liveRings(metric, results, sweep.n);
 
   useEffect(() => {
     if (!svg.current || width <= 0) return;
@@ -116,6 +117,7 @@ export function QualityExplorer({ currentNfe }: { currentNfe: number }) {
       curves: report.curves.map(({ slope, ...c }) => ({ ...c, slope: slope?.slope ?? null, slopeNfes: slope?.nfes ?? [] })),
       bands: report.curves.filter((c) => c.bandVertices > 0).map((c) => ({ solver: c.solver, vertices: c.bandVertices })),
       nullBand: report.nullBand,
+      live: report.live,
     });
     // `live` is derived from run and sweep, which are the dependencies
   }, [metric, sweep, run, width, currentNfe, bandNote]);
@@ -192,7 +194,7 @@ export function QualityExplorer({ currentNfe }: { currentNfe: number }) {
         {metric.nullBand(sweep.result) && bandNote ? `${bandNote} ` : ''}
         Labels at the curves' ends: the log-log slope over the last 3 points above noise (above the “below noise” line and the grey band; none
         with fewer)
-        {metric.id === 'rmse' ? ' (for RMSE, minus the global order: the order is shown)' : ''}. Rings: the live run.
+        {metric.id === 'rmse' ? ' (for RMSE, minus the global order: the order is shown)' : ''}. {liveNote ?? 'Rings: the live run.'}
       </p>
     </div>
   );

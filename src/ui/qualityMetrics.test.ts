@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { summarize } from '../core/metrics/intervals.ts';
 import type { SweepCurve, SweepPoint, SweepResult } from '../engine/sampling.ts';
-import { QUALITY_METRICS, availableMetrics, qualityChartData } from './qualityMetrics.ts';
+import { QUALITY_METRICS, availableMetrics, liveRings, qualityChartData } from './qualityMetrics.ts';
 
 const metric = (id: string) => QUALITY_METRICS.find((m) => m.id === id)!;
 
@@ -55,6 +55,22 @@ describe('qualityChartData', () => {
   it('draws the live run in the same units', () => {
     const live = [{ solver: 'ddim', nfe: 7, metrics: { mmd2: 2e-3, energy: 0, rmse: 0.2, sw2: 0.1, modeMass: 0, nll: null, nllReference: null, nulls: { mmd2: 0, energy: 0, sw2: 0, modeMass: 0 }, metricSamples: 512 } }];
     expect(qualityChartData(metric('mmd2'), curves, result, live, (s) => s).data.live).toEqual([{ solver: 'ddim', nfe: 7, value: 2 }]);
+  });
+
+  it('draws a live run of another n than the sweep only for metrics whose expectation does not depend on n', () => {
+    const metrics = { mmd2: 2e-3, energy: 0.01, rmse: 0.2, sw2: 0.1, modeMass: 0.02, nll: null, nllReference: null, nulls: { mmd2: 0, energy: 0, sw2: 0, modeMass: 0 }, metricSamples: 4096 };
+    const results = [{ solver: 'ddim', nfe: 7, n: 4096, metrics }];
+    // unbiased (MMD², energy) or a mean over particles (RMSE): drawn, and the hint says at which sizes
+    for (const id of ['mmd2', 'energy', 'rmse'] as const) {
+      const { live, note } = liveRings(metric(id), results, 1024);
+      expect(live, id).toBe(results);
+      expect(note).toBe('Rings: the live run has n = 4,096, the curves n = 1,024; this metric estimates the same value at any n (with more scatter at smaller n).');
+    }
+    // biased by an amount that shrinks with n: not drawn on curves of another n, and the hint says why
+    for (const id of ['sw2', 'modeMass', 'fdRf'] as const) expect(liveRings(metric(id), results, 1024)).toEqual({ live: [], note: 'No rings: the live run has n = 4,096, the curves n = 1,024, and this metric\'s bias depends on n.' });
+    // the same n, or no sweep yet: every metric, no note
+    expect(liveRings(metric('sw2'), results, 4096)).toEqual({ live: results, note: null });
+    expect(liveRings(metric('sw2'), results, 0)).toEqual({ live: results, note: null });
   });
 
   it('offers FD-RF only when the sweep or the live run has it', () => {

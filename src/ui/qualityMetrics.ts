@@ -28,6 +28,12 @@ export interface QualityMetric {
    * negative estimate are drawn "below noise" (the chart's existing handling); other metrics only at ≤ 0
    */
   unbiased: boolean;
+  /**
+   * the estimate's expectation does not depend on the number of particles (MMD², energy: unbiased; RMSE: a mean over
+   * particles), so a live run at another n than the sweep's can be drawn on its curves; SW2, the mode-mass error and
+   * FD-RF are biased by amounts that shrink with n
+   */
+  sameAtAnyN: boolean;
   /** the slope label: for the same-noise RMSE the slope is minus the global order */
   slopeLabel(slope: number): string;
 }
@@ -53,6 +59,7 @@ export const QUALITY_METRICS: QualityMetric[] = [
     nullBand: (r) => band(r?.nullBands?.mmd2),
     live: (m) => m.mmd2,
     unbiased: true,
+    sameAtAnyN: true,
     slopeLabel: slopeText,
   },
   {
@@ -66,6 +73,7 @@ export const QUALITY_METRICS: QualityMetric[] = [
     nullBand: (r) => band(r?.nullBands?.energy),
     live: (m) => m.energy,
     unbiased: true,
+    sameAtAnyN: true,
     slopeLabel: slopeText,
   },
   {
@@ -79,6 +87,7 @@ export const QUALITY_METRICS: QualityMetric[] = [
     nullBand: (r) => band(r?.nullBands?.sw2),
     live: (m) => m.sw2,
     unbiased: false,
+    sameAtAnyN: false,
     slopeLabel: slopeText,
   },
   {
@@ -92,6 +101,7 @@ export const QUALITY_METRICS: QualityMetric[] = [
     nullBand: (r) => band(r?.nullBands?.modeMass),
     live: (m) => m.modeMass,
     unbiased: false,
+    sameAtAnyN: false,
     slopeLabel: slopeText,
   },
   {
@@ -105,6 +115,7 @@ export const QUALITY_METRICS: QualityMetric[] = [
     nullBand: () => undefined,
     live: (m) => m.rmse,
     unbiased: false,
+    sameAtAnyN: true,
     slopeLabel: (slope) => `order ${signed(-slope)}`,
   },
   {
@@ -119,9 +130,26 @@ export const QUALITY_METRICS: QualityMetric[] = [
     nullBand: (r) => (r?.fdRfNull !== undefined ? { low: r.fdRfNull, high: r.fdRfNull, mean: r.fdRfNull } : undefined),
     live: (m) => m.fdRf,
     unbiased: false,
+    sameAtAnyN: false,
     slopeLabel: slopeText,
   },
 ];
+
+/**
+ * The live run's rings on the chart: drawn when the run has the sweep's particle count, or the metric's expectation does
+ * not depend on it (sameAtAnyN: the automatic sweep on a software adapter uses fewer particles than the live run). The
+ * note says which, for the chart's hint.
+ */
+export function liveRings(metric: QualityMetric, results: (LiveValue & { n: number })[], sweepN: number): { live: LiveValue[]; note: string | null } {
+  if (results.length === 0) return { live: [], note: null };
+  const n = results[0].n;
+  // no curves yet: nothing to compare the rings with
+  if (n === sweepN || sweepN === 0) return { live: results, note: null };
+  const sizes = `the live run has n = ${n.toLocaleString('en-US')}, the curves n = ${sweepN.toLocaleString('en-US')}`;
+  return metric.sameAtAnyN
+    ? { live: results, note: `Rings: ${sizes}; this metric estimates the same value at any n (with more scatter at smaller n).` }
+    : { live: [], note: `No rings: ${sizes}, and this metric's bias depends on n.` };
+}
 
 /** the metrics this sweep can show (FD-RF only when its points carry it) */
 export function availableMetrics(curves: SweepCurve[], liveHasFd: boolean): QualityMetric[] {

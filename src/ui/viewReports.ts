@@ -23,6 +23,8 @@ export interface QualityViewReport {
   /** the shaded 95% bands drawn, one per curve that has one */
   bands: { solver: string; vertices: number }[];
   nullBand: QualityChartReport['nullBand'];
+  /** the live run's rings drawn (none when its n differs from the sweep's and the metric depends on n) */
+  live: QualityChartReport['live'];
 }
 
 export interface GridViewReport {

@@ -70,6 +70,8 @@ export interface QualityChartReport {
   }[];
   /** the null band as drawn (pixel rows), null when there is none or it lies below the axis */
   nullBand: { low: number; high: number; top: number; bottom: number; label: string } | null;
+  /** the live run's rings as drawn (value × scale, pixel centre) */
+  live: { solver: string; nfe: number; value: number; x: number; y: number }[];
 }
 
 const MARGIN = { top: 14, right: 16, bottom: 34, left: 54 };
@@ -191,7 +193,7 @@ export function drawQualityChart(svgElement: SVGSVGElement, data: QualityChartDa
   const path = line<QualityPoint>()
     .x((p) => x(p.nfe))
     .y((p) => yOf(p.value));
-  const report: QualityChartReport = { curves: [], nullBand: nullReport };
+  const report: QualityChartReport = { curves: [], nullBand: nullReport, live: [] };
   const slopeLabels: { y: number; x: number; text: string; color: string; solver: string }[] = [];
   for (const curve of data.curves) {
     const color = curve.color ?? solverColor(curve.solver);
@@ -258,6 +260,7 @@ export function drawQualityChart(svgElement: SVGSVGElement, data: QualityChartDa
   for (const p of data.live ?? []) {
     if (!Number.isFinite(p.value) || p.nfe < options.nfeDomain[0] || p.nfe > options.nfeDomain[1]) continue;
     const color = p.color ?? solverColor(p.solver);
+    report.live.push({ solver: p.solver, nfe: p.nfe, value: p.value, x: x(p.nfe), y: yOf(p.value) });
     root
       .append('circle')
       .attr('class', 'live-point')
