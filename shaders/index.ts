@@ -7,6 +7,7 @@ import pdePointwiseWgsl from './spectral/pde_pointwise.wgsl?raw';
 import chainWgsl from './sampler/chain.wgsl?raw';
 import chainOnlyWgsl from './sampler/chain_only.wgsl?raw';
 import gmmDiagWgsl from './sampler/gmm_diag.wgsl?raw';
+import gmmEvalWgsl from './sampler/gmm_eval.wgsl?raw';
 import gmmFusedWgsl from './sampler/gmm_fused.wgsl?raw';
 import emsWgsl from './sampler/ems.wgsl?raw';
 import featuresWgsl from './sampler/features.wgsl?raw';
@@ -51,6 +52,7 @@ export const shaders = {
   /** a chain with no model evaluation before it */
   chainOnly: chainOnlyWgsl,
   /** full-covariance GMM eval + chain, one thread per particle (gpuSampler.ts substitutes the dimension) */
+  gmmEval: gmmEvalWgsl,
   gmmFused: gmmFusedWgsl,
   /** diagonal GMM eval + chain, one workgroup per particle */
   gmmDiag: gmmDiagWgsl,

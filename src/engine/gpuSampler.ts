@@ -9,6 +9,7 @@ import { MAX_DIAGONAL_DIM, MAX_DIM } from '../core/spec/spec.ts';
 import { RngStream } from '../core/util/rng.ts';
 import { barrierWorkgroupSize, bindGroup, getKernel, workgroups, type Kernel, type KernelDefinition } from '../gpu/kernels.ts';
 import { readFloat32 } from '../gpu/readback.ts';
+import { inlinable, inlineGmmEval } from './gmmInline.ts';
 
 /** bytes per op's parameter slot: WebGPU's minUniformBufferOffsetAlignment is at most 256 */
 const PARAM_SLOT = 256;
@@ -52,12 +53,24 @@ function memo(key: string, make: () => KernelDefinition): KernelDefinition {
   return definition;
 }
 
-/** eval + its combines for full-covariance mixtures (gmm_fused.wgsl), one pipeline per dimension d ≤ MAX_DIM */
-export function evalChainKernel(d: number, brownian: boolean): KernelDefinition {
-  const label = `gmm eval+combine d=${d}${brownian ? ' brownian' : ''}`;
+/** labels of the generated eval kernels, by mixture (its packed floats, exactly): each its own pipeline */
+const inlineLabels = new Map<string, string>();
+
+/**
+ * eval + its combines for full-covariance mixtures (gmm_fused.wgsl), one pipeline per dimension d ≤ MAX_DIM; with
+ * `inline` (a small mixture, packed: gmmInline.ts) one per mixture, its parameters written into the code
+ */
+export function evalChainKernel(d: number, brownian: boolean, inline?: Float32Array): KernelDefinition {
+  let label = `gmm eval+combine d=${d}${brownian ? ' brownian' : ''}`;
+  if (inline) {
+    const content = `${d}:${inline.join(',')}`;
+    let mixtureLabel = inlineLabels.get(content);
+    if (!mixtureLabel) inlineLabels.set(content, (mixtureLabel = `mixture #${inlineLabels.size + 1}`));
+    label += ` inline ${mixtureLabel}`;
+  }
   return memo(label, () => ({
     label,
-    code: `${shaders.rng}\n${brownianPart(brownian)}\n${chainCode(3)}\n${shaders.gmmFused.replace('DIM_VALUEu', `${d}u`)}`,
+    code: `${shaders.rng}\n${brownianPart(brownian)}\n${chainCode(3)}\n${shaders.gmmFused.replace('DIM_VALUEu', `${d}u`)}\n${inline ? inlineGmmEval(inline, d) : shaders.gmmEval}`,
     entryPoint: 'gmm_eval_chain',
     bindings: ['uniform-dynamic', 'read-only-storage', 'storage', ...CHAIN_BINDINGS],
   }));
@@ -222,6 +235,8 @@ interface EncodeContext {
 export class GpuSampler {
   private mixture: PreparedMixture | null = null;
   private mixtureBuffer: GPUBuffer | null = null;
+  /** the packed mixture when its eval kernel is generated with it (gmmInline.ts), else undefined */
+  private inlineMixture: Float32Array | undefined;
   private regs: GPUBuffer | null = null;
   private params: GPUBuffer | null = null;
   private measureParams: GPUBuffer | null = null;
@@ -240,6 +255,8 @@ export class GpuSampler {
   constructor(
     readonly device: GPUDevice,
     readonly label = 'sampler',
+    /** generate the eval kernel of small mixtures with their parameters (gmmInline.ts); false: the generic one */
+    private readonly inlineSmallMixtures = true,
   ) {}
 
   setTarget(mixture: PreparedMixture): void {
@@ -256,6 +273,7 @@ export class GpuSampler {
     this.mixtureBuffer = this.device.createBuffer({ label: `${this.label} mixture`, size: packed.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
     this.device.queue.writeBuffer(this.mixtureBuffer, 0, packed);
     this.mixture = mixture;
+    this.inlineMixture = this.inlineSmallMixtures && !usesDiagonalKernel(mixture) && inlinable(packed, mixture.dim) ? packed : undefined;
   }
 
   /**
@@ -452,7 +470,7 @@ export class GpuSampler {
           const resources = [paramBinding, { buffer: this.mixtureBuffer! }, regs, { buffer: this.logNorms! }, ...chainBindings];
           dispatch(kernel, resources, slot, Math.min(c.n, this.device.limits.maxComputeWorkgroupsPerDimension));
         } else {
-          dispatch(getKernel(this.device, evalChainKernel(d, segment.brownian)), [paramBinding, { buffer: this.mixtureBuffer! }, regs, ...chainBindings], slot, workgroups(c.n, EVAL_WORKGROUP));
+          dispatch(getKernel(this.device, evalChainKernel(d, segment.brownian, this.inlineMixture)), [paramBinding, { buffer: this.mixtureBuffer! }, regs, ...chainBindings], slot, workgroups(c.n, EVAL_WORKGROUP));
         }
       });
       pass.end();

@@ -15,7 +15,8 @@ import { bindGroup, getKernel } from '../gpu/kernels.ts';
 import { readBuffer } from '../gpu/readback.ts';
 import { testDevice, withGpuErrors } from '../gpu/testing.ts';
 import { GpuMetrics } from './gpuMetrics.ts';
-import { GpuSampler } from './gpuSampler.ts';
+import { inlinable } from './gmmInline.ts';
+import { GpuSampler, packMixture } from './gpuSampler.ts';
 import { CpuSamplerBackend, GpuSamplerBackend } from './sampling.ts';
 
 const process = new VpLinearProcess();
@@ -63,20 +64,25 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
 });
 
 describe('GMM denoiser kernel', () => {
-  it('matches the float64 denoiser for every preset and a full-covariance mixture, across t', async () => {
+  it('matches the float64 denoiser for every preset and a full-covariance mixture, across t, generated and generic', async () => {
     const gpu = await testDevice();
     const mixtures = [
       ...TARGET_PRESETS.map((name) => prepareMixture(targetPreset(name))),
       prepareMixture({ weights: [1, 2], means: [[0, 0, 1], [1, -1, 0]], covs: [[[0.2, 0.05, 0], [0.05, 0.1, 0.02], [0, 0.02, 0.3]], [[0.01, 0, 0], [0, 0.02, 0], [0, 0, 0.03]]] }),
     ];
-    for (const mixture of mixtures) {
+    const inlined = mixtures.filter((m) => !m.diagonal && inlinable(packMixture(m), m.dim)).length;
+    // ring8, grid25 and the 3-D mixture at least: the generated kernel is what the 2D presets run on
+    expect(inlined).toBeGreaterThanOrEqual(3);
+    for (const [mixture, inline] of mixtures.flatMap((m) => [[m, true], [m, false]] as const)) {
       const n = 512;
       const d = mixture.dim;
       // both sides see the same float32-rounded input: D is ill-conditioned between modes at small σ
       const x32 = Float32Array.from(fillNormal(new Float64Array(n * d), n, d, 1, 0));
       const x = Float64Array.from(x32);
-      const sampler = new GpuSampler(gpu, 'denoise test');
+      const sampler = new GpuSampler(gpu, 'denoise test', inline);
+      const generic = new GpuSampler(gpu, 'denoise test, generic', false);
       sampler.setTarget(mixture);
+      generic.setTarget(mixture);
       for (const t of [1, 0.5, 0.1, 1e-3]) {
         const alpha = process.alpha(t);
         const sigma = process.sigma(t);
@@ -92,9 +98,18 @@ describe('GMM denoiser kernel', () => {
           // a cancellation that costs f32 digits relative to ‖D‖ but not relative to the data. ε̂ is O(1).
           const scale = prediction === 'data' ? mixtureScale(mixture) : 1;
           expect(sameNoiseRmse(got, expected) / scale, `${prediction}, dim ${d}, t = ${t}`).toBeLessThan(2e-6);
+          if (inline) {
+            // the generated kernel does the generic one's f32 operations in the same order: on SwiftShader the results
+            // are identical bits; a hardware compiler may contract differently into FMAs
+            const program = { solver: 'eval', registers: 2, times: [t], nfe: 1, ops: [{ op: 'eval' as const, x: 0, out: 1, t, alpha, sigma, prediction }] };
+            const genericRun = await withGpuErrors(gpu, () => generic.run(program, { n, seed: 0, noise: x32 }));
+            const fromBuffer = new Float32Array(await readBuffer(gpu, genericRun.regs, n * d * 4, n * d * 4));
+            expect(sameNoiseRmse(got, fromBuffer) / scale, `generated vs generic, ${prediction}, dim ${d}, t = ${t}`).toBeLessThan(1e-7);
+          }
         }
       }
       sampler.destroy();
+      generic.destroy();
     }
   });
 });
