@@ -25,9 +25,9 @@ export function RunPanel({ controller }: { controller: RunController | null }) {
               ? 'measuring sliced W2, mode mass and NLL…'
               : busy
                 ? `sampling on the ${backend === 'gpu' ? 'GPU (float32)' : 'CPU (float64)'}…${slowImageRun ? ' An image target’s first run also builds FD-RF’s reference statistics: a minute or two on a software adapter.' : ''}`
-              : run.status === 'error'
-                ? 'the last run failed'
-                : 'runs again when a control changes'}
+                : run.status === 'error'
+                  ? 'the last run failed'
+                  : 'runs again when a control changes'}
         </span>
       </div>
       {run.results.length > 0 && (

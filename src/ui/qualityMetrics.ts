@@ -29,9 +29,9 @@ export interface QualityMetric {
    */
   unbiased: boolean;
   /**
-   * the estimate's expectation does not depend on the number of particles (MMD², energy: unbiased; RMSE: a mean over
-   * particles), so a live run at another n than the sweep's can be drawn on its curves; SW2, the mode-mass error and
-   * FD-RF are biased by amounts that shrink with n
+   * the estimate's expectation does not depend on the number of particles (MMD², energy: unbiased; RMSE: the root of
+   * a mean over particles, whose bias at these n is far below its spread), so a live run at another n than the sweep's
+   * can be drawn on its curves; SW2, the mode-mass error and FD-RF are biased by amounts that shrink with n
    */
   sameAtAnyN: boolean;
   /** the slope label: for the same-noise RMSE the slope is minus the global order */
