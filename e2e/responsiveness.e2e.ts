@@ -72,3 +72,44 @@ test('NFE slider with 3 configurations: time until the quality chart shows the n
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeFileSync(join(RESULTS_DIR, 'nfe-slider.json'), JSON.stringify(report, null, 2));
 });
+
+test('NFE slider stepped quickly: runs superseded before their diagnostics, the last one settles with every metric', async ({ page }) => {
+  const app = await openApp(page, BASE_URL);
+  await app.evaluate((s) => s.run());
+  const start = (await app.evaluate((s) => s.getSpec())).nfe as number;
+  // watch the shown run from inside the page (every 20 ms), so that the short 'measuring' states are seen
+  await page.evaluate(() => {
+    const seen: { status: string; nfe: number; mmd2: boolean; sw2: boolean }[] = [];
+    (window as unknown as { seenRuns: typeof seen }).seenRuns = seen;
+    setInterval(() => {
+      const shown = (window as unknown as { stepscope: { shown(): ShownRun | null } }).stepscope.shown();
+      const c = shown?.configurations[0];
+      if (shown && c) seen.push({ status: shown.status, nfe: c.nfe, mmd2: Number.isFinite(c.metrics?.mmd2), sw2: Number.isFinite(c.metrics?.sw2) });
+    }, 20);
+  });
+  const slider = page.getByLabel(/Steps budget/);
+  await slider.focus();
+  for (let i = 0; i < 4; i++) {
+    await page.keyboard.press('ArrowRight');
+    await page.waitForTimeout(400);
+  }
+  const target = start + 4;
+  await page.waitForFunction(
+    (want) => {
+      const shown = (window as unknown as { stepscope: { shown(): ShownRun | null } }).stepscope.shown();
+      return shown?.status === 'done' && shown.configurations.every((c) => c.nfe === want);
+    },
+    target,
+    { timeout: 60_000, polling: 50 },
+  );
+  const shown = await app.evaluate((s) => (s as unknown as { shown(): ShownRun | null }).shown());
+  for (const c of shown!.configurations) assert.ok([c.metrics?.mmd2, c.metrics?.rmse, c.metrics?.sw2, c.metrics?.modeMass].every(Number.isFinite), JSON.stringify(c.metrics));
+  const seen = await page.evaluate(() => (window as unknown as { seenRuns: { status: string; nfe: number; mmd2: boolean; sw2: boolean }[] }).seenRuns);
+  // a run is shown with its distances before its diagnostics ('measuring', no SW2 yet) ...
+  assert.ok(seen.some((s) => s.status === 'measuring' && s.mmd2 && !s.sw2), 'a measuring state with MMD² and without SW2');
+  // ... and an intermediate NFE's diagnostics are skipped once the next step is wanted: it never shows as done
+  const doneAt = new Set(seen.filter((s) => s.status === 'done').map((s) => s.nfe));
+  const skipped = [start + 1, start + 2, start + 3].filter((nfe) => seen.some((s) => s.nfe === nfe) && !doneAt.has(nfe));
+  assert.ok(skipped.length > 0, `some intermediate NFE is never done: done at ${[...doneAt].join(', ')}`);
+  assert.ok(doneAt.has(target));
+});

@@ -404,16 +404,19 @@ export class RunController {
         // configuration show now ('measuring'); SW2, mode mass and NLL (about 40 % of the metrics' time on a software
         // adapter) follow, unless a newer run is wanted by then: that one publishes its own
         this.store.getState().setRun({ status: 'measuring', results, spec });
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(() => this.wakeDiagnostics?.(), DIAGNOSTICS_DELAY_MS);
-          this.wakeDiagnostics = () => {
-            clearTimeout(timer);
-            this.wakeDiagnostics = null;
-            resolve();
-          };
-        });
+        const superseded = () => this.disposed || this.queuedLive !== null || this.liveWanted();
+        if (!superseded()) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(() => this.wakeDiagnostics?.(), DIAGNOSTICS_DELAY_MS);
+            this.wakeDiagnostics = () => {
+              clearTimeout(timer);
+              this.wakeDiagnostics = null;
+              resolve();
+            };
+          });
+        }
         for (const { position, diagnostics } of pending) {
-          if (this.disposed || this.queuedLive || this.liveWanted()) return results;
+          if (superseded()) return results;
           const measured = await diagnostics();
           if (epoch !== this.epoch) throw new Error('the GPU device was lost during the run');
           results[position] = { ...results[position], metrics: { ...results[position].metrics!, ...measured } };
