@@ -363,6 +363,14 @@ function referenceKey(spec: SampleSpec): string {
   return JSON.stringify([spec.process, spec.target, spec.tStart, spec.tEnd, scheduleEndsAtZero(spec.schedule), spec.n, spec.seed]);
 }
 
+/**
+ * What a spec's exact reference set of p_{t_end} (and its null values) depends on: runs with the same key are measured
+ * against the same exact samples. The GPU backend keeps one set at a time.
+ */
+export function referenceSetKey(spec: SampleSpec): string {
+  return JSON.stringify([spec.process, spec.target, finalTime(spec), spec.seed, Math.min(spec.n, METRIC_SAMPLES)]);
+}
+
 /** where the samples end: tEnd, or t = 0 (the data, σ = 0) for grids that end there (specs §17.4) */
 export function finalTime(spec: SampleSpec): number {
   return scheduleEndsAtZero(spec.schedule) ? 0 : spec.tEnd;
@@ -625,7 +633,7 @@ export class GpuSamplerBackend {
   /** the exact reference set of p_{t_end} for a spec's metrics, with its null values (cached by what it depends on) */
   private async prepareReferenceSet(spec: SampleSpec, experiment: ResolvedExperiment): Promise<number> {
     const m = Math.min(spec.n, METRIC_SAMPLES);
-    const setKey = JSON.stringify([spec.process, spec.target, finalTime(spec), spec.seed, m]);
+    const setKey = referenceSetKey(spec);
     if (setKey !== this.referenceSetKey) {
       this.referenceSetKey = '';
       const reference = Float32Array.from(exactEndSamples(experiment, spec, m));

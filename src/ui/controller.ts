@@ -14,6 +14,7 @@ import {
   CpuSamplerBackend,
   GpuSamplerBackend,
   MAX_SWEEP_SEEDS,
+  referenceSetKey,
   type DeferredOutcome,
   type DiagnosticMetrics,
   type SampleOptions,
@@ -351,21 +352,27 @@ export class RunController {
     const epoch = this.epoch;
     try {
       const backend = await this.backendFor(spec, 'live');
+      const runSpecs = configurations.map((c) => {
+        // each configuration runs its own solver, options and schedule (configurations.ts); with "same noise" off
+        // each starts from its own x_T (solverRuns.ts)
+        const own = configurationRunSpec(c.spec, c.index, state.sameNoise);
+        return n === own.n ? own : { ...own, n };
+      });
+      // the diagnostics wait (two phases, below) when every configuration is measured against the same exact set: the
+      // backend keeps one set, and "same noise" off (its own seed each) or another end point would build it again
+      const deferred = backend.sampleDeferred && new Set(runSpecs.map(referenceSetKey)).size === 1 ? backend.sampleDeferred.bind(backend) : null;
       const results: LiveResult[] = [];
       // the diagnostics still to measure (GPU): by position in `results`
       const pending: { position: number; diagnostics: () => Promise<DiagnosticMetrics> }[] = [];
-      for (const configuration of configurations) {
+      for (const [i, configuration] of configurations.entries()) {
         const { index, solver } = configuration;
-        // each configuration runs its own solver, options and schedule (configurations.ts); with "same noise" off
-        // each starts from its own x_T (solverRuns.ts)
-        const own = configurationRunSpec(configuration.spec, index, state.sameNoise);
-        const solverSpec = n === own.n ? own : { ...own, n };
+        const solverSpec = runSpecs[i];
         this.runSeeds.set(index, solverSpec.seed);
         // targets the flow view does not draw record no trajectory ((steps + 1)·n·d floats)
         const options = { recordTrajectory: flow, readSamples: flow && (backend.kind === 'cpu' || this.options.flowReadback === true) };
         let outcome: SampleOutcome | DeferredOutcome;
         try {
-          outcome = backend.sampleDeferred ? await backend.sampleDeferred(solverSpec, options, index) : await backend.sample(solverSpec, { ...options, metrics: true });
+          outcome = deferred ? await deferred(solverSpec, options, index) : await backend.sample(solverSpec, { ...options, metrics: true });
           const stale = this.store.getState().notices.find((notice) => notice.key === `diverged:${index}`);
           if (stale) this.store.getState().dismissNotice(stale.id);
         } catch (error) {
