@@ -3,9 +3,9 @@
 // register, then runs the op's chain of combines on particle p. The register file `regs` holds every particle
 // buffer (f32, row-major [particle][dim] per register); each eval's parameters sit in their own 256-byte slot of one
 // uniform buffer (dynamic offset), so a whole program is one compute pass (src/engine/gpuSampler.ts). The dimension
-// is a compile-time constant (DIM, substituted by gpuSampler.ts, one pipeline per dimension) so the per-coordinate
-// loops unroll and the private arrays hold exactly d values: with a runtime d ≤ 16 every access was a dynamically
-// indexed 16-float array.
+// is a compile-time constant (DIM, substituted by gpuSampler.ts: one pipeline per dimension, and one per mixture with
+// the generated eval) so the per-coordinate loops unroll and the private arrays hold exactly d values: with a runtime
+// d ≤ 16 every access was a dynamically indexed 16-float array.
 
 const DIM: u32 = DIM_VALUEu;
 
