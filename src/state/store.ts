@@ -66,6 +66,11 @@ export interface LiveResult {
   samples?: Float32Array | Float64Array;
 }
 
+/** whether a live run is under way: sampling, or measuring the diagnostics of what it shows */
+export function liveRunBusy(status: RunSlice['run']['status']): boolean {
+  return status === 'running' || status === 'measuring';
+}
+
 export interface RunSlice {
   run: {
     /** 'measuring': the results are shown; their diagnostics (SW2, mode mass, NLL) are being measured */

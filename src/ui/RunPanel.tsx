@@ -1,5 +1,6 @@
 import { SOLVERS, type SolverName } from '../core/sampling/solvers.ts';
 import { useAppStore } from '../state/hooks.ts';
+import { liveRunBusy } from '../state/store.ts';
 import { solverColor } from '../views/palette.ts';
 import { FD_REFERENCE_HARDWARE, FD_REFERENCE_SOFTWARE, type RunController } from './controller.ts';
 import { formatNumber } from './labels.ts';
@@ -8,7 +9,7 @@ import { formatNumber } from './labels.ts';
 export function RunPanel({ controller }: { controller: RunController | null }) {
   const run = useAppStore((s) => s.run);
   const backend = useAppStore((s) => s.gpu.backend);
-  const busy = run.status === 'running' || run.status === 'measuring';
+  const busy = liveRunBusy(run.status);
   const slowImageRun = useAppStore((s) => s.spec.target.type === 'glyphs16' && s.gpu.status !== 'ok');
   // image targets (glyphs16) add FD-RF and FD-pix, with their null values, to the run's metrics
   const fd = run.results.flatMap((r) => (r.metrics?.fdRf !== undefined ? [{ solver: r.solver, index: r.index, color: r.color ?? solverColor(r.solver), label: r.label, metrics: r.metrics, n: r.n }] : []));

@@ -9,6 +9,7 @@ import { SOLVERS, type SolverName } from '../core/sampling/solvers.ts';
 import type { StepErrorResult } from '../core/sampling/stepErrors.ts';
 import type { SampleSpec } from '../core/spec/spec.ts';
 import { useAppStore } from '../state/hooks.ts';
+import { liveRunBusy } from '../state/store.ts';
 import { configurationRunSpec } from '../state/solverRuns.ts';
 import { shownConfigurations } from './configurations.ts';
 import { drawStepErrorChart } from '../views/stepErrorChart.ts';
@@ -55,7 +56,7 @@ export function StepErrorPanel() {
   }, [runSpec]);
   // Start it a short while after the last change, once the live run is in: on a software adapter both share the
   // CPU's cores, and the live run feeds every other view (the float64 bars took ~230 ms of a core beside it).
-  const liveBusy = useAppStore((s) => s.run.status === 'running' || s.run.status === 'measuring');
+  const liveBusy = useAppStore((s) => liveRunBusy(s.run.status));
   useEffect(() => {
     if (liveBusy || worker.current?.spec === runSpec) return;
     const timer = setTimeout(() => {

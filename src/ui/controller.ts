@@ -26,7 +26,7 @@ import {
 import { sweepConfigurations, sweepExtras, type SweepExtras } from '../engine/configurationSweep.ts';
 import type { GpuContext } from '../gpu/device.ts';
 import { loadedModel } from '../state/models.ts';
-import { effectiveSweepSeeds, type AppState, type AppStore, type LiveResult, type ShownCurve } from '../state/store.ts';
+import { effectiveSweepSeeds, liveRunBusy, type AppState, type AppStore, type LiveResult, type ShownCurve } from '../state/store.ts';
 import { configurationRunSpec } from '../state/solverRuns.ts';
 import { solverColor } from '../views/palette.ts';
 import { shownConfigurations, type ShownConfiguration } from './configurations.ts';
@@ -549,7 +549,7 @@ export class RunController {
       // a sweep that finished while this timer waited (a requested one, say) may already stand for the current state
       const state = this.store.getState();
       if (sweepWanted(state.spec, effectiveSweepSeeds(state)) === this.completedSweepWanted) return;
-      if (this.software && (this.queuedLive || state.run.status === 'running' || state.run.status === 'measuring')) return;
+      if (this.software && (this.queuedLive || liveRunBusy(state.run.status))) return;
       this.startSweep({}, true).catch(() => {
         /* reported in the store */
       });
@@ -720,7 +720,7 @@ export class RunController {
     const state = this.store.getState();
     state.setGpu({ backend: 'cpu', lost: `The GPU device was lost (${detail}).` });
     if (state.sweep.status === 'running') state.setSweep({ status: 'error', error: 'the GPU device was lost; sweeps now run on the CPU when you ask for them' });
-    if (state.run.status === 'running' || state.run.status === 'measuring') state.setRun({ status: 'idle' });
+    if (liveRunBusy(state.run.status)) state.setRun({ status: 'idle' });
     state.pushNotice({
       level: 'error',
       key: 'device-lost',

@@ -3,7 +3,7 @@
 // only in embed mode inside a frame.
 
 import { hasDiagnostics } from '../../engine/sampling.ts';
-import type { AppStore } from '../../state/store.ts';
+import { liveRunBusy, type AppStore } from '../../state/store.ts';
 import type { PdeStore, PdeState } from '../../state/pdeStore.ts';
 import type { RunController } from '../controller.ts';
 import type { PdeController } from '../pde/pdeController.ts';
@@ -105,7 +105,7 @@ export function installEmbedBridge(options: EmbedBridgeOptions): () => void {
       const primary = s.runs[0];
       return { ...envelope(lab), type: 'state', playing: s.playing, steps: primary?.steps ?? 0, time: primary?.time ?? 0, ...extra };
     }
-    return { ...envelope(lab), type: 'state', playing: ['running', 'measuring'].includes(store.getState().run.status), ...extra };
+    return { ...envelope(lab), type: 'state', playing: liveRunBusy(store.getState().run.status), ...extra };
   };
 
   if (lab === 'pde') {
