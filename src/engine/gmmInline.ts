@@ -11,13 +11,16 @@ export const INLINE_MAX_DIM = 4;
 /** K·(1 + 2d + d²): ring8 has 72, grid25 225; the unrolled code grows with it (and is compiled once per mixture) */
 export const INLINE_MAX_FLOATS = 600;
 
+/** the smallest normal f32: a subnormal literal may be refused or flushed by a shader compiler */
+const F32_MIN_NORMAL = 2 ** -126;
+
 /** whether a packed full-covariance mixture (gpuSampler.ts packMixture) gets a generated eval */
 export function inlinable(packed: Float32Array, d: number): boolean {
-  return d <= INLINE_MAX_DIM && packed.length <= INLINE_MAX_FLOATS && packed.every(Number.isFinite);
+  return d <= INLINE_MAX_DIM && packed.length <= INLINE_MAX_FLOATS && packed.every((v) => Number.isFinite(v) && (v === 0 || Math.abs(v) >= F32_MIN_NORMAL));
 }
 
 /** an f32 value as a WGSL literal: 9 significant digits give back the same f32 */
-function literal(v: number): string {
+export function literal(v: number): string {
   const text = v.toPrecision(9);
   return v < 0 ? `(${text})` : text;
 }

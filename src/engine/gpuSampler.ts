@@ -55,6 +55,8 @@ function memo(key: string, make: () => KernelDefinition): KernelDefinition {
 
 /** labels of the generated eval kernels, by mixture (its packed floats, exactly): each its own pipeline */
 const inlineLabels = new Map<string, string>();
+/** the label of each packed array seen (encoding looks it up per eval, without joining the floats again) */
+const inlineLabelOf = new WeakMap<Float32Array, string>();
 
 /**
  * eval + its combines for full-covariance mixtures (gmm_fused.wgsl), one pipeline per dimension d ≤ MAX_DIM; with
@@ -63,9 +65,13 @@ const inlineLabels = new Map<string, string>();
 export function evalChainKernel(d: number, brownian: boolean, inline?: Float32Array): KernelDefinition {
   let label = `gmm eval+combine d=${d}${brownian ? ' brownian' : ''}`;
   if (inline) {
-    const content = `${d}:${inline.join(',')}`;
-    let mixtureLabel = inlineLabels.get(content);
-    if (!mixtureLabel) inlineLabels.set(content, (mixtureLabel = `mixture #${inlineLabels.size + 1}`));
+    let mixtureLabel = inlineLabelOf.get(inline);
+    if (!mixtureLabel) {
+      const content = `${d}:${inline.join(',')}`;
+      mixtureLabel = inlineLabels.get(content) ?? `mixture #${inlineLabels.size + 1}`;
+      inlineLabels.set(content, mixtureLabel);
+      inlineLabelOf.set(inline, mixtureLabel);
+    }
     label += ` inline ${mixtureLabel}`;
   }
   return memo(label, () => ({

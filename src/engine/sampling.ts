@@ -691,6 +691,7 @@ export class GpuSamplerBackend {
 
   async sample(spec: SampleSpec, options: SampleOptions = {}): Promise<SampleOutcome> {
     const { outcome } = await this.runSpec(spec, options, options.metrics ? 'all' : 'none');
+    // 'all' measures the diagnostics too: the metrics, when asked for, are complete RunMetrics
     return outcome as SampleOutcome;
   }
 
